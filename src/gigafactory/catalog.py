@@ -1,0 +1,321 @@
+"""Sourced catalogs: technologies, sites, monthly climate normals and wind power curves.
+
+Every CSV under ``data/`` holds one value per row with its ``unit``, ``source`` and ``year``
+(and ``estimate`` when a value is an estimate). Loaders convert the catalog's unit into the
+canonical unit here, and nowhere else; an unknown unit is an error, never a guess.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gigafactory.errors import CatalogError, did_you_mean
+from gigafactory.units import KG_PER_LB, MWH_PER_MMBTU
+
+__all__ = [
+    "CatalogValue",
+    "Site",
+    "Technology",
+    "get_site",
+    "get_technology",
+    "power_curve",
+    "site_climate",
+    "sites",
+    "technologies",
+    "technology_table",
+    "site_table",
+]
+
+# (parameter, catalog unit) -> (canonical parameter, factor to canonical unit)
+_TECH_UNITS: dict[tuple[str, str], tuple[str, float]] = {
+    ("capex", "USD/kW"): ("capex_usd_per_mw", 1e3),
+    ("capex_energy", "USD/kWh"): ("capex_energy_usd_per_mwh", 1e3),
+    ("fom", "USD/kW/yr"): ("fom_usd_per_mw_year", 1e3),
+    ("fom_pct", "%/yr"): ("fom_fraction_of_capex", 1e-2),
+    ("vom", "USD/MWh"): ("vom_usd_per_mwh", 1.0),
+    ("lifetime", "yr"): ("lifetime_years", 1.0),
+    ("efficiency", "-"): ("efficiency", 1.0),
+    ("co2", "kg/MMBtu"): ("co2_t_per_mwh_th", 1e-3 / MWH_PER_MMBTU),
+    ("nox", "lb/MMBtu"): ("nox_kg_per_mwh_th", KG_PER_LB / MWH_PER_MMBTU),
+    ("round_trip_efficiency", "-"): ("round_trip_efficiency", 1.0),
+    ("charge_efficiency", "-"): ("charge_efficiency", 1.0),
+    ("discharge_efficiency", "-"): ("discharge_efficiency", 1.0),
+    ("duration", "h"): ("duration_h", 1.0),
+    ("ppa_price", "USD/MWh"): ("ppa_price_usd_per_mwh", 1.0),
+    ("availability", "-"): ("availability", 1.0),
+    ("system_loss", "-"): ("system_loss", 1.0),
+    ("gamma_pdc", "1/degC"): ("gamma_pdc_per_degc", 1.0),
+    ("dc_ac_ratio", "-"): ("dc_ac_ratio", 1.0),
+    ("hub_height", "m"): ("hub_height_m", 1.0),
+    ("losses", "-"): ("losses", 1.0),
+}
+
+_SITE_UNITS: dict[tuple[str, str], tuple[str, float]] = {
+    ("latitude", "deg"): ("latitude", 1.0),
+    ("longitude", "deg"): ("longitude", 1.0),
+    ("elevation", "m"): ("elevation_m", 1.0),
+    ("grid_price", "USD/MWh"): ("grid_price_usd_per_mwh", 1.0),
+    ("grid_carbon", "kg/MWh"): ("grid_carbon_t_per_mwh", 1e-3),
+    ("gas_price", "USD/MMBtu"): ("gas_price_usd_per_mwh_th", 1.0 / MWH_PER_MMBTU),
+    ("wind_speed_onshore", "m/s"): ("wind_speed_onshore_m_s", 1.0),
+    ("wind_speed_offshore", "m/s"): ("wind_speed_offshore_m_s", 1.0),
+    ("weibull_k", "-"): ("weibull_k", 1.0),
+}
+_SITE_TEXT = {"name", "country", "timezone"}
+
+KINDS = ("variable", "storage", "thermal", "contract", "grid")
+
+
+@dataclass(frozen=True)
+class CatalogValue:
+    """One catalog value with its provenance."""
+
+    value: float | str
+    unit: str
+    source: str
+    year: int
+    estimate: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Technology:
+    """A supply technology: canonical parameters plus the rows they came from."""
+
+    name: str
+    kind: str
+    description: str
+    params: dict[str, float]
+    provenance: dict[str, CatalogValue] = field(repr=False)
+
+    def get(self, key: str, default: float | None = None) -> float:
+        """Return a canonical parameter, or ``default`` when given and absent."""
+        if key in self.params:
+            return self.params[key]
+        if default is not None:
+            return default
+        msg = f"technology '{self.name}' has no parameter '{key}'{did_you_mean(key, self.params)}"
+        raise CatalogError(msg)
+
+
+@dataclass(frozen=True)
+class Site:
+    """A catalog site: location, grid, fuel price and wind resource."""
+
+    name: str
+    label: str
+    country: str
+    timezone: str
+    params: dict[str, float]
+    provenance: dict[str, CatalogValue] = field(repr=False)
+
+    @property
+    def latitude(self) -> float:
+        """Latitude [deg]."""
+        return self.params["latitude"]
+
+    @property
+    def longitude(self) -> float:
+        """Longitude [deg]."""
+        return self.params["longitude"]
+
+
+def _read_rows(filename: str) -> list[dict[str, str]]:
+    text = resources.files("gigafactory").joinpath("data", filename).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def _provenance(row: dict[str, str], value: float | str) -> CatalogValue:
+    return CatalogValue(
+        value=value,
+        unit=row["unit"],
+        source=row["source"],
+        year=int(row["year"]),
+        estimate=row["estimate"] == "true",
+        note=row.get("note", ""),
+    )
+
+
+def _convert(
+    table: dict[tuple[str, str], tuple[str, float]], file: str, row: dict[str, str], key: str
+) -> tuple[str, float]:
+    param, unit = row["parameter"], row["unit"]
+    if (param, unit) not in table:
+        allowed = sorted({u for (p, u) in table if p == param})
+        msg = (
+            f"data/{file}: {row[key]}.{param} has unit '{unit}'; "
+            f"allowed: {', '.join(allowed) or 'no such parameter'}"
+        )
+        raise CatalogError(msg)
+    name, factor = table[(param, unit)]
+    return name, float(row["value"]) * factor
+
+
+@functools.cache
+def technologies() -> dict[str, Technology]:
+    """Load the technology catalog (``data/technologies.csv``) in canonical units.
+
+    Storage without separate charge/discharge efficiencies gets the square root of its
+    round-trip efficiency for each; a FOM given as a share of capex is turned into
+    USD/MW/yr using the full (power + energy) capex per MW.
+
+    Examples
+    --------
+    >>> round(technologies()["gas_ct"].params["co2_t_per_mwh_th"], 4)
+    0.181
+    """
+    grouped: dict[str, list[dict[str, str]]] = {}
+    for row in _read_rows("technologies.csv"):
+        grouped.setdefault(row["technology"], []).append(row)
+    out: dict[str, Technology] = {}
+    for name, rows in grouped.items():
+        kind, description = "", ""
+        params: dict[str, float] = {}
+        prov: dict[str, CatalogValue] = {}
+        for row in rows:
+            if row["parameter"] == "kind":
+                kind, description = row["value"], row["note"]
+                continue
+            canon, value = _convert(_TECH_UNITS, "technologies.csv", row, "technology")
+            params[canon] = value
+            prov[canon] = _provenance(row, float(row["value"]))
+        if kind not in KINDS:
+            msg = f"data/technologies.csv: {name}.kind is '{kind}'; allowed: {', '.join(KINDS)}"
+            raise CatalogError(msg)
+        _complete(name, kind, params)
+        out[name] = Technology(name, kind, description, params, prov)
+    return out
+
+
+def _complete(name: str, kind: str, params: dict[str, float]) -> None:
+    """Fill derived parameters (documented in :func:`technologies`)."""
+    if kind == "storage":
+        if "charge_efficiency" not in params:
+            eta = float(np.sqrt(params["round_trip_efficiency"]))
+            params["charge_efficiency"] = params["discharge_efficiency"] = eta
+        params.setdefault(
+            "round_trip_efficiency", params["charge_efficiency"] * params["discharge_efficiency"]
+        )
+        params.setdefault("capex_energy_usd_per_mwh", 0.0)
+    if "fom_fraction_of_capex" in params:
+        total = params.get("capex_usd_per_mw", 0.0) + params.get("duration_h", 0.0) * params.get(
+            "capex_energy_usd_per_mwh", 0.0
+        )
+        params["fom_usd_per_mw_year"] = params["fom_fraction_of_capex"] * total
+    params.setdefault("fom_usd_per_mw_year", 0.0)
+    params.setdefault("vom_usd_per_mwh", 0.0)
+    params.setdefault("capex_usd_per_mw", 0.0)
+
+
+def get_technology(name: str) -> Technology:
+    """Return one technology, or a :class:`CatalogError` naming the closest match."""
+    table = technologies()
+    if name not in table:
+        msg = (
+            f"unknown technology '{name}'{did_you_mean(name, table)}; "
+            f"allowed: {', '.join(sorted(table))}"
+        )
+        raise CatalogError(msg)
+    return table[name]
+
+
+@functools.cache
+def sites() -> dict[str, Site]:
+    """Load the site catalog (``data/sites.csv``) in canonical units.
+
+    Examples
+    --------
+    >>> round(sites()["korea_southwest"].params["grid_carbon_t_per_mwh"], 4)
+    0.4173
+    """
+    grouped: dict[str, list[dict[str, str]]] = {}
+    for row in _read_rows("sites.csv"):
+        grouped.setdefault(row["site"], []).append(row)
+    out: dict[str, Site] = {}
+    for name, rows in grouped.items():
+        text: dict[str, str] = {}
+        params: dict[str, float] = {}
+        prov: dict[str, CatalogValue] = {}
+        for row in rows:
+            if row["parameter"] in _SITE_TEXT:
+                text[row["parameter"]] = row["value"]
+                prov[row["parameter"]] = _provenance(row, row["value"])
+                continue
+            canon, value = _convert(_SITE_UNITS, "sites.csv", row, "site")
+            params[canon] = value
+            prov[canon] = _provenance(row, float(row["value"]))
+        out[name] = Site(name, text["name"], text["country"], text["timezone"], params, prov)
+    return out
+
+
+def get_site(name: str) -> Site:
+    """Return one catalog site, or a :class:`CatalogError` naming the closest match."""
+    table = sites()
+    if name not in table:
+        msg = (
+            f"unknown site '{name}'{did_you_mean(name, table)}; allowed: {', '.join(sorted(table))}"
+        )
+        raise CatalogError(msg)
+    return table[name]
+
+
+@functools.cache
+def _climate() -> pd.DataFrame:
+    rows = _read_rows("site_climate.csv")
+    frame = pd.DataFrame(rows)
+    frame["month"] = frame["month"].astype(int)
+    frame["value"] = frame["value"].astype(float)
+    return frame
+
+
+def site_climate(name: str) -> pd.DataFrame:
+    """Monthly climate normals of a catalog site.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``month`` (1..12); columns ``ghi`` [W/m2], ``temp_mean`` [degC],
+        ``temp_max`` [degC], ``relative_humidity`` [%].
+    """
+    get_site(name)
+    frame = _climate()
+    sub = frame[frame["site"] == name]
+    table = sub.pivot(index="month", columns="variable", values="value")
+    table.columns.name = None
+    return table[["ghi", "temp_mean", "temp_max", "relative_humidity"]]
+
+
+@functools.cache
+def _curves() -> pd.DataFrame:
+    return pd.DataFrame(_read_rows("power_curves.csv")).astype(
+        {"wind_speed_m_s": float, "power_pu": float}
+    )
+
+
+def power_curve(name: str) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.float64]]]:
+    """Return a turbine power curve as ``(wind_speed [m/s], power [pu of rated])``."""
+    frame = _curves()
+    names = sorted(set(frame["curve"]))
+    if name not in names:
+        msg = f"unknown power curve '{name}'{did_you_mean(name, names)}; allowed: {', '.join(names)}"
+        raise CatalogError(msg)
+    sub = frame[frame["curve"] == name].sort_values("wind_speed_m_s")
+    return sub["wind_speed_m_s"].to_numpy(), sub["power_pu"].to_numpy()
+
+
+def technology_table() -> pd.DataFrame:
+    """The technology catalog as printed by ``gigafactory catalog technologies``."""
+    return pd.DataFrame(_read_rows("technologies.csv"))
+
+
+def site_table() -> pd.DataFrame:
+    """The site catalog as printed by ``gigafactory catalog sites``."""
+    return pd.DataFrame(_read_rows("sites.csv"))

@@ -1,0 +1,66 @@
+"""Error hierarchy.
+
+Every error a user can cause derives from :class:`GigafactoryError`, so the CLI can turn
+it into one line and exit code 1. Each class also derives from the matching built-in
+exception, so callers who know nothing of gigafactory can still catch it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "CatalogError",
+    "DataFileError",
+    "GigafactoryError",
+    "InfeasibleError",
+    "ScenarioError",
+    "SolverError",
+    "closest",
+]
+
+
+class GigafactoryError(Exception):
+    """Base class of all errors that a user can cause or fix."""
+
+
+class ScenarioError(GigafactoryError, ValueError):
+    """A scenario file or object is invalid."""
+
+
+class DataFileError(GigafactoryError, ValueError):
+    """A data file (hourly CSV series) is missing or malformed."""
+
+
+class CatalogError(GigafactoryError, LookupError):
+    """A name is not in a catalog."""
+
+    def __str__(self) -> str:
+        # LookupError would repr() a single argument; we want the plain sentence.
+        return str(self.args[0]) if self.args else ""
+
+
+class InfeasibleError(GigafactoryError, RuntimeError):
+    """The supply problem has no feasible solution."""
+
+
+class SolverError(GigafactoryError, RuntimeError):
+    """The solver stopped without an optimal solution for another reason."""
+
+
+def closest(name: str, choices: Iterable[str], n: int = 1) -> list[str]:
+    """Return the closest valid names to ``name`` (empty if nothing is close).
+
+    Examples
+    --------
+    >>> closest("irnoair", ["ironair", "liion", "solar"])
+    ['ironair']
+    """
+    return difflib.get_close_matches(name, list(choices), n=n, cutoff=0.5)
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` or an empty string."""
+    match = closest(name, choices)
+    return f"; did you mean '{match[0]}'?" if match else ""

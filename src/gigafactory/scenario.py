@@ -1,0 +1,444 @@
+"""Scenario schema, YAML loading and bundled presets.
+
+A scenario is one YAML file: sites with their IT load, cooling, grid connection and allowed
+technologies, plus policy, finance and solver options. The pydantic models below are the
+single source for validation, error messages and documentation (each field's description
+ends in its unit).
+"""
+
+from __future__ import annotations
+
+import difflib
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from gigafactory import catalog
+from gigafactory.errors import CatalogError, ScenarioError
+
+__all__ = [
+    "Cooling",
+    "Finance",
+    "GridConnection",
+    "Policy",
+    "Scenario",
+    "SiteSpec",
+    "SolverOptions",
+    "TechnologyOptions",
+    "dump_scenario",
+    "load_scenario",
+    "preset_names",
+    "presets",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cooling(StrEnum):
+    """Facility cooling type."""
+
+    air_economiser = "air_economiser"
+    direct_liquid = "direct_liquid"
+    immersion = "immersion"
+
+
+class SolveMethod(StrEnum):
+    """LP algorithm: ``auto`` picks interior point for full years, simplex for small LPs."""
+
+    auto = "auto"
+    ipm = "ipm"
+    simplex = "simplex"
+
+
+class Mode(StrEnum):
+    """``expansion`` optimises capacities; ``dispatch`` keeps them at ``existing_mw``."""
+
+    expansion = "expansion"
+    dispatch = "dispatch"
+
+
+NonNeg = Annotated[float, Field(ge=0)]
+
+
+class LoadSpec(_Model):
+    """IT load of the campus."""
+
+    it_mw: NonNeg | None = Field(None, description="Constant IT load [MW]")
+    profile_csv: Path | None = Field(
+        None, description="Hourly IT load CSV (8760 rows, column `it_mw`) [MW]"
+    )
+
+    @model_validator(mode="after")
+    def _one_of(self) -> LoadSpec:
+        if (self.it_mw is None) == (self.profile_csv is None):
+            msg = "give exactly one of it_mw or profile_csv"
+            raise ValueError(msg)
+        return self
+
+
+class GridConnection(_Model):
+    """Grid connection: import cap, tariff and carbon intensity (catalog values by default)."""
+
+    import_cap_mw: NonNeg = Field(0.0, description="Largest grid import [MW]")
+    price_usd_per_mwh: NonNeg | None = Field(
+        None, description="Flat energy tariff; default: the site's catalog tariff [USD/MWh]"
+    )
+    price_csv: Path | None = Field(
+        None, description="Hourly tariff CSV (column `price_usd_per_mwh`) [USD/MWh]"
+    )
+    carbon_kg_per_mwh: NonNeg | None = Field(
+        None, description="Average grid carbon intensity; default: catalog [kgCO2e/MWh]"
+    )
+    carbon_csv: Path | None = Field(
+        None, description="Hourly carbon intensity CSV (column `carbon_kg_per_mwh`) [kgCO2e/MWh]"
+    )
+    cfe_share: float = Field(
+        0.0, ge=0, le=1, description="Carbon-free share of grid imports for CFE matching [-]"
+    )
+    export_cap_mw: NonNeg = Field(0.0, description="Largest export to the grid [MW]")
+    export_price_fraction: float = Field(
+        0.5, ge=0, le=1, description="Export revenue as a share of the import tariff [-]"
+    )
+
+
+class TechnologyOptions(_Model):
+    """Per-site options of one technology; cost fields override the catalog."""
+
+    existing_mw: NonNeg = Field(0.0, description="Capacity already built (no capex) [MW]")
+    max_mw: NonNeg | None = Field(None, description="Build limit incl. existing; none = unbounded [MW]")
+    capex_usd_per_kw: NonNeg | None = Field(None, description="Override of the power capex [USD/kW]")
+    capex_usd_per_kwh: NonNeg | None = Field(
+        None, description="Override of the storage energy capex [USD/kWh]"
+    )
+    fom_usd_per_kw_year: NonNeg | None = Field(None, description="Override of fixed O&M [USD/kW/yr]")
+    lifetime_years: float | None = Field(None, gt=0, description="Override of the asset life [yr]")
+
+    @model_validator(mode="after")
+    def _limits(self) -> TechnologyOptions:
+        if self.max_mw is not None and self.max_mw < self.existing_mw:
+            msg = f"max_mw ({self.max_mw}) is below existing_mw ({self.existing_mw})"
+            raise ValueError(msg)
+        return self
+
+
+class SeriesOverrides(_Model):
+    """User hourly series (CSV files, 8760 rows) that replace synthesised ones."""
+
+    weather_csv: Path | None = Field(
+        None, description="CSV with `ghi` [W/m2], `temp_air` [degC], `relative_humidity` [%]"
+    )
+    capacity_factors_csv: Path | None = Field(
+        None, description="CSV with one column per variable technology (e.g. `solar_fixed`) [-]"
+    )
+
+
+class SiteSpec(_Model):
+    """One campus at one place."""
+
+    id: str = Field(description="Label used in results [-]", min_length=1)
+    catalog: str | None = Field(None, description="Catalog site that supplies defaults [-]")
+    latitude: float | None = Field(None, ge=-90, le=90, description="Latitude [deg]")
+    longitude: float | None = Field(None, ge=-180, le=180, description="Longitude [deg]")
+    load: LoadSpec
+    cooling: Cooling = Field(Cooling.direct_liquid, description="Cooling type [-]")
+    grid: GridConnection = GridConnection()
+    gas_price_usd_per_mmbtu: NonNeg | None = Field(
+        None, description="Delivered gas price; default: catalog [USD/MMBtu]"
+    )
+    technologies: dict[str, TechnologyOptions] = Field(
+        default_factory=dict, description="Technologies allowed at this site [-]"
+    )
+    series: SeriesOverrides = SeriesOverrides()
+
+    @model_validator(mode="after")
+    def _location(self) -> SiteSpec:
+        if self.catalog is None and (self.latitude is None or self.longitude is None):
+            msg = "give a catalog site or both latitude and longitude"
+            raise ValueError(msg)
+        return self
+
+
+class Policy(_Model):
+    """Policy constraints, applied per site."""
+
+    cfe_target: float | None = Field(
+        None, ge=0, le=1, description="Hourly-matched carbon-free energy share of facility load [-]"
+    )
+    co2_cap_t: NonNeg | None = Field(None, description="Annual CO2 cap per site [tCO2e]")
+    co2_cap_t_per_mwh: NonNeg | None = Field(
+        None, description="Annual CO2 cap per MWh of facility load [tCO2e/MWh]"
+    )
+    carbon_price_usd_per_t: NonNeg = Field(0.0, description="Carbon price [USD/tCO2e]")
+
+
+class Finance(_Model):
+    """Finance assumptions."""
+
+    wacc: float = Field(
+        0.07,
+        ge=0,
+        le=0.5,
+        description="Real weighted average cost of capital; default 7 % (shared/facts energy §1g) [-]",
+    )
+    currency_year: int = Field(2024, ge=1990, le=2100, description="Year of the USD values [-]")
+
+
+class SolverOptions(_Model):
+    """Solver options."""
+
+    mode: Mode = Field(Mode.expansion, description="Optimise capacities or dispatch only [-]")
+    method: SolveMethod = Field(SolveMethod.auto, description="LP algorithm [-]")
+    value_of_lost_load_usd_per_mwh: NonNeg | None = Field(
+        10_000.0,
+        description="Penalty on unserved energy; null forbids unserved energy [USD/MWh]",
+    )
+    time_limit_s: float | None = Field(None, gt=0, description="Solver time limit [s]")
+    threads: int = Field(1, ge=1, description="Sites solved in parallel [-]")
+
+
+class Scenario(_Model):
+    """A gigafactory scenario."""
+
+    name: str = Field(description="Scenario name [-]", min_length=1)
+    description: str = Field("", description="What the scenario represents, with sources [-]")
+    seed: int = Field(42, ge=0, description="Seed for synthesised weather [-]")
+    year: int = Field(2025, ge=1990, le=2100, description="Calendar year of the hourly index [-]")
+    sites: list[SiteSpec] = Field(min_length=1, description="Sites [-]")
+    policy: Policy = Policy()
+    finance: Finance = Finance()
+    solver: SolverOptions = SolverOptions()
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Scenario:
+        ids = [s.id for s in self.sites]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            msg = f"site ids must be unique; repeated: {', '.join(dupes)}"
+            raise ValueError(msg)
+        return self
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def _fmt_loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _lookup(data: Any, loc: tuple[int | str, ...]) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """Follow ``loc`` through the schema and return the model that owns its last part."""
+    model: Any = Scenario
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        field_info = model.model_fields.get(part)
+        if field_info is None:
+            return None
+        model = _inner_model(field_info.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _describe_error(err: Any, data: Any) -> str:
+    loc = tuple(err["loc"])
+    path = _fmt_loc(loc)
+    if err["type"] == "extra_forbidden":
+        owner = _model_at(loc)
+        allowed = sorted(owner.model_fields) if owner else []
+        name = str(loc[-1])
+        near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.5)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        return f"{path}: unknown field '{name}'{hint}; allowed: {', '.join(allowed)}"
+    value = _lookup(data, loc)
+    shown = "missing" if err["type"] == "missing" else f"got {value!r}"
+    message = err["msg"]
+    if err["type"] == "enum":
+        near = difflib.get_close_matches(str(value), err["ctx"]["expected"].replace("'", "").replace(" or ", ", ").split(", "), n=1, cutoff=0.5)
+        if near:
+            message += f"; did you mean '{near[0]}'?"
+    return f"{path}: {message} ({shown})"
+
+
+def _resolve_paths(scenario: Scenario, base: Path) -> Scenario:
+    """Make relative file references relative to the scenario file."""
+
+    def fix(obj: BaseModel) -> BaseModel:
+        updates: dict[str, Any] = {}
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if isinstance(value, Path) and not value.is_absolute():
+                updates[name] = base / value
+            elif isinstance(value, BaseModel):
+                updates[name] = fix(value)
+            elif isinstance(value, list):
+                updates[name] = [fix(v) if isinstance(v, BaseModel) else v for v in value]
+            elif isinstance(value, dict):
+                updates[name] = {k: fix(v) if isinstance(v, BaseModel) else v for k, v in value.items()}
+        return obj.model_copy(update=updates)
+
+    fixed = fix(scenario)
+    assert isinstance(fixed, Scenario)
+    return fixed
+
+
+def check_references(scenario: Scenario, source: str) -> None:
+    """Cross-field checks against the catalog and the file system (second validation layer)."""
+    techs = catalog.technologies()
+    for i, site in enumerate(scenario.sites):
+        where = f"{source}: sites[{i}]"
+        if site.catalog is not None:
+            try:
+                catalog.get_site(site.catalog)
+            except CatalogError as err:
+                msg = f"{where}.catalog: {err}"
+                raise ScenarioError(msg) from None
+        for name in site.technologies:
+            if name not in techs or techs[name].kind == "grid":
+                try:
+                    catalog.get_technology(name if name in techs else name)
+                except CatalogError as err:
+                    msg = f"{where}.technologies.{name}: {err}"
+                    raise ScenarioError(msg) from None
+                msg = f"{where}.technologies.grid: the grid is configured under 'grid:', not as a technology"
+                raise ScenarioError(msg)
+        if site.catalog is None and site.grid.import_cap_mw > 0:
+            if site.grid.price_usd_per_mwh is None and site.grid.price_csv is None:
+                msg = f"{where}.grid.price_usd_per_mwh: required for a site without a catalog entry"
+                raise ScenarioError(msg)
+            if site.grid.carbon_kg_per_mwh is None and site.grid.carbon_csv is None:
+                msg = f"{where}.grid.carbon_kg_per_mwh: required for a site without a catalog entry"
+                raise ScenarioError(msg)
+        files = {
+            "load.profile_csv": site.load.profile_csv,
+            "grid.price_csv": site.grid.price_csv,
+            "grid.carbon_csv": site.grid.carbon_csv,
+            "series.weather_csv": site.series.weather_csv,
+            "series.capacity_factors_csv": site.series.capacity_factors_csv,
+        }
+        for field_path, path in files.items():
+            if path is not None and not path.is_file():
+                msg = f"{where}.{field_path}: file not found: {path}"
+                raise ScenarioError(msg)
+
+
+def scenario_from_dict(data: Any, source: str = "<scenario>", base: Path | None = None) -> Scenario:
+    """Validate a scenario given as a mapping; errors name ``source`` and the field path."""
+    if not isinstance(data, dict):
+        msg = f"{source}: a scenario is a mapping of fields, got {type(data).__name__}"
+        raise ScenarioError(msg)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = len(exc.errors()) - 1
+        suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+        msg = f"{source}: {_describe_error(first, data)}{suffix}"
+        raise ScenarioError(msg) from None
+    if base is not None:
+        scenario = _resolve_paths(scenario, base)
+    check_references(scenario, source)
+    return scenario
+
+
+def load_scenario(path_or_name: str | Path) -> Scenario:
+    """Load a scenario from a YAML file, or a bundled preset by name.
+
+    Parameters
+    ----------
+    path_or_name : str or Path
+        A path to a YAML file, or the name of a bundled preset (see :func:`preset_names`).
+
+    Raises
+    ------
+    ScenarioError
+        With one line naming the file, field path, value, what is allowed and the closest
+        valid name.
+
+    Examples
+    --------
+    >>> load_scenario("korea-southwest").sites[0].catalog
+    'korea_southwest'
+    """
+    text_name = str(path_or_name)
+    path = Path(path_or_name)
+    if not path.is_file():
+        names = preset_names()
+        if text_name in names:
+            return _load_text(_preset_text(text_name), f"preset '{text_name}'", None)
+        if path.suffix in {".yaml", ".yml"} or "/" in text_name:
+            msg = f"{text_name}: file not found"
+            raise ScenarioError(msg)
+        near = difflib.get_close_matches(text_name, names, n=1, cutoff=0.5)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        msg = f"'{text_name}' is neither a file nor a preset{hint}; presets: {', '.join(names)}"
+        raise ScenarioError(msg)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        msg = f"{path}: cannot read: {err}"
+        raise ScenarioError(msg) from None
+    return _load_text(text, str(path), path.parent)
+
+
+def _load_text(text: str, source: str, base: Path | None) -> Scenario:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        msg = f"{source}:{where}: malformed YAML: {problem}"
+        raise ScenarioError(msg) from None
+    return scenario_from_dict(data, source, base)
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """Serialise a scenario to YAML (round-trips through :func:`load_scenario`)."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _preset_text(name: str) -> str:
+    return resources.files("gigafactory").joinpath("scenarios", f"{name}.yaml").read_text("utf-8")
+
+
+def preset_names() -> list[str]:
+    """Names of the bundled presets."""
+    folder = resources.files("gigafactory").joinpath("scenarios")
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def presets() -> dict[str, str]:
+    """Bundled presets with their one-line descriptions."""
+    out = {}
+    for name in preset_names():
+        data = yaml.safe_load(_preset_text(name))
+        out[name] = str(data.get("description", "")).strip().split("\n")[0]
+    return out

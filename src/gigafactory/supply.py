@@ -1,0 +1,590 @@
+"""Hourly supply optimisation: capacity expansion and dispatch of one site (linopy + HiGHS).
+
+The sequence is :func:`build_model` -> :func:`solve` -> :func:`extract`. Sites without
+shared constraints are independent LPs, so :mod:`gigafactory.pipeline` solves them one by
+one (or in parallel): that is exact and much faster than one block-diagonal LP.
+
+Formulation, per hour t (all power in MW, energy in MWh, hourly steps):
+
+* balance: ``sum_v a_v(t) P_v + sum_g p_g(t) + sum_s (d_s(t) - c_s(t)) + m(t) - x(t) + u(t)
+  >= L(t)``; variable renewables and take-or-pay contracts enter with their availability
+  ``a(t)`` times capacity, so curtailment is the slack of this row (free to spill);
+* thermal: ``p_g(t) <= P_g``;
+* storage: ``e_s(t) = e_s(t-1) + eta_c c_s(t) - d_s(t)/eta_d`` (cyclic),
+  ``c_s(t) + d_s(t) <= P_s`` and ``e_s(t) <= h_s P_s``;
+* grid: ``0 <= m(t) <= M``, ``0 <= x(t) <= X``;
+* unserved energy ``0 <= u(t) <= L(t)`` at the value of lost load (or absent);
+* CO2 cap, hourly-matched CFE target and carbon price (see the ``add_*`` functions).
+
+Objective: annualised fixed costs ``sum_k F_k P_k`` plus operating costs of the hours,
+scaled by ``w = 8760 / T`` to a year.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from gigafactory.errors import InfeasibleError, SolverError
+from gigafactory.units import HOURS_PER_YEAR
+
+if TYPE_CHECKING:
+    import linopy
+
+__all__ = [
+    "SiteSupply",
+    "SupplyTech",
+    "build_model",
+    "extract",
+    "optimise",
+    "solve",
+]
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("variable", "contract", "thermal", "storage")
+IPM_THRESHOLD = 20_000
+"""Variables above which ``method='auto'`` uses the interior-point solver [-]."""
+
+
+@dataclass(frozen=True)
+class SupplyTech:
+    """One technology at one site, in model units.
+
+    Attributes
+    ----------
+    name : str
+        Technology name.
+    kind : str
+        ``variable``, ``contract``, ``thermal`` or ``storage``.
+    fixed_cost : float
+        Annualised capex plus fixed O&M per MW of power (storage: incl. its energy) [USD/MW/yr].
+    existing_mw, max_mw : float
+        Capacity bounds [MW]; ``max_mw`` None means unbounded.
+    marginal_cost : float
+        Fuel plus variable O&M per MWh delivered [USD/MWh].
+    co2 : float
+        Emissions per MWh delivered [tCO2e/MWh].
+    availability : numpy.ndarray or float
+        Available output per MW, hourly (variable, contract) [-].
+    clean : bool
+        Counts as carbon-free energy for the CFE target.
+    charge_efficiency, discharge_efficiency : float
+        Storage efficiencies [-].
+    duration_h : float
+        Storage energy per MW of power [h].
+    """
+
+    name: str
+    kind: str
+    fixed_cost: float
+    existing_mw: float = 0.0
+    max_mw: float | None = None
+    marginal_cost: float = 0.0
+    co2: float = 0.0
+    availability: np.ndarray | float = 1.0
+    clean: bool = False
+    charge_efficiency: float = 1.0
+    discharge_efficiency: float = 1.0
+    duration_h: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            msg = f"technology '{self.name}': kind '{self.kind}' not in {', '.join(KINDS)}"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True)
+class SiteSupply:
+    """Inputs of one site's supply LP.
+
+    Attributes
+    ----------
+    name : str
+        Site label.
+    time : pandas.DatetimeIndex
+        Hourly time stamps (T of them).
+    load_mw : numpy.ndarray
+        Facility load [MW].
+    techs : tuple of SupplyTech
+        Technologies allowed.
+    grid_import_cap_mw, grid_export_cap_mw : float
+        Grid limits [MW].
+    grid_price : numpy.ndarray
+        Import tariff [USD/MWh].
+    grid_carbon : numpy.ndarray
+        Import intensity [tCO2e/MWh].
+    grid_export_price : numpy.ndarray
+        Export revenue [USD/MWh].
+    grid_cfe_share : float
+        Carbon-free share of imports [-].
+    value_of_lost_load : float or None
+        Penalty on unserved energy; None forbids it [USD/MWh].
+    co2_cap_t : float or None
+        Annual CO2 cap [tCO2e].
+    carbon_price : float
+        Carbon price [USD/tCO2e].
+    cfe_target : float or None
+        Hourly-matched CFE share of load [-].
+    """
+
+    name: str
+    time: pd.DatetimeIndex
+    load_mw: np.ndarray
+    techs: tuple[SupplyTech, ...]
+    grid_import_cap_mw: float = 0.0
+    grid_price: np.ndarray | float = 0.0
+    grid_carbon: np.ndarray | float = 0.0
+    grid_export_cap_mw: float = 0.0
+    grid_export_price: np.ndarray | float = 0.0
+    grid_cfe_share: float = 0.0
+    value_of_lost_load: float | None = None
+    co2_cap_t: float | None = None
+    carbon_price: float = 0.0
+    cfe_target: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # linopy takes dimension names from index names.
+        object.__setattr__(self, "time", pd.DatetimeIndex(self.time, name="time"))
+
+    @property
+    def weight(self) -> float:
+        """Hours of the year each modelled hour stands for [-]."""
+        return HOURS_PER_YEAR / len(self.time)
+
+    def of_kind(self, kind: str) -> list[SupplyTech]:
+        """Technologies of one kind, in input order."""
+        return [t for t in self.techs if t.kind == kind]
+
+    def hourly(self, value: np.ndarray | float) -> xr.DataArray:
+        """Broadcast a scalar or an hourly array onto the ``time`` coordinate."""
+        data = np.broadcast_to(np.asarray(value, dtype=float), (len(self.time),))
+        return xr.DataArray(data, coords={"time": self.time}, dims="time")
+
+
+# ---------------------------------------------------------------------------- build
+
+
+def _names(techs: list[SupplyTech]) -> pd.Index:
+    return pd.Index([t.name for t in techs], name="technology")
+
+
+def _per_tech(techs: list[SupplyTech], attr: str) -> xr.DataArray:
+    return xr.DataArray(
+        [float(getattr(t, attr)) for t in techs], coords={"technology": _names(techs)}, dims="technology"
+    )
+
+
+def _availability(site: SiteSupply, techs: list[SupplyTech]) -> xr.DataArray:
+    data = np.stack([np.broadcast_to(np.asarray(t.availability, float), (len(site.time),)) for t in techs])
+    return xr.DataArray(data, coords={"technology": _names(techs), "time": site.time}, dims=("technology", "time"))
+
+
+def add_capacity_variables(model: linopy.Model, site: SiteSupply) -> None:
+    """Capacity ``P_k`` per technology, ``existing <= P_k <= max`` [MW] (``capacity``)."""
+    techs = list(site.techs)
+    if not techs:
+        return
+    upper = [np.inf if t.max_mw is None else t.max_mw for t in techs]
+    model.add_variables(
+        lower=_per_tech(techs, "existing_mw"),
+        upper=xr.DataArray(upper, coords={"technology": _names(techs)}, dims="technology"),
+        name="capacity",
+    )
+
+
+def add_operation_variables(model: linopy.Model, site: SiteSupply) -> None:
+    """Hourly dispatch, storage, grid and unserved-energy variables [MW, MWh]."""
+    time_coord = {"time": site.time}
+    thermal, storage = site.of_kind("thermal"), site.of_kind("storage")
+    if thermal:
+        model.add_variables(lower=0, coords=[_names(thermal), site.time], name="thermal-dispatch")
+    if storage:
+        for name in ("storage-charge", "storage-discharge", "storage-soc"):
+            model.add_variables(lower=0, coords=[_names(storage), site.time], name=name)
+    if site.grid_import_cap_mw > 0:
+        model.add_variables(
+            lower=0, upper=site.grid_import_cap_mw, coords=time_coord, name="grid-import"
+        )
+    if site.grid_export_cap_mw > 0:
+        model.add_variables(
+            lower=0, upper=site.grid_export_cap_mw, coords=time_coord, name="grid-export"
+        )
+    if site.value_of_lost_load is not None:
+        model.add_variables(lower=0, upper=site.hourly(site.load_mw), name="unserved")
+
+
+def _net_supply(model: linopy.Model, site: SiteSupply, *, clean_only: bool = False) -> Any:
+    """Hourly supply to the facility as a linear expression [MW].
+
+    ``clean_only`` keeps carbon-free sources, storage and the clean share of imports.
+    """
+    terms = []
+    available = [t for t in site.of_kind("variable") + site.of_kind("contract") if t.clean or not clean_only]
+    if available:
+        cap = model.variables["capacity"].sel(technology=_names(available))
+        terms.append((_availability(site, available) * cap).sum("technology"))
+    if "thermal-dispatch" in model.variables and not clean_only:
+        terms.append(model.variables["thermal-dispatch"].sum("technology"))
+    if "storage-discharge" in model.variables:
+        terms.append(model.variables["storage-discharge"].sum("technology"))
+        terms.append(-1 * model.variables["storage-charge"].sum("technology"))
+    if "grid-import" in model.variables:
+        share = site.grid_cfe_share if clean_only else 1.0
+        if share > 0:
+            terms.append(share * model.variables["grid-import"])
+    if "grid-export" in model.variables:
+        terms.append(-1 * model.variables["grid-export"])
+    if not terms:
+        return None
+    expr = terms[0]
+    for term in terms[1:]:
+        expr = expr + term
+    return expr
+
+
+def add_balance_constraints(model: linopy.Model, site: SiteSupply) -> None:
+    """Energy balance per hour (``energy-balance``).
+
+    ``supply(t) + u(t) >= L(t)``; the slack is curtailment, free of cost.
+    """
+    supply = _net_supply(model, site)
+    load = site.hourly(site.load_mw)
+    if "unserved" in model.variables:
+        supply = model.variables["unserved"] if supply is None else supply + model.variables["unserved"]
+    if supply is None:
+        msg = f"site '{site.name}': no technology, grid or unserved energy can meet the load"
+        raise InfeasibleError(msg)
+    model.add_constraints(supply >= load, name="energy-balance")
+
+
+def add_thermal_constraints(model: linopy.Model, site: SiteSupply) -> None:
+    """Dispatchable output within capacity: ``p_g(t) - P_g <= 0`` (``thermal-dispatch-limit``)."""
+    thermal = site.of_kind("thermal")
+    if not thermal:
+        return
+    cap = model.variables["capacity"].sel(technology=_names(thermal))
+    model.add_constraints(model.variables["thermal-dispatch"] - cap <= 0, name="thermal-dispatch-limit")
+
+
+def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
+    """Storage state of charge, power and energy limits.
+
+    * ``storage-soc-balance``: ``e(t) - e(t-1) - eta_c c(t) + d(t)/eta_d = 0``, cyclic
+      (``e(-1) = e(T-1)``);
+    * ``storage-power-limit``: ``c(t) + d(t) - P <= 0``;
+    * ``storage-energy-limit``: ``e(t) - h P <= 0``.
+
+    One joint power row replaces separate charge and discharge rows. It is exact here:
+    because the balance is an inequality (curtailment is free), any solution that charges
+    and discharges in the same hour can reduce both, by ``delta`` and
+    ``delta eta_c eta_d``, keeping ``e(t)`` and supplying more in that hour, so an optimum
+    without simultaneous operation exists and satisfies both formulations.
+    """
+    storage = site.of_kind("storage")
+    if not storage:
+        return
+    names = _names(storage)
+    cap = model.variables["capacity"].sel(technology=names)
+    charge = model.variables["storage-charge"]
+    discharge = model.variables["storage-discharge"]
+    soc = model.variables["storage-soc"]
+    eta_c = _per_tech(storage, "charge_efficiency")
+    inv_eta_d = 1.0 / _per_tech(storage, "discharge_efficiency")
+    model.add_constraints(
+        soc - soc.roll(time=1) - eta_c * charge + inv_eta_d * discharge == 0,
+        name="storage-soc-balance",
+    )
+    model.add_constraints(charge + discharge - cap <= 0, name="storage-power-limit")
+    model.add_constraints(soc - _per_tech(storage, "duration_h") * cap <= 0, name="storage-energy-limit")
+
+
+def _emissions(model: linopy.Model, site: SiteSupply) -> Any:
+    """Annual emissions as a linear expression [tCO2e]."""
+    terms = []
+    thermal = [t for t in site.of_kind("thermal") if t.co2 > 0]
+    if thermal:
+        p = model.variables["thermal-dispatch"].sel(technology=_names(thermal))
+        terms.append((_per_tech(thermal, "co2") * p).sum() * site.weight)
+    if "grid-import" in model.variables and np.any(np.asarray(site.grid_carbon) > 0):
+        terms.append((site.hourly(site.grid_carbon) * model.variables["grid-import"]).sum() * site.weight)
+    return terms
+
+
+def add_co2_constraints(model: linopy.Model, site: SiteSupply) -> None:
+    """Annual emissions cap: ``w sum_t (sum_g e_g p_g(t) + k(t) m(t)) <= cap`` (``co2-cap``)."""
+    if site.co2_cap_t is None:
+        return
+    terms = _emissions(model, site)
+    if not terms:
+        return
+    expr = terms[0] if len(terms) == 1 else terms[0] + terms[1]
+    model.add_constraints(expr <= site.co2_cap_t, name="co2-cap")
+
+
+def add_cfe_constraints(model: linopy.Model, site: SiteSupply) -> None:
+    """Hourly-matched carbon-free energy (24/7 CFE).
+
+    * ``cfe-clean-supply``: ``y(t) <= clean supply(t)`` (clean sources, net storage, clean
+      share of imports, less exports);
+    * ``y(t) <= L(t)`` as a bound, so surplus clean energy in one hour earns nothing;
+    * ``cfe-target``: ``sum_t y(t) >= target * sum_t L(t)``.
+    """
+    if site.cfe_target is None or site.cfe_target <= 0:
+        return
+    load = site.hourly(site.load_mw)
+    matched = model.add_variables(lower=0, upper=load, name="cfe-matched")
+    clean = _net_supply(model, site, clean_only=True)
+    if clean is None:
+        msg = f"site '{site.name}': CFE target {site.cfe_target:.0%} but no carbon-free supply allowed"
+        raise InfeasibleError(msg)
+    model.add_constraints(matched - clean <= 0, name="cfe-clean-supply")
+    model.add_constraints(matched.sum() >= site.cfe_target * float(load.sum()), name="cfe-target")
+
+
+def add_objective(model: linopy.Model, site: SiteSupply) -> None:
+    """Annualised fixed costs plus a year of operating costs [USD/yr]."""
+    w = site.weight
+    terms = []
+    if site.techs:
+        terms.append((_per_tech(list(site.techs), "fixed_cost") * model.variables["capacity"]).sum())
+    thermal = site.of_kind("thermal")
+    if thermal:
+        marginal = _per_tech(thermal, "marginal_cost") + site.carbon_price * _per_tech(thermal, "co2")
+        terms.append((marginal * model.variables["thermal-dispatch"]).sum() * w)
+    if "grid-import" in model.variables:
+        price = site.hourly(site.grid_price) + site.carbon_price * site.hourly(site.grid_carbon)
+        terms.append((price * model.variables["grid-import"]).sum() * w)
+    if "grid-export" in model.variables:
+        terms.append((-1 * site.hourly(site.grid_export_price) * model.variables["grid-export"]).sum() * w)
+    if "unserved" in model.variables:
+        assert site.value_of_lost_load is not None
+        terms.append(model.variables["unserved"].sum() * (site.value_of_lost_load * w))
+    expr = terms[0]
+    for term in terms[1:]:
+        expr = expr + term
+    model.add_objective(expr)
+
+
+def build_model(site: SiteSupply) -> linopy.Model:
+    """Build the supply LP of one site.
+
+    Parameters
+    ----------
+    site : SiteSupply
+        Inputs in model units.
+
+    Returns
+    -------
+    linopy.Model
+        With variables ``capacity``, ``thermal-dispatch``, ``storage-*``, ``grid-*``,
+        ``unserved`` and ``cfe-matched`` (those that apply) and the constraint families
+        documented in the module docstring.
+    """
+    import linopy
+
+    if len(site.load_mw) != len(site.time):
+        msg = f"site '{site.name}': load has {len(site.load_mw)} values for {len(site.time)} hours"
+        raise ValueError(msg)
+    model = linopy.Model(force_dim_names=True)
+    add_capacity_variables(model, site)
+    add_operation_variables(model, site)
+    add_balance_constraints(model, site)
+    add_thermal_constraints(model, site)
+    add_storage_constraints(model, site)
+    add_co2_constraints(model, site)
+    add_cfe_constraints(model, site)
+    add_objective(model, site)
+    return model
+
+
+# ---------------------------------------------------------------------------- solve
+
+
+def solve(
+    model: linopy.Model,
+    *,
+    method: str = "auto",
+    time_limit_s: float | None = None,
+) -> tuple[str, str]:
+    """Solve with HiGHS and return linopy's ``(status, termination_condition)``.
+
+    ``method='ipm'`` runs HiGHS's interior point (IPX) without crossover, the fastest
+    choice for a full year; ``'simplex'`` gives a vertex solution; ``'auto'`` uses IPM
+    above :data:`IPM_THRESHOLD` variables.
+    """
+    options: dict[str, Any] = {"log_to_console": False, "output_flag": False}
+    n_vars = int(model.nvars)
+    if method == "ipm" or (method == "auto" and n_vars > IPM_THRESHOLD):
+        options.update(solver="ipm", run_crossover="off")
+    elif method == "simplex":
+        options.update(solver="simplex")
+    if time_limit_s is not None:
+        options["time_limit"] = float(time_limit_s)
+    status, condition = model.solve(solver_name="highs", progress=False, **options)
+    return str(status), str(condition)
+
+
+# ---------------------------------------------------------------------------- extract
+
+
+def _solution(model: linopy.Model, name: str) -> xr.DataArray | None:
+    if name not in model.variables:
+        return None
+    return model.variables[name].solution.fillna(0.0)
+
+
+def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
+    """Read the solution into a dataset with units.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``capacity_mw`` and ``storage_energy_mwh`` (technology); hourly ``dispatch_mw``
+        (technology, time; storage = discharge), ``storage_charge_mw``, ``storage_soc_mwh``,
+        ``grid_import_mw``, ``grid_export_mw``, ``unserved_mw``, ``curtailed_mw``,
+        ``load_mw``; attributes ``objective_usd`` and the solver status.
+    """
+    time_index = site.time
+    techs = list(site.techs)
+    names = _names(techs)
+    zeros_t = xr.zeros_like(site.hourly(0.0))
+    capacity = _solution(model, "capacity")
+    if capacity is None:
+        capacity = xr.DataArray(np.zeros(0), coords={"technology": names}, dims="technology")
+    dispatch = xr.DataArray(
+        np.zeros((len(techs), len(time_index))),
+        coords={"technology": names, "time": time_index},
+        dims=("technology", "time"),
+    )
+    available_techs = site.of_kind("variable") + site.of_kind("contract")
+    available = xr.zeros_like(zeros_t)
+    if available_techs:
+        avail = _availability(site, available_techs) * capacity.sel(technology=_names(available_techs))
+        dispatch.loc[{"technology": _names(available_techs)}] = avail
+        available = avail.sum("technology")
+    thermal = _solution(model, "thermal-dispatch")
+    if thermal is not None:
+        dispatch.loc[{"technology": thermal.technology}] = thermal
+    charge = _solution(model, "storage-charge")
+    discharge = _solution(model, "storage-discharge")
+    soc = _solution(model, "storage-soc")
+    if discharge is not None:
+        dispatch.loc[{"technology": discharge.technology}] = discharge
+    grid_import = _solution(model, "grid-import")
+    grid_import = zeros_t if grid_import is None else grid_import
+    grid_export = _solution(model, "grid-export")
+    grid_export = zeros_t if grid_export is None else grid_export
+    unserved = _solution(model, "unserved")
+    unserved = zeros_t if unserved is None else unserved
+    load = site.hourly(site.load_mw)
+    net_storage = zeros_t if discharge is None else (discharge - charge).sum("technology")  # type: ignore[operator]
+    thermal_sum = zeros_t if thermal is None else thermal.sum("technology")
+    surplus = available + thermal_sum + net_storage + grid_import - grid_export + unserved - load
+    curtailed = surplus.clip(min=0.0)
+    # Spill is attributed to the sources that can spill, pro rata to their output.
+    if available_techs:
+        share = xr.where(available > 0, 1.0 - curtailed / available.where(available > 0), 1.0).clip(0, 1)
+        dispatch.loc[{"technology": _names(available_techs)}] = dispatch.sel(
+            technology=_names(available_techs)
+        ) * share
+    storage = site.of_kind("storage")
+    storage_energy = capacity.sel(technology=_names(storage)) * _per_tech(storage, "duration_h") if storage else None
+    ds = xr.Dataset(
+        {
+            "capacity_mw": capacity,
+            "dispatch_mw": dispatch,
+            "grid_import_mw": grid_import,
+            "grid_export_mw": grid_export,
+            "unserved_mw": unserved,
+            "curtailed_mw": curtailed,
+            "load_mw": load,
+        }
+    )
+    if storage:
+        ds["storage_energy_mwh"] = storage_energy
+        ds["storage_charge_mw"] = charge
+        ds["storage_soc_mwh"] = soc
+    units = {
+        "capacity_mw": "MW",
+        "dispatch_mw": "MW",
+        "grid_import_mw": "MW",
+        "grid_export_mw": "MW",
+        "unserved_mw": "MW",
+        "curtailed_mw": "MW",
+        "load_mw": "MW",
+        "storage_energy_mwh": "MWh",
+        "storage_charge_mw": "MW",
+        "storage_soc_mwh": "MWh",
+    }
+    for name, unit in units.items():
+        if name in ds:
+            ds[name].attrs["units"] = unit
+    ds.attrs["objective_usd"] = float(model.objective.value)
+    return ds
+
+
+# ---------------------------------------------------------------------------- orchestration
+
+
+def _shortfall(site: SiteSupply, method: str) -> str:
+    """Explain an infeasible site by re-solving with unserved energy allowed."""
+    from dataclasses import replace
+
+    probe = replace(site, value_of_lost_load=1e6, cfe_target=None, co2_cap_t=None)
+    model = build_model(probe)
+    status, condition = solve(model, method=method)
+    if status != "ok":
+        return f"site '{site.name}': infeasible ({condition}); could not locate the shortfall"
+    unserved = model.variables["unserved"].solution.to_numpy()
+    short = unserved > 1e-6
+    if not short.any():
+        parts = []
+        if site.co2_cap_t is not None:
+            parts.append(f"the CO2 cap of {site.co2_cap_t:,.0f} t")
+        if site.cfe_target is not None:
+            parts.append(f"the CFE target of {site.cfe_target:.0%}")
+        what = " and ".join(parts) or "a policy constraint"
+        return (
+            f"site '{site.name}': load can be met, but not within {what}; "
+            "allow more carbon-free capacity or relax the policy"
+        )
+    first = pd.Timestamp(site.time[np.argmax(short)])
+    return (
+        f"site '{site.name}': supply is short in {int(short.sum()):,} of {len(short):,} hours "
+        f"(first {first:%Y-%m-%d %H:%M} UTC), by up to {unserved.max():,.1f} MW and "
+        f"{unserved.sum() * site.weight:,.0f} MWh in the year; raise build limits or the grid "
+        "import cap, or set solver.value_of_lost_load_usd_per_mwh"
+    )
+
+
+def optimise(site: SiteSupply, *, method: str = "auto", time_limit_s: float | None = None) -> xr.Dataset:
+    """Build, solve and extract one site; raise :class:`InfeasibleError` with the shortfall."""
+    started = time.perf_counter()
+    model = build_model(site)
+    built = time.perf_counter()
+    status, condition = solve(model, method=method, time_limit_s=time_limit_s)
+    solved = time.perf_counter()
+    logger.info("site %s: %s/%s in %.2f s (build %.2f s)", site.name, status, condition, solved - built, built - started)
+    if condition in {"infeasible", "infeasible_or_unbounded"}:
+        raise InfeasibleError(_shortfall(site, method))
+    if status != "ok":
+        msg = f"site '{site.name}': solver stopped with {status} ({condition})"
+        raise SolverError(msg)
+    ds = extract(model, site)
+    ds.attrs.update(
+        status=status,
+        termination_condition=condition,
+        build_seconds=built - started,
+        solve_seconds=solved - built,
+        n_variables=int(model.nvars),
+        n_constraints=int(model.ncons),
+    )
+    return ds
