@@ -319,3 +319,12 @@ def technology_table() -> pd.DataFrame:
 def site_table() -> pd.DataFrame:
     """The site catalog as printed by ``gigafactory catalog sites``."""
     return pd.DataFrame(_read_rows("sites.csv"))
+
+
+def catalog_table(name: str) -> pd.DataFrame:
+    """A catalog by name: ``technologies`` or ``sites``."""
+    tables = {"technologies": technology_table, "sites": site_table}
+    if name not in tables:
+        msg = f"unknown catalog '{name}'{did_you_mean(name, tables)}; allowed: {', '.join(tables)}"
+        raise CatalogError(msg)
+    return tables[name]()

@@ -325,13 +325,16 @@ def _site_summary(prep: PreparedSite, ds: xr.Dataset) -> dict[str, Any]:
     clean_names = [t.name for t in supply.techs if t.clean or t.kind == "storage"]
     clean_hourly = sum((dispatch.sel(technology=n) for n in clean_names), xr.zeros_like(ds["load_mw"]))
     if "storage_charge_mw" in ds:
-        clean_hourly = clean_hourly - ds["storage_charge_mw"].sum("technology")
+        clean_hourly = clean_hourly - ds["storage_charge_mw"].sum("storage")
     clean_hourly = clean_hourly + supply.grid_cfe_share * ds["grid_import_mw"] - ds["grid_export_mw"]
     cfe = float(np.minimum(clean_hourly.clip(min=0.0), ds["load_mw"]).sum()) / load if load > 0 else 0.0
     it_energy = float(prep.it_mw.sum())
     storage_mwh = {}
     if "storage_energy_mwh" in ds:
-        storage_mwh = {str(k): float(v) for k, v in zip(ds["storage_energy_mwh"]["technology"].values, ds["storage_energy_mwh"].values, strict=True)}
+        storage_mwh = {
+            str(k): float(v)
+            for k, v in zip(ds["storage"].values, ds["storage_energy_mwh"].values, strict=True)
+        }
     return {
         "site": prep.spec.id,
         "latitude": prep.latitude,
@@ -424,6 +427,9 @@ def _series(prep: PreparedSite, ds: xr.Dataset) -> xr.Dataset:
             attrs={"units": "1"},
         )
     out.attrs = {}
+    # NetCDF has no time zones: store naive UTC and say so.
+    out = out.assign_coords(time=pd.DatetimeIndex(out["time"].to_numpy()).tz_localize(None))
+    out["time"].attrs["timezone"] = "UTC"
     return out
 
 

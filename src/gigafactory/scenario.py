@@ -206,6 +206,7 @@ class Scenario(_Model):
     """A gigafactory scenario."""
 
     name: str = Field(description="Scenario name [-]", min_length=1)
+    title: str = Field("", description="One-line summary shown by `gigafactory presets` [-]")
     description: str = Field("", description="What the scenario represents, with sources [-]")
     seed: int = Field(42, ge=0, description="Seed for synthesised weather [-]")
     year: int = Field(2025, ge=1990, le=2100, description="Calendar year of the hourly index [-]")
@@ -320,13 +321,17 @@ def check_references(scenario: Scenario, source: str) -> None:
                 msg = f"{where}.catalog: {err}"
                 raise ScenarioError(msg) from None
         for name in site.technologies:
-            if name not in techs or techs[name].kind == "grid":
+            if name not in techs:
                 try:
-                    catalog.get_technology(name if name in techs else name)
+                    catalog.get_technology(name)
                 except CatalogError as err:
                     msg = f"{where}.technologies.{name}: {err}"
                     raise ScenarioError(msg) from None
-                msg = f"{where}.technologies.grid: the grid is configured under 'grid:', not as a technology"
+            if techs[name].kind == "grid":
+                msg = (
+                    f"{where}.technologies.{name}: the grid is configured under the site's "
+                    "'grid:' field, not as a technology"
+                )
                 raise ScenarioError(msg)
         if site.catalog is None and site.grid.import_cap_mw > 0:
             if site.grid.price_usd_per_mwh is None and site.grid.price_csv is None:
@@ -440,5 +445,5 @@ def presets() -> dict[str, str]:
     out = {}
     for name in preset_names():
         data = yaml.safe_load(_preset_text(name))
-        out[name] = str(data.get("description", "")).strip().split("\n")[0]
+        out[name] = str(data.get("title") or data.get("description", "")).strip().split("\n")[0]
     return out

@@ -22,8 +22,12 @@ scaled by ``w = 8760 / T`` to a year.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -428,8 +432,31 @@ def solve(
         options.update(solver="simplex")
     if time_limit_s is not None:
         options["time_limit"] = float(time_limit_s)
-    status, condition = model.solve(solver_name="highs", progress=False, **options)
+    with _c_stdout_silenced():
+        status, condition = model.solve(solver_name="highs", progress=False, **options)
     return str(status), str(condition)
+
+
+@contextlib.contextmanager
+def _c_stdout_silenced() -> Iterator[None]:
+    """Silence C-level stdout: HiGHS prints a banner on construction, before options apply.
+
+    Without this, ``gigafactory run --json`` would not print pure JSON.
+    """
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no usable fd 1 (e.g. embedded interpreters): nothing to silence
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 # ---------------------------------------------------------------------------- extract
@@ -447,8 +474,9 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
     Returns
     -------
     xarray.Dataset
-        ``capacity_mw`` and ``storage_energy_mwh`` (technology); hourly ``dispatch_mw``
-        (technology, time; storage = discharge), ``storage_charge_mw``, ``storage_soc_mwh``,
+        ``capacity_mw`` (technology), ``storage_energy_mwh`` (storage); hourly ``dispatch_mw``
+        (technology, time; storage = discharge), ``storage_charge_mw`` and
+        ``storage_soc_mwh`` (storage, time),
         ``grid_import_mw``, ``grid_export_mw``, ``unserved_mw``, ``curtailed_mw``,
         ``load_mw``; attributes ``objective_usd`` and the solver status.
     """
@@ -509,9 +537,10 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
         }
     )
     if storage:
-        ds["storage_energy_mwh"] = storage_energy
-        ds["storage_charge_mw"] = charge
-        ds["storage_soc_mwh"] = soc
+        # Own dimension so storage variables do not get NaN rows for other technologies.
+        ds["storage_energy_mwh"] = storage_energy.rename(technology="storage")  # type: ignore[union-attr]
+        ds["storage_charge_mw"] = charge.rename(technology="storage")  # type: ignore[union-attr]
+        ds["storage_soc_mwh"] = soc.rename(technology="storage")  # type: ignore[union-attr]
     units = {
         "capacity_mw": "MW",
         "dispatch_mw": "MW",

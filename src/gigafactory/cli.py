@@ -1,0 +1,155 @@
+"""Command line interface (Typer + Rich). Calls the public API only.
+
+Every user error prints one line on stderr and exits with code 1, without a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import gigafactory
+from gigafactory.errors import GigafactoryError
+
+app = typer.Typer(
+    name="gigafactory",
+    help="Plan and simulate AI compute infrastructure: load, facility, hourly supply, cost, carbon.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _user_errors(func: F) -> F:
+    """Turn a :class:`GigafactoryError` into one line on stderr and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except GigafactoryError as err:
+            errors.print(f"error: {err}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+ScenarioArg = Annotated[str, typer.Argument(help="Preset name or path to a scenario YAML file.")]
+
+
+@app.command()
+@_user_errors
+def run(
+    scenario: ScenarioArg,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Results folder (default: out/<name>).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
+    no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+) -> None:
+    """Run a scenario: synthesise series, optimise supply, write results and report."""
+    loaded = gigafactory.load_scenario(scenario)
+    folder = output or Path("out") / loaded.name
+    if as_json:
+        results = gigafactory.run(loaded)
+        results.save(folder, report=not no_report)
+        sys.stdout.write(results.to_json() + "\n")
+        return
+    with console.status(f"{loaded.name}: starting", spinner="dots") as status:
+        results = gigafactory.run(loaded, progress=lambda msg: status.update(f"{loaded.name}: {msg}"))
+        status.update(f"{loaded.name}: writing {folder}")
+        path = results.save(folder, report=not no_report)
+    _print_summary(results.summary)
+    console.print(f"results: {path}" + ("" if no_report else f"\nreport:  {path / 'report.html'}"))
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    table = Table(title=f"{summary['scenario']}", show_header=True)
+    table.add_column("result")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    rows = [
+        ("IT energy", summary["it_energy_mwh"] / 1e3, "GWh"),
+        ("facility energy", summary["facility_energy_mwh"] / 1e3, "GWh"),
+        ("PUE (annual)", summary["pue_annual"], "-"),
+        ("total annual cost", summary["total_annual_cost_usd"] / 1e6, "million USD"),
+        ("LCOE", summary["lcoe_usd_per_mwh"], "USD/MWh"),
+        ("hourly CFE share", 100 * summary["cfe_share"], "%"),
+        ("emissions", summary["emissions_tco2e"] / 1e3, "ktCO2e"),
+        ("NOx", summary["nox_t"], "t"),
+        ("water", summary["water_m3"] / 1e3, "thousand m3"),
+        ("unserved", summary["unserved_mwh"], "MWh"),
+        ("curtailed", summary["curtailed_mwh"] / 1e3, "GWh"),
+        ("solve time", summary["solve_seconds"], "s"),
+    ]
+    for name, value, unit in rows:
+        table.add_row(name, f"{value:,.2f}", unit)
+    for name, value in summary["capacity_mw"].items():
+        table.add_row(f"capacity {name}", f"{value:,.1f}", "MW")
+    for name, value in summary["storage_mwh"].items():
+        table.add_row(f"storage {name}", f"{value:,.0f}", "MWh")
+    console.print(table)
+
+
+@app.command()
+@_user_errors
+def validate(scenario: ScenarioArg) -> None:
+    """Check a scenario (schema, catalog names, files) without solving."""
+    loaded = gigafactory.load_scenario(scenario)
+    console.print(f"ok: {loaded.name} ({len(loaded.sites)} site{'s' * (len(loaded.sites) > 1)})")
+
+
+@app.command()
+def presets() -> None:
+    """List the bundled presets."""
+    table = Table(show_header=True)
+    table.add_column("preset")
+    table.add_column("description")
+    for name, text in gigafactory.presets().items():
+        table.add_row(name, text)
+    console.print(table)
+
+
+class CatalogName(StrEnum):
+    """Catalog tables."""
+
+    technologies = "technologies"
+    sites = "sites"
+
+
+@app.command()
+def catalog(
+    which: Annotated[CatalogName, typer.Argument(help="Which catalog to print.")],
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Print a sourced catalog: value, unit, source and year of every row."""
+    frame = gigafactory.catalog_table(which.value)
+    if as_csv:
+        sys.stdout.write(frame.to_csv(index=False))
+        return
+    table = Table(show_header=True, show_lines=False)
+    columns = [c for c in frame.columns if c != "note"]
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in frame[columns].itertuples(index=False):
+        table.add_row(*(str(v) for v in row))
+    console.print(table)
+
+
+@app.command(name="version")
+def version() -> None:
+    """Print versions as JSON."""
+    sys.stdout.write(json.dumps({"gigafactory": gigafactory.__version__}) + "\n")

@@ -1,0 +1,190 @@
+"""Interactive HTML report of a run (Plotly, works offline).
+
+plotly.js is embedded once at the top of the page, so the file opens without network.
+Charts per site: dispatch stack for one week, monthly energy by source, storage state of
+charge, load duration curve and annual cost breakdown.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from gigafactory.results import write_text_atomic
+
+if TYPE_CHECKING:
+    from gigafactory.results import Results
+
+__all__ = ["figures", "report_html", "write_report"]
+
+COLOURS = {
+    "solar_fixed": "#f6c85f",
+    "solar_tracking": "#f2a93b",
+    "wind_onshore": "#6f9fd8",
+    "wind_offshore": "#3b6fb6",
+    "liion_4h": "#9b5fc0",
+    "megapack_4h": "#b07cd8",
+    "ironair_100h": "#8c564b",
+    "gas_ct": "#d62728",
+    "gas_recip": "#ff7f0e",
+    "gas_cc": "#e377c2",
+    "nuclear_ppa": "#2ca02c",
+    "grid": "#7f7f7f",
+    "unserved": "#000000",
+}
+
+
+def _week_slice(data: xr.Dataset, week: int | None) -> slice:
+    """Hours of the chosen week; by default the week with the least variable output."""
+    n = data.sizes["time"]
+    if week is None:
+        if "capacity_factor" in data:
+            daily = data["capacity_factor"].mean("variable_technology").to_numpy()
+            weekly = np.convolve(daily, np.ones(168), mode="valid")[::24]
+            week = int(np.argmin(weekly)) // 7 if weekly.size else 0
+        else:
+            week = 0
+    start = min(week * 168, max(n - 168, 0))
+    return slice(start, start + 168)
+
+
+def _site_figures(site: str, data: xr.Dataset, summary: dict[str, Any], week: int | None) -> list[Any]:
+    import plotly.graph_objects as go
+
+    time = pd.DatetimeIndex(data["time"].to_numpy())
+    hours = _week_slice(data, week)
+    techs = [str(t) for t in data["technology"].to_numpy()]
+    dispatch = data["dispatch_mw"]
+    figs = []
+
+    stack = go.Figure()
+    sources: dict[str, np.ndarray] = {t: dispatch.sel(technology=t).to_numpy() for t in techs}
+    sources["grid"] = data["grid_import_mw"].to_numpy()
+    sources["unserved"] = data["unserved_mw"].to_numpy()
+    for name, values in sources.items():
+        if np.any(values[hours] > 1e-6):
+            stack.add_trace(go.Scatter(
+                x=time[hours], y=values[hours], name=name, stackgroup="supply", mode="none",
+                fillcolor=COLOURS.get(name), hovertemplate="%{y:.1f} MW",
+            ))
+    if "storage_charge_mw" in data:
+        charge = data["storage_charge_mw"].sum("storage").to_numpy()
+        if np.any(charge[hours] > 1e-6):
+            stack.add_trace(go.Scatter(
+                x=time[hours], y=-charge[hours], name="storage charging", stackgroup="sink",
+                mode="none", fillcolor="#c5b0d5",
+            ))
+    stack.add_trace(go.Scatter(
+        x=time[hours], y=data["load_mw"].to_numpy()[hours], name="facility load",
+        line={"color": "black", "width": 2},
+    ))
+    stack.update_layout(title=f"{site}: hourly dispatch, week of {time[hours.start]:%d %b}",
+                        yaxis_title="MW", hovermode="x unified")
+    figs.append(stack)
+
+    monthly = go.Figure()
+    month = time.month
+    for name, values in sources.items():
+        by_month = pd.Series(values, index=time).groupby(month).sum() / 1e3
+        if by_month.sum() > 1e-6:
+            monthly.add_trace(go.Bar(x=by_month.index, y=by_month.to_numpy(), name=name,
+                                     marker_color=COLOURS.get(name)))
+    monthly.update_layout(barmode="stack", title=f"{site}: monthly energy by source",
+                          xaxis_title="month", yaxis_title="GWh")
+    figs.append(monthly)
+
+    if "storage_soc_mwh" in data:
+        soc = go.Figure()
+        for name in data["storage"].to_numpy():
+            values = data["storage_soc_mwh"].sel(storage=name).to_numpy()
+            soc.add_trace(go.Scatter(x=time, y=values, name=str(name),
+                                     line={"color": COLOURS.get(str(name))}))
+        soc.update_layout(title=f"{site}: storage state of charge", yaxis_title="MWh")
+        figs.append(soc)
+
+    duration = go.Figure()
+    for name, values in (("facility load", data["load_mw"].to_numpy()),
+                         ("grid import", data["grid_import_mw"].to_numpy())):
+        duration.add_trace(go.Scatter(x=np.arange(1, len(values) + 1), y=np.sort(values)[::-1],
+                                      name=name))
+    duration.update_layout(title=f"{site}: duration curves", xaxis_title="hours exceeded",
+                           yaxis_title="MW")
+    figs.append(duration)
+
+    costs = {k: v / 1e6 for k, v in summary["cost_breakdown_usd"].items() if abs(v) > 1e-6}
+    breakdown = go.Figure(go.Bar(x=list(costs), y=list(costs.values()),
+                                 hovertemplate="%{y:.2f} M USD"))
+    breakdown.update_layout(title=f"{site}: annual cost breakdown", yaxis_title="million USD/yr")
+    figs.append(breakdown)
+    return figs
+
+
+def figures(results: Results, *, week: int | None = None) -> dict[str, list[Any]]:
+    """Plotly figures per site (see module docstring)."""
+    by_site = {s["site"]: s for s in results.summary["sites"]}
+    return {site: _site_figures(site, data, by_site[site], week)
+            for site, data in results.series.items()}
+
+
+def _table(summary: dict[str, Any]) -> str:
+    rows = [
+        ("IT energy", summary["it_energy_mwh"] / 1e3, "GWh"),
+        ("Facility energy", summary["facility_energy_mwh"] / 1e3, "GWh"),
+        ("PUE (annual)", summary["pue_annual"], "-"),
+        ("Total annual cost", summary["total_annual_cost_usd"] / 1e6, "million USD"),
+        ("LCOE of facility energy", summary["lcoe_usd_per_mwh"], "USD/MWh"),
+        ("Hourly CFE share", summary["cfe_share"] * 100, "%"),
+        ("Emissions", summary["emissions_tco2e"] / 1e3, "ktCO2e"),
+        ("NOx (local)", summary["nox_t"], "t"),
+        ("Water", summary["water_m3"] / 1e3, "thousand m3"),
+        ("Unserved energy", summary["unserved_mwh"], "MWh"),
+        ("Curtailed energy", summary["curtailed_mwh"] / 1e3, "GWh"),
+    ]
+    body = "".join(f"<tr><td>{html.escape(k)}</td><td class='n'>{v:,.2f}</td><td>{u}</td></tr>"
+                   for k, v, u in rows)
+    caps = "".join(f"<tr><td>{html.escape(k)}</td><td class='n'>{v:,.1f}</td><td>MW</td></tr>"
+                   for k, v in summary["capacity_mw"].items())
+    caps += "".join(f"<tr><td>{html.escape(k)} energy</td><td class='n'>{v:,.0f}</td><td>MWh</td></tr>"
+                    for k, v in summary["storage_mwh"].items())
+    return (f"<table><tr><th>Result</th><th>Value</th><th>Unit</th></tr>{body}</table>"
+            f"<table><tr><th>Capacity</th><th>Value</th><th>Unit</th></tr>{caps}</table>")
+
+
+def report_html(results: Results, *, week: int | None = None) -> str:
+    """The report as one self-contained HTML page."""
+    from plotly.offline import get_plotlyjs
+
+    parts = []
+    for site, figs in figures(results, week=week).items():
+        parts.append(f"<h2>{html.escape(site)}</h2>")
+        parts.extend(f.to_html(full_html=False, include_plotlyjs=False) for f in figs)
+    summary = results.summary
+    info = results.info
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>gigafactory: {html.escape(summary["scenario"])}</title>
+<script type="text/javascript">{get_plotlyjs()}</script>
+<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}}
+table{{border-collapse:collapse;display:inline-table;margin:0 2em 1em 0}}
+td,th{{padding:2px 10px;border-bottom:1px solid #ddd}} .n{{text-align:right}}</style>
+</head><body>
+<h1>{html.escape(summary["scenario"])}</h1>
+<p>{html.escape(results.scenario.description)}</p>
+{_table(summary)}
+{"".join(parts)}
+<p><small>gigafactory {html.escape(str(info.get("gigafactory", "")))}, HiGHS via highspy
+{html.escape(str(info.get("solver", {}).get("highspy", "")))}, seed {results.scenario.seed}.</small></p>
+</body></html>
+"""
+
+
+def write_report(results: Results, path: str | Path, *, week: int | None = None) -> Path:
+    """Write :func:`report_html` to ``path`` atomically."""
+    target = Path(path)
+    write_text_atomic(target, report_html(results, week=week))
+    return target
