@@ -21,7 +21,7 @@ from gigafactory import catalog, economics, facility, iotools, solar, weather, w
 from gigafactory.errors import ScenarioError
 from gigafactory.results import Results, run_info
 from gigafactory.scenario import Mode, Scenario, SiteSpec
-from gigafactory.supply import SiteSupply, SupplyTech, optimise
+from gigafactory.supply import SiteSupply, SupplyTech, cfe_share, optimise
 from gigafactory.units import HOURS_PER_YEAR, MWH_PER_MMBTU
 
 __all__ = ["PreparedSite", "prepare_site", "run"]
@@ -322,12 +322,7 @@ def _site_summary(prep: PreparedSite, ds: xr.Dataset) -> dict[str, Any]:
     load = float(ds["load_mw"].sum())
     unserved = float(ds["unserved_mw"].sum())
     served = load - unserved
-    clean_names = [t.name for t in supply.techs if t.clean or t.kind == "storage"]
-    clean_hourly = sum((dispatch.sel(technology=n) for n in clean_names), xr.zeros_like(ds["load_mw"]))
-    if "storage_charge_mw" in ds:
-        clean_hourly = clean_hourly - ds["storage_charge_mw"].sum("storage")
-    clean_hourly = clean_hourly + supply.grid_cfe_share * ds["grid_import_mw"] - ds["grid_export_mw"]
-    cfe = float(np.minimum(clean_hourly.clip(min=0.0), ds["load_mw"]).sum()) / load if load > 0 else 0.0
+    cfe = cfe_share(ds, supply)
     it_energy = float(prep.it_mw.sum())
     storage_mwh = {}
     if "storage_energy_mwh" in ds:
@@ -346,7 +341,7 @@ def _site_summary(prep: PreparedSite, ds: xr.Dataset) -> dict[str, Any]:
         "storage_mwh": storage_mwh,
         "energy_by_source_mwh": by_source,
         "grid_export_mwh": grid_export,
-        "cfe_share": min(cfe, 1.0),
+        "cfe_share": cfe,
         "emissions_tco2e": co2,
         "nox_t": nox_kg / 1e3,
         "water_m3": float(prep.water_m3.sum()),

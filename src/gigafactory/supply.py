@@ -462,10 +462,43 @@ def _c_stdout_silenced() -> Iterator[None]:
 # ---------------------------------------------------------------------------- extract
 
 
+SOLUTION_ZERO_MW = 1e-7
+"""Solution values below this are reported as zero: an interior point solution without
+crossover leaves ~1e-12 residues that mean nothing physically [MW or MWh]."""
+
+
 def _solution(model: linopy.Model, name: str) -> xr.DataArray | None:
     if name not in model.variables:
         return None
-    return model.variables[name].solution.fillna(0.0)
+    values = model.variables[name].solution.fillna(0.0)
+    return values.where(abs(values) >= SOLUTION_ZERO_MW, 0.0)
+
+
+def clean_supply_mw(ds: xr.Dataset, site: SiteSupply) -> xr.DataArray:
+    """Hourly carbon-free supply of a solved site [MW].
+
+    Clean sources and net storage discharge, plus the clean share of imports, less exports;
+    the same quantity the CFE target constrains (see :func:`add_cfe_constraints`).
+    """
+    clean = [t.name for t in site.techs if t.clean or t.kind == "storage"]
+    supply = ds["dispatch_mw"].sel(technology=clean).sum("technology")
+    if "storage_charge_mw" in ds:
+        supply = supply - ds["storage_charge_mw"].sum("storage")
+    return supply + site.grid_cfe_share * ds["grid_import_mw"] - ds["grid_export_mw"]
+
+
+def cfe_share(ds: xr.Dataset, site: SiteSupply) -> float:
+    """Hourly-matched carbon-free share of the load of a solved site [-].
+
+    ``sum_t min(max(clean(t), 0), L(t)) / sum_t L(t)``: clean energy beyond the load of its
+    own hour counts for nothing, so the share is at most 1.
+    """
+    load = ds["load_mw"]
+    total = float(load.sum())
+    if total <= 0:
+        return 0.0
+    matched = np.minimum(clean_supply_mw(ds, site).clip(min=0.0), load)
+    return float(matched.sum()) / total
 
 
 def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:

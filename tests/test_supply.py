@@ -1,0 +1,199 @@
+"""Supply LP: hand-solvable cases and invariants."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gigafactory.errors import InfeasibleError
+from gigafactory.supply import SiteSupply, SupplyTech, build_model, cfe_share, optimise
+
+W3 = 8760 / 3  # each of 3 modelled hours stands for 2,920 hours of the year
+
+
+def hours(n: int) -> pd.DatetimeIndex:
+    return pd.date_range("2025-01-01", periods=n, freq="h", tz="UTC")
+
+
+def test_three_hour_lp_by_hand():
+    # Load 10 MW; solar availability [0, 1, 0.5]; per modelled window solar costs 10/MW,
+    # gas 1/MW plus 50/MWh (annual figures are these times 2,920).
+    # Gas must carry hour 0: P_gas = 10. A MW of solar saves 50 + 25 = 75 > 10 up to
+    # 10 MW, and 25 > 10 from 10 to 20 MW (hour 2 only), nothing beyond: P_solar = 20.
+    # Gas then runs only in hour 0 (10 MWh). Window cost: 20*10 + 10*1 + 10*50 = 710;
+    # annual: 710 * 2,920 = 2,073,200 USD. Hour 1 spills 20 - 10 = 10 MW.
+    site = SiteSupply(
+        name="hand",
+        time=hours(3),
+        load_mw=np.full(3, 10.0),
+        techs=(
+            SupplyTech("solar", "variable", fixed_cost=10 * W3, availability=np.array([0, 1, 0.5]), clean=True),
+            SupplyTech("gas", "thermal", fixed_cost=1 * W3, marginal_cost=50.0, co2=0.5),
+        ),
+    )
+    ds = optimise(site, method="simplex")
+    assert ds["capacity_mw"].sel(technology="solar") == pytest.approx(20.0, abs=1e-6)
+    assert ds["capacity_mw"].sel(technology="gas") == pytest.approx(10.0, abs=1e-6)
+    assert ds.attrs["objective_usd"] == pytest.approx(2_073_200.0, rel=1e-9)
+    np.testing.assert_allclose(ds["dispatch_mw"].sel(technology="gas"), [10, 0, 0], atol=1e-6)
+    np.testing.assert_allclose(ds["dispatch_mw"].sel(technology="solar"), [0, 10, 10], atol=1e-6)
+    np.testing.assert_allclose(ds["curtailed_mw"], [0, 10, 0], atol=1e-6)
+    # Clean share: hours 1 and 2 are solar, hour 0 gas -> 20 / 30.
+    assert cfe_share(ds, site) == pytest.approx(2 / 3)
+
+
+def test_storage_round_trip_losses():
+    # Load only in hour 1 (10 MW); solar only in hour 0. With 90 % charge and 90 %
+    # discharge efficiency (81 % round trip) the battery must take in 10 / 0.81 = 12.35 MWh,
+    # so solar (the expensive part) is 12.35 MW and the battery power is 12.35 MW too
+    # (charging is the larger flow).
+    site = SiteSupply(
+        name="battery",
+        time=hours(2),
+        load_mw=np.array([0.0, 10.0]),
+        techs=(
+            SupplyTech("solar", "variable", fixed_cost=100.0, availability=np.array([1.0, 0.0]), clean=True),
+            SupplyTech("battery", "storage", fixed_cost=1.0, charge_efficiency=0.9,
+                       discharge_efficiency=0.9, duration_h=4.0),
+        ),
+    )
+    ds = optimise(site, method="simplex")
+    assert ds["capacity_mw"].sel(technology="solar") == pytest.approx(10 / 0.81, rel=1e-6)
+    charge = ds["storage_charge_mw"].sel(storage="battery").to_numpy()
+    discharge = ds["dispatch_mw"].sel(technology="battery").to_numpy()
+    np.testing.assert_allclose(charge, [10 / 0.81, 0], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(discharge, [0, 10], rtol=1e-6, atol=1e-9)
+    assert discharge.sum() / charge.sum() == pytest.approx(0.81)
+    soc = ds["storage_soc_mwh"].sel(storage="battery").to_numpy()
+    # soc rises by 0.9 * 12.35 = 11.11 MWh in hour 0 and falls by 10 / 0.9 = 11.11 in hour 1
+    assert soc[0] - soc[1] == pytest.approx(10 / 0.9, rel=1e-6)
+
+
+def test_dispatch_only_keeps_capacity():
+    site = SiteSupply(
+        name="fixed",
+        time=hours(3),
+        load_mw=np.full(3, 10.0),
+        techs=(SupplyTech("gas", "thermal", fixed_cost=1000.0, existing_mw=12.0, max_mw=12.0, marginal_cost=40.0),),
+    )
+    ds = optimise(site, method="simplex")
+    assert float(ds["capacity_mw"].sel(technology="gas")) == pytest.approx(12.0)
+    # 12 MW * 1000 + 3 h * 10 MW * 40 USD/MWh * 2,920 = 12,000 + 3,504,000
+    assert ds.attrs["objective_usd"] == pytest.approx(3_516_000.0)
+
+
+def test_infeasible_names_site_hours_and_megawatts():
+    site = SiteSupply(
+        name="north",
+        time=hours(3),
+        load_mw=np.array([10.0, 10.0, 4.0]),
+        techs=(SupplyTech("gas", "thermal", fixed_cost=1.0, max_mw=5.0, marginal_cost=10.0),),
+        value_of_lost_load=None,
+    )
+    with pytest.raises(InfeasibleError) as err:
+        optimise(site, method="simplex")
+    # short 5 MW in hours 0 and 1: 10 MWh modelled, x 2,920 = 29,200 MWh in the year
+    assert str(err.value) == (
+        "site 'north': supply is short in 2 of 3 hours (first 2025-01-01 00:00 UTC), by up to "
+        "5.0 MW and 29,200 MWh in the year; raise build limits or the grid import cap, or set "
+        "solver.value_of_lost_load_usd_per_mwh"
+    )
+
+
+def test_infeasible_policy_is_named():
+    site = SiteSupply(
+        name="dirty",
+        time=hours(2),
+        load_mw=np.full(2, 10.0),
+        techs=(SupplyTech("gas", "thermal", fixed_cost=1.0, marginal_cost=10.0, co2=0.5),),
+        co2_cap_t=100.0,
+    )
+    with pytest.raises(InfeasibleError, match="load can be met, but not within the CO2 cap of 100 t"):
+        optimise(site, method="simplex")
+
+
+def test_cfe_target_without_clean_supply_is_explained():
+    site = SiteSupply(
+        name="gasonly",
+        time=hours(2),
+        load_mw=np.full(2, 10.0),
+        techs=(SupplyTech("gas", "thermal", fixed_cost=1.0, marginal_cost=10.0),),
+        cfe_target=0.5,
+    )
+    with pytest.raises(InfeasibleError, match="CFE target 50% but no carbon-free supply allowed"):
+        build_model(site)
+
+
+def test_cfe_target_is_met_hourly():
+    # Clean supply is solar only (avail 1 in hour 0, 0 in hour 1): a 50 % hourly target
+    # cannot be met by overbuilding solar in hour 0 alone (surplus counts for nothing),
+    # so a battery must shift energy into hour 1.
+    site = SiteSupply(
+        name="cfe",
+        time=hours(2),
+        load_mw=np.full(2, 10.0),
+        techs=(
+            SupplyTech("solar", "variable", fixed_cost=1.0, availability=np.array([1.0, 0.0]), clean=True),
+            SupplyTech("gas", "thermal", fixed_cost=1.0, marginal_cost=100.0),
+            SupplyTech("battery", "storage", fixed_cost=1.0, duration_h=4.0),
+        ),
+        cfe_target=0.75,
+    )
+    ds = optimise(site, method="simplex")
+    assert cfe_share(ds, site) >= 0.75 - 1e-9
+
+
+@st.composite
+def small_sites(draw):
+    n = draw(st.integers(4, 36))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    load = rng.uniform(0, 100, n)
+    techs = [SupplyTech("solar", "variable", fixed_cost=draw(st.floats(1e3, 1e5)),
+                        availability=rng.uniform(0, 1, n), clean=True)]
+    if draw(st.booleans()):
+        techs.append(SupplyTech("gas", "thermal", fixed_cost=draw(st.floats(1e3, 1e5)),
+                                marginal_cost=draw(st.floats(10, 200)), co2=0.4,
+                                max_mw=draw(st.floats(0, 150))))
+    techs.append(SupplyTech("battery", "storage", fixed_cost=draw(st.floats(1e3, 1e5)),
+                            charge_efficiency=draw(st.floats(0.7, 1.0)),
+                            discharge_efficiency=draw(st.floats(0.7, 1.0)),
+                            duration_h=draw(st.sampled_from([2.0, 4.0, 100.0]))))
+    return SiteSupply(
+        name="random",
+        time=hours(n),
+        load_mw=load,
+        techs=tuple(techs),
+        grid_import_cap_mw=draw(st.floats(0, 80)),
+        grid_price=rng.uniform(20, 200, n),
+        grid_carbon=0.4,
+        grid_export_cap_mw=draw(st.floats(0, 20)),
+        grid_export_price=rng.uniform(0, 20, n),
+        grid_cfe_share=draw(st.floats(0, 1)),
+        value_of_lost_load=5000.0,
+        carbon_price=draw(st.floats(0, 100)),
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_sites())
+def test_invariants_on_random_sites(site):
+    ds = optimise(site, method="simplex")
+    supply = (
+        ds["dispatch_mw"].sum("technology")
+        - ds["storage_charge_mw"].sum("storage")
+        + ds["grid_import_mw"]
+        - ds["grid_export_mw"]
+        + ds["unserved_mw"]
+    )
+    # Hourly energy balance after curtailment is exact.
+    np.testing.assert_allclose(supply, ds["load_mw"], atol=1e-5)
+    assert float(ds["curtailed_mw"].min()) >= 0
+    soc = ds["storage_soc_mwh"].to_numpy()
+    energy = ds["storage_energy_mwh"].to_numpy()[:, None]
+    assert soc.min() >= -1e-6
+    assert np.all(soc <= energy + 1e-6)
+    assert float(ds["grid_import_mw"].max()) <= site.grid_import_cap_mw + 1e-6
+    assert 0.0 <= cfe_share(ds, site) <= 1.0
