@@ -279,7 +279,7 @@ def _describe_error(err: Any, data: Any) -> str:
         return f"{path}: unknown field '{name}'{hint}; allowed: {', '.join(allowed)}"
     value = _lookup(data, loc)
     shown = "missing" if err["type"] == "missing" else f"got {value!r}"
-    message = err["msg"]
+    message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "enum":
         near = difflib.get_close_matches(str(value), err["ctx"]["expected"].replace("'", "").replace(" or ", ", ").split(", "), n=1, cutoff=0.5)
         if near:

@@ -122,7 +122,8 @@ def wet_bulb_stull(temp_air: np.ndarray | float, relative_humidity: np.ndarray |
 
     Notes
     -----
-    Empirical fit valid for RH 5-99 % and -20 to 50 degC, error within -1 to +0.65 degC [1]_.
+    Empirical fit valid for RH 5-99 % and -20 to 50 degC, error within -1 to +0.65 degC [1]_;
+    capped at the dry-bulb temperature.
 
     References
     ----------
@@ -136,13 +137,16 @@ def wet_bulb_stull(temp_air: np.ndarray | float, relative_humidity: np.ndarray |
     """
     t = np.asarray(temp_air, dtype=float)
     rh = np.clip(np.asarray(relative_humidity, dtype=float), 1.0, 100.0)
-    return np.asarray(
+    fit = (
         t * np.arctan(0.151977 * np.sqrt(rh + 8.313659))
         + np.arctan(t + rh)
         - np.arctan(rh - 1.676331)
         + 0.00391838 * rh**1.5 * np.arctan(0.023101 * rh)
         - 4.686035
     )
+    # The fit's error can put the wet bulb above the dry bulb near saturation or in frost;
+    # physically it never is.
+    return np.asarray(np.minimum(fit, t))
 
 
 def _monthly(values: pd.Series | np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:

@@ -1,0 +1,148 @@
+"""Scenario loading: presets, round trip and one-line errors with pinned messages."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from gigafactory import ScenarioError, dump_scenario, load_scenario, preset_names, presets
+from gigafactory.scenario import scenario_from_dict
+
+BASE = {
+    "name": "t",
+    "sites": [
+        {
+            "id": "a",
+            "catalog": "memphis",
+            "load": {"it_mw": 50},
+            "grid": {"import_cap_mw": 10},
+            "technologies": {"solar_fixed": {"max_mw": 100}},
+        }
+    ],
+}
+
+
+def test_required_presets_exist_with_titles_and_sources():
+    names = preset_names()
+    assert {"korea-southwest", "memphis-gas", "pine-island"} <= set(names)
+    for name in names:
+        scenario = load_scenario(name)
+        assert scenario.title, name
+        assert "Sources:" in scenario.description or "source" in scenario.description.lower(), name
+    assert presets()["memphis-gas"].startswith("xAI Colossus 1, Memphis")
+
+
+def test_round_trip_through_yaml(write_yaml):
+    scenario = load_scenario("pine-island")
+    path = write_yaml(dump_scenario(scenario))
+    assert load_scenario(path) == scenario
+
+
+def mutate(change):
+    data = copy.deepcopy(BASE)
+    change(data)
+    return data
+
+
+CASES = {
+    "wrong type": (
+        lambda d: d["sites"][0]["load"].update(it_mw="lots"),
+        "sites[0].load.it_mw: Input should be a valid number, unable to parse string as a "
+        "number (got 'lots')",
+    ),
+    "unknown field": (
+        lambda d: d["sites"][0].update(colling="immersion"),
+        "sites[0].colling: unknown field 'colling'; did you mean 'cooling'?; allowed: catalog, "
+        "cooling, gas_price_usd_per_mmbtu, grid, id, latitude, load, longitude, series, technologies",
+    ),
+    "negative capacity": (
+        lambda d: d["sites"][0]["technologies"]["solar_fixed"].update(max_mw=-5),
+        "sites[0].technologies.solar_fixed.max_mw: Input should be greater than or equal to 0 (got -5)",
+    ),
+    "unknown site": (
+        lambda d: d["sites"][0].update(catalog="memphs"),
+        "sites[0].catalog: unknown site 'memphs'; did you mean 'memphis'?; allowed: abilene, "
+        "korea_southwest, memphis, pine_island, pohang, seoul_metro, ulsan",
+    ),
+    "unknown technology": (
+        lambda d: d["sites"][0]["technologies"].update(irnoair_100h={}),
+        "sites[0].technologies.irnoair_100h: unknown technology 'irnoair_100h'; did you mean "
+        "'ironair_100h'?; allowed: gas_cc, gas_ct, gas_recip, grid, ironair_100h, liion_4h, "
+        "megapack_4h, nuclear_ppa, solar_fixed, solar_tracking, wind_offshore, wind_onshore",
+    ),
+    "bad enum": (
+        lambda d: d["sites"][0].update(cooling="immerson"),
+        "sites[0].cooling: Input should be 'air_economiser', 'direct_liquid' or 'immersion'; "
+        "did you mean 'immersion'? (got 'immerson')",
+    ),
+    "grid as technology": (
+        lambda d: d["sites"][0]["technologies"].update(grid={}),
+        "sites[0].technologies.grid: the grid is configured under the site's 'grid:' field, "
+        "not as a technology",
+    ),
+    "existing above limit": (
+        lambda d: d["sites"][0]["technologies"]["solar_fixed"].update(existing_mw=200),
+        "sites[0].technologies.solar_fixed: max_mw (100.0) is below existing_mw (200.0) "
+        "(got {'max_mw': 100, 'existing_mw': 200})",
+    ),
+    "no location": (
+        lambda d: d["sites"][0].pop("catalog"),
+        "sites[0]: give a catalog site or both latitude and longitude (got {'id': 'a', 'load': "
+        "{'it_mw': 50}, 'grid': {'import_cap_mw': 10}, 'technologies': {'solar_fixed': "
+        "{'max_mw': 100}}})",
+    ),
+    "missing field": (
+        lambda d: d["sites"][0].pop("load"),
+        "sites[0].load: Field required (missing)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_error_messages_are_pinned(case, write_yaml):
+    change, expected = CASES[case]
+    path = write_yaml(mutate(change))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == f"{path}: {expected}"
+
+
+def test_missing_series_file_is_named(write_yaml, tmp_path):
+    data = mutate(lambda d: d["sites"][0].update(load={"profile_csv": "nope.csv"}))
+    path = write_yaml(data)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == f"{path}: sites[0].load.profile_csv: file not found: {tmp_path / 'nope.csv'}"
+
+
+def test_malformed_yaml_names_line_and_column(write_yaml):
+    path = write_yaml("name: t\nsites:\n  - id: a\n   catalog: x\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == (
+        f"{path}: line 4, column 4: malformed YAML: expected <block end>, but found "
+        "'<block mapping start>'"
+    )
+
+
+def test_missing_file_and_near_preset():
+    with pytest.raises(ScenarioError, match=r"^missing\.yaml: file not found$"):
+        load_scenario("missing.yaml")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario("korea-soutwest")
+    assert str(err.value) == (
+        "'korea-soutwest' is neither a file nor a preset; did you mean 'korea-southwest'?; "
+        "presets: korea-southwest, memphis-gas, pine-island"
+    )
+
+
+def test_not_a_mapping():
+    with pytest.raises(ScenarioError, match=r"^<scenario>: a scenario is a mapping of fields, got list$"):
+        scenario_from_dict([1, 2])
+
+
+def test_duplicate_site_ids():
+    data = mutate(lambda d: d["sites"].append(copy.deepcopy(d["sites"][0])))
+    with pytest.raises(ScenarioError, match="site ids must be unique; repeated: a"):
+        scenario_from_dict(data)
