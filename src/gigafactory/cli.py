@@ -130,22 +130,50 @@ class CatalogName(StrEnum):
     sites = "sites"
 
 
+CATALOG_COLUMNS = {
+    "technologies": {"kind": "kind", "capex": "capex", "capex_energy": "capex E", "fom": "FOM",
+                     "fom_pct": "FOM", "vom": "VOM", "efficiency": "eff.",
+                     "round_trip_efficiency": "RTE", "duration": "hours", "lifetime": "life",
+                     "ppa_price": "PPA"},
+    "sites": {"latitude": "lat", "longitude": "lon", "grid_price": "tariff",
+              "grid_carbon": "grid CO2", "gas_price": "gas", "wind_speed_onshore": "wind on",
+              "wind_speed_offshore": "wind off"},
+}
+"""Overview columns (catalog parameter -> short header) of ``gigafactory catalog``."""
+
+
 @app.command()
 def catalog(
     which: Annotated[CatalogName, typer.Argument(help="Which catalog to print.")],
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Print every row with its unit, source and year (CSV).")
+    ] = False,
 ) -> None:
-    """Print a sourced catalog: value, unit, source and year of every row."""
+    """Print a sourced catalog: an overview table, or every row with its source (--csv)."""
     frame = gigafactory.catalog_table(which.value)
     if as_csv:
         sys.stdout.write(frame.to_csv(index=False))
         return
-    table = Table(show_header=True, show_lines=False)
-    columns = [c for c in frame.columns if c != "note"]
+    key = frame.columns[0]
+    wide = frame.pivot(index=key, columns="parameter", values="value")
+    units = frame.drop_duplicates("parameter").set_index("parameter")["unit"]
+    estimated = frame[frame["estimate"] == "true"].set_index([key, "parameter"]).index
+    table = Table(show_header=True, caption="* estimate. Sources: --csv")
+    table.add_column(key, no_wrap=True)
+    labels = CATALOG_COLUMNS[which.value]
+    columns = [c for c in labels if c in wide.columns]
     for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in frame[columns].itertuples(index=False):
-        table.add_row(*(str(v) for v in row))
+        unit = units[column]
+        table.add_column(f"{labels[column]}\n{unit}" if unit != "-" else labels[column], justify="right")
+    for name, row in wide.iterrows():
+        cells = []
+        for column in columns:
+            value = row[column]
+            text = "" if not isinstance(value, str) else value
+            if text and (name, column) in estimated:
+                text += "*"
+            cells.append(text)
+        table.add_row(str(name), *cells)
     console.print(table)
 
 

@@ -1,0 +1,74 @@
+"""CLI through Typer's runner: exit codes, one-line errors, JSON on stdout."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from typer.testing import CliRunner
+
+from gigafactory.cli import app
+
+from conftest import small_scenario
+
+runner = CliRunner()
+
+
+def test_presets_lists_required():
+    result = runner.invoke(app, ["presets"])
+    assert result.exit_code == 0
+    for name in ("korea-southwest", "memphis-gas", "pine-island"):
+        assert name in result.output
+
+
+def test_validate_ok_and_error(write_yaml):
+    ok = runner.invoke(app, ["validate", "memphis-gas"])
+    assert ok.exit_code == 0
+    assert ok.output.strip() == "ok: memphis-gas (1 site)"
+    data = small_scenario(cooling="immerson")
+    path = write_yaml(data)
+    bad = runner.invoke(app, ["validate", str(path)])
+    assert bad.exit_code == 1
+    assert bad.stderr.strip() == (
+        f"error: {path}: sites[0].cooling: Input should be 'air_economiser', 'direct_liquid' or "
+        "'immersion'; did you mean 'immersion'? (got 'immerson')"
+    )
+    assert "Traceback" not in bad.output
+
+
+def test_unknown_preset_exits_1():
+    result = runner.invoke(app, ["run", "memphis-gaz"])
+    assert result.exit_code == 1
+    assert "did you mean 'memphis-gas'?" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_catalog_tables():
+    result = runner.invoke(app, ["catalog", "technologies", "--csv"])
+    assert result.exit_code == 0
+    header = result.output.splitlines()[0]
+    assert header == "technology,parameter,value,unit,source,year,estimate,note"
+    sites = runner.invoke(app, ["catalog", "sites"])
+    assert sites.exit_code == 0
+    assert "korea_southwest" in sites.output
+    wrong = runner.invoke(app, ["catalog", "site"])
+    assert wrong.exit_code == 2  # Typer's own usage error for a bad choice
+
+
+def test_run_json_prints_only_json(write_yaml, tmp_path):
+    path = write_yaml(small_scenario())
+    result = runner.invoke(app, ["run", str(path), "--json", "--no-report", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["scenario"] == "small"
+    assert (tmp_path / "out" / "summary.json").is_file()
+    assert not (tmp_path / "out" / "report.html").exists()
+    assert yaml.safe_load((tmp_path / "out" / "scenario.yaml").read_text())["name"] == "small"
+
+
+def test_run_infeasible_is_one_line(write_yaml):
+    data = small_scenario(technologies={"gas_ct": {"max_mw": 5}}, grid={"import_cap_mw": 10})
+    data["solver"] = {"value_of_lost_load_usd_per_mwh": None, "method": "simplex"}
+    result = runner.invoke(app, ["run", str(write_yaml(data)), "--no-report"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: site 'campus': supply is short in 8,760 of 8,760 hours")

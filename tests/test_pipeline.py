@@ -1,0 +1,142 @@
+"""End to end: scenario -> results, user series, determinism, presets, results folder."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import yaml
+
+import gigafactory
+from gigafactory import InfeasibleError, Results, load_scenario, preset_names
+from gigafactory.results import SUMMARY_KEYS
+from gigafactory.scenario import scenario_from_dict
+
+from conftest import small_scenario
+
+TIMING_KEYS = {"solve_seconds", "run_seconds"}
+
+
+@pytest.fixture(scope="module")
+def small_results():
+    return gigafactory.run(scenario_from_dict(small_scenario()))
+
+
+def test_summary_has_every_key_per_site_and_total(small_results):
+    summary = small_results.summary
+    for key in SUMMARY_KEYS:
+        assert key in summary, key
+        assert key in summary["sites"][0], key
+
+
+def test_energy_and_cost_accounting(small_results):
+    s = small_results.summary
+    data = small_results.series["campus"]
+    # 50 MW IT all year = 438,000 MWh; facility energy = sum of IT * PUE(t)
+    assert s["it_energy_mwh"] == pytest.approx(50 * 8760)
+    assert s["facility_energy_mwh"] == pytest.approx(float((data["it_mw"] * data["pue"]).sum()))
+    assert s["pue_annual"] >= 1.0
+    # supply = load + storage charging; no storage here, so sources sum to served energy
+    served = s["facility_energy_mwh"] - s["unserved_mwh"]
+    assert sum(s["energy_by_source_mwh"].values()) == pytest.approx(served, rel=1e-6)
+    # cost parts add up to the total and the total matches the LP objective less VoLL
+    assert sum(s["cost_breakdown_usd"].values()) == pytest.approx(s["total_annual_cost_usd"])
+    assert s["lcoe_usd_per_mwh"] == pytest.approx(s["total_annual_cost_usd"] / served)
+    # grid carbon: Memphis (TVA) 0.365 t/MWh on imports; gas at its catalog intensity
+    gas = gigafactory.catalog.get_technology("gas_ct").params
+    expected = 0.365 * s["energy_by_source_mwh"]["grid"] + gas["co2_t_per_mwh_th"] / gas[
+        "efficiency"
+    ] * s["energy_by_source_mwh"]["gas_ct"]
+    assert s["emissions_tco2e"] == pytest.approx(expected, rel=1e-6)
+    assert s["nox_t"] > 0
+    assert 0 <= s["cfe_share"] <= 1
+    assert s["capacity_mw"]["gas_ct"] <= 100 + 1e-6
+    assert float(data["grid_import_mw"].max()) <= 40 + 1e-6
+
+
+def test_same_seed_same_numbers(small_results):
+    again = gigafactory.run(scenario_from_dict(small_scenario()))
+
+    def strip(summary):
+        out = {k: v for k, v in summary.items() if k not in TIMING_KEYS | {"sites"}}
+        return json.loads(json.dumps(out))
+
+    assert strip(again.summary) == strip(small_results.summary)
+
+
+def test_user_series_override_synthesised(tmp_path):
+    cf = np.tile(np.r_[np.zeros(8), np.full(8, 0.5), np.zeros(8)], 365)
+    (tmp_path / "cf.csv").write_text("solar_fixed\n" + "\n".join(map(str, cf)) + "\n")
+    load = np.where(np.arange(8760) % 24 < 12, 40.0, 60.0)
+    (tmp_path / "load.csv").write_text("# source: test\nit_mw\n" + "\n".join(map(str, load)) + "\n")
+    price = np.full(8760, 80.0)
+    (tmp_path / "price.csv").write_text("price_usd_per_mwh\n" + "\n".join(map(str, price)) + "\n")
+    data = small_scenario(
+        load={"profile_csv": "load.csv"},
+        grid={"import_cap_mw": 40, "price_csv": "price.csv"},
+        series={"capacity_factors_csv": "cf.csv"},
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data))
+    results = gigafactory.run(load_scenario(path))
+    series = results.series["campus"]
+    np.testing.assert_allclose(series["capacity_factor"].sel(variable_technology="solar_fixed"), cf)
+    np.testing.assert_allclose(series["it_mw"], load)
+    np.testing.assert_allclose(series["grid_price_usd_per_mwh"], 80.0)
+    assert results.summary["it_energy_mwh"] == pytest.approx(50 * 8760)
+
+
+def test_dispatch_mode_keeps_existing_capacity():
+    data = small_scenario(technologies={"gas_ct": {"existing_mw": 30}, "solar_fixed": {"existing_mw": 20}})
+    data["solver"] = {"mode": "dispatch"}
+    results = gigafactory.run(scenario_from_dict(data))
+    assert results.summary["capacity_mw"] == pytest.approx({"gas_ct": 30.0, "solar_fixed": 20.0})
+    # existing plant carries no capex, only fixed O&M
+    assert results.summary["cost_breakdown_usd"]["capex_annualised"] == pytest.approx(0.0, abs=1e-3)
+
+
+def test_infeasible_scenario_says_where_and_how_much():
+    data = small_scenario(technologies={"gas_ct": {"max_mw": 5}}, grid={"import_cap_mw": 10})
+    data["solver"] = {"value_of_lost_load_usd_per_mwh": None, "method": "simplex"}
+    with pytest.raises(InfeasibleError, match=r"^site 'campus': supply is short in 8,760 of 8,760 hours"):
+        gigafactory.run(scenario_from_dict(data))
+
+
+def test_results_folder_round_trip_and_atomic(small_results, tmp_path, monkeypatch):
+    folder = small_results.save(tmp_path / "run")
+    assert {p.name for p in folder.iterdir()} == {"summary.json", "scenario.yaml", "run.json", "series", "report.html"}
+    loaded = Results.load(folder)
+    assert loaded.summary["total_annual_cost_usd"] == pytest.approx(small_results.summary["total_annual_cost_usd"])
+    assert loaded.scenario == small_results.scenario
+    assert loaded.info["seed"] == 1
+    assert loaded.info["solver"]["name"] == "HiGHS"
+    np.testing.assert_allclose(loaded.series["campus"]["load_mw"], small_results.series["campus"]["load_mw"])
+    report = (folder / "report.html").read_text()
+    # offline: plotly.js inlined, nothing fetched
+    assert "Plotly.newPlot" in report and "<script src=" not in report
+
+    # a failing write leaves the earlier folder untouched and no staging debris
+    import gigafactory.report
+
+    def broken(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(gigafactory.report, "write_report", broken)
+    with pytest.raises(OSError, match="disk full"):
+        small_results.save(folder)
+    assert Results.load(folder).summary == loaded.summary
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", preset_names())
+def test_every_preset_runs_end_to_end(name, tmp_path):
+    results = gigafactory.run(load_scenario(name))
+    folder = results.save(tmp_path / name)
+    summary = json.loads((folder / "summary.json").read_text())
+    for key in SUMMARY_KEYS:
+        assert key in summary
+    assert summary["pue_annual"] >= 1.0
+    assert summary["total_annual_cost_usd"] > 0
+    assert (folder / "report.html").stat().st_size > 1_000_000  # plotly.js is inlined
