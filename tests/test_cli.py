@@ -7,9 +7,8 @@ import json
 import yaml
 from typer.testing import CliRunner
 
-from gigafactory.cli import app
-
 from conftest import small_scenario
+from gigafactory.cli import app
 
 runner = CliRunner()
 
@@ -57,7 +56,9 @@ def test_catalog_tables():
 
 def test_run_json_prints_only_json(write_yaml, tmp_path):
     path = write_yaml(small_scenario())
-    result = runner.invoke(app, ["run", str(path), "--json", "--no-report", "-o", str(tmp_path / "out")])
+    result = runner.invoke(
+        app, ["run", str(path), "--json", "--no-report", "-o", str(tmp_path / "out")]
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["scenario"] == "small"

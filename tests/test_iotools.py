@@ -51,7 +51,9 @@ def test_missing_column_suggests(tmp_path):
 def test_out_of_bounds(tmp_path):
     path = write_csv(tmp_path, [1, 2, 3000])
     with pytest.raises(DataFileError) as err:
-        read_hourly_csv(path, ["price_usd_per_mwh"], n_hours=3, bounds={"price_usd_per_mwh": (0, 1000)})
+        read_hourly_csv(
+            path, ["price_usd_per_mwh"], n_hours=3, bounds={"price_usd_per_mwh": (0, 1000)}
+        )
     assert str(err.value) == f"{path}: row 4, column 'price_usd_per_mwh': 3000 is outside [0, 1000]"
 
 

@@ -17,8 +17,9 @@ def mokpo():
     index = weather.hourly_index(2025)
     site = catalog.get_site("korea_southwest")
     normals = catalog.site_climate("korea_southwest")
-    wx = weather.synthesise_weather(index, site.latitude, site.longitude, 26.0, normals,
-                                    np.random.default_rng(3))
+    wx = weather.synthesise_weather(
+        index, site.latitude, site.longitude, 26.0, normals, np.random.default_rng(3)
+    )
     return index, normals, wx
 
 
@@ -95,7 +96,9 @@ def test_offshore_curve_cf_in_published_range():
 def test_power_curve_by_hand():
     curve_speed = np.array([0.0, 3.0, 12.0, 25.0, 25.01])
     curve_power = np.array([0.0, 0.0, 1.0, 1.0, 0.0])
-    cf = wind.power_curve_output(np.array([2.0, 7.5, 15.0, 30.0]), curve_speed, curve_power, losses=0.1)
+    cf = wind.power_curve_output(
+        np.array([2.0, 7.5, 15.0, 30.0]), curve_speed, curve_power, losses=0.1
+    )
     # 7.5 m/s is halfway up the linear ramp 3-12 m/s: 0.5 * 0.9 = 0.45
     np.testing.assert_allclose(cf, [0.0, 0.45, 0.9, 0.0])
 
@@ -105,7 +108,9 @@ def test_pue_by_hand():
     assert facility.pue(np.array([20.0]), np.array([15.0]), "immersion")[0] == pytest.approx(1.085)
     # Air at 35 degC with a 26 degC wet bulb (no evaporative assist): compressors at full
     # design load, 0.10 + 1/3.5 = 0.3857, PUE 1.4457
-    assert facility.pue(np.array([35.0]), np.array([26.0]), "air_economiser")[0] == pytest.approx(1.44571, abs=1e-5)
+    assert facility.pue(np.array([35.0]), np.array([26.0]), "air_economiser")[0] == pytest.approx(
+        1.44571, abs=1e-5
+    )
 
 
 temps = arrays(np.float64, st.integers(1, 50), elements=st.floats(-40, 50))
@@ -123,5 +128,7 @@ def test_pue_at_least_one_and_water_non_negative(temp, cooling, rh):
 def test_water_use_evaporative_hour_by_hand():
     # Air economiser, 20 degC dry / 15 degC wet bulb: evaporative hour, 80 % of heat by
     # evaporation. 10 MW IT -> heat ~ IT; 0.8 * 10 MWh * 1.474 m3/MWh * 1.25 blowdown = 14.74 m3
-    water = facility.water_use(np.array([10.0]), np.array([20.0]), np.array([15.0]), "air_economiser")
+    water = facility.water_use(
+        np.array([10.0]), np.array([20.0]), np.array([15.0]), "air_economiser"
+    )
     assert water[0] == pytest.approx(0.8 * 10 * facility.LATENT_M3_PER_MWH * 1.25, rel=0.01)

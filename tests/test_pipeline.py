@@ -9,11 +9,10 @@ import pytest
 import yaml
 
 import gigafactory
+from conftest import small_scenario
 from gigafactory import InfeasibleError, Results, load_scenario, preset_names
 from gigafactory.results import SUMMARY_KEYS
 from gigafactory.scenario import scenario_from_dict
-
-from conftest import small_scenario
 
 TIMING_KEYS = {"solve_seconds", "run_seconds"}
 
@@ -45,9 +44,10 @@ def test_energy_and_cost_accounting(small_results):
     assert s["lcoe_usd_per_mwh"] == pytest.approx(s["total_annual_cost_usd"] / served)
     # grid carbon: Memphis (TVA) 0.365 t/MWh on imports; gas at its catalog intensity
     gas = gigafactory.catalog.get_technology("gas_ct").params
-    expected = 0.365 * s["energy_by_source_mwh"]["grid"] + gas["co2_t_per_mwh_th"] / gas[
-        "efficiency"
-    ] * s["energy_by_source_mwh"]["gas_ct"]
+    expected = (
+        0.365 * s["energy_by_source_mwh"]["grid"]
+        + gas["co2_t_per_mwh_th"] / gas["efficiency"] * s["energy_by_source_mwh"]["gas_ct"]
+    )
     assert s["emissions_tco2e"] == pytest.approx(expected, rel=1e-6)
     assert s["nox_t"] > 0
     assert 0 <= s["cfe_share"] <= 1
@@ -88,7 +88,9 @@ def test_user_series_override_synthesised(tmp_path):
 
 
 def test_dispatch_mode_keeps_existing_capacity():
-    data = small_scenario(technologies={"gas_ct": {"existing_mw": 30}, "solar_fixed": {"existing_mw": 20}})
+    data = small_scenario(
+        technologies={"gas_ct": {"existing_mw": 30}, "solar_fixed": {"existing_mw": 20}}
+    )
     data["solver"] = {"mode": "dispatch"}
     results = gigafactory.run(scenario_from_dict(data))
     assert results.summary["capacity_mw"] == pytest.approx({"gas_ct": 30.0, "solar_fixed": 20.0})
@@ -99,19 +101,31 @@ def test_dispatch_mode_keeps_existing_capacity():
 def test_infeasible_scenario_says_where_and_how_much():
     data = small_scenario(technologies={"gas_ct": {"max_mw": 5}}, grid={"import_cap_mw": 10})
     data["solver"] = {"value_of_lost_load_usd_per_mwh": None, "method": "simplex"}
-    with pytest.raises(InfeasibleError, match=r"^site 'campus': supply is short in 8,760 of 8,760 hours"):
+    with pytest.raises(
+        InfeasibleError, match=r"^site 'campus': supply is short in 8,760 of 8,760 hours"
+    ):
         gigafactory.run(scenario_from_dict(data))
 
 
 def test_results_folder_round_trip_and_atomic(small_results, tmp_path, monkeypatch):
     folder = small_results.save(tmp_path / "run")
-    assert {p.name for p in folder.iterdir()} == {"summary.json", "scenario.yaml", "run.json", "series", "report.html"}
+    assert {p.name for p in folder.iterdir()} == {
+        "summary.json",
+        "scenario.yaml",
+        "run.json",
+        "series",
+        "report.html",
+    }
     loaded = Results.load(folder)
-    assert loaded.summary["total_annual_cost_usd"] == pytest.approx(small_results.summary["total_annual_cost_usd"])
+    assert loaded.summary["total_annual_cost_usd"] == pytest.approx(
+        small_results.summary["total_annual_cost_usd"]
+    )
     assert loaded.scenario == small_results.scenario
     assert loaded.info["seed"] == 1
     assert loaded.info["solver"]["name"] == "HiGHS"
-    np.testing.assert_allclose(loaded.series["campus"]["load_mw"], small_results.series["campus"]["load_mw"])
+    np.testing.assert_allclose(
+        loaded.series["campus"]["load_mw"], small_results.series["campus"]["load_mw"]
+    )
     report = (folder / "report.html").read_text()
     # offline: plotly.js inlined, nothing fetched
     assert "Plotly.newPlot" in report and "<script src=" not in report

@@ -113,7 +113,10 @@ def test_missing_series_file_is_named(write_yaml, tmp_path):
     path = write_yaml(data)
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
-    assert str(err.value) == f"{path}: sites[0].load.profile_csv: file not found: {tmp_path / 'nope.csv'}"
+    assert (
+        str(err.value)
+        == f"{path}: sites[0].load.profile_csv: file not found: {tmp_path / 'nope.csv'}"
+    )
 
 
 def test_malformed_yaml_names_line_and_column(write_yaml):
@@ -138,7 +141,9 @@ def test_missing_file_and_near_preset():
 
 
 def test_not_a_mapping():
-    with pytest.raises(ScenarioError, match=r"^<scenario>: a scenario is a mapping of fields, got list$"):
+    with pytest.raises(
+        ScenarioError, match=r"^<scenario>: a scenario is a mapping of fields, got list$"
+    ):
         scenario_from_dict([1, 2])
 
 

@@ -30,7 +30,13 @@ def test_three_hour_lp_by_hand():
         time=hours(3),
         load_mw=np.full(3, 10.0),
         techs=(
-            SupplyTech("solar", "variable", fixed_cost=10 * W3, availability=np.array([0, 1, 0.5]), clean=True),
+            SupplyTech(
+                "solar",
+                "variable",
+                fixed_cost=10 * W3,
+                availability=np.array([0, 1, 0.5]),
+                clean=True,
+            ),
             SupplyTech("gas", "thermal", fixed_cost=1 * W3, marginal_cost=50.0, co2=0.5),
         ),
     )
@@ -55,9 +61,17 @@ def test_storage_round_trip_losses():
         time=hours(2),
         load_mw=np.array([0.0, 10.0]),
         techs=(
-            SupplyTech("solar", "variable", fixed_cost=100.0, availability=np.array([1.0, 0.0]), clean=True),
-            SupplyTech("battery", "storage", fixed_cost=1.0, charge_efficiency=0.9,
-                       discharge_efficiency=0.9, duration_h=4.0),
+            SupplyTech(
+                "solar", "variable", fixed_cost=100.0, availability=np.array([1.0, 0.0]), clean=True
+            ),
+            SupplyTech(
+                "battery",
+                "storage",
+                fixed_cost=1.0,
+                charge_efficiency=0.9,
+                discharge_efficiency=0.9,
+                duration_h=4.0,
+            ),
         ),
     )
     ds = optimise(site, method="simplex")
@@ -77,7 +91,16 @@ def test_dispatch_only_keeps_capacity():
         name="fixed",
         time=hours(3),
         load_mw=np.full(3, 10.0),
-        techs=(SupplyTech("gas", "thermal", fixed_cost=1000.0, existing_mw=12.0, max_mw=12.0, marginal_cost=40.0),),
+        techs=(
+            SupplyTech(
+                "gas",
+                "thermal",
+                fixed_cost=1000.0,
+                existing_mw=12.0,
+                max_mw=12.0,
+                marginal_cost=40.0,
+            ),
+        ),
     )
     ds = optimise(site, method="simplex")
     assert float(ds["capacity_mw"].sel(technology="gas")) == pytest.approx(12.0)
@@ -111,7 +134,9 @@ def test_infeasible_policy_is_named():
         techs=(SupplyTech("gas", "thermal", fixed_cost=1.0, marginal_cost=10.0, co2=0.5),),
         co2_cap_t=100.0,
     )
-    with pytest.raises(InfeasibleError, match="load can be met, but not within the CO2 cap of 100 t"):
+    with pytest.raises(
+        InfeasibleError, match="load can be met, but not within the CO2 cap of 100 t"
+    ):
         optimise(site, method="simplex")
 
 
@@ -136,7 +161,9 @@ def test_cfe_target_is_met_hourly():
         time=hours(2),
         load_mw=np.full(2, 10.0),
         techs=(
-            SupplyTech("solar", "variable", fixed_cost=1.0, availability=np.array([1.0, 0.0]), clean=True),
+            SupplyTech(
+                "solar", "variable", fixed_cost=1.0, availability=np.array([1.0, 0.0]), clean=True
+            ),
             SupplyTech("gas", "thermal", fixed_cost=1.0, marginal_cost=100.0),
             SupplyTech("battery", "storage", fixed_cost=1.0, duration_h=4.0),
         ),
@@ -151,16 +178,36 @@ def small_sites(draw):
     n = draw(st.integers(4, 36))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     load = rng.uniform(0, 100, n)
-    techs = [SupplyTech("solar", "variable", fixed_cost=draw(st.floats(1e3, 1e5)),
-                        availability=rng.uniform(0, 1, n), clean=True)]
+    techs = [
+        SupplyTech(
+            "solar",
+            "variable",
+            fixed_cost=draw(st.floats(1e3, 1e5)),
+            availability=rng.uniform(0, 1, n),
+            clean=True,
+        )
+    ]
     if draw(st.booleans()):
-        techs.append(SupplyTech("gas", "thermal", fixed_cost=draw(st.floats(1e3, 1e5)),
-                                marginal_cost=draw(st.floats(10, 200)), co2=0.4,
-                                max_mw=draw(st.floats(0, 150))))
-    techs.append(SupplyTech("battery", "storage", fixed_cost=draw(st.floats(1e3, 1e5)),
-                            charge_efficiency=draw(st.floats(0.7, 1.0)),
-                            discharge_efficiency=draw(st.floats(0.7, 1.0)),
-                            duration_h=draw(st.sampled_from([2.0, 4.0, 100.0]))))
+        techs.append(
+            SupplyTech(
+                "gas",
+                "thermal",
+                fixed_cost=draw(st.floats(1e3, 1e5)),
+                marginal_cost=draw(st.floats(10, 200)),
+                co2=0.4,
+                max_mw=draw(st.floats(0, 150)),
+            )
+        )
+    techs.append(
+        SupplyTech(
+            "battery",
+            "storage",
+            fixed_cost=draw(st.floats(1e3, 1e5)),
+            charge_efficiency=draw(st.floats(0.7, 1.0)),
+            discharge_efficiency=draw(st.floats(0.7, 1.0)),
+            duration_h=draw(st.sampled_from([2.0, 4.0, 100.0])),
+        )
+    )
     return SiteSupply(
         name="random",
         time=hours(n),

@@ -27,10 +27,10 @@ __all__ = [
     "get_technology",
     "power_curve",
     "site_climate",
+    "site_table",
     "sites",
     "technologies",
     "technology_table",
-    "site_table",
 ]
 
 # (parameter, catalog unit) -> (canonical parameter, factor to canonical unit)
@@ -300,12 +300,16 @@ def _curves() -> pd.DataFrame:
     )
 
 
-def power_curve(name: str) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.float64]]]:
+def power_curve(
+    name: str,
+) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.float64]]]:
     """Return a turbine power curve as ``(wind_speed [m/s], power [pu of rated])``."""
     frame = _curves()
     names = sorted(set(frame["curve"]))
     if name not in names:
-        msg = f"unknown power curve '{name}'{did_you_mean(name, names)}; allowed: {', '.join(names)}"
+        msg = (
+            f"unknown power curve '{name}'{did_you_mean(name, names)}; allowed: {', '.join(names)}"
+        )
         raise CatalogError(msg)
     sub = frame[frame["curve"] == name].sort_values("wind_speed_m_s")
     return sub["wind_speed_m_s"].to_numpy(), sub["power_pu"].to_numpy()

@@ -22,7 +22,7 @@ from gigafactory.errors import GigafactoryError
 
 app = typer.Typer(
     name="gigafactory",
-    help="Plan and simulate AI compute infrastructure: load, facility, hourly supply, cost, carbon.",
+    help="Plan and simulate AI compute infrastructure: load, facility, hourly supply, cost.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -57,7 +57,9 @@ def run(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Results folder (default: out/<name>).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
 ) -> None:
     """Run a scenario: synthesise series, optimise supply, write results and report."""
@@ -69,7 +71,9 @@ def run(
         sys.stdout.write(results.to_json() + "\n")
         return
     with console.status(f"{loaded.name}: starting", spinner="dots") as status:
-        results = gigafactory.run(loaded, progress=lambda msg: status.update(f"{loaded.name}: {msg}"))
+        results = gigafactory.run(
+            loaded, progress=lambda msg: status.update(f"{loaded.name}: {msg}")
+        )
         status.update(f"{loaded.name}: writing {folder}")
         path = results.save(folder, report=not no_report)
     _print_summary(results.summary)
@@ -131,13 +135,28 @@ class CatalogName(StrEnum):
 
 
 CATALOG_COLUMNS = {
-    "technologies": {"kind": "kind", "capex": "capex", "capex_energy": "capex E", "fom": "FOM",
-                     "fom_pct": "FOM", "vom": "VOM", "efficiency": "eff.",
-                     "round_trip_efficiency": "RTE", "duration": "hours", "lifetime": "life",
-                     "ppa_price": "PPA"},
-    "sites": {"latitude": "lat", "longitude": "lon", "grid_price": "tariff",
-              "grid_carbon": "grid CO2", "gas_price": "gas", "wind_speed_onshore": "wind on",
-              "wind_speed_offshore": "wind off"},
+    "technologies": {
+        "kind": "kind",
+        "capex": "capex",
+        "capex_energy": "capex E",
+        "fom": "FOM",
+        "fom_pct": "FOM",
+        "vom": "VOM",
+        "efficiency": "eff.",
+        "round_trip_efficiency": "RTE",
+        "duration": "hours",
+        "lifetime": "life",
+        "ppa_price": "PPA",
+    },
+    "sites": {
+        "latitude": "lat",
+        "longitude": "lon",
+        "grid_price": "tariff",
+        "grid_carbon": "grid CO2",
+        "gas_price": "gas",
+        "wind_speed_onshore": "wind on",
+        "wind_speed_offshore": "wind off",
+    },
 }
 """Overview columns (catalog parameter -> short header) of ``gigafactory catalog``."""
 
@@ -164,7 +183,9 @@ def catalog(
     columns = [c for c in labels if c in wide.columns]
     for column in columns:
         unit = units[column]
-        table.add_column(f"{labels[column]}\n{unit}" if unit != "-" else labels[column], justify="right")
+        table.add_column(
+            f"{labels[column]}\n{unit}" if unit != "-" else labels[column], justify="right"
+        )
     for name, row in wide.iterrows():
         cells = []
         for column in columns:

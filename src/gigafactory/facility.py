@@ -17,8 +17,8 @@ import numpy as np
 
 __all__ = [
     "COOLING",
-    "CoolingParameters",
     "LATENT_M3_PER_MWH",
+    "CoolingParameters",
     "cooling_overhead",
     "pue",
     "water_use",
@@ -200,5 +200,9 @@ def water_use(
         np.asarray(temp_wet_bulb) < params.evaporative_wet_bulb_c
     )
     return np.asarray(
-        np.asarray(it_mw) * evaporative * params.evaporative_fraction * LATENT_M3_PER_MWH * blowdown_factor
+        np.asarray(it_mw)
+        * evaporative
+        * params.evaporative_fraction
+        * LATENT_M3_PER_MWH
+        * blowdown_factor
     )

@@ -71,7 +71,9 @@ def read_hourly_csv(
             break
         n_comment_lines_before_header += 1
     try:
-        frame = pd.read_csv(path, comment="#", dtype=str, skipinitialspace=True, keep_default_na=False)
+        frame = pd.read_csv(
+            path, comment="#", dtype=str, skipinitialspace=True, keep_default_na=False
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         msg = f"{path}: not a readable CSV: {str(err).strip().splitlines()[0]}"
         raise DataFileError(msg) from None

@@ -63,8 +63,15 @@ def _site_location(spec: SiteSpec) -> tuple[float, float, float, catalog.Site | 
     return float(lat), float(lon), float(elevation), entry
 
 
-def _weather(spec: SiteSpec, where: str, index: pd.DatetimeIndex, lat: float, lon: float,
-             elevation: float, rng: np.random.Generator) -> pd.DataFrame:
+def _weather(
+    spec: SiteSpec,
+    where: str,
+    index: pd.DatetimeIndex,
+    lat: float,
+    lon: float,
+    elevation: float,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     if spec.series.weather_csv is not None:
         import pvlib
 
@@ -88,17 +95,28 @@ def _weather(spec: SiteSpec, where: str, index: pd.DatetimeIndex, lat: float, lo
             },
             index=index,
         )
-        frame["temp_wet_bulb"] = weather.wet_bulb_stull(frame["temp_air"].to_numpy(), frame["relative_humidity"].to_numpy())
+        frame["temp_wet_bulb"] = weather.wet_bulb_stull(
+            frame["temp_air"].to_numpy(), frame["relative_humidity"].to_numpy()
+        )
         return frame
     if spec.catalog is None:
-        msg = f"{where}.series.weather_csv: required for a site without a catalog entry (no climate normals)"
+        msg = (
+            f"{where}.series.weather_csv: required for a site without a catalog entry "
+            "(no climate normals)"
+        )
         raise ScenarioError(msg)
     normals = catalog.site_climate(spec.catalog)
     return weather.synthesise_weather(index, lat, lon, elevation, normals, rng)
 
 
-def _capacity_factors(spec: SiteSpec, where: str, wx: pd.DataFrame, lat: float,
-                      entry: catalog.Site | None, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def _capacity_factors(
+    spec: SiteSpec,
+    where: str,
+    wx: pd.DataFrame,
+    lat: float,
+    entry: catalog.Site | None,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
     techs = catalog.technologies()
     variable = [name for name in spec.technologies if techs[name].kind == "variable"]
     given: dict[str, np.ndarray] = {}
@@ -128,14 +146,19 @@ def _capacity_factors(spec: SiteSpec, where: str, wx: pd.DataFrame, lat: float,
             key = "wind_speed_offshore_m_s" if name == "wind_offshore" else "wind_speed_onshore_m_s"
             if entry is None or entry.params.get(key, 0.0) <= 0:
                 msg = (
-                    f"{where}.technologies.{name}: the site has no {name.removeprefix('wind_')} wind "
+                    f"{where}.technologies.{name}: the site has no "
+                    f"{name.removeprefix('wind_')} wind "
                     "resource in the catalog; give series.capacity_factors_csv with a "
                     f"'{name}' column"
                 )
                 raise ScenarioError(msg)
-            speed = wind.synthesise_wind_speed(len(wx), entry.params[key], rng, k=entry.params["weibull_k"])
+            speed = wind.synthesise_wind_speed(
+                len(wx), entry.params[key], rng, k=entry.params["weibull_k"]
+            )
             curve_speed, curve_power = catalog.power_curve(WIND_CURVES[name])
-            out[name] = wind.power_curve_output(speed, curve_speed, curve_power, losses=tech.params["losses"])
+            out[name] = wind.power_curve_output(
+                speed, curve_speed, curve_power, losses=tech.params["losses"]
+            )
         else:  # pragma: no cover - every variable technology is handled above
             msg = f"{where}.technologies.{name}: no capacity-factor model"
             raise ScenarioError(msg)
@@ -144,24 +167,39 @@ def _capacity_factors(spec: SiteSpec, where: str, wx: pd.DataFrame, lat: float,
 
 def _it_load(spec: SiteSpec, n_hours: int) -> np.ndarray:
     if spec.load.profile_csv is not None:
-        data, _ = iotools.read_hourly_csv(spec.load.profile_csv, ["it_mw"], n_hours=n_hours, bounds={"it_mw": (0, 1e6)})
+        data, _ = iotools.read_hourly_csv(
+            spec.load.profile_csv, ["it_mw"], n_hours=n_hours, bounds={"it_mw": (0, 1e6)}
+        )
         return data["it_mw"].to_numpy()
     assert spec.load.it_mw is not None
     return np.full(n_hours, float(spec.load.it_mw))
 
 
-def _grid_series(spec: SiteSpec, entry: catalog.Site | None, n_hours: int) -> tuple[np.ndarray, np.ndarray]:
+def _grid_series(
+    spec: SiteSpec, entry: catalog.Site | None, n_hours: int
+) -> tuple[np.ndarray, np.ndarray]:
     grid = spec.grid
     if grid.price_csv is not None:
-        price = iotools.read_hourly_csv(grid.price_csv, ["price_usd_per_mwh"], n_hours=n_hours,
-                                        bounds={"price_usd_per_mwh": (-1e4, 1e5)})[0]["price_usd_per_mwh"].to_numpy()
+        price = iotools.read_hourly_csv(
+            grid.price_csv,
+            ["price_usd_per_mwh"],
+            n_hours=n_hours,
+            bounds={"price_usd_per_mwh": (-1e4, 1e5)},
+        )[0]["price_usd_per_mwh"].to_numpy()
     elif grid.price_usd_per_mwh is not None:
         price = np.full(n_hours, grid.price_usd_per_mwh)
     else:
         price = np.full(n_hours, entry.params["grid_price_usd_per_mwh"] if entry else 0.0)
     if grid.carbon_csv is not None:
-        carbon = iotools.read_hourly_csv(grid.carbon_csv, ["carbon_kg_per_mwh"], n_hours=n_hours,
-                                         bounds={"carbon_kg_per_mwh": (0, 2000)})[0]["carbon_kg_per_mwh"].to_numpy() / 1e3
+        carbon = (
+            iotools.read_hourly_csv(
+                grid.carbon_csv,
+                ["carbon_kg_per_mwh"],
+                n_hours=n_hours,
+                bounds={"carbon_kg_per_mwh": (0, 2000)},
+            )[0]["carbon_kg_per_mwh"].to_numpy()
+            / 1e3
+        )
     elif grid.carbon_kg_per_mwh is not None:
         carbon = np.full(n_hours, grid.carbon_kg_per_mwh / 1e3)
     else:
@@ -169,7 +207,9 @@ def _grid_series(spec: SiteSpec, entry: catalog.Site | None, n_hours: int) -> tu
     return price, carbon
 
 
-def _tech_costs(scenario: Scenario, spec: SiteSpec, entry: catalog.Site | None) -> dict[str, dict[str, float]]:
+def _tech_costs(
+    scenario: Scenario, spec: SiteSpec, entry: catalog.Site | None
+) -> dict[str, dict[str, float]]:
     """Per-technology cost and emission parameters in model units."""
     wacc = scenario.finance.wacc
     gas_price = (
@@ -187,7 +227,9 @@ def _tech_costs(scenario: Scenario, spec: SiteSpec, entry: catalog.Site | None) 
             p["capex_energy_usd_per_mwh"] = options.capex_usd_per_kwh * 1e3
         if options.lifetime_years is not None:
             p["lifetime_years"] = options.lifetime_years
-        capex = p.get("capex_usd_per_mw", 0.0) + p.get("duration_h", 0.0) * p.get("capex_energy_usd_per_mwh", 0.0)
+        capex = p.get("capex_usd_per_mw", 0.0) + p.get("duration_h", 0.0) * p.get(
+            "capex_energy_usd_per_mwh", 0.0
+        )
         if options.fom_usd_per_kw_year is not None:
             p["fom_usd_per_mw_year"] = options.fom_usd_per_kw_year * 1e3
         elif "fom_fraction_of_capex" in p:
@@ -205,7 +247,10 @@ def _tech_costs(scenario: Scenario, spec: SiteSpec, entry: catalog.Site | None) 
         }
         if tech.kind == "thermal":
             if not np.isfinite(gas_price):
-                msg = f"sites[{spec.id}].gas_price_usd_per_mmbtu: required for gas at a site without a catalog entry"
+                msg = (
+                    f"site '{spec.id}': gas_price_usd_per_mmbtu is required for gas at a site "
+                    "without a catalog entry"
+                )
                 raise ScenarioError(msg)
             eff = p["efficiency"]
             cost["fuel_usd_per_mwh"] = gas_price / eff
@@ -213,7 +258,9 @@ def _tech_costs(scenario: Scenario, spec: SiteSpec, entry: catalog.Site | None) 
             cost["nox_kg_per_mwh"] = p.get("nox_kg_per_mwh_th", 0.0) / eff
         if tech.kind == "contract":
             # Take-or-pay: the full contracted energy is paid whether used or spilled.
-            cost["ppa_usd_per_mw_year"] = p["ppa_price_usd_per_mwh"] * p["availability"] * HOURS_PER_YEAR
+            cost["ppa_usd_per_mw_year"] = (
+                p["ppa_price_usd_per_mwh"] * p["availability"] * HOURS_PER_YEAR
+            )
         out[name] = cost
     return out
 
@@ -242,22 +289,43 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
         cost = costs[name]
         max_mw = options.existing_mw if dispatch_only else options.max_mw
         common: dict[str, Any] = {
-            "fixed_cost": cost["annuity_usd_per_mw_year"] + cost["fom_usd_per_mw_year"] + cost["ppa_usd_per_mw_year"],
+            "fixed_cost": cost["annuity_usd_per_mw_year"]
+            + cost["fom_usd_per_mw_year"]
+            + cost["ppa_usd_per_mw_year"],
             "existing_mw": options.existing_mw,
             "max_mw": max_mw,
         }
         if tech.kind == "variable":
-            supply_techs.append(SupplyTech(name, "variable", availability=cfs[name], clean=True, **common))
+            supply_techs.append(
+                SupplyTech(name, "variable", availability=cfs[name], clean=True, **common)
+            )
         elif tech.kind == "contract":
-            supply_techs.append(SupplyTech(name, "contract", availability=tech.params["availability"], clean=True, **common))
+            supply_techs.append(
+                SupplyTech(
+                    name, "contract", availability=tech.params["availability"], clean=True, **common
+                )
+            )
         elif tech.kind == "thermal":
-            supply_techs.append(SupplyTech(
-                name, "thermal", marginal_cost=cost["fuel_usd_per_mwh"] + cost["vom_usd_per_mwh"],
-                co2=cost["co2_t_per_mwh"], **common))
+            supply_techs.append(
+                SupplyTech(
+                    name,
+                    "thermal",
+                    marginal_cost=cost["fuel_usd_per_mwh"] + cost["vom_usd_per_mwh"],
+                    co2=cost["co2_t_per_mwh"],
+                    **common,
+                )
+            )
         elif tech.kind == "storage":
-            supply_techs.append(SupplyTech(
-                name, "storage", charge_efficiency=tech.params["charge_efficiency"],
-                discharge_efficiency=tech.params["discharge_efficiency"], duration_h=tech.params["duration_h"], **common))
+            supply_techs.append(
+                SupplyTech(
+                    name,
+                    "storage",
+                    charge_efficiency=tech.params["charge_efficiency"],
+                    discharge_efficiency=tech.params["discharge_efficiency"],
+                    duration_h=tech.params["duration_h"],
+                    **common,
+                )
+            )
     policy = scenario.policy
     co2_cap = policy.co2_cap_t
     if policy.co2_cap_t_per_mwh is not None:
@@ -292,7 +360,10 @@ def _site_summary(prep: PreparedSite, ds: xr.Dataset) -> dict[str, Any]:
     supply = prep.supply
     techs = {t.name: t for t in supply.techs}
     dispatch = ds["dispatch_mw"]
-    capacity = {str(k): float(v) for k, v in zip(ds["technology"].values, ds["capacity_mw"].values, strict=True)}
+    capacity = {
+        str(k): float(v)
+        for k, v in zip(ds["technology"].values, ds["capacity_mw"].values, strict=True)
+    }
     energy = {str(k): float(dispatch.sel(technology=k).sum()) for k in ds["technology"].values}
     grid_import = float(ds["grid_import_mw"].sum())
     grid_export = float(ds["grid_export_mw"].sum())
@@ -311,7 +382,13 @@ def _site_summary(prep: PreparedSite, ds: xr.Dataset) -> dict[str, Any]:
         c_ppa = cost["ppa_usd_per_mw_year"] * cap
         c_fuel = cost["fuel_usd_per_mwh"] * energy[name]
         c_vom = cost["vom_usd_per_mwh"] * energy[name]
-        capex, fom, ppa, fuel, vom = capex + c_capex, fom + c_fom, ppa + c_ppa, fuel + c_fuel, vom + c_vom
+        capex, fom, ppa, fuel, vom = (
+            capex + c_capex,
+            fom + c_fom,
+            ppa + c_ppa,
+            fuel + c_fuel,
+            vom + c_vom,
+        )
         co2 += cost["co2_t_per_mwh"] * energy[name]
         nox_kg += cost["nox_kg_per_mwh"] * energy[name]
         cost_by_tech[name] = c_capex + c_fom + c_ppa + c_fuel + c_vom
@@ -409,10 +486,15 @@ def _series(prep: PreparedSite, ds: xr.Dataset) -> xr.Dataset:
         "water_m3": (prep.water_m3, "m3"),
         "temp_air": (prep.weather["temp_air"].to_numpy(), "degC"),
         "ghi": (prep.weather["ghi"].to_numpy(), "W/m2"),
-        "grid_price_usd_per_mwh": (np.asarray(prep.supply.hourly(prep.supply.grid_price)), "USD/MWh"),
+        "grid_price_usd_per_mwh": (
+            np.asarray(prep.supply.hourly(prep.supply.grid_price)),
+            "USD/MWh",
+        ),
     }
     for name, (values, unit) in extra.items():
-        out[name] = xr.DataArray(values, coords={"time": ds["time"]}, dims="time", attrs={"units": unit})
+        out[name] = xr.DataArray(
+            values, coords={"time": ds["time"]}, dims="time", attrs={"units": unit}
+        )
     if prep.capacity_factors:
         names = list(prep.capacity_factors)
         out["capacity_factor"] = xr.DataArray(
@@ -459,7 +541,10 @@ def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
     jobs = [(p.supply, method, limit) for p in prepared]
     workers = min(scenario.solver.threads, len(jobs))
     for p in prepared:
-        say(f"{p.spec.id}: optimising supply ({len(p.supply.time):,} hours, {len(p.supply.techs)} technologies)")
+        say(
+            f"{p.spec.id}: optimising supply ({len(p.supply.time):,} hours, "
+            f"{len(p.supply.techs)} technologies)"
+        )
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             solved = list(pool.map(_optimise, jobs))

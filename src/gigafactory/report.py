@@ -53,7 +53,9 @@ def _week_slice(data: xr.Dataset, week: int | None) -> slice:
     return slice(start, start + 168)
 
 
-def _site_figures(site: str, data: xr.Dataset, summary: dict[str, Any], week: int | None) -> list[Any]:
+def _site_figures(
+    site: str, data: xr.Dataset, summary: dict[str, Any], week: int | None
+) -> list[Any]:
     import plotly.graph_objects as go
 
     time = pd.DatetimeIndex(data["time"].to_numpy())
@@ -68,23 +70,43 @@ def _site_figures(site: str, data: xr.Dataset, summary: dict[str, Any], week: in
     sources["unserved"] = data["unserved_mw"].to_numpy()
     for name, values in sources.items():
         if np.any(values[hours] > 1e-6):
-            stack.add_trace(go.Scatter(
-                x=time[hours], y=values[hours], name=name, stackgroup="supply", mode="none",
-                fillcolor=COLOURS.get(name), hovertemplate="%{y:.1f} MW",
-            ))
+            stack.add_trace(
+                go.Scatter(
+                    x=time[hours],
+                    y=values[hours],
+                    name=name,
+                    stackgroup="supply",
+                    mode="none",
+                    fillcolor=COLOURS.get(name),
+                    hovertemplate="%{y:.1f} MW",
+                )
+            )
     if "storage_charge_mw" in data:
         charge = data["storage_charge_mw"].sum("storage").to_numpy()
         if np.any(charge[hours] > 1e-6):
-            stack.add_trace(go.Scatter(
-                x=time[hours], y=-charge[hours], name="storage charging", stackgroup="sink",
-                mode="none", fillcolor="#c5b0d5",
-            ))
-    stack.add_trace(go.Scatter(
-        x=time[hours], y=data["load_mw"].to_numpy()[hours], name="facility load",
-        line={"color": "black", "width": 2},
-    ))
-    stack.update_layout(title=f"{site}: hourly dispatch, week of {time[hours.start]:%d %b}",
-                        yaxis_title="MW", hovermode="x unified")
+            stack.add_trace(
+                go.Scatter(
+                    x=time[hours],
+                    y=-charge[hours],
+                    name="storage charging",
+                    stackgroup="sink",
+                    mode="none",
+                    fillcolor="#c5b0d5",
+                )
+            )
+    stack.add_trace(
+        go.Scatter(
+            x=time[hours],
+            y=data["load_mw"].to_numpy()[hours],
+            name="facility load",
+            line={"color": "black", "width": 2},
+        )
+    )
+    stack.update_layout(
+        title=f"{site}: hourly dispatch, week of {time[hours.start]:%d %b}",
+        yaxis_title="MW",
+        hovermode="x unified",
+    )
     figs.append(stack)
 
     monthly = go.Figure()
@@ -92,33 +114,49 @@ def _site_figures(site: str, data: xr.Dataset, summary: dict[str, Any], week: in
     for name, values in sources.items():
         by_month = pd.Series(values, index=time).groupby(month).sum() / 1e3
         if by_month.sum() > 1e-6:
-            monthly.add_trace(go.Bar(x=by_month.index, y=by_month.to_numpy(), name=name,
-                                     marker_color=COLOURS.get(name)))
-    monthly.update_layout(barmode="stack", title=f"{site}: monthly energy by source",
-                          xaxis_title="month", yaxis_title="GWh")
+            monthly.add_trace(
+                go.Bar(
+                    x=by_month.index,
+                    y=by_month.to_numpy(),
+                    name=name,
+                    marker_color=COLOURS.get(name),
+                )
+            )
+    monthly.update_layout(
+        barmode="stack",
+        title=f"{site}: monthly energy by source",
+        xaxis_title="month",
+        yaxis_title="GWh",
+    )
     figs.append(monthly)
 
     if "storage_soc_mwh" in data:
         soc = go.Figure()
         for name in data["storage"].to_numpy():
             values = data["storage_soc_mwh"].sel(storage=name).to_numpy()
-            soc.add_trace(go.Scatter(x=time, y=values, name=str(name),
-                                     line={"color": COLOURS.get(str(name))}))
+            soc.add_trace(
+                go.Scatter(x=time, y=values, name=str(name), line={"color": COLOURS.get(str(name))})
+            )
         soc.update_layout(title=f"{site}: storage state of charge", yaxis_title="MWh")
         figs.append(soc)
 
     duration = go.Figure()
-    for name, values in (("facility load", data["load_mw"].to_numpy()),
-                         ("grid import", data["grid_import_mw"].to_numpy())):
-        duration.add_trace(go.Scatter(x=np.arange(1, len(values) + 1), y=np.sort(values)[::-1],
-                                      name=name))
-    duration.update_layout(title=f"{site}: duration curves", xaxis_title="hours exceeded",
-                           yaxis_title="MW")
+    for name, values in (
+        ("facility load", data["load_mw"].to_numpy()),
+        ("grid import", data["grid_import_mw"].to_numpy()),
+    ):
+        duration.add_trace(
+            go.Scatter(x=np.arange(1, len(values) + 1), y=np.sort(values)[::-1], name=name)
+        )
+    duration.update_layout(
+        title=f"{site}: duration curves", xaxis_title="hours exceeded", yaxis_title="MW"
+    )
     figs.append(duration)
 
     costs = {k: v / 1e6 for k, v in summary["cost_breakdown_usd"].items() if abs(v) > 1e-6}
-    breakdown = go.Figure(go.Bar(x=list(costs), y=list(costs.values()),
-                                 hovertemplate="%{y:.2f} M USD"))
+    breakdown = go.Figure(
+        go.Bar(x=list(costs), y=list(costs.values()), hovertemplate="%{y:.2f} M USD")
+    )
     breakdown.update_layout(title=f"{site}: annual cost breakdown", yaxis_title="million USD/yr")
     figs.append(breakdown)
     return figs
@@ -127,8 +165,10 @@ def _site_figures(site: str, data: xr.Dataset, summary: dict[str, Any], week: in
 def figures(results: Results, *, week: int | None = None) -> dict[str, list[Any]]:
     """Plotly figures per site (see module docstring)."""
     by_site = {s["site"]: s for s in results.summary["sites"]}
-    return {site: _site_figures(site, data, by_site[site], week)
-            for site, data in results.series.items()}
+    return {
+        site: _site_figures(site, data, by_site[site], week)
+        for site, data in results.series.items()
+    }
 
 
 def _table(summary: dict[str, Any]) -> str:
@@ -145,14 +185,22 @@ def _table(summary: dict[str, Any]) -> str:
         ("Unserved energy", summary["unserved_mwh"], "MWh"),
         ("Curtailed energy", summary["curtailed_mwh"] / 1e3, "GWh"),
     ]
-    body = "".join(f"<tr><td>{html.escape(k)}</td><td class='n'>{v:,.2f}</td><td>{u}</td></tr>"
-                   for k, v, u in rows)
-    caps = "".join(f"<tr><td>{html.escape(k)}</td><td class='n'>{v:,.1f}</td><td>MW</td></tr>"
-                   for k, v in summary["capacity_mw"].items())
-    caps += "".join(f"<tr><td>{html.escape(k)} energy</td><td class='n'>{v:,.0f}</td><td>MWh</td></tr>"
-                    for k, v in summary["storage_mwh"].items())
-    return (f"<table><tr><th>Result</th><th>Value</th><th>Unit</th></tr>{body}</table>"
-            f"<table><tr><th>Capacity</th><th>Value</th><th>Unit</th></tr>{caps}</table>")
+    body = "".join(
+        f"<tr><td>{html.escape(k)}</td><td class='n'>{v:,.2f}</td><td>{u}</td></tr>"
+        for k, v, u in rows
+    )
+    caps = "".join(
+        f"<tr><td>{html.escape(k)}</td><td class='n'>{v:,.1f}</td><td>MW</td></tr>"
+        for k, v in summary["capacity_mw"].items()
+    )
+    caps += "".join(
+        f"<tr><td>{html.escape(k)} energy</td><td class='n'>{v:,.0f}</td><td>MWh</td></tr>"
+        for k, v in summary["storage_mwh"].items()
+    )
+    return (
+        f"<table><tr><th>Result</th><th>Value</th><th>Unit</th></tr>{body}</table>"
+        f"<table><tr><th>Capacity</th><th>Value</th><th>Unit</th></tr>{caps}</table>"
+    )
 
 
 def report_html(results: Results, *, week: int | None = None) -> str:
@@ -178,7 +226,8 @@ td,th{{padding:2px 10px;border-bottom:1px solid #ddd}} .n{{text-align:right}}</s
 {_table(summary)}
 {"".join(parts)}
 <p><small>gigafactory {html.escape(str(info.get("gigafactory", "")))}, HiGHS via highspy
-{html.escape(str(info.get("solver", {}).get("highspy", "")))}, seed {results.scenario.seed}.</small></p>
+{html.escape(str(info.get("solver", {}).get("highspy", "")))},
+seed {results.scenario.seed}.</small></p>
 </body></html>
 """
 

@@ -151,7 +151,9 @@ class Results:
         try:
             (staging / "summary.json").write_text(self.to_json() + "\n", encoding="utf-8")
             (staging / "scenario.yaml").write_text(dump_scenario(self.scenario), encoding="utf-8")
-            (staging / "run.json").write_text(json.dumps(self.info, indent=2) + "\n", encoding="utf-8")
+            (staging / "run.json").write_text(
+                json.dumps(self.info, indent=2) + "\n", encoding="utf-8"
+            )
             (staging / "series").mkdir()
             for site, data in self.series.items():
                 data.to_netcdf(staging / "series" / f"{site}.nc")

@@ -111,12 +111,18 @@ class TechnologyOptions(_Model):
     """Per-site options of one technology; cost fields override the catalog."""
 
     existing_mw: NonNeg = Field(0.0, description="Capacity already built (no capex) [MW]")
-    max_mw: NonNeg | None = Field(None, description="Build limit incl. existing; none = unbounded [MW]")
-    capex_usd_per_kw: NonNeg | None = Field(None, description="Override of the power capex [USD/kW]")
+    max_mw: NonNeg | None = Field(
+        None, description="Build limit incl. existing; none = unbounded [MW]"
+    )
+    capex_usd_per_kw: NonNeg | None = Field(
+        None, description="Override of the power capex [USD/kW]"
+    )
     capex_usd_per_kwh: NonNeg | None = Field(
         None, description="Override of the storage energy capex [USD/kWh]"
     )
-    fom_usd_per_kw_year: NonNeg | None = Field(None, description="Override of fixed O&M [USD/kW/yr]")
+    fom_usd_per_kw_year: NonNeg | None = Field(
+        None, description="Override of fixed O&M [USD/kW/yr]"
+    )
     lifetime_years: float | None = Field(None, gt=0, description="Override of the asset life [yr]")
 
     @model_validator(mode="after")
@@ -147,14 +153,14 @@ class SiteSpec(_Model):
     longitude: float | None = Field(None, ge=-180, le=180, description="Longitude [deg]")
     load: LoadSpec
     cooling: Cooling = Field(Cooling.direct_liquid, description="Cooling type [-]")
-    grid: GridConnection = GridConnection()
+    grid: GridConnection = Field(default_factory=GridConnection)
     gas_price_usd_per_mmbtu: NonNeg | None = Field(
         None, description="Delivered gas price; default: catalog [USD/MMBtu]"
     )
     technologies: dict[str, TechnologyOptions] = Field(
         default_factory=dict, description="Technologies allowed at this site [-]"
     )
-    series: SeriesOverrides = SeriesOverrides()
+    series: SeriesOverrides = Field(default_factory=SeriesOverrides)
 
     @model_validator(mode="after")
     def _location(self) -> SiteSpec:
@@ -184,7 +190,9 @@ class Finance(_Model):
         0.07,
         ge=0,
         le=0.5,
-        description="Real weighted average cost of capital; default 7 % (shared/facts energy §1g) [-]",
+        description=(
+            "Real weighted average cost of capital; default 7 % (shared/facts energy §1g) [-]"
+        ),
     )
     currency_year: int = Field(2024, ge=1990, le=2100, description="Year of the USD values [-]")
 
@@ -211,9 +219,9 @@ class Scenario(_Model):
     seed: int = Field(42, ge=0, description="Seed for synthesised weather [-]")
     year: int = Field(2025, ge=1990, le=2100, description="Calendar year of the hourly index [-]")
     sites: list[SiteSpec] = Field(min_length=1, description="Sites [-]")
-    policy: Policy = Policy()
-    finance: Finance = Finance()
-    solver: SolverOptions = SolverOptions()
+    policy: Policy = Field(default_factory=Policy)
+    finance: Finance = Field(default_factory=Finance)
+    solver: SolverOptions = Field(default_factory=SolverOptions)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Scenario:
@@ -281,7 +289,12 @@ def _describe_error(err: Any, data: Any) -> str:
     shown = "missing" if err["type"] == "missing" else f"got {value!r}"
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "enum":
-        near = difflib.get_close_matches(str(value), err["ctx"]["expected"].replace("'", "").replace(" or ", ", ").split(", "), n=1, cutoff=0.5)
+        near = difflib.get_close_matches(
+            str(value),
+            err["ctx"]["expected"].replace("'", "").replace(" or ", ", ").split(", "),
+            n=1,
+            cutoff=0.5,
+        )
         if near:
             message += f"; did you mean '{near[0]}'?"
     return f"{path}: {message} ({shown})"
@@ -301,7 +314,9 @@ def _resolve_paths(scenario: Scenario, base: Path) -> Scenario:
             elif isinstance(value, list):
                 updates[name] = [fix(v) if isinstance(v, BaseModel) else v for v in value]
             elif isinstance(value, dict):
-                updates[name] = {k: fix(v) if isinstance(v, BaseModel) else v for k, v in value.items()}
+                updates[name] = {
+                    k: fix(v) if isinstance(v, BaseModel) else v for k, v in value.items()
+                }
         return obj.model_copy(update=updates)
 
     fixed = fix(scenario)
@@ -437,7 +452,9 @@ def _preset_text(name: str) -> str:
 def preset_names() -> list[str]:
     """Names of the bundled presets."""
     folder = resources.files("gigafactory").joinpath("scenarios")
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def presets() -> dict[str, str]:

@@ -82,10 +82,10 @@ def pv_capacity_factor(
         model="haydavies",
     )
     poa_global = poa["poa_global"].fillna(0.0).clip(lower=0.0)
-    wind = weather["wind_speed"] if "wind_speed" in weather else 1.0
+    wind = weather.get("wind_speed", 1.0)
     params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]["open_rack_glass_glass"]
     temp_cell = pvlib.temperature.sapm_cell(poa_global, weather["temp_air"], wind, **params)
     pdc0 = dc_ac_ratio  # per unit of AC rating
     dc = pvlib.pvsystem.pvwatts_dc(poa_global, temp_cell, pdc0, gamma_pdc) * (1 - system_loss)
     ac = pvlib.inverter.pvwatts(dc, pdc0=1.0 / inverter_efficiency, eta_inv_nom=inverter_efficiency)
-    return np.clip(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0, 1.0)
+    return np.asarray(np.clip(np.nan_to_num(np.asarray(ac, dtype=float)), 0.0, 1.0))

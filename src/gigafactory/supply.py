@@ -182,13 +182,19 @@ def _names(techs: list[SupplyTech]) -> pd.Index:
 
 def _per_tech(techs: list[SupplyTech], attr: str) -> xr.DataArray:
     return xr.DataArray(
-        [float(getattr(t, attr)) for t in techs], coords={"technology": _names(techs)}, dims="technology"
+        [float(getattr(t, attr)) for t in techs],
+        coords={"technology": _names(techs)},
+        dims="technology",
     )
 
 
 def _availability(site: SiteSupply, techs: list[SupplyTech]) -> xr.DataArray:
-    data = np.stack([np.broadcast_to(np.asarray(t.availability, float), (len(site.time),)) for t in techs])
-    return xr.DataArray(data, coords={"technology": _names(techs), "time": site.time}, dims=("technology", "time"))
+    data = np.stack(
+        [np.broadcast_to(np.asarray(t.availability, float), (len(site.time),)) for t in techs]
+    )
+    return xr.DataArray(
+        data, coords={"technology": _names(techs), "time": site.time}, dims=("technology", "time")
+    )
 
 
 def add_capacity_variables(model: linopy.Model, site: SiteSupply) -> None:
@@ -231,7 +237,9 @@ def _net_supply(model: linopy.Model, site: SiteSupply, *, clean_only: bool = Fal
     ``clean_only`` keeps carbon-free sources, storage and the clean share of imports.
     """
     terms = []
-    available = [t for t in site.of_kind("variable") + site.of_kind("contract") if t.clean or not clean_only]
+    available = [
+        t for t in site.of_kind("variable") + site.of_kind("contract") if t.clean or not clean_only
+    ]
     if available:
         cap = model.variables["capacity"].sel(technology=_names(available))
         terms.append((_availability(site, available) * cap).sum("technology"))
@@ -262,7 +270,9 @@ def add_balance_constraints(model: linopy.Model, site: SiteSupply) -> None:
     supply = _net_supply(model, site)
     load = site.hourly(site.load_mw)
     if "unserved" in model.variables:
-        supply = model.variables["unserved"] if supply is None else supply + model.variables["unserved"]
+        supply = (
+            model.variables["unserved"] if supply is None else supply + model.variables["unserved"]
+        )
     if supply is None:
         msg = f"site '{site.name}': no technology, grid or unserved energy can meet the load"
         raise InfeasibleError(msg)
@@ -275,7 +285,9 @@ def add_thermal_constraints(model: linopy.Model, site: SiteSupply) -> None:
     if not thermal:
         return
     cap = model.variables["capacity"].sel(technology=_names(thermal))
-    model.add_constraints(model.variables["thermal-dispatch"] - cap <= 0, name="thermal-dispatch-limit")
+    model.add_constraints(
+        model.variables["thermal-dispatch"] - cap <= 0, name="thermal-dispatch-limit"
+    )
 
 
 def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -307,7 +319,9 @@ def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
         name="storage-soc-balance",
     )
     model.add_constraints(charge + discharge - cap <= 0, name="storage-power-limit")
-    model.add_constraints(soc - _per_tech(storage, "duration_h") * cap <= 0, name="storage-energy-limit")
+    model.add_constraints(
+        soc - _per_tech(storage, "duration_h") * cap <= 0, name="storage-energy-limit"
+    )
 
 
 def _emissions(model: linopy.Model, site: SiteSupply) -> Any:
@@ -318,7 +332,9 @@ def _emissions(model: linopy.Model, site: SiteSupply) -> Any:
         p = model.variables["thermal-dispatch"].sel(technology=_names(thermal))
         terms.append((_per_tech(thermal, "co2") * p).sum() * site.weight)
     if "grid-import" in model.variables and np.any(np.asarray(site.grid_carbon) > 0):
-        terms.append((site.hourly(site.grid_carbon) * model.variables["grid-import"]).sum() * site.weight)
+        terms.append(
+            (site.hourly(site.grid_carbon) * model.variables["grid-import"]).sum() * site.weight
+        )
     return terms
 
 
@@ -347,7 +363,10 @@ def add_cfe_constraints(model: linopy.Model, site: SiteSupply) -> None:
     matched = model.add_variables(lower=0, upper=load, name="cfe-matched")
     clean = _net_supply(model, site, clean_only=True)
     if clean is None:
-        msg = f"site '{site.name}': CFE target {site.cfe_target:.0%} but no carbon-free supply allowed"
+        msg = (
+            f"site '{site.name}': CFE target {site.cfe_target:.0%} but no carbon-free supply "
+            "allowed"
+        )
         raise InfeasibleError(msg)
     model.add_constraints(matched - clean <= 0, name="cfe-clean-supply")
     model.add_constraints(matched.sum() >= site.cfe_target * float(load.sum()), name="cfe-target")
@@ -358,16 +377,22 @@ def add_objective(model: linopy.Model, site: SiteSupply) -> None:
     w = site.weight
     terms = []
     if site.techs:
-        terms.append((_per_tech(list(site.techs), "fixed_cost") * model.variables["capacity"]).sum())
+        terms.append(
+            (_per_tech(list(site.techs), "fixed_cost") * model.variables["capacity"]).sum()
+        )
     thermal = site.of_kind("thermal")
     if thermal:
-        marginal = _per_tech(thermal, "marginal_cost") + site.carbon_price * _per_tech(thermal, "co2")
+        marginal = _per_tech(thermal, "marginal_cost") + site.carbon_price * _per_tech(
+            thermal, "co2"
+        )
         terms.append((marginal * model.variables["thermal-dispatch"]).sum() * w)
     if "grid-import" in model.variables:
         price = site.hourly(site.grid_price) + site.carbon_price * site.hourly(site.grid_carbon)
         terms.append((price * model.variables["grid-import"]).sum() * w)
     if "grid-export" in model.variables:
-        terms.append((-1 * site.hourly(site.grid_export_price) * model.variables["grid-export"]).sum() * w)
+        terms.append(
+            (-1 * site.hourly(site.grid_export_price) * model.variables["grid-export"]).sum() * w
+        )
     if "unserved" in model.variables:
         assert site.value_of_lost_load is not None
         terms.append(model.variables["unserved"].sum() * (site.value_of_lost_load * w))
@@ -470,7 +495,7 @@ crossover leaves ~1e-12 residues that mean nothing physically [MW or MWh]."""
 def _solution(model: linopy.Model, name: str) -> xr.DataArray | None:
     if name not in model.variables:
         return None
-    values = model.variables[name].solution.fillna(0.0)
+    values: xr.DataArray = model.variables[name].solution.fillna(0.0)
     return values.where(abs(values) >= SOLUTION_ZERO_MW, 0.0)
 
 
@@ -528,7 +553,9 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
     available_techs = site.of_kind("variable") + site.of_kind("contract")
     available = xr.zeros_like(zeros_t)
     if available_techs:
-        avail = _availability(site, available_techs) * capacity.sel(technology=_names(available_techs))
+        avail = _availability(site, available_techs) * capacity.sel(
+            technology=_names(available_techs)
+        )
         dispatch.loc[{"technology": _names(available_techs)}] = avail
         available = avail.sum("technology")
     thermal = _solution(model, "thermal-dispatch")
@@ -552,12 +579,17 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
     curtailed = surplus.clip(min=0.0)
     # Spill is attributed to the sources that can spill, pro rata to their output.
     if available_techs:
-        share = xr.where(available > 0, 1.0 - curtailed / available.where(available > 0), 1.0).clip(0, 1)
-        dispatch.loc[{"technology": _names(available_techs)}] = dispatch.sel(
-            technology=_names(available_techs)
-        ) * share
+        delivered = 1.0 - curtailed / available.where(available > 0)
+        share = delivered.fillna(1.0).clip(0, 1)
+        dispatch.loc[{"technology": _names(available_techs)}] = (
+            dispatch.sel(technology=_names(available_techs)) * share
+        )
     storage = site.of_kind("storage")
-    storage_energy = capacity.sel(technology=_names(storage)) * _per_tech(storage, "duration_h") if storage else None
+    storage_energy = (
+        capacity.sel(technology=_names(storage)) * _per_tech(storage, "duration_h")
+        if storage
+        else None
+    )
     ds = xr.Dataset(
         {
             "capacity_mw": capacity,
@@ -589,7 +621,7 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
     for name, unit in units.items():
         if name in ds:
             ds[name].attrs["units"] = unit
-    ds.attrs["objective_usd"] = float(model.objective.value)
+    ds.attrs["objective_usd"] = float(model.objective.value or 0.0)
     return ds
 
 
@@ -618,7 +650,7 @@ def _shortfall(site: SiteSupply, method: str) -> str:
             f"site '{site.name}': load can be met, but not within {what}; "
             "allow more carbon-free capacity or relax the policy"
         )
-    first = pd.Timestamp(site.time[np.argmax(short)])
+    first = pd.Timestamp(site.time[int(np.argmax(short))])
     return (
         f"site '{site.name}': supply is short in {int(short.sum()):,} of {len(short):,} hours "
         f"(first {first:%Y-%m-%d %H:%M} UTC), by up to {unserved.max():,.1f} MW and "
@@ -627,14 +659,23 @@ def _shortfall(site: SiteSupply, method: str) -> str:
     )
 
 
-def optimise(site: SiteSupply, *, method: str = "auto", time_limit_s: float | None = None) -> xr.Dataset:
+def optimise(
+    site: SiteSupply, *, method: str = "auto", time_limit_s: float | None = None
+) -> xr.Dataset:
     """Build, solve and extract one site; raise :class:`InfeasibleError` with the shortfall."""
     started = time.perf_counter()
     model = build_model(site)
     built = time.perf_counter()
     status, condition = solve(model, method=method, time_limit_s=time_limit_s)
     solved = time.perf_counter()
-    logger.info("site %s: %s/%s in %.2f s (build %.2f s)", site.name, status, condition, solved - built, built - started)
+    logger.info(
+        "site %s: %s/%s in %.2f s (build %.2f s)",
+        site.name,
+        status,
+        condition,
+        solved - built,
+        built - started,
+    )
     if condition in {"infeasible", "infeasible_or_unbounded"}:
         raise InfeasibleError(_shortfall(site, method))
     if status != "ok":

@@ -71,11 +71,13 @@ def dew_point(temp_air: np.ndarray | float, relative_humidity: np.ndarray | floa
 
     Examples
     --------
-    >>> round(float(dew_point(25.0, 60.0)), 2)
-    16.69
+    >>> round(float(dew_point(25.0, 60.0)), 3)
+    16.698
     """
     t = np.asarray(temp_air, dtype=float)
-    gamma = np.log(np.asarray(relative_humidity, dtype=float) / 100.0) + _MAGNUS_B * t / (_MAGNUS_C + t)
+    gamma = np.log(np.asarray(relative_humidity, dtype=float) / 100.0) + _MAGNUS_B * t / (
+        _MAGNUS_C + t
+    )
     return np.asarray(_MAGNUS_C * gamma / (_MAGNUS_B - gamma))
 
 
@@ -105,7 +107,9 @@ def relative_humidity(temp_air: np.ndarray | float, temp_dew: np.ndarray | float
     return np.asarray(np.minimum(rh, 100.0))
 
 
-def wet_bulb_stull(temp_air: np.ndarray | float, relative_humidity: np.ndarray | float) -> np.ndarray:
+def wet_bulb_stull(
+    temp_air: np.ndarray | float, relative_humidity: np.ndarray | float
+) -> np.ndarray:
     """Wet-bulb temperature at sea-level pressure (Stull 2011).
 
     Parameters
@@ -151,13 +155,15 @@ def wet_bulb_stull(temp_air: np.ndarray | float, relative_humidity: np.ndarray |
 
 def _monthly(values: pd.Series | np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
     """Broadcast 12 monthly values onto an hourly index."""
-    return np.asarray(values, dtype=float)[np.asarray(index.month) - 1]
+    return np.asarray(np.asarray(values, dtype=float)[np.asarray(index.month) - 1])
 
 
 def _demean_by_month(x: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
     month = np.asarray(index.month)
-    means = np.bincount(month, weights=x, minlength=13) / np.maximum(np.bincount(month, minlength=13), 1)
-    return x - means[month]
+    means = np.bincount(month, weights=x, minlength=13) / np.maximum(
+        np.bincount(month, minlength=13), 1
+    )
+    return np.asarray(x - means[month])
 
 
 def synthesise_temperature(
@@ -261,7 +267,10 @@ def synthesise_irradiance(
     clear = location.get_clearsky(mid, model="ineichen", solar_position=solpos)
     ghi_clear = clear["ghi"].to_numpy()
     month = np.asarray(index.month)
-    clear_monthly = np.bincount(month, weights=ghi_clear, minlength=13)[1:] / np.bincount(month, minlength=13)[1:]
+    clear_monthly = (
+        np.bincount(month, weights=ghi_clear, minlength=13)[1:]
+        / np.bincount(month, minlength=13)[1:]
+    )
     k_month = np.clip(np.asarray(ghi_monthly, dtype=float) / clear_monthly, 0.05, 0.98)
     day = np.asarray((index - index[0]).days)
     k_for_day = k_month[np.asarray(index.month[::24]) - 1][: day.max() + 1]
@@ -319,7 +328,9 @@ def synthesise_weather(
     temp = synthesise_temperature(
         index, normals["temp_mean"].to_numpy(), normals["temp_max"].to_numpy(), longitude, rng
     )
-    dew_monthly = dew_point(normals["temp_mean"].to_numpy(), normals["relative_humidity"].to_numpy())
+    dew_monthly = dew_point(
+        normals["temp_mean"].to_numpy(), normals["relative_humidity"].to_numpy()
+    )
     dew = np.minimum(_monthly(dew_monthly, index), temp)
     weather["temp_air"] = temp
     weather["temp_dew"] = dew

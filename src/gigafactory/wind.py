@@ -105,7 +105,8 @@ def power_curve_output(
 
     Examples
     --------
-    >>> power_curve_output(np.array([5.0, 30.0]), np.array([0.0, 10.0]), np.array([0.0, 1.0]), losses=0.0)
+    >>> curve_speed, curve_power = np.array([0.0, 10.0]), np.array([0.0, 1.0])
+    >>> power_curve_output(np.array([5.0, 30.0]), curve_speed, curve_power, losses=0.0)
     array([0.5, 0. ])
     """
     out = np.interp(wind_speed, curve_speed, curve_power, left=0.0, right=0.0)
