@@ -50,15 +50,40 @@ def site_supply(params: dict[str, Any], frame: pd.DataFrame, name: str) -> Any:
     liion_eta = params["liion"]["round_trip_efficiency"] ** 0.5
     iron_eta = params["ironair"]["round_trip_efficiency"] ** 0.5
     techs = (
-        SupplyTech("solar", "variable", cost["solar"], availability=frame["solar_cf"].to_numpy(), clean=True),
-        SupplyTech("wind", "variable", cost["wind"], availability=frame["wind_cf"].to_numpy(), clean=True),
-        SupplyTech("liion", "storage", cost["liion"], charge_efficiency=liion_eta,
-                   discharge_efficiency=liion_eta, duration_h=params["liion"]["hours"]),
-        SupplyTech("ironair", "storage", cost["ironair"], charge_efficiency=iron_eta,
-                   discharge_efficiency=iron_eta, duration_h=params["ironair"]["hours"]),
-        SupplyTech("gas", "thermal", cost["gas_tu"],
-                   marginal_cost=gas["fuel_usd_per_mwh_th"] / gas["electric_efficiency"] + gas["vom_usd_per_mwh_el"],
-                   co2=gas["co2_t_per_mwh_th"] / gas["electric_efficiency"]),
+        SupplyTech(
+            "solar",
+            "variable",
+            cost["solar"],
+            availability=frame["solar_cf"].to_numpy(),
+            clean=True,
+        ),
+        SupplyTech(
+            "wind", "variable", cost["wind"], availability=frame["wind_cf"].to_numpy(), clean=True
+        ),
+        SupplyTech(
+            "liion",
+            "storage",
+            cost["liion"],
+            charge_efficiency=liion_eta,
+            discharge_efficiency=liion_eta,
+            duration_h=params["liion"]["hours"],
+        ),
+        SupplyTech(
+            "ironair",
+            "storage",
+            cost["ironair"],
+            charge_efficiency=iron_eta,
+            discharge_efficiency=iron_eta,
+            duration_h=params["ironair"]["hours"],
+        ),
+        SupplyTech(
+            "gas",
+            "thermal",
+            cost["gas_tu"],
+            marginal_cost=gas["fuel_usd_per_mwh_th"] / gas["electric_efficiency"]
+            + gas["vom_usd_per_mwh_el"],
+            co2=gas["co2_t_per_mwh_th"] / gas["electric_efficiency"],
+        ),
     )
     return SiteSupply(
         name=name,
@@ -77,9 +102,14 @@ def _ours_one(site_name: str) -> tuple[float, float, dict[str, float]]:
     from gigafactory.supply import optimise
 
     params, series = load_problem()
-    site = site_supply(params, series[series["site"] == site_name].reset_index(drop=True), site_name)
+    site = site_supply(
+        params, series[series["site"] == site_name].reset_index(drop=True), site_name
+    )
     ds = optimise(site, method="ipm")
-    caps = {str(k): float(v) for k, v in zip(ds["technology"].values, ds["capacity_mw"].values, strict=True)}
+    caps = {
+        str(k): float(v)
+        for k, v in zip(ds["technology"].values, ds["capacity_mw"].values, strict=True)
+    }
     return float(ds.attrs["objective_usd"]), _peak_rss_mb(), caps
 
 
@@ -96,14 +126,20 @@ def run_ours(sites: list[str], workers: int) -> dict[str, Any]:
     return {
         "seconds": seconds,
         "objective": sum(r[0] for r in results),
-        "peak_rss_mb": max(max(r[1] for r in results), _peak_rss_mb()),
+        "peak_rss_mb": max(*(r[1] for r in results), _peak_rss_mb()),
         "capacity_mw": results[0][2],
     }
 
 
 def run_pypsa(sites: list[str], options: dict[str, Any]) -> dict[str, Any]:
+    import logging
+    import warnings
+
     import pypsa
 
+    logging.getLogger("pypsa").setLevel(logging.ERROR)
+    logging.getLogger("linopy").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", category=FutureWarning)
     params, series = load_problem()
     cost = params["annualised_cost_usd_per_mw_year"]
     gas = params["gas"]
@@ -111,26 +147,62 @@ def run_pypsa(sites: list[str], options: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     n = pypsa.Network()
     n.set_snapshots(pd.RangeIndex(n_hours, name="snapshot"))
-    for carrier in ("solar", "wind", "gas", "grid", "liion", "ironair"):
+    for carrier in ("AC", "solar", "wind", "gas", "grid", "liion", "ironair"):
         n.add("Carrier", carrier)
     for s in sites:
         frame = series[series["site"] == s].reset_index(drop=True)
-        n.add("Bus", s)
+        n.add("Bus", s, carrier="AC")
         n.add("Load", f"{s} load", bus=s, p_set=params["load_mw"])
-        n.add("Generator", f"{s} solar", bus=s, carrier="solar", p_nom_extendable=True,
-              capital_cost=cost["solar"], p_max_pu=frame["solar_cf"].to_numpy())
-        n.add("Generator", f"{s} wind", bus=s, carrier="wind", p_nom_extendable=True,
-              capital_cost=cost["wind"], p_max_pu=frame["wind_cf"].to_numpy())
-        n.add("Generator", f"{s} gas", bus=s, carrier="gas", p_nom_extendable=True,
-              capital_cost=cost["gas_tu"],
-              marginal_cost=gas["fuel_usd_per_mwh_th"] / gas["electric_efficiency"] + gas["vom_usd_per_mwh_el"])
-        n.add("Generator", f"{s} grid", bus=s, carrier="grid", p_nom=params["grid_import_cap_mw"],
-              marginal_cost=frame["grid_price_usd_per_mwh"].to_numpy())
+        n.add(
+            "Generator",
+            f"{s} solar",
+            bus=s,
+            carrier="solar",
+            p_nom_extendable=True,
+            capital_cost=cost["solar"],
+            p_max_pu=frame["solar_cf"].to_numpy(),
+        )
+        n.add(
+            "Generator",
+            f"{s} wind",
+            bus=s,
+            carrier="wind",
+            p_nom_extendable=True,
+            capital_cost=cost["wind"],
+            p_max_pu=frame["wind_cf"].to_numpy(),
+        )
+        n.add(
+            "Generator",
+            f"{s} gas",
+            bus=s,
+            carrier="gas",
+            p_nom_extendable=True,
+            capital_cost=cost["gas_tu"],
+            marginal_cost=gas["fuel_usd_per_mwh_th"] / gas["electric_efficiency"]
+            + gas["vom_usd_per_mwh_el"],
+        )
+        n.add(
+            "Generator",
+            f"{s} grid",
+            bus=s,
+            carrier="grid",
+            p_nom=params["grid_import_cap_mw"],
+            marginal_cost=frame["grid_price_usd_per_mwh"].to_numpy(),
+        )
         for tech in ("liion", "ironair"):
             eta = params[tech]["round_trip_efficiency"] ** 0.5
-            n.add("StorageUnit", f"{s} {tech}", bus=s, carrier=tech, p_nom_extendable=True,
-                  capital_cost=cost[tech], max_hours=params[tech]["hours"], efficiency_store=eta,
-                  efficiency_dispatch=eta, cyclic_state_of_charge=True)
+            n.add(
+                "StorageUnit",
+                f"{s} {tech}",
+                bus=s,
+                carrier=tech,
+                p_nom_extendable=True,
+                capital_cost=cost[tech],
+                max_hours=params[tech]["hours"],
+                efficiency_store=eta,
+                efficiency_dispatch=eta,
+                cyclic_state_of_charge=True,
+            )
     carbon = {s: series.loc[series["site"] == s, "grid_carbon_t_per_mwh"].to_numpy() for s in sites}
     cap = params["co2_cap_t_per_mwh_of_load"] * params["load_mw"] * n_hours
 
@@ -140,21 +212,41 @@ def run_pypsa(sites: list[str], options: dict[str, Any]) -> dict[str, Any]:
         p = network.model["Generator-p"]
         for s in sites:
             grid_carbon = xr.DataArray(carbon[s], coords={"snapshot": snapshots}, dims="snapshot")
-            emissions = (p.sel(name=f"{s} gas") * (gas["co2_t_per_mwh_th"] / gas["electric_efficiency"])).sum()
-            emissions = emissions + (p.sel(name=f"{s} grid") * grid_carbon).sum()
+            # list selections keep the 'name' dimension, so no scalar coordinates clash
+            gas_co2 = gas["co2_t_per_mwh_th"] / gas["electric_efficiency"]
+            emissions = (p.sel(name=[f"{s} gas"]) * gas_co2).sum()
+            emissions = emissions + (p.sel(name=[f"{s} grid"]) * grid_carbon).sum()
             network.model.add_constraints(emissions <= cap, name=f"co2-cap-{s}")
 
-    status, condition = n.optimize(solver_name="highs", solver_options=options,
-                                   extra_functionality=co2_caps, log_to_console=False)
+    status, condition = n.optimize(
+        solver_name="highs",
+        solver_options=options,
+        extra_functionality=co2_caps,
+        log_to_console=False,
+        include_objective_constant=False,
+        progress=False,
+    )
     seconds = time.perf_counter() - started
     if status != "ok":
         msg = f"PyPSA: {status} {condition}"
         raise RuntimeError(msg)
     first = sites[0]
-    caps = {k.removeprefix(f"{first} "): float(v) for k, v in n.generators.p_nom_opt.items() if k.startswith(first)}
-    caps |= {k.removeprefix(f"{first} "): float(v) for k, v in n.storage_units.p_nom_opt.items() if k.startswith(first)}
-    return {"seconds": seconds, "objective": float(n.objective + n.objective_constant),
-            "peak_rss_mb": _peak_rss_mb(), "capacity_mw": caps}
+    caps = {
+        k.removeprefix(f"{first} "): float(v)
+        for k, v in n.generators.p_nom_opt.items()
+        if k.startswith(first)
+    }
+    caps |= {
+        k.removeprefix(f"{first} "): float(v)
+        for k, v in n.storage_units.p_nom_opt.items()
+        if k.startswith(first)
+    }
+    return {
+        "seconds": seconds,
+        "objective": float(n.objective),
+        "peak_rss_mb": _peak_rss_mb(),
+        "capacity_mw": caps,
+    }
 
 
 def _isolated(func: Any, *args: Any) -> dict[str, Any]:
@@ -164,10 +256,16 @@ def _isolated(func: Any, *args: Any) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sites", type=int, default=1, help="independent sites (1-5)")
-    parser.add_argument("--workers", type=int, default=None, help="our parallel sites (default: min(sites, cores))")
-    parser.add_argument("--skip-pypsa-default", action="store_true", help="only PyPSA with its best options")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="our parallel sites (default: min(sites, cores))"
+    )
+    parser.add_argument(
+        "--skip-pypsa-default", action="store_true", help="only PyPSA with its best options"
+    )
     parser.add_argument("--skip-pypsa", action="store_true", help="only gigafactory")
     args = parser.parse_args()
     params, series = load_problem()
@@ -182,20 +280,31 @@ def main() -> None:
 
     ours = rows[0][1]
     reference = params["reference_optimum"]
-    ref_key = {1: "objective_usd_site_s0", 2: "objective_usd_sites_s0_s1", 5: "objective_usd_sites_s0_to_s4"}
+    ref_key = {
+        1: "objective_usd_site_s0",
+        2: "objective_usd_sites_s0_s1",
+        5: "objective_usd_sites_s0_to_s4",
+    }
     ref = reference.get(ref_key.get(len(names), ""), None)
     print(f"canonical supply LP, {len(names)} site(s) x 8760 h; ours with {workers} worker(s)")
-    header = f"{'run':<40} {'seconds':>9} {'ratio':>7} {'objective [USD]':>18} {'rel. diff':>10} {'peak MB':>8}"
+    header = (
+        f"{'run':<40} {'seconds':>9} {'ratio':>7} {'objective [USD]':>18} {'rel. diff':>10} "
+        f"{'peak MB':>8}"
+    )
     print(header)
     print("-" * len(header))
     for label, result in rows:
         ratio = ours["seconds"] / result["seconds"]
         diff = (result["objective"] - ours["objective"]) / ours["objective"]
-        print(f"{label:<40} {result['seconds']:>9.1f} {ratio:>7.3f} {result['objective']:>18,.0f} "
-              f"{diff:>10.1e} {result['peak_rss_mb']:>8.0f}")
+        print(
+            f"{label:<40} {result['seconds']:>9.1f} {ratio:>7.3f} {result['objective']:>18,.0f} "
+            f"{diff:>10.1e} {result['peak_rss_mb']:>8.0f}"
+        )
     if ref is not None:
-        print(f"{'reference optimum (shared/bench, PyPSA 1.4)':<40} {'':>9} {'':>7} {ref:>18,.0f} "
-              f"{(ref - ours['objective']) / ours['objective']:>10.1e}")
+        print(
+            f"{'reference optimum (shared/bench, PyPSA 1.4)':<40} {'':>9} {'':>7} {ref:>18,.0f} "
+            f"{(ref - ours['objective']) / ours['objective']:>10.1e}"
+        )
     print("capacities of the first site [MW]:")
     for label, result in rows:
         caps = ", ".join(f"{k} {v:,.1f}" for k, v in sorted(result["capacity_mw"].items()))
@@ -205,10 +314,16 @@ def main() -> None:
         "sites": len(names),
         "ours_s": round(ours["seconds"], 2),
         "pypsa_s": None if best is None else round(best["seconds"], 2),
-        "pypsa_default_s": next((round(r["seconds"], 2) for label, r in rows if "default" in label), None),
+        "pypsa_default_s": next(
+            (round(r["seconds"], 2) for label, r in rows if "default" in label), None
+        ),
         "ratio": None if best is None else round(ours["seconds"] / best["seconds"], 3),
-        "objective_rel_diff": None if best is None else (best["objective"] - ours["objective"]) / ours["objective"],
-        "reference_rel_diff": None if ref is None else (ref - ours["objective"]) / ours["objective"],
+        "objective_rel_diff": None
+        if best is None
+        else (best["objective"] - ours["objective"]) / ours["objective"],
+        "reference_rel_diff": None
+        if ref is None
+        else (ref - ours["objective"]) / ours["objective"],
         "peak_rss_mb": round(ours["peak_rss_mb"], 1),
         "pypsa_peak_rss_mb": None if best is None else round(best["peak_rss_mb"], 1),
     }
