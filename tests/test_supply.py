@@ -244,3 +244,36 @@ def test_invariants_on_random_sites(site):
     assert np.all(soc <= energy + 1e-6)
     assert float(ds["grid_import_mw"].max()) <= site.grid_import_cap_mw + 1e-6
     assert 0.0 <= cfe_share(ds, site) <= 1.0
+
+
+def test_cfe_cannot_be_bought_by_spilling_grid_energy():
+    # Load 10 MW in 2 hours; solar (avail [1, 0]) costs 30 per MW per window; grid energy 10
+    # per MWh, half of it carbon-free; target 60 %. Hour 1 must import 10 (5 MWh emitting).
+    # Emitting energy may total (1 - 0.6) * 20 = 8 MWh, so hour 0 may import at most 6 and
+    # solar must give 4 MW: window cost 4 * 30 + 16 * 10 = 280 -> 280 * 4,380 = 1,226,400.
+    # Importing 14 MW in hour 1 and spilling 4 would cost only 240 if spilled energy counted
+    # as carbon-free; it must not.
+    w = 8760 / 2
+    site = SiteSupply(
+        name="spill",
+        time=hours(2),
+        load_mw=np.full(2, 10.0),
+        techs=(
+            SupplyTech(
+                "solar",
+                "variable",
+                fixed_cost=30 * w,
+                availability=np.array([1.0, 0.0]),
+                clean=True,
+            ),
+        ),
+        grid_import_cap_mw=100.0,
+        grid_price=10.0,
+        grid_cfe_share=0.5,
+        cfe_target=0.6,
+    )
+    ds = optimise(site, method="simplex")
+    assert ds.attrs["objective_usd"] == pytest.approx(1_226_400.0, rel=1e-9)
+    np.testing.assert_allclose(ds["grid_import_mw"], [6.0, 10.0], atol=1e-6)
+    assert float(ds["curtailed_mw"].sum()) == pytest.approx(0.0, abs=1e-6)
+    assert cfe_share(ds, site) == pytest.approx(0.6)

@@ -231,35 +231,54 @@ def add_operation_variables(model: linopy.Model, site: SiteSupply) -> None:
         model.add_variables(lower=0, upper=site.hourly(site.load_mw), name="unserved")
 
 
-def _net_supply(model: linopy.Model, site: SiteSupply, *, clean_only: bool = False) -> Any:
-    """Hourly supply to the facility as a linear expression [MW].
-
-    ``clean_only`` keeps carbon-free sources, storage and the clean share of imports.
-    """
-    terms = []
-    available = [
-        t for t in site.of_kind("variable") + site.of_kind("contract") if t.clean or not clean_only
-    ]
-    if available:
-        cap = model.variables["capacity"].sel(technology=_names(available))
-        terms.append((_availability(site, available) * cap).sum("technology"))
-    if "thermal-dispatch" in model.variables and not clean_only:
-        terms.append(model.variables["thermal-dispatch"].sum("technology"))
-    if "storage-discharge" in model.variables:
-        terms.append(model.variables["storage-discharge"].sum("technology"))
-        terms.append(-1 * model.variables["storage-charge"].sum("technology"))
-    if "grid-import" in model.variables:
-        share = site.grid_cfe_share if clean_only else 1.0
-        if share > 0:
-            terms.append(share * model.variables["grid-import"])
-    if "grid-export" in model.variables:
-        terms.append(-1 * model.variables["grid-export"])
+def _sum_terms(terms: list[Any]) -> Any:
     if not terms:
         return None
     expr = terms[0]
     for term in terms[1:]:
         expr = expr + term
     return expr
+
+
+def _net_supply(model: linopy.Model, site: SiteSupply) -> Any:
+    """Hourly supply to the facility as a linear expression [MW]."""
+    terms = []
+    available = site.of_kind("variable") + site.of_kind("contract")
+    if available:
+        cap = model.variables["capacity"].sel(technology=_names(available))
+        terms.append((_availability(site, available) * cap).sum("technology"))
+    if "thermal-dispatch" in model.variables:
+        terms.append(model.variables["thermal-dispatch"].sum("technology"))
+    if "storage-discharge" in model.variables:
+        terms.append(model.variables["storage-discharge"].sum("technology"))
+        terms.append(-1 * model.variables["storage-charge"].sum("technology"))
+    if "grid-import" in model.variables:
+        terms.append(model.variables["grid-import"])
+    if "grid-export" in model.variables:
+        terms.append(-1 * model.variables["grid-export"])
+    return _sum_terms(terms)
+
+
+def _carbon_emitting_supply(model: linopy.Model, site: SiteSupply) -> Any:
+    """Hourly energy from carbon-emitting sources as a linear expression [MW].
+
+    Emitting thermal output, other non-clean output, the emitting share of imports and
+    unserved energy (load not served by carbon-free energy either).
+    """
+    terms = []
+    available = [t for t in site.of_kind("variable") + site.of_kind("contract") if not t.clean]
+    if available:
+        cap = model.variables["capacity"].sel(technology=_names(available))
+        terms.append((_availability(site, available) * cap).sum("technology"))
+    thermal = [t for t in site.of_kind("thermal") if not t.clean]
+    if thermal:
+        dispatch = model.variables["thermal-dispatch"].sel(technology=_names(thermal))
+        terms.append(dispatch.sum("technology"))
+    if "grid-import" in model.variables and site.grid_cfe_share < 1:
+        terms.append((1.0 - site.grid_cfe_share) * model.variables["grid-import"])
+    if "unserved" in model.variables:
+        terms.append(model.variables["unserved"])
+    return _sum_terms(terms)
 
 
 def add_balance_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -350,26 +369,30 @@ def add_co2_constraints(model: linopy.Model, site: SiteSupply) -> None:
 
 
 def add_cfe_constraints(model: linopy.Model, site: SiteSupply) -> None:
-    """Hourly-matched carbon-free energy (24/7 CFE).
+    """Hourly-matched carbon-free energy (24/7 CFE), ``cfe-target``.
 
-    * ``cfe-clean-supply``: ``y(t) <= clean supply(t)`` (clean sources, net storage, clean
-      share of imports, less exports);
-    * ``y(t) <= L(t)`` as a bound, so surplus clean energy in one hour earns nothing;
-    * ``cfe-target``: ``sum_t y(t) >= target * sum_t L(t)``.
+    ``sum_t e(t) <= (1 - target) sum_t L(t)``, with ``e(t)`` the energy from emitting
+    sources in hour t (:func:`_carbon_emitting_supply`). Energy spilled in one hour cannot
+    cover emitting supply in another, so the match is hourly: every hour's carbon-free
+    share is ``1 - e(t) / L(t)``. Emitting energy used to charge storage counts in the hour
+    it is bought (conservative: before storage losses). One row, no extra variables.
     """
     if site.cfe_target is None or site.cfe_target <= 0:
         return
-    load = site.hourly(site.load_mw)
-    matched = model.add_variables(lower=0, upper=load, name="cfe-matched")
-    clean = _net_supply(model, site, clean_only=True)
-    if clean is None:
+    has_clean = any(t.clean or t.kind == "storage" for t in site.techs) or (
+        site.grid_cfe_share > 0 and site.grid_import_cap_mw > 0
+    )
+    if not has_clean:
         msg = (
             f"site '{site.name}': CFE target {site.cfe_target:.0%} but no carbon-free supply "
             "allowed"
         )
         raise InfeasibleError(msg)
-    model.add_constraints(matched - clean <= 0, name="cfe-clean-supply")
-    model.add_constraints(matched.sum() >= site.cfe_target * float(load.sum()), name="cfe-target")
+    emitting = _carbon_emitting_supply(model, site)
+    if emitting is None:
+        return
+    total_load = float(site.hourly(site.load_mw).sum())
+    model.add_constraints(emitting.sum() <= (1.0 - site.cfe_target) * total_load, name="cfe-target")
 
 
 def add_objective(model: linopy.Model, site: SiteSupply) -> None:
@@ -414,7 +437,7 @@ def build_model(site: SiteSupply) -> linopy.Model:
     -------
     linopy.Model
         With variables ``capacity``, ``thermal-dispatch``, ``storage-*``, ``grid-*``,
-        ``unserved`` and ``cfe-matched`` (those that apply) and the constraint families
+        and ``unserved`` (those that apply) and the constraint families
         documented in the module docstring.
     """
     import linopy
@@ -499,31 +522,29 @@ def _solution(model: linopy.Model, name: str) -> xr.DataArray | None:
     return values.where(abs(values) >= SOLUTION_ZERO_MW, 0.0)
 
 
-def clean_supply_mw(ds: xr.Dataset, site: SiteSupply) -> xr.DataArray:
-    """Hourly carbon-free supply of a solved site [MW].
+def emitting_supply_mw(ds: xr.Dataset, site: SiteSupply) -> xr.DataArray:
+    """Hourly energy from carbon-emitting sources of a solved site [MW].
 
-    Clean sources and net storage discharge, plus the clean share of imports, less exports;
-    the same quantity the CFE target constrains (see :func:`add_cfe_constraints`).
+    Emitting technologies, the emitting share of imports and unserved energy: the quantity
+    the CFE target limits (see :func:`add_cfe_constraints`).
     """
-    clean = [t.name for t in site.techs if t.clean or t.kind == "storage"]
-    supply = ds["dispatch_mw"].sel(technology=clean).sum("technology")
-    if "storage_charge_mw" in ds:
-        supply = supply - ds["storage_charge_mw"].sum("storage")
-    return supply + site.grid_cfe_share * ds["grid_import_mw"] - ds["grid_export_mw"]
+    emitting = [t.name for t in site.techs if not t.clean and t.kind != "storage"]
+    supply = ds["dispatch_mw"].sel(technology=emitting).sum("technology")
+    return supply + (1.0 - site.grid_cfe_share) * ds["grid_import_mw"] + ds["unserved_mw"]
 
 
 def cfe_share(ds: xr.Dataset, site: SiteSupply) -> float:
     """Hourly-matched carbon-free share of the load of a solved site [-].
 
-    ``sum_t min(max(clean(t), 0), L(t)) / sum_t L(t)``: clean energy beyond the load of its
-    own hour counts for nothing, so the share is at most 1.
+    ``1 - sum_t e(t) / sum_t L(t)`` with ``e`` from :func:`emitting_supply_mw`; surplus
+    clean energy in one hour never offsets emitting energy in another, so the share is at
+    most 1 and equals what the LP's CFE target constrains.
     """
-    load = ds["load_mw"]
-    total = float(load.sum())
+    total = float(ds["load_mw"].sum())
     if total <= 0:
         return 0.0
-    matched = np.minimum(clean_supply_mw(ds, site).clip(min=0.0), load)
-    return float(matched.sum()) / total
+    share = 1.0 - float(emitting_supply_mw(ds, site).sum()) / total
+    return min(max(share, 0.0), 1.0)
 
 
 def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
