@@ -36,6 +36,8 @@ def test_energy_and_cost_accounting(small_results):
     assert s["it_energy_mwh"] == pytest.approx(50 * 8760)
     assert s["facility_energy_mwh"] == pytest.approx(float((data["it_mw"] * data["pue"]).sum()))
     assert s["pue_annual"] >= 1.0
+    # 1 m3 per MWh is 1 L per kWh
+    assert s["wue_l_per_kwh"] == pytest.approx(s["water_m3"] / s["it_energy_mwh"])
     # supply = load + storage charging; no storage here, so sources sum to served energy
     served = s["facility_energy_mwh"] - s["unserved_mwh"]
     assert sum(s["energy_by_source_mwh"].values()) == pytest.approx(served, rel=1e-6)

@@ -474,6 +474,7 @@ def _aggregate(sites: list[dict[str, Any]]) -> dict[str, Any]:
         "unserved_mwh": unserved,
         "curtailed_mwh": add("curtailed_mwh"),
         "water_m3": add("water_m3"),
+        "wue_l_per_kwh": add("water_m3") / it if it > 0 else 0.0,
         "solve_seconds": add("solve_seconds"),
     }
 

@@ -182,6 +182,7 @@ def _table(summary: dict[str, Any]) -> str:
         ("Emissions", summary["emissions_tco2e"] / 1e3, "ktCO2e"),
         ("NOx (local)", summary["nox_t"], "t"),
         ("Water", summary["water_m3"] / 1e3, "thousand m3"),
+        ("WUE", summary["wue_l_per_kwh"], "L/kWh of IT energy"),
         ("Unserved energy", summary["unserved_mwh"], "MWh"),
         ("Curtailed energy", summary["curtailed_mwh"] / 1e3, "GWh"),
     ]
