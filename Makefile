@@ -21,7 +21,6 @@ $(VENV)/.stamp-base: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.stamp-base
 	$(BIN)/gigafactory run korea-southwest --output $(OUT)
-	@echo "report: $(OUT)/report.html"
 
 test: $(VENV)/.stamp-test
 	$(BIN)/python -m pytest -q
