@@ -277,3 +277,29 @@ def test_cfe_cannot_be_bought_by_spilling_grid_energy():
     np.testing.assert_allclose(ds["grid_import_mw"], [6.0, 10.0], atol=1e-6)
     assert float(ds["curtailed_mw"].sum()) == pytest.approx(0.0, abs=1e-6)
     assert cfe_share(ds, site) == pytest.approx(0.6)
+
+
+def test_flexible_training_moves_energy_into_cheap_hours():
+    # 4 hours in one window; no firm load; training at its nominal pace draws 10 MW
+    # (40 MWh per window), may slow to 50 % and speed up to 150 %. Grid price
+    # [100, 10, 100, 10] USD/MWh: run at 5 MW in dear hours and 15 MW in cheap ones
+    # (5 + 15 + 5 + 15 = 40 MWh). Window cost 2 * (100 * 5 + 10 * 15) = 1,300 USD; the year
+    # is 8760 / 4 = 2,190 windows -> 2,847,000 USD (inflexible: 2,200 * 2,190 = 4,818,000).
+    n = 4
+    nominal = np.full(n, 10.0)
+    common = {
+        "name": "flex",
+        "time": hours(n),
+        "load_mw": np.zeros(n),
+        "techs": (),
+        "grid_import_cap_mw": 100.0,
+        "grid_price": np.array([100.0, 10.0, 100.0, 10.0]),
+        "flexible_it_mw": nominal,
+        "flexible_window_h": 4,
+    }
+    ds = optimise(SiteSupply(**common, flexible_floor=0.5, flexible_ceiling=1.5), method="simplex")
+    np.testing.assert_allclose(ds["flexible_it_mw"], [5, 15, 5, 15], atol=1e-9)
+    np.testing.assert_allclose(ds["load_mw"], [5, 15, 5, 15], atol=1e-9)
+    assert ds.attrs["objective_usd"] == pytest.approx(2_847_000.0)
+    firm = optimise(SiteSupply(**common), method="simplex")
+    assert firm.attrs["objective_usd"] == pytest.approx(4_818_000.0)

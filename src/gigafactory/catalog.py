@@ -20,9 +20,12 @@ from gigafactory.errors import CatalogError, did_you_mean
 from gigafactory.units import KG_PER_LB, MWH_PER_MMBTU
 
 __all__ = [
+    "Accelerator",
     "CatalogValue",
     "Site",
     "Technology",
+    "accelerators",
+    "get_accelerator",
     "get_site",
     "get_technology",
     "power_curve",
@@ -69,6 +72,23 @@ _SITE_UNITS: dict[tuple[str, str], tuple[str, float]] = {
     ("weibull_k", "-"): ("weibull_k", 1.0),
 }
 _SITE_TEXT = {"name", "country", "timezone"}
+
+_ACCEL_UNITS: dict[tuple[str, str], tuple[str, float]] = {
+    ("tdp", "W"): ("tdp_w", 1.0),
+    ("bf16", "TFLOP/s"): ("flops_bf16", 1e12),
+    ("fp8", "TFLOP/s"): ("flops_fp8", 1e12),
+    ("fp4", "TFLOP/s"): ("flops_fp4", 1e12),
+    ("hbm", "GB"): ("hbm_bytes", 1e9),
+    ("hbm_bandwidth", "TB/s"): ("hbm_bytes_per_s", 1e12),
+    ("scaleup_domain", "chips"): ("scaleup_domain", 1.0),
+    ("system_power", "W"): ("system_w", 1.0),
+    ("price", "USD"): ("price_usd", 1.0),
+    ("server_overhead", "-"): ("server_overhead", 1.0),
+    ("life", "yr"): ("life_years", 1.0),
+}
+_ACCEL_TEXT = {"name", "vendor"}
+PRECISIONS = ("bf16", "fp8", "fp4")
+"""Numeric formats with a dense peak rate in the accelerator catalog."""
 
 KINDS = ("variable", "storage", "thermal", "contract", "grid")
 
@@ -125,6 +145,27 @@ class Site:
     def longitude(self) -> float:
         """Longitude [deg]."""
         return self.params["longitude"]
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    """An AI accelerator: canonical parameters (W, FLOP/s, bytes, USD, yr) and provenance."""
+
+    name: str
+    label: str
+    vendor: str
+    params: dict[str, float]
+    provenance: dict[str, CatalogValue] = field(repr=False)
+
+    def peak_flops(self, precision: str) -> float:
+        """Dense peak rate at ``precision`` [FLOP/s]; a format without its own rate falls
+        back to the next wider one (e.g. FP4 on H100 runs at the FP8 rate)."""
+        order = PRECISIONS[: PRECISIONS.index(precision) + 1][::-1]
+        for fmt in order:
+            if f"flops_{fmt}" in self.params:
+                return self.params[f"flops_{fmt}"]
+        msg = f"accelerator '{self.name}' has no dense {precision} rate"  # pragma: no cover
+        raise CatalogError(msg)
 
 
 def _read_rows(filename: str) -> list[dict[str, str]]:
@@ -326,9 +367,54 @@ def site_table() -> pd.DataFrame:
 
 
 def catalog_table(name: str) -> pd.DataFrame:
-    """A catalog by name: ``technologies`` or ``sites``."""
-    tables = {"technologies": technology_table, "sites": site_table}
+    """A catalog by name: ``technologies``, ``sites`` or ``accelerators``."""
+    tables = {
+        "technologies": technology_table,
+        "sites": site_table,
+        "accelerators": lambda: pd.DataFrame(_read_rows("accelerators.csv")),
+    }
     if name not in tables:
         msg = f"unknown catalog '{name}'{did_you_mean(name, tables)}; allowed: {', '.join(tables)}"
         raise CatalogError(msg)
     return tables[name]()
+
+
+@functools.cache
+def accelerators() -> dict[str, Accelerator]:
+    """Load the accelerator catalog (``data/accelerators.csv``) in canonical units.
+
+    Examples
+    --------
+    >>> h100 = accelerators()["h100_sxm"]
+    >>> h100.params["flops_bf16"], h100.params["system_w"]
+    (989000000000000.0, 1275.0)
+    """
+    grouped: dict[str, list[dict[str, str]]] = {}
+    for row in _read_rows("accelerators.csv"):
+        grouped.setdefault(row["accelerator"], []).append(row)
+    out: dict[str, Accelerator] = {}
+    for name, rows in grouped.items():
+        text: dict[str, str] = {}
+        params: dict[str, float] = {}
+        prov: dict[str, CatalogValue] = {}
+        for row in rows:
+            if row["parameter"] in _ACCEL_TEXT:
+                text[row["parameter"]] = row["value"]
+                continue
+            canon, value = _convert(_ACCEL_UNITS, "accelerators.csv", row, "accelerator")
+            params[canon] = value
+            prov[canon] = _provenance(row, float(row["value"]))
+        out[name] = Accelerator(name, text["name"], text["vendor"], params, prov)
+    return out
+
+
+def get_accelerator(name: str) -> Accelerator:
+    """Return one accelerator, or a :class:`CatalogError` naming the closest match."""
+    table = accelerators()
+    if name not in table:
+        msg = (
+            f"unknown accelerator '{name}'{did_you_mean(name, table)}; "
+            f"allowed: {', '.join(sorted(table))}"
+        )
+        raise CatalogError(msg)
+    return table[name]

@@ -144,6 +144,113 @@ class SeriesOverrides(_Model):
     )
 
 
+class Precision(StrEnum):
+    """Numeric format of a workload."""
+
+    bf16 = "bf16"
+    fp8 = "fp8"
+    fp4 = "fp4"
+
+
+class FlexibleTraining(_Model):
+    """Training that may slow down in any hour if its energy over each window is delivered."""
+
+    floor: float = Field(0.5, ge=0, le=1, description="Lowest pace in any hour, share of nominal [-]")
+    ceiling: float = Field(
+        1.1,
+        ge=1,
+        le=2,
+        description="Highest pace, share of nominal: spare accelerators or raised power caps; "
+        "an estimate [-]",
+    )
+    window_hours: int = Field(
+        168, ge=1, le=8760, description="Energy is delivered within each window of this length [h]"
+    )
+
+
+class TrainingSpec(_Model):
+    """A training run; its fleet trains back to back all year."""
+
+    name: str = Field(min_length=1, description="Label [-]")
+    accelerator: str = Field(description="Catalog accelerator [-]")
+    parameters: float | None = Field(None, gt=0, description="Parameters N (active) [-]")
+    tokens: float | None = Field(None, gt=0, description="Training tokens D [-]")
+    flops: float | None = Field(None, gt=0, description="Training compute; default 6 N D [FLOP]")
+    precision: Precision = Field(Precision.bf16, description="Format of the MFU's peak [-]")
+    mfu: float = Field(
+        0.40, gt=0, le=1, description="Model FLOPs utilisation; Llama 3 405B 38-43 % [-]"
+    )
+    accelerators: int | None = Field(None, gt=0, description="Fleet size [-]")
+    deadline_days: float | None = Field(None, gt=0, description="Size the fleet to finish in [d]")
+    checkpoint_s: float | None = Field(
+        None, gt=0, description="Checkpoint write time; default 16 B/param at 2 TB/s [s]"
+    )
+    restart_s: float = Field(600.0, ge=0, description="Restart time after an interruption [s]")
+    flexible: FlexibleTraining | None = Field(
+        None, description="Let the supply optimisation slow training down [-]"
+    )
+
+    @model_validator(mode="after")
+    def _complete(self) -> TrainingSpec:
+        if self.flops is None and (self.parameters is None or self.tokens is None):
+            msg = "give flops, or parameters and tokens"
+            raise ValueError(msg)
+        if (self.accelerators is None) == (self.deadline_days is None):
+            msg = "give exactly one of accelerators or deadline_days"
+            raise ValueError(msg)
+        return self
+
+
+class InferenceSpec(_Model):
+    """An inference service: a model, its traffic and latency targets."""
+
+    name: str = Field(min_length=1, description="Label [-]")
+    accelerator: str = Field(description="Catalog accelerator [-]")
+    active_parameters: float = Field(gt=0, description="Active parameters per token [-]")
+    bytes_per_parameter: float = Field(1.0, gt=0, le=4, description="Weight format, FP8 = 1 [B]")
+    kv_bytes_per_token: float = Field(
+        163_840.0, gt=0, description="KV cache per token at 1 B/value; Llama-2-70B 163,840 [B]"
+    )
+    tokens_per_day: float = Field(gt=0, description="Output tokens served per day [-]")
+    prompt_tokens: float = Field(300.0, ge=0, description="Mean prompt length [-]")
+    output_tokens: float = Field(300.0, gt=0, description="Mean output length [-]")
+    peak_to_mean: float = Field(1.5, ge=1, le=2, description="Daily peak over mean demand [-]")
+    peak_hour_local: float = Field(20.0, ge=0, lt=24, description="Hour of peak demand [h]")
+    max_batch: int = Field(64, ge=1, description="Sequences per replica at most [-]")
+    ttft_target_s: float | None = Field(None, gt=0, description="Time to first token target [s]")
+    tpot_target_s: float | None = Field(None, gt=0, description="Time per output token target [s]")
+
+
+class ComputeSpec(_Model):
+    """AI workloads of a site; they set its IT load."""
+
+    training: list[TrainingSpec] = Field(default_factory=list, description="Training runs [-]")
+    inference: list[InferenceSpec] = Field(
+        default_factory=list, description="Inference services [-]"
+    )
+    idle_accelerators: dict[str, int] = Field(
+        default_factory=dict, description="Installed accelerators without work [-]"
+    )
+    rent_usd_per_accelerator_hour: float = Field(
+        2.35,
+        gt=0,
+        description="Rental price to compare with owning; H100 index Mar 2026 (shared/facts "
+        "compute §6c) [USD/h]",
+    )
+    facility_capex_usd_per_mw: float = Field(
+        11.7e6,
+        ge=0,
+        description="Facility capex per MW of IT; Cushman & Wakefield 2025 US average [USD/MW]",
+    )
+
+    @model_validator(mode="after")
+    def _some_work(self) -> ComputeSpec:
+        if not self.training and not self.inference and not self.idle_accelerators:
+            msg = "give training, inference or idle_accelerators"
+            raise ValueError(msg)
+        return self
+
+
 class SiteSpec(_Model):
     """One campus at one place."""
 
@@ -151,7 +258,8 @@ class SiteSpec(_Model):
     catalog: str | None = Field(None, description="Catalog site that supplies defaults [-]")
     latitude: float | None = Field(None, ge=-90, le=90, description="Latitude [deg]")
     longitude: float | None = Field(None, ge=-180, le=180, description="Longitude [deg]")
-    load: LoadSpec
+    load: LoadSpec | None = Field(None, description="IT load other than compute workloads [-]")
+    compute: ComputeSpec | None = Field(None, description="AI workloads that set the IT load [-]")
     cooling: Cooling = Field(Cooling.direct_liquid, description="Cooling type [-]")
     grid: GridConnection = Field(default_factory=GridConnection)
     gas_price_usd_per_mmbtu: NonNeg | None = Field(
@@ -166,6 +274,9 @@ class SiteSpec(_Model):
     def _location(self) -> SiteSpec:
         if self.catalog is None and (self.latitude is None or self.longitude is None):
             msg = "give a catalog site or both latitude and longitude"
+            raise ValueError(msg)
+        if self.load is None and self.compute is None:
+            msg = "give load, compute or both"
             raise ValueError(msg)
         return self
 
@@ -335,6 +446,21 @@ def check_references(scenario: Scenario, source: str) -> None:
             except CatalogError as err:
                 msg = f"{where}.catalog: {err}"
                 raise ScenarioError(msg) from None
+        if site.compute is not None:
+            groups = [("training", site.compute.training), ("inference", site.compute.inference)]
+            for group, items in groups:
+                for j, item in enumerate(items):
+                    try:
+                        catalog.get_accelerator(item.accelerator)
+                    except CatalogError as err:
+                        msg = f"{where}.compute.{group}[{j}].accelerator: {err}"
+                        raise ScenarioError(msg) from None
+            for name in site.compute.idle_accelerators:
+                try:
+                    catalog.get_accelerator(name)
+                except CatalogError as err:
+                    msg = f"{where}.compute.idle_accelerators.{name}: {err}"
+                    raise ScenarioError(msg) from None
         for name in site.technologies:
             if name not in techs:
                 try:
@@ -356,7 +482,7 @@ def check_references(scenario: Scenario, source: str) -> None:
                 msg = f"{where}.grid.carbon_kg_per_mwh: required for a site without a catalog entry"
                 raise ScenarioError(msg)
         files = {
-            "load.profile_csv": site.load.profile_csv,
+            "load.profile_csv": site.load.profile_csv if site.load else None,
             "grid.price_csv": site.grid.price_csv,
             "grid.carbon_csv": site.grid.carbon_csv,
             "series.weather_csv": site.series.weather_csv,

@@ -136,6 +136,14 @@ class SiteSupply:
         Carbon price [USD/tCO2e].
     cfe_target : float or None
         Hourly-matched CFE share of load [-].
+    flexible_it_mw : numpy.ndarray or None
+        IT power of flexible training at its nominal pace, on top of ``load_mw`` [MW].
+    flexible_pue : numpy.ndarray or float
+        Facility power per unit of flexible IT power [-].
+    flexible_floor, flexible_ceiling : float
+        Lowest and highest training pace in any hour, as shares of its nominal pace [-].
+    flexible_window_h : int
+        Training energy is delivered within each window of this many hours [h].
     """
 
     name: str
@@ -152,6 +160,11 @@ class SiteSupply:
     co2_cap_t: float | None = None
     carbon_price: float = 0.0
     cfe_target: float | None = None
+    flexible_it_mw: np.ndarray | None = None
+    flexible_pue: np.ndarray | float = 1.0
+    flexible_floor: float = 1.0
+    flexible_ceiling: float = 1.0
+    flexible_window_h: int = 168
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -162,6 +175,14 @@ class SiteSupply:
     def weight(self) -> float:
         """Hours of the year each modelled hour stands for [-]."""
         return HOURS_PER_YEAR / len(self.time)
+
+    @property
+    def max_load_mw(self) -> np.ndarray:
+        """Facility load with flexible training at its highest pace [MW]."""
+        if self.flexible_it_mw is None:
+            return np.asarray(self.load_mw, dtype=float)
+        flexible = self.flexible_ceiling * np.asarray(self.flexible_pue) * self.flexible_it_mw
+        return np.asarray(self.load_mw + flexible)
 
     def of_kind(self, kind: str) -> list[SupplyTech]:
         """Technologies of one kind, in input order."""
@@ -228,7 +249,38 @@ def add_operation_variables(model: linopy.Model, site: SiteSupply) -> None:
             lower=0, upper=site.grid_export_cap_mw, coords=time_coord, name="grid-export"
         )
     if site.value_of_lost_load is not None:
-        model.add_variables(lower=0, upper=site.hourly(site.load_mw), name="unserved")
+        model.add_variables(lower=0, upper=site.hourly(site.max_load_mw), name="unserved")
+
+
+def add_flexible_load(model: linopy.Model, site: SiteSupply) -> None:
+    """Flexible training IT power ``f(t)`` (``flexible-it``) and its energy per window.
+
+    ``floor T(t) <= f(t) <= ceiling T(t)`` and, per window w, ``sum_w f(t) = sum_w T(t)``
+    (``flexible-energy``), with T the IT power at the nominal pace: the same training work
+    is done in each window. Catching up needs headroom above the nominal pace (spare
+    accelerators or raised power caps), which ``ceiling`` states.
+    """
+    if site.flexible_it_mw is None:
+        return
+    full = site.hourly(site.flexible_it_mw)
+    f = model.add_variables(
+        lower=site.flexible_floor * full, upper=site.flexible_ceiling * full, name="flexible-it"
+    )
+    window = xr.DataArray(
+        np.arange(len(site.time)) // site.flexible_window_h,
+        coords={"time": site.time},
+        dims="time",
+        name="window",
+    )
+    model.add_constraints(
+        f.groupby(window).sum() == full.groupby(window).sum(), name="flexible-energy"
+    )
+
+
+def _flexible_facility(model: linopy.Model, site: SiteSupply) -> Any:
+    if "flexible-it" not in model.variables:
+        return None
+    return site.hourly(site.flexible_pue) * model.variables["flexible-it"]
 
 
 def _sum_terms(terms: list[Any]) -> Any:
@@ -295,6 +347,9 @@ def add_balance_constraints(model: linopy.Model, site: SiteSupply) -> None:
     if supply is None:
         msg = f"site '{site.name}': no technology, grid or unserved energy can meet the load"
         raise InfeasibleError(msg)
+    flexible = _flexible_facility(model, site)
+    if flexible is not None:
+        supply = supply - flexible
     model.add_constraints(supply >= load, name="energy-balance")
 
 
@@ -392,7 +447,10 @@ def add_cfe_constraints(model: linopy.Model, site: SiteSupply) -> None:
     if emitting is None:
         return
     total_load = float(site.hourly(site.load_mw).sum())
-    model.add_constraints(emitting.sum() <= (1.0 - site.cfe_target) * total_load, name="cfe-target")
+    share = 1.0 - site.cfe_target
+    flexible = _flexible_facility(model, site)
+    lhs = emitting.sum() if flexible is None else emitting.sum() - share * flexible.sum()
+    model.add_constraints(lhs <= share * total_load, name="cfe-target")
 
 
 def add_objective(model: linopy.Model, site: SiteSupply) -> None:
@@ -448,6 +506,7 @@ def build_model(site: SiteSupply) -> linopy.Model:
     model = linopy.Model(force_dim_names=True)
     add_capacity_variables(model, site)
     add_operation_variables(model, site)
+    add_flexible_load(model, site)
     add_balance_constraints(model, site)
     add_thermal_constraints(model, site)
     add_storage_constraints(model, site)
@@ -557,7 +616,8 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
         (technology, time; storage = discharge), ``storage_charge_mw`` and
         ``storage_soc_mwh`` (storage, time),
         ``grid_import_mw``, ``grid_export_mw``, ``unserved_mw``, ``curtailed_mw``,
-        ``load_mw``; attributes ``objective_usd`` and the solver status.
+        ``load_mw`` (facility load as served, incl. flexible training), ``flexible_it_mw``
+        when training is flexible; attributes ``objective_usd`` and the solver status.
     """
     time_index = site.time
     techs = list(site.techs)
@@ -594,6 +654,9 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
     unserved = _solution(model, "unserved")
     unserved = zeros_t if unserved is None else unserved
     load = site.hourly(site.load_mw)
+    flexible_it = _solution(model, "flexible-it")
+    if flexible_it is not None:
+        load = load + site.hourly(site.flexible_pue) * flexible_it
     net_storage = zeros_t if discharge is None else (discharge - charge).sum("technology")  # type: ignore[operator]
     thermal_sum = zeros_t if thermal is None else thermal.sum("technology")
     surplus = available + thermal_sum + net_storage + grid_import - grid_export + unserved - load
@@ -622,6 +685,8 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
             "load_mw": load,
         }
     )
+    if flexible_it is not None:
+        ds["flexible_it_mw"] = flexible_it
     if storage:
         # Own dimension so storage variables do not get NaN rows for other technologies.
         ds["storage_energy_mwh"] = storage_energy.rename(technology="storage")  # type: ignore[union-attr]
@@ -635,6 +700,7 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
         "unserved_mw": "MW",
         "curtailed_mw": "MW",
         "load_mw": "MW",
+        "flexible_it_mw": "MW",
         "storage_energy_mwh": "MWh",
         "storage_charge_mw": "MW",
         "storage_soc_mwh": "MWh",
