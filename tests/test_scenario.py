@@ -54,7 +54,8 @@ CASES = {
     "unknown field": (
         lambda d: d["sites"][0].update(colling="immersion"),
         "sites[0].colling: unknown field 'colling'; did you mean 'cooling'?; allowed: catalog, "
-        "cooling, gas_price_usd_per_mmbtu, grid, id, latitude, load, longitude, series, technologies",
+        "compute, cooling, gas_price_usd_per_mmbtu, grid, id, latitude, load, longitude, series, "
+        "technologies",
     ),
     "negative capacity": (
         lambda d: d["sites"][0]["technologies"]["solar_fixed"].update(max_mw=-5),
@@ -92,9 +93,20 @@ CASES = {
         "{'it_mw': 50}, 'grid': {'import_cap_mw': 10}, 'technologies': {'solar_fixed': "
         "{'max_mw': 100}}})",
     ),
-    "missing field": (
+    "no load": (
         lambda d: d["sites"][0].pop("load"),
-        "sites[0].load: Field required (missing)",
+        "sites[0]: give load, compute or both (got {'id': 'a', 'catalog': 'memphis', 'grid': "
+        "{'import_cap_mw': 10}, 'technologies': {'solar_fixed': {'max_mw': 100}}})",
+    ),
+    "missing field": (
+        lambda d: d["sites"][0].pop("id"),
+        "sites[0].id: Field required (missing)",
+    ),
+    "unknown accelerator": (
+        lambda d: d["sites"][0].update(compute={"idle_accelerators": {"h100": 8}}),
+        "sites[0].compute.idle_accelerators.h100: unknown accelerator 'h100'; did you mean "
+        "'h100_sxm'?; allowed: b200, gb200, gb300, h100_sxm, h200_sxm, mi300x, mi325x, mi355x, "
+        "rebel_quad, rngd, tpu7x, tpu_v5p, tpu_v6e, trainium2, trainium3",
     ),
 }
 

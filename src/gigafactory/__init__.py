@@ -24,7 +24,7 @@ from gigafactory.errors import (
     ScenarioError,
     SolverError,
 )
-from gigafactory.pipeline import run
+from gigafactory.pipeline import run, size
 from gigafactory.results import Results
 from gigafactory.scenario import Scenario, dump_scenario, load_scenario, preset_names, presets
 
@@ -49,4 +49,5 @@ __all__ = [
     "preset_names",
     "presets",
     "run",
+    "size",
 ]

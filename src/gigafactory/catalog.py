@@ -158,8 +158,11 @@ class Accelerator:
     provenance: dict[str, CatalogValue] = field(repr=False)
 
     def peak_flops(self, precision: str) -> float:
-        """Dense peak rate at ``precision`` [FLOP/s]; a format without its own rate falls
-        back to the next wider one (e.g. FP4 on H100 runs at the FP8 rate)."""
+        """Dense peak rate at ``precision`` [FLOP/s].
+
+        A format without its own rate falls back to the next wider one (e.g. FP4 on H100
+        runs at the FP8 rate).
+        """
         order = PRECISIONS[: PRECISIONS.index(precision) + 1][::-1]
         for fmt in order:
             if f"flops_{fmt}" in self.params:
@@ -366,12 +369,17 @@ def site_table() -> pd.DataFrame:
     return pd.DataFrame(_read_rows("sites.csv"))
 
 
+def accelerator_table() -> pd.DataFrame:
+    """The accelerator catalog as printed by ``gigafactory catalog accelerators``."""
+    return pd.DataFrame(_read_rows("accelerators.csv"))
+
+
 def catalog_table(name: str) -> pd.DataFrame:
     """A catalog by name: ``technologies``, ``sites`` or ``accelerators``."""
     tables = {
         "technologies": technology_table,
         "sites": site_table,
-        "accelerators": lambda: pd.DataFrame(_read_rows("accelerators.csv")),
+        "accelerators": accelerator_table,
     }
     if name not in tables:
         msg = f"unknown catalog '{name}'{did_you_mean(name, tables)}; allowed: {', '.join(tables)}"

@@ -132,6 +132,7 @@ class CatalogName(StrEnum):
 
     technologies = "technologies"
     sites = "sites"
+    accelerators = "accelerators"
 
 
 CATALOG_COLUMNS = {
@@ -147,6 +148,17 @@ CATALOG_COLUMNS = {
         "duration": "hours",
         "lifetime": "life",
         "ppa_price": "PPA",
+    },
+    "accelerators": {
+        "vendor": "vendor",
+        "tdp": "TDP",
+        "bf16": "BF16",
+        "fp8": "FP8",
+        "fp4": "FP4",
+        "hbm": "HBM",
+        "hbm_bandwidth": "HBM BW",
+        "system_power": "system",
+        "price": "price",
     },
     "sites": {
         "latitude": "lat",
@@ -191,11 +203,74 @@ def catalog(
         for column in columns:
             value = row[column]
             text = "" if not isinstance(value, str) else value
+            if column == "price" and text:
+                text = f"{float(text):,.0f}"
             if text and (name, column) in estimated:
                 text += "*"
             cells.append(text)
         table.add_row(str(name), *cells)
     console.print(table)
+
+
+@app.command()
+@_user_errors
+def size(
+    scenario: ScenarioArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the sizing as JSON.")] = False,
+) -> None:
+    """Size compute from the workloads: fleet, MW, energy, cost (no supply optimisation)."""
+    loaded = gigafactory.load_scenario(scenario)
+    sized = gigafactory.size(loaded)
+    if as_json:
+        sys.stdout.write(json.dumps(sized, indent=2, default=float) + "\n")
+        return
+    for site_id, site in sized.items():
+        table = Table(title=f"{loaded.name}: {site_id} (energy at the grid tariff, no LP)")
+        table.add_column("result")
+        table.add_column("value", justify="right")
+        table.add_column("unit")
+        comp = site.get("compute", {})
+        for name, count in comp.get("accelerators", {}).items():
+            table.add_row(f"accelerators {name}", f"{count:,}", "-")
+        rows = [
+            ("IT capacity", comp.get("it_capacity_mw", float("nan")), "MW"),
+            ("peak facility load", site["peak_facility_mw"], "MW"),
+            ("IT energy", site["it_energy_mwh"] / 1e3, "GWh/yr"),
+            ("PUE (annual)", site["pue_annual"], "-"),
+            ("energy cost", site["total_annual_cost_usd"] / 1e6, "million USD/yr"),
+            ("emissions", site["emissions_tco2e"] / 1e3, "ktCO2e/yr"),
+        ]
+        if comp:
+            rows += [
+                ("cost per accelerator-hour", comp["usd_per_accelerator_hour"], "USD/h"),
+                (
+                    "owning beats renting above",
+                    100 * comp["breakeven_utilisation_vs_rent"],
+                    "% use",
+                ),
+            ]
+        for run in comp.get("training_runs", []):
+            rows += [
+                (f"{run['name']}: days", run["days"], "d"),
+                (f"{run['name']}: accelerator-hours", run["accelerator_hours"] / 1e6, "million h"),
+                (f"{run['name']}: goodput", 100 * run["goodput"], "%"),
+                (f"{run['name']}: interruptions", run["interruptions"], "-"),
+                (f"{run['name']}: cost", run["cost_usd"] / 1e6, "million USD"),
+            ]
+        for svc in comp.get("inference_services", []):
+            rows += [
+                (f"{svc['name']}: accelerators", svc["accelerators"], "-"),
+                (
+                    f"{svc['name']}: tokens/s per accelerator",
+                    svc["tokens_per_s_per_accelerator"],
+                    "-",
+                ),
+                (f"{svc['name']}: energy per query", svc["wh_per_query"], "Wh"),
+                (f"{svc['name']}: cost", svc["usd_per_million_tokens"], "USD/M tokens"),
+            ]
+        for name, value, unit in rows:
+            table.add_row(name, f"{value:,.2f}", unit)
+        console.print(table)
 
 
 @app.command(name="version")

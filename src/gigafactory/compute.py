@@ -26,10 +26,12 @@ import numpy as np
 
 from gigafactory.catalog import Accelerator, get_accelerator
 from gigafactory.economics import capital_recovery_factor
+from gigafactory.scenario import ComputeSpec, FlexibleTraining, InferenceSpec, TrainingSpec
 
 __all__ = [
     "ACCELERATOR_MTBI_HOURS",
     "MLPERF_LLAMA2_70B",
+    "ComputePlan",
     "InferenceModel",
     "InferencePerformance",
     "TrainingResult",
@@ -39,8 +41,10 @@ __all__ = [
     "inference_performance",
     "it_power_w",
     "ownership_cost",
+    "plan_compute",
     "size_training",
     "training_flops",
+    "training_it_power_w",
 ]
 
 SECONDS_PER_HOUR = 3600.0
@@ -68,6 +72,9 @@ moments) [bytes] (shared/facts compute §4a: ~6.5 TB for 405B)."""
 CHECKPOINT_BANDWIDTH = 2e12
 """Sustained checkpoint write bandwidth [bytes/s]: Meta's Tectonic, 2 TB/s (Llama 3 paper
 §3.3.4 [2])."""
+
+FACILITY_LIFE_YEARS = 20.0
+"""Economic life of the facility shell, cooling and electrical plant [yr]; an estimate."""
 
 RESTART_SECONDS = 600.0
 """Time to restart a job after an interruption [s]: Daly's worked example, R = 10 min [3];
@@ -206,7 +213,9 @@ def size_training(
         assert deadline_days is not None
         n = 8.0
         for _ in range(20):  # fixed point: goodput falls as the fleet grows
-            g = goodput(n, checkpoint_s, restart_s=restart_s, accelerator_mtbi_h=accelerator_mtbi_h)[0]
+            g = goodput(
+                n, checkpoint_s, restart_s=restart_s, accelerator_mtbi_h=accelerator_mtbi_h
+            )[0]
             needed = flops / (deadline_days * 86_400 * rate * g)
             new = 8.0 * math.ceil(needed / 8.0)
             if new == n:
@@ -299,7 +308,10 @@ def _roofline(acc: Accelerator, model: InferenceModel, batch_cap: float) -> Infe
 
 def _calibration() -> float:
     h100 = get_accelerator("h100_sxm")
-    return MLPERF_H100_TOKENS_PER_S / _roofline(h100, MLPERF_LLAMA2_70B, MLPERF_LLAMA2_70B.max_batch).tokens_per_s
+    return (
+        MLPERF_H100_TOKENS_PER_S
+        / _roofline(h100, MLPERF_LLAMA2_70B, MLPERF_LLAMA2_70B.max_batch).tokens_per_s
+    )
 
 
 def inference_performance(
@@ -334,7 +346,9 @@ def inference_performance(
     )
 
 
-def diurnal_profile(hour_local: np.ndarray, peak_to_mean: float, peak_hour: float = 20.0) -> np.ndarray:
+def diurnal_profile(
+    hour_local: np.ndarray, peak_to_mean: float, peak_hour: float = 20.0
+) -> np.ndarray:
     """Demand relative to its mean over a day [-] (mean 1, maximum ``peak_to_mean``).
 
     A cosine peaking at ``peak_hour`` local time; ``peak_to_mean`` of 1 is flat.
@@ -348,9 +362,7 @@ def diurnal_profile(hour_local: np.ndarray, peak_to_mean: float, peak_hour: floa
     return np.asarray(1.0 + amplitude * np.cos(2 * np.pi * (hour_local - peak_hour) / 24.0))
 
 
-def it_power_w(
-    accelerators: float, system_w: float, utilisation: np.ndarray | float
-) -> np.ndarray:
+def it_power_w(accelerators: float, system_w: float, utilisation: np.ndarray | float) -> np.ndarray:
     """IT power of a group of accelerators [W].
 
     Servers at ``idle + (1 - idle) * utilisation`` of their maximum, plus 10 % for scale-out
@@ -382,3 +394,98 @@ def ownership_cost(
     p = acc.params
     capex = accelerators * p["price_usd"] * (1 + p["server_overhead"]) * (1 + networking_fraction)
     return capex * capital_recovery_factor(wacc, p["life_years"])
+
+
+@dataclass(frozen=True)
+class ComputePlan:
+    """The IT load and fleet that a site's workloads imply (before the supply LP)."""
+
+    firm_it_mw: np.ndarray
+    flexible_it_mw: np.ndarray | None
+    flexible: FlexibleTraining | None
+    accelerators: dict[str, int]
+    training: list[tuple[TrainingSpec, TrainingResult]]
+    inference: list[tuple[InferenceSpec, InferencePerformance, int, np.ndarray]]
+    idle_it_mw: np.ndarray
+
+
+def training_it_power_w(spec: TrainingSpec, result: TrainingResult) -> float:
+    """Average IT power of a training fleet [W].
+
+    Servers draw 75 % of their maximum while computing and idle during checkpoint writes
+    (the dips, averaged over the hour).
+    """
+    acc = get_accelerator(spec.accelerator)
+    busy = (TRAINING_POWER_FRACTION - IDLE_POWER_FRACTION) / (1 - IDLE_POWER_FRACTION)
+    writing = result.checkpoint_s / (result.checkpoint_interval_s + result.checkpoint_s)
+    return float(it_power_w(result.accelerators, acc.params["system_w"], busy * (1 - writing)))
+
+
+def plan_compute(spec: ComputeSpec, hour_local: np.ndarray) -> ComputePlan:
+    """Fleet and hourly IT load [MW] of a site's workloads.
+
+    * Training fleets run back to back all year at their average draw (see
+      :data:`TRAINING_POWER_FRACTION`), less the idle share of checkpoint writes.
+    * Inference fleets are sized for the daily peak (rounded up to whole replicas) and
+      draw ``idle + (1 - idle) * utilisation`` with demand following
+      :func:`diurnal_profile`.
+    * Idle accelerators draw :data:`IDLE_POWER_FRACTION` of their maximum.
+    """
+    n = len(hour_local)
+    firm = np.zeros(n)
+    flexible = None
+    flex_spec = None
+    accelerators: dict[str, int] = {}
+    training = []
+    for t in spec.training:
+        flops = t.flops if t.flops is not None else training_flops(t.parameters or 0, t.tokens or 0)
+        result = size_training(
+            flops,
+            t.accelerator,
+            precision=t.precision.value,
+            mfu=t.mfu,
+            accelerators=t.accelerators,
+            deadline_days=t.deadline_days,
+            parameters=t.parameters,
+            checkpoint_s=t.checkpoint_s,
+            restart_s=t.restart_s,
+        )
+        training.append((t, result))
+        accelerators[t.accelerator] = accelerators.get(t.accelerator, 0) + result.accelerators
+        power_mw = np.full(n, training_it_power_w(t, result) / 1e6)
+        if t.flexible is not None:
+            flexible = power_mw if flexible is None else flexible + power_mw
+            flex_spec = flex_spec or t.flexible
+        else:
+            firm += power_mw
+    inference = []
+    for s in spec.inference:
+        model = InferenceModel(
+            active_parameters=s.active_parameters,
+            bytes_per_parameter=s.bytes_per_parameter,
+            kv_bytes_per_token=s.kv_bytes_per_token,
+            prompt_tokens=s.prompt_tokens,
+            output_tokens=s.output_tokens,
+            max_batch=s.max_batch,
+        )
+        perf = inference_performance(s.accelerator, model, tpot_target_s=s.tpot_target_s)
+        demand = (
+            s.tokens_per_day
+            / 86_400
+            * diurnal_profile(hour_local, s.peak_to_mean, s.peak_hour_local)
+        )
+        replicas = math.ceil(float(demand.max()) / (perf.tokens_per_s * perf.replica_size))
+        count = replicas * perf.replica_size
+        accelerators[s.accelerator] = accelerators.get(s.accelerator, 0) + count
+        utilisation = demand / (count * perf.tokens_per_s)
+        power_mw = (
+            it_power_w(count, get_accelerator(s.accelerator).params["system_w"], utilisation) / 1e6
+        )
+        firm += power_mw
+        inference.append((s, perf, count, power_mw))
+    idle = np.zeros(n)
+    for name, count in spec.idle_accelerators.items():
+        accelerators[name] = accelerators.get(name, 0) + count
+        idle += float(it_power_w(count, get_accelerator(name).params["system_w"], 0.0)) / 1e6
+    firm += idle
+    return ComputePlan(firm, flexible, flex_spec, accelerators, training, inference, idle)

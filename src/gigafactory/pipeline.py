@@ -10,21 +10,21 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from gigafactory import catalog, economics, facility, iotools, solar, weather, wind
+from gigafactory import catalog, compute, economics, facility, iotools, solar, weather, wind
 from gigafactory.errors import ScenarioError
 from gigafactory.results import Results, run_info
 from gigafactory.scenario import Mode, Scenario, SiteSpec
 from gigafactory.supply import SiteSupply, SupplyTech, cfe_share, optimise
 from gigafactory.units import HOURS_PER_YEAR, MWH_PER_MMBTU
 
-__all__ = ["PreparedSite", "prepare_site", "run"]
+__all__ = ["PreparedSite", "prepare_site", "run", "size"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ class PreparedSite:
     water_m3: np.ndarray
     supply: SiteSupply
     costs: dict[str, dict[str, float]]
+    compute: compute.ComputePlan | None = None
 
 
 def _site_seed(scenario: Scenario, index: int) -> np.random.Generator:
@@ -166,6 +167,8 @@ def _capacity_factors(
 
 
 def _it_load(spec: SiteSpec, n_hours: int) -> np.ndarray:
+    if spec.load is None:
+        return np.zeros(n_hours)
     if spec.load.profile_csv is not None:
         data, _ = iotools.read_hourly_csv(
             spec.load.profile_csv, ["it_mw"], n_hours=n_hours, bounds={"it_mw": (0, 1e6)}
@@ -275,8 +278,18 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
     wx = _weather(spec, where, time_index, lat, lon, elevation, rng)
     cfs = _capacity_factors(spec, where, wx, lat, entry, rng)
     it = _it_load(spec, len(time_index))
+    plan = None
+    if spec.compute is not None:
+        # local solar hour is close enough for a diurnal demand shape
+        hour_local = (np.asarray(time_index.hour) + lon / 15.0) % 24
+        plan = compute.plan_compute(spec.compute, hour_local)
+        it = it + plan.firm_it_mw
     temp, wet = wx["temp_air"].to_numpy(), wx["temp_wet_bulb"].to_numpy()
     pue = facility.pue(temp, wet, spec.cooling.value)
+    flexible = plan.flexible_it_mw if plan is not None else None
+    flex = plan.flexible if plan is not None else None
+    if flexible is not None and flex is not None and flex.floor >= 1 and flex.ceiling <= 1:
+        it, flexible = it + flexible, None  # no room to move: firm load
     water = facility.water_use(it, temp, wet, spec.cooling.value)
     facility_load = it * pue
     price, carbon = _grid_series(spec, entry, len(time_index))
@@ -329,7 +342,8 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
     policy = scenario.policy
     co2_cap = policy.co2_cap_t
     if policy.co2_cap_t_per_mwh is not None:
-        from_intensity = policy.co2_cap_t_per_mwh * float(facility_load.sum())
+        nominal = facility_load if flexible is None else facility_load + pue * flexible
+        from_intensity = policy.co2_cap_t_per_mwh * float(nominal.sum())
         co2_cap = from_intensity if co2_cap is None else min(co2_cap, from_intensity)
     supply = SiteSupply(
         name=spec.id,
@@ -346,8 +360,30 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
         co2_cap_t=co2_cap,
         carbon_price=policy.carbon_price_usd_per_t,
         cfe_target=policy.cfe_target,
+        flexible_it_mw=flexible,
+        flexible_pue=pue,
+        flexible_floor=flex.floor if flex else 1.0,
+        flexible_ceiling=flex.ceiling if flex else 1.0,
+        flexible_window_h=flex.window_hours if flex else 168,
     )
-    return PreparedSite(spec, lat, lon, wx, cfs, it, pue, water, supply, costs)
+    return PreparedSite(spec, lat, lon, wx, cfs, it, pue, water, supply, costs, plan)
+
+
+def _served_it(prep: PreparedSite, ds: xr.Dataset) -> np.ndarray:
+    """IT load as served: firm plus flexible training as the LP scheduled it [MW]."""
+    if "flexible_it_mw" in ds:
+        return np.asarray(prep.it_mw + ds["flexible_it_mw"].to_numpy())
+    return prep.it_mw
+
+
+def _water(prep: PreparedSite, ds: xr.Dataset) -> np.ndarray:
+    wx = prep.weather
+    return facility.water_use(
+        _served_it(prep, ds),
+        wx["temp_air"].to_numpy(),
+        wx["temp_wet_bulb"].to_numpy(),
+        prep.spec.cooling.value,
+    )
 
 
 def _optimise(args: tuple[SiteSupply, str, float | None]) -> xr.Dataset:
@@ -400,7 +436,8 @@ def _site_summary(prep: PreparedSite, ds: xr.Dataset) -> dict[str, Any]:
     unserved = float(ds["unserved_mw"].sum())
     served = load - unserved
     cfe = cfe_share(ds, supply)
-    it_energy = float(prep.it_mw.sum())
+    it_energy = float(_served_it(prep, ds).sum())
+    water = _water(prep, ds)
     storage_mwh = {}
     if "storage_energy_mwh" in ds:
         storage_mwh = {
@@ -421,8 +458,8 @@ def _site_summary(prep: PreparedSite, ds: xr.Dataset) -> dict[str, Any]:
         "cfe_share": cfe,
         "emissions_tco2e": co2,
         "nox_t": nox_kg / 1e3,
-        "water_m3": float(prep.water_m3.sum()),
-        "wue_l_per_kwh": float(prep.water_m3.sum()) / it_energy if it_energy > 0 else 0.0,
+        "water_m3": float(water.sum()),
+        "wue_l_per_kwh": float(water.sum()) / it_energy if it_energy > 0 else 0.0,
         "unserved_mwh": unserved,
         "curtailed_mwh": float(ds["curtailed_mw"].sum()),
         "peak_grid_import_mw": float(ds["grid_import_mw"].max()),
@@ -440,6 +477,139 @@ def _site_summary(prep: PreparedSite, ds: xr.Dataset) -> dict[str, Any]:
         "total_annual_cost_usd": total,
         "lcoe_usd_per_mwh": economics.levelised(total, served),
         "solve_seconds": float(ds.attrs["solve_seconds"]),
+    }
+
+
+def _flexibility(flexible: dict[str, Any], rigid: dict[str, Any]) -> dict[str, Any]:
+    """What letting training slow down is worth: the same site solved both ways."""
+    saved = rigid["total_annual_cost_usd"] - flexible["total_annual_cost_usd"]
+    return {
+        "total_annual_cost_usd_flexible": flexible["total_annual_cost_usd"],
+        "total_annual_cost_usd_rigid": rigid["total_annual_cost_usd"],
+        "savings_usd": saved,
+        "savings_share": saved / rigid["total_annual_cost_usd"]
+        if rigid["total_annual_cost_usd"]
+        else 0.0,
+        "capacity_mw_rigid": rigid["capacity_mw"],
+        "peak_grid_import_mw_rigid": rigid["peak_grid_import_mw"],
+        "emissions_tco2e_rigid": rigid["emissions_tco2e"],
+        "unserved_mwh_rigid": rigid["unserved_mwh"],
+    }
+
+
+def _compute_summary(prep: PreparedSite, site: dict[str, Any], wacc: float) -> dict[str, Any]:
+    """Fleet, training runs, inference services and compute economics of one site."""
+    plan = prep.compute
+    assert plan is not None
+    spec = prep.spec.compute
+    assert spec is not None
+    n_total = sum(plan.accelerators.values())
+    hardware = sum(compute.ownership_cost(name, n, wacc) for name, n in plan.accelerators.items())
+    peak_it = float(np.max(prep.supply.max_load_mw / prep.pue))
+    facility_capex = (
+        spec.facility_capex_usd_per_mw
+        * peak_it
+        * economics.capital_recovery_factor(wacc, compute.FACILITY_LIFE_YEARS)
+    )
+    tco = hardware + facility_capex + site["total_annual_cost_usd"]
+    per_hour = tco / (n_total * HOURS_PER_YEAR) if n_total else float("nan")
+    pue = site["pue_annual"]
+    intensity = (
+        site["emissions_tco2e"] / site["facility_energy_mwh"]
+        if site["facility_energy_mwh"]
+        else 0.0
+    )
+    runs = []
+    for t, r in plan.training:
+        power_w = compute.training_it_power_w(t, r) / r.accelerators
+        energy = r.accelerator_hours * power_w / 1e6 * pue
+        runs.append(
+            {
+                "name": t.name,
+                "accelerator": r.accelerator,
+                "accelerators": r.accelerators,
+                "flops": r.flops,
+                "days": r.days,
+                "accelerator_hours": r.accelerator_hours,
+                "goodput": r.goodput,
+                "interruptions": r.interruptions,
+                "checkpoint_interval_min": r.checkpoint_interval_s / 60,
+                "energy_mwh": energy,
+                "emissions_tco2e": energy * intensity,
+                "cost_usd": r.accelerator_hours * per_hour,
+            }
+        )
+    services = []
+    for s, perf, count, power_mw in plan.inference:
+        tokens_year = s.tokens_per_day * 365
+        energy = float(power_mw.sum()) * pue  # MWh per year
+        queries = tokens_year / s.output_tokens
+        services.append(
+            {
+                "name": s.name,
+                "accelerator": s.accelerator,
+                "accelerators": count,
+                "tokens_per_s": s.tokens_per_day / 86_400,
+                "tokens_per_s_per_accelerator": perf.tokens_per_s,
+                "tpot_ms": perf.tpot_s * 1e3,
+                "ttft_ms": perf.ttft_s * 1e3,
+                "tpot_met": s.tpot_target_s is None or perf.tpot_s <= s.tpot_target_s,
+                "ttft_met": s.ttft_target_s is None or perf.ttft_s <= s.ttft_target_s,
+                "wh_per_query": energy * 1e6 / queries,
+                "energy_mwh": energy,
+                "usd_per_million_tokens": count * per_hour * HOURS_PER_YEAR / tokens_year * 1e6,
+            }
+        )
+    rent = spec.rent_usd_per_accelerator_hour
+    return {
+        "accelerators": plan.accelerators,
+        "it_capacity_mw": peak_it,
+        "training": _training_totals(runs),
+        "training_runs": runs,
+        "inference": _inference_totals(services),
+        "inference_services": services,
+        "usd_per_accelerator_hour": per_hour,
+        "total_cost_of_ownership_usd": tco,
+        "cost_of_ownership_usd": {
+            "accelerators_servers_network": hardware,
+            "facility": facility_capex,
+            "energy_supply": site["total_annual_cost_usd"],
+        },
+        "rent_usd_per_accelerator_hour": rent,
+        "breakeven_utilisation_vs_rent": per_hour / rent,
+    }
+
+
+def _training_totals(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    if not runs:
+        return {}
+    total = {
+        k: float(sum(r[k] for r in runs))
+        for k in (
+            "flops",
+            "accelerator_hours",
+            "interruptions",
+            "energy_mwh",
+            "emissions_tco2e",
+            "cost_usd",
+        )
+    }
+    total["days"] = max(r["days"] for r in runs)
+    hours = total["accelerator_hours"]
+    total["goodput"] = sum(r["goodput"] * r["accelerator_hours"] for r in runs) / hours
+    return total
+
+
+def _inference_totals(services: list[dict[str, Any]]) -> dict[str, Any]:
+    if not services:
+        return {}
+    tokens = sum(s["tokens_per_s"] for s in services)
+    queries = sum(s["energy_mwh"] * 1e6 / s["wh_per_query"] for s in services)
+    cost = sum(s["usd_per_million_tokens"] * s["tokens_per_s"] for s in services)
+    return {
+        "tokens_per_s": tokens,
+        "wh_per_query": sum(s["energy_mwh"] for s in services) * 1e6 / queries,
+        "usd_per_million_tokens": cost / tokens,
     }
 
 
@@ -482,9 +652,9 @@ def _aggregate(sites: list[dict[str, Any]]) -> dict[str, Any]:
 def _series(prep: PreparedSite, ds: xr.Dataset) -> xr.Dataset:
     out = ds.copy()
     extra = {
-        "it_mw": (prep.it_mw, "MW"),
+        "it_mw": (_served_it(prep, ds), "MW"),
         "pue": (prep.pue, "1"),
-        "water_m3": (prep.water_m3, "m3"),
+        "water_m3": (_water(prep, ds), "m3"),
         "temp_air": (prep.weather["temp_air"].to_numpy(), "degC"),
         "ghi": (prep.weather["ghi"].to_numpy(), "W/m2"),
         "grid_price_usd_per_mwh": (
@@ -540,6 +710,14 @@ def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
         prepared.append(prepare_site(scenario, i))
     method, limit = scenario.solver.method.value, scenario.solver.time_limit_s
     jobs = [(p.supply, method, limit) for p in prepared]
+    # Sites with flexible training are solved again with training held at its nominal
+    # pace, to report what the flexibility is worth.
+    rigid = [
+        (replace(p.supply, flexible_floor=1.0, flexible_ceiling=1.0), method, limit)
+        for p in prepared
+        if p.supply.flexible_it_mw is not None
+    ]
+    jobs += rigid
     workers = min(scenario.solver.threads, len(jobs))
     for p in prepared:
         say(
@@ -551,9 +729,51 @@ def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
             solved = list(pool.map(_optimise, jobs))
     else:
         solved = [_optimise(job) for job in jobs]
+    solved, rigid_solved = solved[: len(prepared)], iter(solved[len(prepared) :])
     say("economics and results")
-    site_summaries = [_site_summary(p, ds) for p, ds in zip(prepared, solved, strict=True)]
+    site_summaries = []
+    for p, ds in zip(prepared, solved, strict=True):
+        site = _site_summary(p, ds)
+        if p.supply.flexible_it_mw is not None:
+            site["flexibility"] = _flexibility(site, _site_summary(p, next(rigid_solved)))
+        if p.compute is not None:
+            site["compute"] = _compute_summary(p, site, scenario.finance.wacc)
+        site_summaries.append(site)
     summary = {"scenario": scenario.name, **_aggregate(site_summaries), "sites": site_summaries}
     series = {p.spec.id: _series(p, ds) for p, ds in zip(prepared, solved, strict=True)}
     summary["run_seconds"] = time.perf_counter() - started
     return Results(summary=summary, series=series, scenario=scenario, info=run_info(scenario))
+
+
+def size(scenario: Scenario) -> dict[str, Any]:
+    """Size the compute of every site without solving the supply LP.
+
+    Energy is priced at the site's average grid tariff and carbon intensity (or its given
+    ones), so the figures are a first estimate; :func:`run` optimises the supply.
+
+    Returns
+    -------
+    dict
+        Per site id: ``it_energy_mwh``, ``facility_energy_mwh``, ``pue_annual``,
+        ``energy_cost_usd``, ``emissions_tco2e`` and the ``compute`` section of a run.
+    """
+    out: dict[str, Any] = {}
+    for i, spec in enumerate(scenario.sites):
+        prep = prepare_site(scenario, i)
+        supply = prep.supply
+        it = prep.it_mw if supply.flexible_it_mw is None else prep.it_mw + supply.flexible_it_mw
+        facility_mw = it * prep.pue
+        price = supply.hourly(supply.grid_price).to_numpy()
+        carbon = supply.hourly(supply.grid_carbon).to_numpy()
+        site: dict[str, Any] = {
+            "it_energy_mwh": float(it.sum()),
+            "facility_energy_mwh": float(facility_mw.sum()),
+            "pue_annual": float(facility_mw.sum() / it.sum()) if it.sum() > 0 else float("nan"),
+            "peak_facility_mw": float(facility_mw.max()),
+            "total_annual_cost_usd": float((facility_mw * price).sum()),
+            "emissions_tco2e": float((facility_mw * carbon).sum()),
+        }
+        if prep.compute is not None:
+            site["compute"] = _compute_summary(prep, site, scenario.finance.wacc)
+        out[spec.id] = site
+    return out

@@ -155,7 +155,9 @@ class Precision(StrEnum):
 class FlexibleTraining(_Model):
     """Training that may slow down in any hour if its energy over each window is delivered."""
 
-    floor: float = Field(0.5, ge=0, le=1, description="Lowest pace in any hour, share of nominal [-]")
+    floor: float = Field(
+        0.5, ge=0, le=1, description="Lowest pace in any hour, share of nominal [-]"
+    )
     ceiling: float = Field(
         1.1,
         ge=1,
@@ -447,14 +449,15 @@ def check_references(scenario: Scenario, source: str) -> None:
                 msg = f"{where}.catalog: {err}"
                 raise ScenarioError(msg) from None
         if site.compute is not None:
-            groups = [("training", site.compute.training), ("inference", site.compute.inference)]
-            for group, items in groups:
-                for j, item in enumerate(items):
-                    try:
-                        catalog.get_accelerator(item.accelerator)
-                    except CatalogError as err:
-                        msg = f"{where}.compute.{group}[{j}].accelerator: {err}"
-                        raise ScenarioError(msg) from None
+            named: list[tuple[str, str]] = [
+                (f"training[{j}]", t.accelerator) for j, t in enumerate(site.compute.training)
+            ] + [(f"inference[{j}]", s.accelerator) for j, s in enumerate(site.compute.inference)]
+            for label, accelerator in named:
+                try:
+                    catalog.get_accelerator(accelerator)
+                except CatalogError as err:
+                    msg = f"{where}.compute.{label}.accelerator: {err}"
+                    raise ScenarioError(msg) from None
             for name in site.compute.idle_accelerators:
                 try:
                     catalog.get_accelerator(name)
