@@ -404,6 +404,7 @@ class ComputePlan:
     flexible_it_mw: np.ndarray | None
     flexible: FlexibleTraining | None
     accelerators: dict[str, int]
+    nameplate_it_mw: float
     training: list[tuple[TrainingSpec, TrainingResult]]
     inference: list[tuple[InferenceSpec, InferencePerformance, int, np.ndarray]]
     idle_it_mw: np.ndarray
@@ -488,4 +489,10 @@ def plan_compute(spec: ComputeSpec, hour_local: np.ndarray) -> ComputePlan:
         accelerators[name] = accelerators.get(name, 0) + count
         idle += float(it_power_w(count, get_accelerator(name).params["system_w"], 0.0)) / 1e6
     firm += idle
-    return ComputePlan(firm, flexible, flex_spec, accelerators, training, inference, idle)
+    nameplate = sum(
+        float(it_power_w(count, get_accelerator(name).params["system_w"], 1.0)) / 1e6
+        for name, count in accelerators.items()
+    )
+    return ComputePlan(
+        firm, flexible, flex_spec, accelerators, nameplate, training, inference, idle
+    )

@@ -508,7 +508,7 @@ def _compute_summary(prep: PreparedSite, site: dict[str, Any], wacc: float) -> d
     peak_it = float(np.max(prep.supply.max_load_mw / prep.pue))
     facility_capex = (
         spec.facility_capex_usd_per_mw
-        * peak_it
+        * plan.nameplate_it_mw  # the building is sized for every server at full power
         * economics.capital_recovery_factor(wacc, compute.FACILITY_LIFE_YEARS)
     )
     tco = hardware + facility_capex + site["total_annual_cost_usd"]
@@ -563,7 +563,8 @@ def _compute_summary(prep: PreparedSite, site: dict[str, Any], wacc: float) -> d
     rent = spec.rent_usd_per_accelerator_hour
     return {
         "accelerators": plan.accelerators,
-        "it_capacity_mw": peak_it,
+        "it_capacity_mw": plan.nameplate_it_mw,
+        "peak_it_mw": peak_it,
         "training": _training_totals(runs),
         "training_runs": runs,
         "inference": _inference_totals(services),

@@ -153,6 +153,9 @@ def _site_figures(
     )
     figs.append(duration)
 
+    if "flexibility" in summary:
+        figs.extend(_flexibility_figures(site, data, summary["flexibility"], time, hours))
+
     costs = {k: v / 1e6 for k, v in summary["cost_breakdown_usd"].items() if abs(v) > 1e-6}
     breakdown = go.Figure(
         go.Bar(x=list(costs), y=list(costs.values()), hovertemplate="%{y:.2f} M USD")
@@ -160,6 +163,101 @@ def _site_figures(
     breakdown.update_layout(title=f"{site}: annual cost breakdown", yaxis_title="million USD/yr")
     figs.append(breakdown)
     return figs
+
+
+def _flexibility_figures(
+    site: str, data: xr.Dataset, flex: dict[str, Any], time: pd.DatetimeIndex, hours: slice
+) -> list[Any]:
+    import plotly.graph_objects as go
+
+    costs = go.Figure(
+        go.Bar(
+            x=["training held at nominal pace", "flexible training"],
+            y=[
+                flex["total_annual_cost_usd_rigid"] / 1e6,
+                flex["total_annual_cost_usd_flexible"] / 1e6,
+            ],
+            text=[
+                f"{flex['total_annual_cost_usd_rigid'] / 1e6:,.2f}",
+                f"{flex['total_annual_cost_usd_flexible'] / 1e6:,.2f}",
+            ],
+            marker_color=["#7f7f7f", "#2ca02c"],
+        )
+    )
+    costs.update_layout(
+        title=f"{site}: supply cost with and without flexible training "
+        f"(saves {flex['savings_usd'] / 1e6:,.2f} M USD/yr, {100 * flex['savings_share']:.1f} %)",
+        yaxis_title="million USD/yr",
+    )
+    pace = go.Figure()
+    if "flexible_it_mw" in data:
+        pace.add_trace(
+            go.Scatter(
+                x=time[hours],
+                y=data["flexible_it_mw"].to_numpy()[hours],
+                name="training IT power as scheduled",
+            )
+        )
+        pace.add_trace(
+            go.Scatter(
+                x=time[hours],
+                y=data["grid_price_usd_per_mwh"].to_numpy()[hours],
+                name="grid price",
+                yaxis="y2",
+                line={"dash": "dot"},
+            )
+        )
+    pace.update_layout(
+        title=f"{site}: training pace against the grid price",
+        yaxis_title="MW",
+        yaxis2={"title": "USD/MWh", "overlaying": "y", "side": "right"},
+    )
+    return [costs, pace]
+
+
+def _compute_table(compute: dict[str, Any]) -> str:
+    rows = [(f"accelerators {k}", f"{v:,}", "-") for k, v in compute["accelerators"].items()]
+    rows += [
+        ("IT capacity (all servers at full power)", f"{compute['it_capacity_mw']:,.1f}", "MW"),
+        ("cost per accelerator-hour", f"{compute['usd_per_accelerator_hour']:,.2f}", "USD/h"),
+        (
+            "owning beats renting above",
+            f"{100 * compute['breakeven_utilisation_vs_rent']:,.0f}",
+            f"% use at {compute['rent_usd_per_accelerator_hour']:.2f} USD/h",
+        ),
+    ]
+    for run in compute["training_runs"]:
+        rows += [
+            (f"{run['name']}: wall time", f"{run['days']:,.1f}", "days"),
+            (
+                f"{run['name']}: accelerator-hours",
+                f"{run['accelerator_hours'] / 1e6:,.2f}",
+                "million",
+            ),
+            (f"{run['name']}: goodput", f"{100 * run['goodput']:,.1f}", "%"),
+            (f"{run['name']}: interruptions", f"{run['interruptions']:,.0f}", "-"),
+            (f"{run['name']}: emissions", f"{run['emissions_tco2e']:,.0f}", "tCO2e"),
+            (f"{run['name']}: cost", f"{run['cost_usd'] / 1e6:,.1f}", "million USD"),
+        ]
+    for svc in compute["inference_services"]:
+        rows += [
+            (
+                f"{svc['name']}: tokens/s per accelerator",
+                f"{svc['tokens_per_s_per_accelerator']:,.0f}",
+                "-",
+            ),
+            (f"{svc['name']}: energy per query", f"{svc['wh_per_query']:,.3f}", "Wh"),
+            (
+                f"{svc['name']}: price of tokens",
+                f"{svc['usd_per_million_tokens']:,.3f}",
+                "USD per million",
+            ),
+        ]
+    body = "".join(
+        f"<tr><td>{html.escape(k)}</td><td class='n'>{v}</td><td>{html.escape(u)}</td></tr>"
+        for k, v, u in rows
+    )
+    return f"<table><tr><th>Compute</th><th>Value</th><th>Unit</th></tr>{body}</table>"
 
 
 def figures(results: Results, *, week: int | None = None) -> dict[str, list[Any]]:
@@ -209,8 +307,11 @@ def report_html(results: Results, *, week: int | None = None) -> str:
     from plotly.offline import get_plotlyjs
 
     parts = []
+    by_site = {s["site"]: s for s in results.summary["sites"]}
     for site, figs in figures(results, week=week).items():
         parts.append(f"<h2>{html.escape(site)}</h2>")
+        if "compute" in by_site[site]:
+            parts.append(_compute_table(by_site[site]["compute"]))
         parts.extend(f.to_html(full_html=False, include_plotlyjs=False) for f in figs)
     summary = results.summary
     info = results.info
