@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -73,3 +74,22 @@ def test_run_infeasible_is_one_line(write_yaml):
     result = runner.invoke(app, ["run", str(write_yaml(data)), "--no-report"])
     assert result.exit_code == 1
     assert result.stderr.startswith("error: site 'campus': supply is short in 8,760 of 8,760 hours")
+
+
+def test_catalog_accelerators_and_size():
+    result = runner.invoke(app, ["catalog", "accelerators", "--csv"])
+    assert result.exit_code == 0
+    assert (
+        result.output.splitlines()[0]
+        == "accelerator,parameter,value,unit,source,year,estimate,note"
+    )
+    assert "h100_sxm,tdp,700,W," in result.output
+    sized = runner.invoke(app, ["size", "colossus", "--json"])
+    assert sized.exit_code == 0, sized.output
+    data = json.loads(sized.stdout)
+    comp = data["colossus"]["compute"]
+    assert comp["accelerators"] == {"h100_sxm": 100_000}
+    assert comp["it_capacity_mw"] == pytest.approx(140.25)  # 100k x 1,275 W x 1.1
+    table = runner.invoke(app, ["size", "colossus"])
+    assert table.exit_code == 0
+    assert "dense-405b: goodput" in table.output

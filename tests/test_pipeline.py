@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -156,3 +157,94 @@ def test_every_preset_runs_end_to_end(name, tmp_path):
     assert summary["pue_annual"] >= 1.0
     assert summary["total_annual_cost_usd"] > 0
     assert (folder / "report.html").stat().st_size > 1_000_000  # plotly.js is inlined
+    for site in summary["sites"]:
+        if "flexibility" in site:  # the rigid schedule is one of the flexible options
+            flex = site["flexibility"]
+            assert flex["total_annual_cost_usd_flexible"] <= flex["total_annual_cost_usd_rigid"] * (
+                1 + 1e-6
+            )
+
+
+def compute_scenario(flexible: bool = True) -> dict:
+    training = {
+        "name": "run",
+        "accelerator": "h100_sxm",
+        "flops": 1e24,
+        "accelerators": 8_000,
+        "checkpoint_s": 30,
+    }
+    if flexible:
+        training["flexible"] = {"floor": 0.5, "ceiling": 1.2}
+    return small_scenario(
+        load=None,
+        compute={
+            "training": [training],
+            "inference": [
+                {
+                    "name": "chat",
+                    "accelerator": "h200_sxm",
+                    "active_parameters": 70e9,
+                    "tokens_per_day": 2e9,
+                }
+            ],
+        },
+        grid={"import_cap_mw": 8},
+    )
+
+
+def test_compute_sets_the_it_load_and_flexibility_pays():
+    data = compute_scenario()
+    data["sites"][0].pop("load")
+    results = gigafactory.run(scenario_from_dict(data))
+    site = results.summary["sites"][0]
+    comp = site["compute"]
+    # 8,000 H100 training: 8,000 x 1,275 W x 1.1 = 11.22 MW at full power; inference for
+    # 2e9 tokens/day at a 1.5 peak-to-mean ratio: 34,722 tokens/s peak / 3,568 per H200 ->
+    # 10 H200 (one per replica)
+    assert comp["accelerators"]["h100_sxm"] == 8_000
+    assert comp["accelerators"]["h200_sxm"] == math.ceil(2e9 / 86_400 * 1.5 / 3_568)
+    assert comp["it_capacity_mw"] == pytest.approx(
+        (8_000 * 1_275 + comp["accelerators"]["h200_sxm"] * 1_275) * 1.1 / 1e6
+    )
+    training = comp["training"]
+    for key in (
+        "flops",
+        "days",
+        "accelerator_hours",
+        "goodput",
+        "interruptions",
+        "energy_mwh",
+        "emissions_tco2e",
+        "cost_usd",
+    ):
+        assert key in training
+    assert training["flops"] == 1e24
+    for key in ("tokens_per_s", "wh_per_query", "usd_per_million_tokens"):
+        assert comp["inference"][key] > 0
+    # training energy delivered in every week equals its nominal energy
+    series = results.series["campus"]
+    flexible = series["flexible_it_mw"].to_numpy()
+    weeks = np.arange(8760) // 168
+    nominal = flexible.mean()  # flat nominal pace
+    for w in np.unique(weeks):
+        assert flexible[weeks == w].sum() == pytest.approx(nominal * (weeks == w).sum(), rel=1e-6)
+    assert flexible.min() >= 0.5 * nominal * (1 - 1e-6)
+    assert flexible.max() <= 1.2 * nominal * (1 + 1e-6)
+    # flexibility can only lower the cost (the rigid schedule is one of its options)
+    flex = site["flexibility"]
+    assert flex["total_annual_cost_usd_flexible"] <= flex["total_annual_cost_usd_rigid"] * (
+        1 + 1e-7
+    )
+    assert comp["usd_per_accelerator_hour"] == pytest.approx(
+        comp["total_cost_of_ownership_usd"] / (sum(comp["accelerators"].values()) * 8760)
+    )
+
+
+def test_size_without_lp():
+    data = compute_scenario(flexible=False)
+    data["sites"][0].pop("load")
+    sized = gigafactory.size(scenario_from_dict(data))["campus"]
+    assert sized["pue_annual"] >= 1.0
+    # energy priced at the Memphis tariff, 62.3 USD/MWh
+    assert sized["total_annual_cost_usd"] == pytest.approx(62.3 * sized["facility_energy_mwh"])
+    assert sized["compute"]["training_runs"][0]["accelerators"] == 8_000

@@ -148,7 +148,7 @@ def test_missing_file_and_near_preset():
         load_scenario("korea-soutwest")
     assert str(err.value) == (
         "'korea-soutwest' is neither a file nor a preset; did you mean 'korea-southwest'?; "
-        "presets: korea-southwest, memphis-gas, pine-island"
+        "presets: colossus, korea-southwest, memphis-gas, pine-island, stargate-abilene"
     )
 
 
