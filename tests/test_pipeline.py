@@ -235,6 +235,10 @@ def test_compute_sets_the_it_load_and_flexibility_pays():
     assert flex["total_annual_cost_usd_flexible"] <= flex["total_annual_cost_usd_rigid"] * (
         1 + 1e-7
     )
+    top = results.summary["compute"]
+    assert top["accelerators"] == comp["accelerators"]
+    assert top["training"]["flops"] == 1e24
+    assert top["usd_per_accelerator_hour"] == pytest.approx(comp["usd_per_accelerator_hour"])
     assert comp["usd_per_accelerator_hour"] == pytest.approx(
         comp["total_cost_of_ownership_usd"] / (sum(comp["accelerators"].values()) * 8760)
     )

@@ -614,6 +614,28 @@ def _inference_totals(services: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _aggregate_compute(computes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The campus-wide compute section: fleets merged, runs and services listed."""
+    accelerators: dict[str, int] = {}
+    for c in computes:
+        for name, count in c["accelerators"].items():
+            accelerators[name] = accelerators.get(name, 0) + count
+    runs = [run for c in computes for run in c["training_runs"]]
+    services = [svc for c in computes for svc in c["inference_services"]]
+    tco = sum(c["total_cost_of_ownership_usd"] for c in computes)
+    hours = sum(accelerators.values()) * HOURS_PER_YEAR
+    return {
+        "accelerators": accelerators,
+        "it_capacity_mw": sum(c["it_capacity_mw"] for c in computes),
+        "training": _training_totals(runs),
+        "training_runs": runs,
+        "inference": _inference_totals(services),
+        "inference_services": services,
+        "usd_per_accelerator_hour": tco / hours if hours else float("nan"),
+        "total_cost_of_ownership_usd": tco,
+    }
+
+
 def _aggregate(sites: list[dict[str, Any]]) -> dict[str, Any]:
     def add(key: str) -> float:
         return float(sum(s[key] for s in sites))
@@ -741,6 +763,9 @@ def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
             site["compute"] = _compute_summary(p, site, scenario.finance.wacc)
         site_summaries.append(site)
     summary = {"scenario": scenario.name, **_aggregate(site_summaries), "sites": site_summaries}
+    computes = [site["compute"] for site in site_summaries if "compute" in site]
+    if computes:
+        summary["compute"] = _aggregate_compute(computes)
     series = {p.spec.id: _series(p, ds) for p, ds in zip(prepared, solved, strict=True)}
     summary["run_seconds"] = time.perf_counter() - started
     return Results(summary=summary, series=series, scenario=scenario, info=run_info(scenario))
