@@ -16,7 +16,7 @@ import pandas as pd
 from gigafactory.errors import DataFileError, did_you_mean
 from gigafactory.units import HOURS_PER_YEAR
 
-__all__ = ["read_hourly_csv"]
+__all__ = ["WEATHER_COLUMNS", "read_hourly_csv", "read_weather_file"]
 
 
 def read_hourly_csv(
@@ -113,3 +113,133 @@ def read_hourly_csv(
         out[column] = values.to_numpy(dtype=float)
     meta = {"path": str(path), "comments": comments, "columns": list(frame.columns)}
     return pd.DataFrame(out), meta
+
+
+WEATHER_COLUMNS = ("ghi", "dni", "dhi", "temp_air", "relative_humidity", "wind_speed")
+"""Columns of a weather frame; ``dni``, ``dhi`` and ``wind_speed`` may be missing (NaN)."""
+
+_CUMULATIVE_DAYS = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30])
+
+
+def _typical_year(data: pd.DataFrame, path: Path, *, hour_ending: bool) -> pd.DataFrame:
+    """Place hourly rows onto the 8760 UTC hours of a typical year.
+
+    Rows are matched by month, day and hour in the file's own (standard) time, then
+    shifted by its UTC offset around the year, so typical meteorological years stitched
+    from several calendar years map cleanly; 29 February is dropped.
+    """
+    index = pd.DatetimeIndex(data.index)
+    offset_h = 0.0
+    if index.tz is not None:
+        offset = index[0].utcoffset()
+        offset_h = offset.total_seconds() / 3600 if offset is not None else 0.0
+        index = index.tz_localize(None)
+    if hour_ending:
+        index = index - pd.Timedelta(hours=1)
+    index = index.floor("h")
+    leap_day = np.asarray((index.month == 2) & (index.day == 29))
+    frame = data
+    if len(data) > HOURS_PER_YEAR:  # a leap year: drop 29 February
+        index, frame = index[~leap_day], data[~leap_day]
+        leap_day = np.zeros(len(index), dtype=bool)
+    day = np.where(leap_day, 28, index.day)  # 28 Feb 24:00 read as 29 Feb 00:00, shifted
+    local = (_CUMULATIVE_DAYS[index.month - 1] + day - 1) * 24 + index.hour
+    position = (np.asarray(local) - round(offset_h)) % HOURS_PER_YEAR
+    if len(frame) != HOURS_PER_YEAR or len(np.unique(position)) != HOURS_PER_YEAR:
+        msg = (
+            f"{path}: {len(np.unique(position))} distinct hours of the year, expected "
+            f"{HOURS_PER_YEAR} (one full hourly year)"
+        )
+        raise DataFileError(msg)
+    out = pd.DataFrame(
+        np.nan, index=np.arange(HOURS_PER_YEAR), columns=list(WEATHER_COLUMNS), dtype=float
+    )
+    for column in WEATHER_COLUMNS:
+        if column in frame:
+            values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+            out.loc[position, column] = values
+    for column in ("ghi", "temp_air", "relative_humidity"):
+        bad = out[column].isna().to_numpy()
+        if bad.any():
+            msg = f"{path}: column '{column}' is missing or has {int(bad.sum())} empty hours"
+            raise DataFileError(msg)
+    return out
+
+
+def _sniff(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".epw":
+        return "epw"
+    if suffix == ".json":
+        return "pvgis"
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        first, second = handle.readline(), handle.readline()
+    if first.startswith("Latitude (decimal degrees)") or first.startswith("time(UTC)"):
+        return "pvgis"
+    if second.startswith("Date (MM/DD/YYYY)"):
+        return "tmy3"
+    return "csv"
+
+
+def read_weather_file(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Read hourly weather from EPW, TMY3, PVGIS (csv/json/epw) or a plain CSV.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; the format is told by its suffix and first lines. A plain CSV has
+        columns ``ghi`` [W/m2], ``temp_air`` [degC] and ``relative_humidity`` [%] (``dni``,
+        ``dhi`` [W/m2] and ``wind_speed`` [m/s] optional), one row per hour of the year in
+        UTC.
+
+    Returns
+    -------
+    data : pandas.DataFrame
+        8760 rows (UTC hours of a typical year) with :data:`WEATHER_COLUMNS`.
+    meta : dict
+        ``format``, and ``latitude``, ``longitude``, ``altitude`` when the file has them.
+
+    Raises
+    ------
+    DataFileError
+        One line naming the file and what is wrong.
+    """
+    import pvlib
+
+    path = Path(path)
+    if not path.is_file():
+        msg = f"{path}: file not found"
+        raise DataFileError(msg)
+    fmt = _sniff(path)
+    if fmt == "csv":
+        columns = ["ghi", "temp_air", "relative_humidity"]
+        data, meta = read_hourly_csv(
+            path,
+            columns,
+            bounds={"ghi": (0, 1500), "temp_air": (-60, 60), "relative_humidity": (0, 100)},
+        )
+        optional = [c for c in ("dni", "dhi", "wind_speed") if c in meta["columns"]]
+        if optional:
+            extra, _ = read_hourly_csv(path, optional, bounds=dict.fromkeys(optional, (0, 1500)))
+            data = pd.concat([data, extra], axis=1)
+        return data.reindex(columns=list(WEATHER_COLUMNS)), {"format": "csv"}
+    try:
+        if fmt == "epw":
+            frame, meta = pvlib.iotools.read_epw(path)
+            hour_ending = False  # pvlib labels EPW hours by their start
+        elif fmt == "tmy3":
+            frame, meta = pvlib.iotools.read_tmy3(path, map_variables=True)
+            hour_ending = True  # TMY3 irradiance belongs to the previous hour
+        else:
+            frame, meta = pvlib.iotools.read_pvgis_tmy(path, map_variables=True)[:2]
+            hour_ending = False
+    except Exception as err:  # pvlib raises many types on malformed files
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        msg = f"{path}: not a readable {fmt.upper()} file: {first}"
+        raise DataFileError(msg) from None
+    data = _typical_year(frame, path, hour_ending=hour_ending)
+    info: dict[str, Any] = {"format": fmt}
+    for key in ("latitude", "longitude", "altitude"):
+        if key in meta:
+            info[key] = float(meta[key])
+    return data, info

@@ -73,36 +73,12 @@ def _weather(
     elevation: float,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
-    if spec.series.weather_csv is not None:
-        import pvlib
-
-        data, _ = iotools.read_hourly_csv(
-            spec.series.weather_csv,
-            ["ghi", "temp_air", "relative_humidity"],
-            bounds={"ghi": (0, 1500), "temp_air": (-60, 60), "relative_humidity": (0, 100)},
-        )
-        mid = index + pd.Timedelta(minutes=30)
-        solpos = pvlib.location.Location(lat, lon, altitude=elevation).get_solarposition(mid)
-        parts = pvlib.irradiance.erbs(data["ghi"].to_numpy(), solpos["zenith"].to_numpy(), mid)
-        frame = pd.DataFrame(
-            {
-                "ghi": data["ghi"].to_numpy(),
-                "dni": np.nan_to_num(np.asarray(parts["dni"], dtype=float)),
-                "dhi": np.nan_to_num(np.asarray(parts["dhi"], dtype=float)),
-                "solar_zenith": solpos["apparent_zenith"].to_numpy(),
-                "solar_azimuth": solpos["azimuth"].to_numpy(),
-                "temp_air": data["temp_air"].to_numpy(),
-                "relative_humidity": data["relative_humidity"].to_numpy(),
-            },
-            index=index,
-        )
-        frame["temp_wet_bulb"] = weather.wet_bulb_stull(
-            frame["temp_air"].to_numpy(), frame["relative_humidity"].to_numpy()
-        )
-        return frame
+    if spec.series.weather_file is not None:
+        data, _ = iotools.read_weather_file(spec.series.weather_file)
+        return weather.from_observations(data, index, lat, lon, elevation)
     if spec.catalog is None:
         msg = (
-            f"{where}.series.weather_csv: required for a site without a catalog entry "
+            f"{where}.series.weather_file: required for a site without a catalog entry "
             "(no climate normals)"
         )
         raise ScenarioError(msg)

@@ -134,10 +134,12 @@ class TechnologyOptions(_Model):
 
 
 class SeriesOverrides(_Model):
-    """User hourly series (CSV files, 8760 rows) that replace synthesised ones."""
+    """User hourly series that replace synthesised ones."""
 
-    weather_csv: Path | None = Field(
-        None, description="CSV with `ghi` [W/m2], `temp_air` [degC], `relative_humidity` [%]"
+    weather_file: Path | None = Field(
+        None,
+        description="Hourly weather: EPW, TMY3, PVGIS TMY (csv/json/epw), or CSV with `ghi` "
+        "[W/m2], `temp_air` [degC], `relative_humidity` [%] in UTC [-]",
     )
     capacity_factors_csv: Path | None = Field(
         None, description="CSV with one column per variable technology (e.g. `solar_fixed`) [-]"
@@ -488,7 +490,7 @@ def check_references(scenario: Scenario, source: str) -> None:
             "load.profile_csv": site.load.profile_csv if site.load else None,
             "grid.price_csv": site.grid.price_csv,
             "grid.carbon_csv": site.grid.carbon_csv,
-            "series.weather_csv": site.series.weather_csv,
+            "series.weather_file": site.series.weather_file,
             "series.capacity_factors_csv": site.series.capacity_factors_csv,
         }
         for field_path, path in files.items():

@@ -337,3 +337,62 @@ def synthesise_weather(
     weather["relative_humidity"] = relative_humidity(temp, dew)
     weather["temp_wet_bulb"] = wet_bulb_stull(temp, weather["relative_humidity"].to_numpy())
     return weather
+
+
+def from_observations(
+    data: pd.DataFrame,
+    index: pd.DatetimeIndex,
+    latitude: float,
+    longitude: float,
+    elevation: float,
+) -> pd.DataFrame:
+    """Complete measured or typical-year weather to the frame the models use.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per hour of ``index`` with ``ghi`` [W/m2], ``temp_air`` [degC],
+        ``relative_humidity`` [%]; ``dni``, ``dhi`` [W/m2] and ``wind_speed`` [m/s] are used
+        when present, else DNI/DHI come from the Erbs decomposition.
+    index : pandas.DatetimeIndex
+        Hourly UTC time stamps (hour-beginning; sun position at mid-hour).
+    latitude, longitude : float
+        Location [deg].
+    elevation : float
+        Altitude [m].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same columns as :func:`synthesise_weather`.
+    """
+    import pvlib
+
+    mid = index + pd.Timedelta(minutes=30)
+    solpos = pvlib.location.Location(latitude, longitude, altitude=elevation).get_solarposition(mid)
+    ghi = data["ghi"].to_numpy(dtype=float)
+    dni = data["dni"].to_numpy(dtype=float) if "dni" in data else np.full(len(index), np.nan)
+    dhi = data["dhi"].to_numpy(dtype=float) if "dhi" in data else np.full(len(index), np.nan)
+    if np.isnan(dni).any() or np.isnan(dhi).any():
+        parts = pvlib.irradiance.erbs(ghi, solpos["zenith"].to_numpy(), mid)
+        dni = np.where(np.isnan(dni), np.nan_to_num(np.asarray(parts["dni"], dtype=float)), dni)
+        dhi = np.where(np.isnan(dhi), np.nan_to_num(np.asarray(parts["dhi"], dtype=float)), dhi)
+    temp = data["temp_air"].to_numpy(dtype=float)
+    rh = np.clip(data["relative_humidity"].to_numpy(dtype=float), 1.0, 100.0)
+    frame = pd.DataFrame(
+        {
+            "ghi": ghi,
+            "dni": dni,
+            "dhi": dhi,
+            "solar_zenith": solpos["apparent_zenith"].to_numpy(),
+            "solar_azimuth": solpos["azimuth"].to_numpy(),
+            "temp_air": temp,
+            "temp_dew": dew_point(temp, rh),
+            "relative_humidity": rh,
+            "temp_wet_bulb": wet_bulb_stull(temp, rh),
+        },
+        index=index,
+    )
+    if "wind_speed" in data and not data["wind_speed"].isna().any():
+        frame["wind_speed"] = data["wind_speed"].to_numpy(dtype=float)
+    return frame
