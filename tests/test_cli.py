@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -93,3 +94,38 @@ def test_catalog_accelerators_and_size():
     table = runner.invoke(app, ["size", "colossus"])
     assert table.exit_code == 0
     assert "dense-405b: goodput" in table.output
+
+
+def test_compare_ranks_sites_and_writes_table(write_yaml, tmp_path):
+    data = small_scenario(
+        technologies={"solar_fixed": {"max_mw": 200}, "wind_offshore": {"max_mw": 50}}
+    )
+    data["sites"][0]["catalog"] = "ulsan"
+    data["sites"][0]["grid"] = {"import_cap_mw": 60}
+    out = tmp_path / "cmp"
+    result = runner.invoke(
+        app, ["compare", str(write_yaml(data)), "--sites", "memphis,ulsan", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "compare.csv")
+    assert list(table["site"]) == sorted(
+        table["site"], key=dict(zip(table["site"], table["total_annual_cost_usd"], strict=True)).get
+    )
+    assert list(table["rank"]) == [1, 2]
+    # Memphis is inland: offshore wind is left out there, and said so
+    dropped = dict(zip(table["site"], table["dropped"].fillna(""), strict=True))
+    assert dropped == {"memphis": "wind_offshore", "ulsan": ""}
+    assert "memphis: no resource for wind_offshore" in result.output
+    assert "Plotly.newPlot" in (out / "compare.html").read_text()
+
+
+def test_compare_needs_two_sites_and_known_names():
+    one = runner.invoke(app, ["compare", "memphis-gas"])
+    assert one.exit_code == 1
+    assert (
+        one.stderr.strip()
+        == "error: compare: give at least two sites with --sites a,b (catalog names)"
+    )
+    bad = runner.invoke(app, ["compare", "memphis-gas", "--sites", "memphis,abilen"])
+    assert bad.exit_code == 1
+    assert "unknown site 'abilen'; did you mean 'abilene'?" in bad.stderr

@@ -24,7 +24,7 @@ from gigafactory.errors import (
     ScenarioError,
     SolverError,
 )
-from gigafactory.pipeline import run, size
+from gigafactory.pipeline import compare, run, size
 from gigafactory.results import Results
 from gigafactory.scenario import Scenario, dump_scenario, load_scenario, preset_names, presets
 
@@ -44,6 +44,7 @@ __all__ = [
     "SolverError",
     "__version__",
     "catalog_table",
+    "compare",
     "dump_scenario",
     "load_scenario",
     "preset_names",

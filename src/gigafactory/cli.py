@@ -273,6 +273,78 @@ def size(
         console.print(table)
 
 
+@app.command()
+@_user_errors
+def compare(
+    scenario: ScenarioArg,
+    sites: Annotated[
+        str, typer.Option("--sites", help="Comma-separated catalog sites (see catalog sites).")
+    ] = "",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Folder (default: out/<name>-compare).")
+    ] = None,
+) -> None:
+    """Run the scenario's campus at several sites and rank them."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from gigafactory.report import compare_html
+    from gigafactory.results import write_text_atomic
+
+    loaded = gigafactory.load_scenario(scenario)
+    names = [n.strip() for n in sites.split(",") if n.strip()] or [
+        s.catalog for s in loaded.sites if s.catalog
+    ]
+    if len(names) < 2:
+        msg = "compare: give at least two sites with --sites a,b (catalog names)"
+        raise gigafactory.ScenarioError(msg)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task("comparing", total=len(names))
+        table, _ = gigafactory.compare(
+            loaded,
+            names,
+            progress=lambda msg, done: bar.update(task, completed=done, description=msg),
+        )
+    folder = output or Path("out") / f"{loaded.name}-compare"
+    write_text_atomic(folder / "compare.csv", table.to_csv(index=False))
+    write_text_atomic(
+        folder / "compare.html", compare_html(table, f"{loaded.name}: site comparison")
+    )
+    view = Table(title=f"{loaded.name}: sites ranked by total annual cost")
+    columns: list[tuple[str, str, float, str]] = [
+        ("rank", "rank", 1, "{:.0f}"),
+        ("site", "site", 1, "{}"),
+        ("total_annual_cost_usd", "M USD/yr", 1e-6, "{:,.1f}"),
+        ("lcoe_usd_per_mwh", "USD/MWh", 1, "{:,.1f}"),
+        ("usd_per_accelerator_hour", "USD/acc-h", 1, "{:,.2f}"),
+        ("cfe_share", "CFE %", 100, "{:,.1f}"),
+        ("emissions_tco2e", "ktCO2e", 1e-3, "{:,.1f}"),
+        ("water_m3", "k m3 water", 1e-3, "{:,.1f}"),
+        ("peak_grid_import_mw", "grid MW", 1, "{:,.1f}"),
+    ]
+    if table["usd_per_accelerator_hour"].isna().all():
+        columns = [c for c in columns if c[0] != "usd_per_accelerator_hour"]
+    for column, label, _, _ in columns:
+        view.add_column(label, justify="left" if column == "site" else "right", no_wrap=True)
+    for record in table.to_dict("records"):
+        view.add_row(
+            *(
+                fmt.format(record[c] * scale if c != "site" else record[c])
+                for c, _, scale, fmt in columns
+            )
+        )
+    console.print(view)
+    for record in table.to_dict("records"):
+        if record["dropped"]:
+            console.print(f"{record['site']}: no resource for {record['dropped']}; left out there")
+    console.print(f"table: {folder / 'compare.csv'}\nreport: {folder / 'compare.html'}")
+
+
 @app.command(name="version")
 def version() -> None:
     """Print versions as JSON."""

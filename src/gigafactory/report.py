@@ -20,7 +20,7 @@ from gigafactory.results import write_text_atomic
 if TYPE_CHECKING:
     from gigafactory.results import Results
 
-__all__ = ["figures", "report_html", "write_report"]
+__all__ = ["compare_html", "figures", "report_html", "write_report"]
 
 COLOURS = {
     "solar_fixed": "#f6c85f",
@@ -339,3 +339,45 @@ def write_report(results: Results, path: str | Path, *, week: int | None = None)
     target = Path(path)
     write_text_atomic(target, report_html(results, week=week))
     return target
+
+
+_COMPARE_CHARTS = (
+    ("total_annual_cost_usd", 1e-6, "total annual cost [million USD/yr]"),
+    ("lcoe_usd_per_mwh", 1.0, "LCOE of facility energy [USD/MWh]"),
+    ("usd_per_accelerator_hour", 1.0, "cost per accelerator-hour [USD/h]"),
+    ("cfe_share", 100.0, "hourly carbon-free share [%]"),
+    ("emissions_tco2e", 1e-3, "emissions [ktCO2e/yr]"),
+    ("water_m3", 1e-3, "water [thousand m3/yr]"),
+    ("peak_grid_import_mw", 1.0, "peak grid draw [MW]"),
+)
+
+
+def compare_html(table: pd.DataFrame, title: str) -> str:
+    """A self-contained page comparing sites (one bar chart per metric, ranked)."""
+    import plotly.graph_objects as go
+    from plotly.offline import get_plotlyjs
+
+    parts = []
+    for column, scale, label in _COMPARE_CHARTS:
+        values = table[column].astype(float) * scale
+        if values.isna().all():
+            continue
+        fig = go.Figure(
+            go.Bar(x=table["site"], y=values, text=values.round(2), textposition="auto")
+        )
+        fig.update_layout(title=label, height=360, margin={"t": 50, "b": 40})
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=False))
+    shown = table.drop(columns=["name"]).copy()
+    body = shown.to_html(index=False, float_format=lambda v: f"{v:,.2f}", border=0)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<script type="text/javascript">{get_plotlyjs()}</script>
+<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}}
+table{{border-collapse:collapse}} td,th{{padding:2px 8px;border-bottom:1px solid #ddd}}</style>
+</head><body><h1>{html.escape(title)}</h1>
+<p>Ranked by total annual cost (1 = cheapest). Each site runs the same campus with its own
+climate, tariff, grid carbon, gas price and wind resource.</p>
+{body}
+{"".join(parts)}
+</body></html>
+"""
