@@ -18,9 +18,10 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory import catalog, compute, economics, facility, iotools, solar, weather, wind
+from gigafactory import grid as gridshape
 from gigafactory.errors import ScenarioError
 from gigafactory.results import Results, run_info
-from gigafactory.scenario import Mode, Scenario, SiteSpec
+from gigafactory.scenario import GridShapeName, Mode, Scenario, SiteSpec
 from gigafactory.supply import SiteSupply, SupplyTech, cfe_share, optimise
 from gigafactory.units import HOURS_PER_YEAR, MWH_PER_MMBTU
 
@@ -155,9 +156,15 @@ def _it_load(spec: SiteSpec, n_hours: int) -> np.ndarray:
 
 
 def _grid_series(
-    spec: SiteSpec, entry: catalog.Site | None, n_hours: int
+    spec: SiteSpec,
+    entry: catalog.Site | None,
+    index: pd.DatetimeIndex,
+    longitude: float,
+    rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
     grid = spec.grid
+    n_hours = len(index)
+    typical = grid.shape == GridShapeName.typical
     if grid.price_csv is not None:
         price = iotools.read_hourly_csv(
             grid.price_csv,
@@ -165,10 +172,17 @@ def _grid_series(
             n_hours=n_hours,
             bounds={"price_usd_per_mwh": (-1e4, 1e5)},
         )[0]["price_usd_per_mwh"].to_numpy()
-    elif grid.price_usd_per_mwh is not None:
-        price = np.full(n_hours, grid.price_usd_per_mwh)
     else:
-        price = np.full(n_hours, entry.params["grid_price_usd_per_mwh"] if entry else 0.0)
+        mean = (
+            grid.price_usd_per_mwh
+            if grid.price_usd_per_mwh is not None
+            else (entry.params["grid_price_usd_per_mwh"] if entry else 0.0)
+        )
+        price = (
+            gridshape.shaped_series(index, mean, longitude, gridshape.PRICE_SHAPE, rng)
+            if typical
+            else np.full(n_hours, mean)
+        )
     if grid.carbon_csv is not None:
         carbon = (
             iotools.read_hourly_csv(
@@ -179,10 +193,17 @@ def _grid_series(
             )[0]["carbon_kg_per_mwh"].to_numpy()
             / 1e3
         )
-    elif grid.carbon_kg_per_mwh is not None:
-        carbon = np.full(n_hours, grid.carbon_kg_per_mwh / 1e3)
     else:
-        carbon = np.full(n_hours, entry.params["grid_carbon_t_per_mwh"] if entry else 0.0)
+        mean = (
+            grid.carbon_kg_per_mwh / 1e3
+            if grid.carbon_kg_per_mwh is not None
+            else (entry.params["grid_carbon_t_per_mwh"] if entry else 0.0)
+        )
+        carbon = (
+            gridshape.shaped_series(index, mean, longitude, gridshape.CARBON_SHAPE, rng)
+            if typical
+            else np.full(n_hours, mean)
+        )
     return price, carbon
 
 
@@ -268,7 +289,7 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
         it, flexible = it + flexible, None  # no room to move: firm load
     water = facility.water_use(it, temp, wet, spec.cooling.value)
     facility_load = it * pue
-    price, carbon = _grid_series(spec, entry, len(time_index))
+    price, carbon = _grid_series(spec, entry, time_index, lon, rng)
     costs = _tech_costs(scenario, spec, entry)
     techs_catalog = catalog.technologies()
     dispatch_only = scenario.solver.mode == Mode.dispatch

@@ -82,6 +82,13 @@ class LoadSpec(_Model):
         return self
 
 
+class GridShapeName(StrEnum):
+    """Hourly shape given to annual grid figures (see :mod:`gigafactory.grid`)."""
+
+    flat = "flat"
+    typical = "typical"
+
+
 class GridConnection(_Model):
     """Grid connection: import cap, tariff and carbon intensity (catalog values by default)."""
 
@@ -97,6 +104,11 @@ class GridConnection(_Model):
     )
     carbon_csv: Path | None = Field(
         None, description="Hourly carbon intensity CSV (column `carbon_kg_per_mwh`) [kgCO2e/MWh]"
+    )
+    shape: GridShapeName = Field(
+        GridShapeName.flat,
+        description="Hourly shape of an annual tariff and intensity: flat or typical "
+        "(evening price peak, midday carbon dip; annual means kept) [-]",
     )
     cfe_share: float = Field(
         0.0, ge=0, le=1, description="Carbon-free share of grid imports for CFE matching [-]"
