@@ -93,3 +93,36 @@ def test_lookup_errors_suggest():
     )
     with pytest.raises(CatalogError, match=r"^unknown catalog 'site'; did you mean 'sites'\?"):
         catalog.catalog_table("site")
+
+
+def test_site_library_has_40_sites_with_full_climate():
+    table = catalog.site_overview()
+    assert len(table) >= 40
+    for name in table["site"]:
+        climate = catalog.site_climate(name)
+        assert list(climate.index) == list(range(1, 13)), name
+        assert climate.notna().all().all(), name
+        assert (climate["temp_max"] >= climate["temp_mean"]).all(), name
+    # every site has tariff, carbon, gas price, wind, water stress and grid wait
+    for column in (
+        "grid_price_usd_per_mwh",
+        "grid_carbon_kg_per_mwh",
+        "gas_price_usd_per_mmbtu",
+        "wind_onshore_m_s",
+        "water_stress",
+        "grid_wait_years",
+    ):
+        assert table[column].notna().all(), column
+    assert {"northern_virginia", "dublin", "singapore", "tokyo", "riyadh", "sao_paulo"} <= set(
+        table["site"]
+    )
+
+
+def test_library_values_from_offline_tables():
+    # codecarbon 3.3: EPA eGRID2023 Virginia 539.6 lb/MWh x 0.45359 kg/lb = 244.8 kg/MWh
+    virginia = catalog.get_site("northern_virginia").params["grid_carbon_t_per_mwh"]
+    assert virginia * 1e3 == pytest.approx(539.599 * 0.45359237, abs=0.1)
+    # codecarbon 3.3 nordic_emissions.json: SE3 2025 27.0 g/kWh
+    assert catalog.get_site("stockholm").params["grid_carbon_t_per_mwh"] == pytest.approx(0.027)
+    # CHELSA via world-temperature-data: Singapore is warm all year
+    assert catalog.site_climate("singapore")["temp_mean"].between(25, 30).all()

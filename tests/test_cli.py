@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pandas as pd
@@ -129,3 +130,20 @@ def test_compare_needs_two_sites_and_known_names():
     bad = runner.invoke(app, ["compare", "memphis-gas", "--sites", "memphis,abilen"])
     assert bad.exit_code == 1
     assert "unknown site 'abilen'; did you mean 'abilene'?" in bad.stderr
+
+
+def test_sites_lists_and_filters():
+    result = runner.invoke(app, ["sites", "--country", "KR", "--csv"])
+    assert result.exit_code == 0
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert set(table["site"]) == {"busan", "korea_southwest", "pohang", "seoul_metro", "ulsan"}
+    clean = runner.invoke(app, ["sites", "--max-carbon", "100", "--sort", "carbon", "--csv"])
+    carbon = pd.read_csv(io.StringIO(clean.stdout))["grid_carbon_kg_per_mwh"]
+    assert (carbon <= 100).all()
+    assert list(carbon) == sorted(carbon)
+    bad = runner.invoke(app, ["sites", "--sort", "tarif"])
+    assert bad.exit_code == 1
+    assert bad.stderr.strip() == (
+        "error: --sort: 'tarif' is not a column; did you mean 'tariff'?; allowed: tariff, carbon, "
+        "temp, ghi, water, wait, name"
+    )

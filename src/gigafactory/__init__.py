@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from importlib import metadata
 
-from gigafactory.catalog import catalog_table
+from gigafactory.catalog import catalog_table, site_overview
 from gigafactory.errors import (
     CatalogError,
     DataFileError,
@@ -50,5 +50,6 @@ __all__ = [
     "preset_names",
     "presets",
     "run",
+    "site_overview",
     "size",
 ]

@@ -30,6 +30,7 @@ __all__ = [
     "get_technology",
     "power_curve",
     "site_climate",
+    "site_overview",
     "site_table",
     "sites",
     "technologies",
@@ -70,6 +71,8 @@ _SITE_UNITS: dict[tuple[str, str], tuple[str, float]] = {
     ("wind_speed_onshore", "m/s"): ("wind_speed_onshore_m_s", 1.0),
     ("wind_speed_offshore", "m/s"): ("wind_speed_offshore_m_s", 1.0),
     ("weibull_k", "-"): ("weibull_k", 1.0),
+    ("water_stress", "0-4"): ("water_stress", 1.0),
+    ("grid_wait", "yr"): ("grid_wait_years", 1.0),
 }
 _SITE_TEXT = {"name", "country", "timezone"}
 
@@ -304,9 +307,12 @@ def get_site(name: str) -> Site:
     """Return one catalog site, or a :class:`CatalogError` naming the closest match."""
     table = sites()
     if name not in table:
-        msg = (
-            f"unknown site '{name}'{did_you_mean(name, table)}; allowed: {', '.join(sorted(table))}"
+        allowed = (
+            ", ".join(sorted(table))
+            if len(table) <= 12
+            else f"{len(table)} sites, listed by `gigafactory sites`"
         )
+        msg = f"unknown site '{name}'{did_you_mean(name, table)}; allowed: {allowed}"
         raise CatalogError(msg)
     return table[name]
 
@@ -426,3 +432,39 @@ def get_accelerator(name: str) -> Accelerator:
         )
         raise CatalogError(msg)
     return table[name]
+
+
+def site_overview() -> pd.DataFrame:
+    """One row per catalog site: location, grid, climate summary, water stress, grid wait.
+
+    Columns: ``site``, ``name``, ``country``, ``latitude``, ``longitude``,
+    ``grid_price_usd_per_mwh``, ``grid_carbon_kg_per_mwh``, ``gas_price_usd_per_mmbtu``,
+    ``temp_mean_c`` (annual), ``temp_max_c`` (warmest month's mean daily maximum),
+    ``ghi_kwh_per_m2_year``, ``wind_onshore_m_s``, ``wind_offshore_m_s``, ``water_stress``
+    (0-4), ``grid_wait_years``; NaN where the catalog has no value.
+    """
+    rows = []
+    for name, site in sorted(sites().items()):
+        climate = site_climate(name)
+        p = site.params
+        rows.append(
+            {
+                "site": name,
+                "name": site.label,
+                "country": site.country,
+                "latitude": site.latitude,
+                "longitude": site.longitude,
+                "grid_price_usd_per_mwh": p.get("grid_price_usd_per_mwh", np.nan),
+                "grid_carbon_kg_per_mwh": p.get("grid_carbon_t_per_mwh", np.nan) * 1e3,
+                "gas_price_usd_per_mmbtu": p.get("gas_price_usd_per_mwh_th", np.nan)
+                * MWH_PER_MMBTU,
+                "temp_mean_c": float(climate["temp_mean"].mean()),
+                "temp_max_c": float(climate["temp_max"].max()),
+                "ghi_kwh_per_m2_year": float(climate["ghi"].mean()) * 8.76,
+                "wind_onshore_m_s": p.get("wind_speed_onshore_m_s", np.nan),
+                "wind_offshore_m_s": p.get("wind_speed_offshore_m_s", np.nan),
+                "water_stress": p.get("water_stress", np.nan),
+                "grid_wait_years": p.get("grid_wait_years", np.nan),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -212,6 +212,80 @@ def catalog(
     console.print(table)
 
 
+SITE_SORT = {
+    "tariff": "grid_price_usd_per_mwh",
+    "carbon": "grid_carbon_kg_per_mwh",
+    "temp": "temp_mean_c",
+    "ghi": "ghi_kwh_per_m2_year",
+    "water": "water_stress",
+    "wait": "grid_wait_years",
+    "name": "site",
+}
+
+
+@app.command(name="sites")
+@_user_errors
+def sites_command(
+    country: Annotated[
+        str, typer.Option("--country", help="ISO country codes, comma-separated (e.g. KR,US).")
+    ] = "",
+    max_carbon: Annotated[
+        float | None, typer.Option("--max-carbon", help="Grid carbon at most [kg/MWh].")
+    ] = None,
+    max_tariff: Annotated[
+        float | None, typer.Option("--max-tariff", help="Grid tariff at most [USD/MWh].")
+    ] = None,
+    max_water_stress: Annotated[
+        float | None, typer.Option("--max-water-stress", help="Water stress at most (0-4).")
+    ] = None,
+    sort: Annotated[str, typer.Option("--sort", help=f"One of: {', '.join(SITE_SORT)}.")] = "name",
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+) -> None:
+    """List and filter the site library (sources: catalog sites --csv)."""
+    from gigafactory.errors import did_you_mean
+
+    if sort not in SITE_SORT:
+        msg = (
+            f"--sort: '{sort}' is not a column{did_you_mean(sort, SITE_SORT)}; "
+            f"allowed: {', '.join(SITE_SORT)}"
+        )
+        raise gigafactory.ScenarioError(msg)
+    table = gigafactory.site_overview()
+    if country:
+        codes = {c.strip().upper() for c in country.split(",") if c.strip()}
+        table = table[table["country"].isin(codes)]
+    if max_carbon is not None:
+        table = table[table["grid_carbon_kg_per_mwh"] <= max_carbon]
+    if max_tariff is not None:
+        table = table[table["grid_price_usd_per_mwh"] <= max_tariff]
+    if max_water_stress is not None:
+        table = table[table["water_stress"] <= max_water_stress]
+    table = table.sort_values(SITE_SORT[sort], kind="stable")
+    if as_csv:
+        sys.stdout.write(table.to_csv(index=False))
+        return
+    view = Table(
+        title=f"{len(table)} sites", caption="estimates flagged in: gigafactory catalog sites --csv"
+    )
+    columns = [
+        ("site", "site", "{}"),
+        ("country", "", "{}"),
+        ("grid_price_usd_per_mwh", "tariff\nUSD/MWh", "{:,.0f}"),
+        ("grid_carbon_kg_per_mwh", "grid CO2\nkg/MWh", "{:,.0f}"),
+        ("temp_mean_c", "mean T\ndegC", "{:.1f}"),
+        ("ghi_kwh_per_m2_year", "GHI\nkWh/m2", "{:,.0f}"),
+        ("water_stress", "water\n0-4", "{:.0f}"),
+        ("grid_wait_years", "grid wait\nyr", "{:.0f}"),
+    ]
+    for key, label, _ in columns:
+        view.add_column(
+            label, justify="left" if key in {"site", "country"} else "right", no_wrap=True
+        )
+    for record in table.to_dict("records"):
+        view.add_row(*(fmt.format(record[key]) for key, _, fmt in columns))
+    console.print(view)
+
+
 @app.command()
 @_user_errors
 def size(
