@@ -132,3 +132,29 @@ def test_water_use_evaporative_hour_by_hand():
         np.array([10.0]), np.array([20.0]), np.array([15.0]), "air_economiser"
     )
     assert water[0] == pytest.approx(0.8 * 10 * facility.LATENT_M3_PER_MWH * 1.25, rel=0.01)
+
+
+@pytest.mark.slow
+def test_every_library_site_reproduces_its_normals():
+    index = weather.hourly_index(2025)
+    month = index.month
+    for name, site in catalog.sites().items():
+        normals = catalog.site_climate(name)
+        wx = weather.synthesise_weather(
+            index,
+            site.latitude,
+            site.longitude,
+            site.params["elevation_m"],
+            normals,
+            np.random.default_rng(0),
+        )
+        np.testing.assert_allclose(
+            wx["ghi"].groupby(month).mean(), normals["ghi"], rtol=0.05, err_msg=name
+        )
+        np.testing.assert_allclose(
+            wx["temp_air"].groupby(month).mean(), normals["temp_mean"], atol=0.5, err_msg=name
+        )
+        speed = wind.synthesise_wind_speed(
+            8760, site.params["wind_speed_onshore_m_s"], np.random.default_rng(0)
+        )
+        assert speed.mean() == pytest.approx(site.params["wind_speed_onshore_m_s"])
