@@ -24,7 +24,7 @@ from gigafactory.errors import (
     ScenarioError,
     SolverError,
 )
-from gigafactory.pipeline import compare, run, size
+from gigafactory.pipeline import compare, orbit, run, size
 from gigafactory.results import Results
 from gigafactory.scenario import Scenario, dump_scenario, load_scenario, preset_names, presets
 
@@ -47,6 +47,7 @@ __all__ = [
     "compare",
     "dump_scenario",
     "load_scenario",
+    "orbit",
     "preset_names",
     "presets",
     "run",

@@ -419,6 +419,55 @@ def compare(
     console.print(f"table: {folder / 'compare.csv'}\nreport: {folder / 'compare.html'}")
 
 
+@app.command(name="orbit")
+@_user_errors
+def orbit_command(
+    scenario: ScenarioArg,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Folder (default: out/<name>-orbit).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Compare the first site's fleet in orbit with the ground: cost and break-even launch price."""
+    from gigafactory.report import orbit_html
+    from gigafactory.results import write_text_atomic
+
+    loaded = gigafactory.load_scenario(scenario)
+    result = gigafactory.orbit(loaded)
+    folder = output or Path("out") / f"{loaded.name}-orbit"
+    write_text_atomic(folder / "orbit.json", json.dumps(result, indent=2, default=float) + "\n")
+    write_text_atomic(folder / "orbit.html", orbit_html(result, f"{loaded.name}: orbit vs ground"))
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2, default=float) + "\n")
+        return
+    table = Table(title=f"{loaded.name}: orbit vs {result['ground']['site']}")
+    table.add_column("result")
+    table.add_column("base", justify="right")
+    for name in result["variants"]:
+        table.add_column(name, justify="right")
+    designs = [result, *result["variants"].values()]
+    rows = [
+        ("sunlit fraction (%)", "sunlit_fraction", 100, "{:.1f}"),
+        ("longest eclipse (min)", "eclipse_max_min", 1, "{:.1f}"),
+        ("solar array (m2)", "array_m2", 1, "{:,.0f}"),
+        ("radiators (m2)", "radiator_m2", 1, "{:,.0f}"),
+        ("mass (t)", "mass_t", 1, "{:,.0f}"),
+        ("launches", "launches", 1, "{:,.0f}"),
+        ("cost per accelerator-hour (USD)", "usd_per_accelerator_hour", 1, "{:,.2f}"),
+        ("energy system per IT MWh (USD)", "usd_per_mwh_equivalent", 1, "{:,.1f}"),
+        ("break-even launch price (USD/kg)", "breakeven_launch_usd_per_kg", 1, "{:,.0f}"),
+    ]
+    for label, key, scale, fmt in rows:
+        table.add_row(label, *(fmt.format(d[key] * scale) for d in designs))
+    console.print(table)
+    g = result["ground"]
+    console.print(
+        f"ground ({g['site']}): {g['usd_per_accelerator_hour']:,.2f} USD per accelerator-hour, "
+        f"energy {g['energy_usd_per_it_mwh']:,.1f} USD per IT MWh at PUE {g['pue_annual']:.2f}"
+    )
+    console.print(f"report: {folder / 'orbit.html'}")
+
+
 @app.command(name="version")
 def version() -> None:
     """Print versions as JSON."""

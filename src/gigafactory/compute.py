@@ -378,12 +378,16 @@ def it_power_w(accelerators: float, system_w: float, utilisation: np.ndarray | f
     return np.asarray(accelerators * system_w * server * (1 + NETWORK_STORAGE_OVERHEAD))
 
 
+NETWORKING_FRACTION = 0.15
+"""Scale-out networking capex as a share of server capex [-]; an estimate."""
+
+
 def ownership_cost(
     accelerator: Accelerator | str,
     accelerators: float,
     wacc: float,
     *,
-    networking_fraction: float = 0.15,
+    networking_fraction: float = NETWORKING_FRACTION,
 ) -> float:
     """Annualised capital cost of accelerators, servers and networking [USD/yr].
 

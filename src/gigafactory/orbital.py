@@ -105,7 +105,11 @@ def _sun_unit_vectors(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ecliptic = mean_longitude + np.radians(1.915) * np.sin(g) + np.radians(0.020) * np.sin(2 * g)
     obliquity = np.radians(23.439 - 4e-7 * days)
     s = np.stack(
-        [np.cos(ecliptic), np.cos(obliquity) * np.sin(ecliptic), np.sin(obliquity) * np.sin(ecliptic)]
+        [
+            np.cos(ecliptic),
+            np.cos(obliquity) * np.sin(ecliptic),
+            np.sin(obliquity) * np.sin(ecliptic),
+        ]
     )
     return s, mean_longitude
 
@@ -145,9 +149,13 @@ def beta_angles(
         rate = -1.5 * n * J2 * (EARTH_RADIUS_KM / a) ** 2 * math.cos(inc)  # rad/s
         raan = math.radians(raan_deg) + rate * t * 86_400
     normal = np.stack(
-        [math.sin(inc) * np.sin(raan), -math.sin(inc) * np.cos(raan), np.full_like(t, math.cos(inc))]
+        [
+            math.sin(inc) * np.sin(raan),
+            -math.sin(inc) * np.cos(raan),
+            np.full_like(t, math.cos(inc)),
+        ]
     )
-    return np.degrees(np.arcsin(np.clip((normal * sun).sum(axis=0), -1, 1)))
+    return np.asarray(np.degrees(np.arcsin(np.clip((normal * sun).sum(axis=0), -1, 1))))
 
 
 @dataclass(frozen=True)
@@ -324,7 +332,10 @@ def design(
         "power_thermal_hardware": system_capex * crf_sys,
         "operations": operations_fraction * (accelerator_capex_usd + system_capex),
     }
-    launch_mass_per_year = mass["accelerators"] / hardware_life_years + (total - mass["accelerators"]) / system_life_years
+    launch_mass_per_year = (
+        mass["accelerators"] / hardware_life_years
+        + (total - mass["accelerators"]) / system_life_years
+    )
     return OrbitalDesign(
         sunlight=sun,
         load_w=load,
@@ -340,13 +351,17 @@ def design(
     )
 
 
-def breakeven_launch_price(design_at: OrbitalDesign, launch_usd_per_kg: float, target_usd: float) -> float:
+def breakeven_launch_price(
+    design_at: OrbitalDesign, launch_usd_per_kg: float, target_usd: float
+) -> float:
     """Launch price at which the orbital annual cost equals ``target_usd`` [USD/kg].
 
     The annual cost is linear in the launch price, ``C(p) = A + B p``; with ``B`` read from
     a design at price ``p0``: ``p* = p0 + (target - C(p0)) / B``. Negative means the
     cluster cannot match the target even with free launches.
     """
-    launch_part = design_at.annual_cost_usd["launch_compute"] + design_at.annual_cost_usd["launch_system"]
+    launch_part = (
+        design_at.annual_cost_usd["launch_compute"] + design_at.annual_cost_usd["launch_system"]
+    )
     slope = launch_part / launch_usd_per_kg
     return launch_usd_per_kg + (target_usd - design_at.total_annual_cost_usd) / slope

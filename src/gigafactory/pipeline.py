@@ -17,7 +17,17 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from gigafactory import catalog, compute, economics, facility, iotools, solar, weather, wind
+from gigafactory import (
+    catalog,
+    compute,
+    economics,
+    facility,
+    iotools,
+    orbital,
+    solar,
+    weather,
+    wind,
+)
 from gigafactory import grid as gridshape
 from gigafactory.errors import ScenarioError
 from gigafactory.results import Results, run_info
@@ -25,7 +35,7 @@ from gigafactory.scenario import GridShapeName, Mode, Scenario, SiteSpec
 from gigafactory.supply import SiteSupply, SupplyTech, cfe_share, optimise
 from gigafactory.units import HOURS_PER_YEAR, MWH_PER_MMBTU
 
-__all__ = ["COMPARE_COLUMNS", "PreparedSite", "compare", "prepare_site", "run", "size"]
+__all__ = ["COMPARE_COLUMNS", "PreparedSite", "compare", "orbit", "prepare_site", "run", "size"]
 
 logger = logging.getLogger(__name__)
 
@@ -763,6 +773,9 @@ def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
     computes = [site["compute"] for site in site_summaries if "compute" in site]
     if computes:
         summary["compute"] = _aggregate_compute(computes)
+    if scenario.orbit is not None:
+        say("orbital alternative")
+        summary["orbit"] = orbit(scenario)
     series = {p.spec.id: _series(p, ds) for p, ds in zip(prepared, solved, strict=True)}
     summary["run_seconds"] = time.perf_counter() - started
     return Results(summary=summary, series=series, scenario=scenario, info=run_info(scenario))
@@ -917,3 +930,160 @@ def compare(
     table = pd.DataFrame(rows)
     table["rank"] = table["total_annual_cost_usd"].rank(method="min").astype(int)
     return table.sort_values("rank").reset_index(drop=True), results
+
+
+def _orbit_design(
+    options: dict[str, Any], plan: compute.ComputePlan, wacc: float
+) -> orbital.OrbitalDesign:
+    hardware_capex = sum(
+        n
+        * catalog.get_accelerator(name).params["price_usd"]
+        * (1 + catalog.get_accelerator(name).params["server_overhead"])
+        * (1 + compute.NETWORKING_FRACTION)
+        for name, n in plan.accelerators.items()
+    )
+    keys = (
+        "altitude_km",
+        "inclination_deg",
+        "cell_efficiency",
+        "array_specific_power_w_kg",
+        "array_usd_per_w",
+        "radiator_temperature_c",
+        "radiator_kg_m2",
+        "radiator_usd_m2",
+        "battery_wh_kg",
+        "battery_usd_per_kwh",
+        "structure_fraction",
+        "launch_usd_per_kg",
+        "launch_capacity_kg",
+        "hardware_life_years",
+        "system_life_years",
+    )
+    return orbital.design(
+        it_power_w=plan.nameplate_it_mw * 1e6,
+        accelerators=sum(plan.accelerators.values()),
+        accelerator_capex_usd=hardware_capex,
+        accelerator_mass_kg=options["accelerator_mass_kg"],
+        wacc=wacc,
+        **{k: options[k] for k in keys},
+    )
+
+
+def orbit(scenario: Scenario) -> dict[str, Any]:
+    """Put the first site's compute fleet in orbit and compare it with that site.
+
+    The ground side is sized without the supply LP (energy at the site's tariff, see
+    :func:`size`); the orbital side follows :func:`gigafactory.orbital.design` for the base
+    options and each variant. Costs are compared per useful accelerator-hour (orbital hours
+    derated for radiation).
+
+    Returns
+    -------
+    dict
+        ``sunlit_fraction``, ``eclipse_max_min``, ``array_m2``, ``radiator_m2``, ``mass_t``,
+        ``launches``, ``usd_per_accelerator_hour``, ``breakeven_launch_usd_per_kg`` for the
+        base design, plus ``ground`` (the site's figures), ``variants`` (the same keys per
+        variant) and ``sensitivity`` (cost per accelerator-hour against launch price, and a
+        tornado of the other assumptions).
+    """
+    spec = scenario.orbit
+    if spec is None:
+        msg = "orbit: the scenario has no 'orbit' section"
+        raise ScenarioError(msg)
+    site_id = scenario.sites[0].id
+    prep = prepare_site(scenario, 0)
+    ground_site = size(scenario)[site_id]
+    plan = prep.compute
+    assert plan is not None
+    ground = ground_site["compute"]
+    n = sum(plan.accelerators.values())
+    wacc = scenario.finance.wacc
+    base = spec.model_dump(exclude={"variants", "launch_prices_usd_per_kg"})
+
+    def evaluate(options: dict[str, Any]) -> dict[str, Any]:
+        d = _orbit_design(options, plan, wacc)
+        useful_hours = n * HOURS_PER_YEAR * options["radiation_derate"]
+        target = ground["usd_per_accelerator_hour"] * useful_hours
+        it_mwh = plan.nameplate_it_mw * HOURS_PER_YEAR
+        energy_system = (
+            d.annual_cost_usd["launch_system"] + d.annual_cost_usd["power_thermal_hardware"]
+        )
+        return {
+            "sunlit_fraction": d.sunlight.sunlit_fraction,
+            "eclipse_max_min": d.sunlight.eclipse_max_min,
+            "eclipse_days": d.sunlight.eclipse_days,
+            "load_mw": d.load_w / 1e6,
+            "array_mw": d.array_w / 1e6,
+            "array_m2": d.array_m2,
+            "radiator_m2": d.radiator_m2,
+            "battery_mwh": d.battery_wh / 1e6,
+            "mass_t": d.mass_t,
+            "mass_breakdown_t": {k: v / 1e3 for k, v in d.mass_kg.items()},
+            "launches": d.launches,
+            "launches_per_year": d.launches_per_year,
+            "annual_cost_usd": d.total_annual_cost_usd,
+            "cost_breakdown_usd": d.annual_cost_usd,
+            "usd_per_accelerator_hour": d.total_annual_cost_usd / useful_hours,
+            "usd_per_mwh_equivalent": energy_system / it_mwh,
+            "breakeven_launch_usd_per_kg": orbital.breakeven_launch_price(
+                d, options["launch_usd_per_kg"], target
+            ),
+        }
+
+    result = evaluate(base)
+    variants = {name: evaluate({**base, **over}) for name, over in spec.variants.items()}
+    prices = list(spec.launch_prices_usd_per_kg)
+    curves = {
+        "base": [
+            evaluate({**base, "launch_usd_per_kg": p})["usd_per_accelerator_hour"] for p in prices
+        ]
+    }
+    for name, over in spec.variants.items():
+        merged = {**base, **over}
+        curves[name] = [
+            evaluate({**merged, "launch_usd_per_kg": p})["usd_per_accelerator_hour"] for p in prices
+        ]
+    swings = {
+        "launch_usd_per_kg": (base["launch_usd_per_kg"] / 3, base["launch_usd_per_kg"] * 3),
+        "array_usd_per_w": (base["array_usd_per_w"] / 3, base["array_usd_per_w"] * 3),
+        "hardware_life_years": (
+            base["hardware_life_years"] * 0.6,
+            base["hardware_life_years"] * 1.4,
+        ),
+        "array_specific_power_w_kg": (
+            base["array_specific_power_w_kg"] * 0.5,
+            base["array_specific_power_w_kg"] * 2,
+        ),
+        "radiator_kg_m2": (base["radiator_kg_m2"] * 0.5, base["radiator_kg_m2"] * 2),
+    }
+    tornado = {
+        key: {
+            "low_value": low,
+            "high_value": high,
+            "low_usd_per_accelerator_hour": evaluate({**base, key: low})[
+                "usd_per_accelerator_hour"
+            ],
+            "high_usd_per_accelerator_hour": evaluate({**base, key: high})[
+                "usd_per_accelerator_hour"
+            ],
+        }
+        for key, (low, high) in swings.items()
+    }
+    ground_energy = ground_site["total_annual_cost_usd"]
+    return {
+        **result,
+        "accelerators": plan.accelerators,
+        "ground": {
+            "site": site_id,
+            "usd_per_accelerator_hour": ground["usd_per_accelerator_hour"],
+            "total_cost_of_ownership_usd": ground["total_cost_of_ownership_usd"],
+            "energy_usd_per_it_mwh": ground_energy / ground_site["it_energy_mwh"],
+            "pue_annual": ground_site["pue_annual"],
+        },
+        "variants": variants,
+        "sensitivity": {
+            "launch_usd_per_kg": prices,
+            "usd_per_accelerator_hour": curves,
+            "tornado": tornado,
+        },
+    }

@@ -20,7 +20,7 @@ from gigafactory.results import write_text_atomic
 if TYPE_CHECKING:
     from gigafactory.results import Results
 
-__all__ = ["compare_html", "figures", "report_html", "write_report"]
+__all__ = ["compare_html", "figures", "orbit_html", "report_html", "write_report"]
 
 COLOURS = {
     "solar_fixed": "#f6c85f",
@@ -380,4 +380,113 @@ climate, tariff, grid carbon, gas price and wind resource.</p>
 {body}
 {"".join(parts)}
 </body></html>
+"""
+
+
+def orbit_html(result: dict[str, Any], title: str) -> str:
+    """A self-contained page for an orbital comparison.
+
+    Cost against launch price with the break-even point, a tornado of the other
+    assumptions, and the mass breakdown.
+    """
+    import plotly.graph_objects as go
+    from plotly.offline import get_plotlyjs
+
+    sens = result["sensitivity"]
+    prices = sens["launch_usd_per_kg"]
+    ground = result["ground"]["usd_per_accelerator_hour"]
+    curve = go.Figure()
+    for name, values in sens["usd_per_accelerator_hour"].items():
+        curve.add_trace(go.Scatter(x=prices, y=values, name=f"orbit: {name}", mode="lines+markers"))
+    curve.add_trace(
+        go.Scatter(
+            x=[min(prices), max(prices)],
+            y=[ground, ground],
+            name=f"ground: {result['ground']['site']}",
+            mode="lines",
+            line={"dash": "dash", "color": "black"},
+        )
+    )
+    be = result["breakeven_launch_usd_per_kg"]
+    if be > 0:
+        curve.add_trace(
+            go.Scatter(
+                x=[be],
+                y=[ground],
+                name=f"break-even {be:,.0f} USD/kg",
+                mode="markers",
+                marker={"size": 12, "symbol": "x"},
+            )
+        )
+    curve.update_layout(
+        title="cost per useful accelerator-hour against launch price",
+        xaxis={"title": "launch price [USD/kg]", "type": "log"},
+        yaxis_title="USD per accelerator-hour",
+    )
+    tornado = go.Figure()
+    base = result["usd_per_accelerator_hour"]
+    for key, t in sens["tornado"].items():
+        tornado.add_trace(
+            go.Bar(
+                y=[key],
+                x=[t["high_usd_per_accelerator_hour"] - base],
+                base=[base],
+                orientation="h",
+                name=f"{key} = {t['high_value']:g}",
+                showlegend=False,
+                marker_color="#d62728",
+            )
+        )
+        tornado.add_trace(
+            go.Bar(
+                y=[key],
+                x=[t["low_usd_per_accelerator_hour"] - base],
+                base=[base],
+                orientation="h",
+                name=f"{key} = {t['low_value']:g}",
+                showlegend=False,
+                marker_color="#2ca02c",
+            )
+        )
+    tornado.update_layout(
+        title="sensitivity of the base design (green: low value, red: high value)",
+        barmode="overlay",
+        xaxis_title="USD per accelerator-hour",
+    )
+    mass = go.Figure(
+        go.Bar(x=list(result["mass_breakdown_t"]), y=list(result["mass_breakdown_t"].values()))
+    )
+    mass.update_layout(
+        title=f"mass in orbit: {result['mass_t']:,.0f} t, {result['launches']} launches",
+        yaxis_title="t",
+    )
+    rows = [
+        ("sunlit fraction", f"{100 * result['sunlit_fraction']:.1f} %"),
+        ("longest eclipse", f"{result['eclipse_max_min']:.1f} min"),
+        ("solar array", f"{result['array_m2']:,.0f} m2"),
+        ("radiators", f"{result['radiator_m2']:,.0f} m2"),
+        ("mass", f"{result['mass_t']:,.0f} t"),
+        ("launches", f"{result['launches']}"),
+        ("cost per accelerator-hour, orbit", f"{base:,.2f} USD"),
+        (f"cost per accelerator-hour, {result['ground']['site']}", f"{ground:,.2f} USD"),
+        ("break-even launch price", f"{be:,.0f} USD/kg"),
+    ]
+    for name, v in result["variants"].items():
+        rows.append(
+            (
+                f"variant {name}: cost per accelerator-hour / break-even",
+                f"{v['usd_per_accelerator_hour']:,.2f} USD / "
+                f"{v['breakeven_launch_usd_per_kg']:,.0f} USD/kg",
+            )
+        )
+    table = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
+    charts = "".join(
+        f.to_html(full_html=False, include_plotlyjs=False) for f in (curve, tornado, mass)
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<script type="text/javascript">{get_plotlyjs()}</script>
+<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}}
+td{{padding:2px 10px;border-bottom:1px solid #ddd}}</style></head><body>
+<h1>{html.escape(title)}</h1><table>{table}</table>{charts}</body></html>
 """

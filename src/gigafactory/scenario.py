@@ -337,6 +337,57 @@ class SolverOptions(_Model):
     threads: int = Field(1, ge=1, description="Sites solved in parallel [-]")
 
 
+class OrbitDesignOptions(_Model):
+    """Design assumptions of an orbital cluster (defaults: :func:`gigafactory.orbital.design`)."""
+
+    altitude_km: float = Field(650.0, gt=160, le=2000, description="Circular orbit altitude [km]")
+    inclination_deg: float | None = Field(
+        None, ge=0, le=180, description="Inclination; none = dawn-dusk sun-synchronous [deg]"
+    )
+    cell_efficiency: float = Field(0.22, gt=0, le=0.5, description="Solar cell efficiency [-]")
+    array_specific_power_w_kg: float = Field(59.0, gt=0, description="Array specific power [W/kg]")
+    array_usd_per_w: float = Field(0.03, ge=0, description="Array cost [USD/W]")
+    radiator_temperature_c: float = Field(
+        20.0, gt=-50, lt=150, description="Radiator temperature [degC]"
+    )
+    radiator_kg_m2: float = Field(14.2, gt=0, description="Radiator areal mass [kg/m2]")
+    radiator_usd_m2: float = Field(500.0, ge=0, description="Radiator cost; an estimate [USD/m2]")
+    battery_wh_kg: float = Field(150.0, gt=0, description="Battery specific energy [Wh/kg]")
+    battery_usd_per_kwh: float = Field(300.0, ge=0, description="Battery cost [USD/kWh]")
+    structure_fraction: float = Field(
+        0.20, ge=0, le=2, description="Structure and shielding mass share [-]"
+    )
+    accelerator_mass_kg: float = Field(
+        18.9,
+        gt=0,
+        description="Mass per accelerator incl. its server and rack share; GB200 NVL72 "
+        "1.36 t / 72 (shared/facts §4b) [kg]",
+    )
+    launch_usd_per_kg: float = Field(500.0, ge=0, description="Launch price [USD/kg]")
+    launch_capacity_kg: float = Field(100_000.0, gt=0, description="Payload per launch [kg]")
+    hardware_life_years: float = Field(5.0, gt=0, description="Accelerator life in orbit [yr]")
+    system_life_years: float = Field(10.0, gt=0, description="Array, radiator, structure life [yr]")
+    radiation_derate: float = Field(
+        0.95,
+        gt=0,
+        le=1,
+        description="Useful share of accelerator time under radiation; an estimate [-]",
+    )
+
+
+class OrbitSpec(OrbitDesignOptions):
+    """An orbital alternative for the scenario's first site's compute fleet."""
+
+    variants: dict[str, dict[str, float | None]] = Field(
+        default_factory=dict,
+        description="Named sets of design options that override the ones above [-]",
+    )
+    launch_prices_usd_per_kg: list[float] = Field(
+        default_factory=lambda: [20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 1500.0, 3000.0],
+        description="Launch prices for the sensitivity chart [USD/kg]",
+    )
+
+
 class Scenario(_Model):
     """A gigafactory scenario."""
 
@@ -349,6 +400,20 @@ class Scenario(_Model):
     policy: Policy = Field(default_factory=Policy)
     finance: Finance = Field(default_factory=Finance)
     solver: SolverOptions = Field(default_factory=SolverOptions)
+    orbit: OrbitSpec | None = Field(None, description="Orbital alternative to the first site [-]")
+
+    @model_validator(mode="after")
+    def _orbit_needs_compute(self) -> Scenario:
+        if self.orbit is not None and self.sites[0].compute is None:
+            msg = "orbit: the first site needs compute (the fleet to put in orbit)"
+            raise ValueError(msg)
+        for name, variant in (self.orbit.variants if self.orbit else {}).items():
+            unknown = sorted(set(variant) - set(OrbitDesignOptions.model_fields))
+            if unknown:
+                allowed = ", ".join(sorted(OrbitDesignOptions.model_fields))
+                msg = f"orbit.variants.{name}: unknown option '{unknown[0]}'; allowed: {allowed}"
+                raise ValueError(msg)
+        return self
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Scenario:
