@@ -24,7 +24,7 @@ from gigafactory.errors import (
     ScenarioError,
     SolverError,
 )
-from gigafactory.pipeline import compare, orbit, run, size
+from gigafactory.pipeline import compare, orbit, place, run, size
 from gigafactory.results import Results
 from gigafactory.scenario import Scenario, dump_scenario, load_scenario, preset_names, presets
 
@@ -48,6 +48,7 @@ __all__ = [
     "dump_scenario",
     "load_scenario",
     "orbit",
+    "place",
     "preset_names",
     "presets",
     "run",

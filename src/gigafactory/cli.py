@@ -468,6 +468,42 @@ def orbit_command(
     console.print(f"report: {folder / 'orbit.html'}")
 
 
+@app.command()
+@_user_errors
+def place(
+    scenario: ScenarioArg,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Folder (default: out/<name>-placement).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Place inference demand on ground, edge and LEO sites under the latency SLO."""
+    from gigafactory.report import placement_html
+    from gigafactory.results import write_text_atomic
+
+    loaded = gigafactory.load_scenario(scenario)
+    result = gigafactory.place(loaded)
+    folder = output or Path("out") / f"{loaded.name}-placement"
+    text = json.dumps(result, indent=2, default=float) + "\n"
+    write_text_atomic(folder / "placement.json", text)
+    write_text_atomic(
+        folder / "placement.html", placement_html(result, f"{loaded.name}: placement")
+    )
+    if as_json:
+        sys.stdout.write(text)
+        return
+    table = Table(title=f"{loaded.name}: {result['regions']} user regions")
+    table.add_column("result")
+    table.add_column("value", justify="right")
+    table.add_row("served share (%)", f"{100 * result['served_share']:.1f}")
+    table.add_row("RTT p50 / p95 (ms)", f"{result['rtt_p50_ms']:.1f} / {result['rtt_p95_ms']:.1f}")
+    table.add_row("cost (million USD/yr)", f"{result['cost_usd'] / 1e6:,.2f}")
+    for site, n in result["by_site"].items():
+        table.add_row(f"accelerators at {site}", f"{n:,.0f}")
+    console.print(table)
+    console.print(f"report: {folder / 'placement.html'}")
+
+
 @app.command(name="version")
 def version() -> None:
     """Print versions as JSON."""

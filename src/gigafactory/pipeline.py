@@ -23,7 +23,9 @@ from gigafactory import (
     economics,
     facility,
     iotools,
+    latency,
     orbital,
+    placement,
     solar,
     weather,
     wind,
@@ -35,7 +37,16 @@ from gigafactory.scenario import GridShapeName, Mode, Scenario, SiteSpec
 from gigafactory.supply import SiteSupply, SupplyTech, cfe_share, optimise
 from gigafactory.units import HOURS_PER_YEAR, MWH_PER_MMBTU
 
-__all__ = ["COMPARE_COLUMNS", "PreparedSite", "compare", "orbit", "prepare_site", "run", "size"]
+__all__ = [
+    "COMPARE_COLUMNS",
+    "PreparedSite",
+    "compare",
+    "orbit",
+    "place",
+    "prepare_site",
+    "run",
+    "size",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -776,6 +787,9 @@ def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
     if scenario.orbit is not None:
         say("orbital alternative")
         summary["orbit"] = orbit(scenario)
+    if scenario.placement is not None:
+        say("placement of inference demand")
+        summary["placement"] = place(scenario)
     series = {p.spec.id: _series(p, ds) for p, ds in zip(prepared, solved, strict=True)}
     summary["run_seconds"] = time.perf_counter() - started
     return Results(summary=summary, series=series, scenario=scenario, info=run_info(scenario))
@@ -1086,4 +1100,65 @@ def orbit(scenario: Scenario) -> dict[str, Any]:
             "usd_per_accelerator_hour": curves,
             "tornado": tornado,
         },
+    }
+
+
+def place(scenario: Scenario) -> dict[str, Any]:
+    """Solve the scenario's placement: which users are served from where, under the SLO.
+
+    Returns
+    -------
+    dict
+        ``served_share``, ``rtt_p50_ms``, ``rtt_p95_ms``, ``cost_usd`` (per year),
+        ``by_site`` (accelerators), ``regions`` (count) and ``assignment`` (rows of region,
+        site, kind, accelerators, rtt_ms).
+    """
+    spec = scenario.placement
+    if spec is None:
+        msg = "placement: the scenario has no 'placement' section"
+        raise ScenarioError(msg)
+    regions = latency.user_regions(
+        spec.countries, min_population=spec.min_population, top=spec.top_regions
+    )
+    if regions.empty:
+        msg = (
+            f"placement.countries: no city of {spec.min_population:,} people or more in "
+            f"{', '.join(spec.countries)}"
+        )
+        raise ScenarioError(msg)
+    regions = regions.assign(
+        demand=regions["population"] / 1e6 * spec.accelerators_per_million_people
+    )
+    candidates = []
+    for c in spec.candidates:
+        entry = catalog.get_site(c.catalog) if c.catalog else None
+        lat = c.latitude if c.latitude is not None else (entry.latitude if entry else 0.0)
+        lon = c.longitude if c.longitude is not None else (entry.longitude if entry else 0.0)
+        country = c.country or (entry.country if entry else "LEO")
+        candidates.append(
+            placement.Candidate(
+                c.name,
+                c.kind.value,
+                country,
+                lat,
+                lon,
+                c.capacity_accelerators,
+                c.usd_per_accelerator_hour,
+                c.altitude_km,
+            )
+        )
+    problem = placement.PlacementProblem(
+        regions=regions,
+        candidates=tuple(candidates),
+        slo_rtt_ms=spec.slo_rtt_ms,
+        sovereignty={k.upper(): [v.upper() for v in vs] for k, vs in spec.sovereignty.items()},
+        unserved_penalty=spec.unserved_penalty_usd_per_accelerator_hour,
+    )
+    result = placement.solve_placement(problem)
+    table = result.pop("assignment")
+    return {
+        **result,
+        "regions": len(regions),
+        "demand_accelerators": float(regions["demand"].sum()),
+        "assignment": table.to_dict("records"),
     }

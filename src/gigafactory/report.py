@@ -20,7 +20,14 @@ from gigafactory.results import write_text_atomic
 if TYPE_CHECKING:
     from gigafactory.results import Results
 
-__all__ = ["compare_html", "figures", "orbit_html", "report_html", "write_report"]
+__all__ = [
+    "compare_html",
+    "figures",
+    "orbit_html",
+    "placement_html",
+    "report_html",
+    "write_report",
+]
 
 COLOURS = {
     "solar_fixed": "#f6c85f",
@@ -489,4 +496,48 @@ def orbit_html(result: dict[str, Any], title: str) -> str:
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}}
 td{{padding:2px 10px;border-bottom:1px solid #ddd}}</style></head><body>
 <h1>{html.escape(title)}</h1><table>{table}</table>{charts}</body></html>
+"""
+
+
+def placement_html(result: dict[str, Any], title: str) -> str:
+    """A self-contained page: which users go where (Sankey), and the RTT they get."""
+    import plotly.graph_objects as go
+    from plotly.offline import get_plotlyjs
+
+    table = pd.DataFrame(result["assignment"])
+    regions = list(dict.fromkeys(table["region"])) if len(table) else []
+    sites = list(dict.fromkeys(table["site"])) if len(table) else []
+    labels = regions + sites
+    flow = go.Figure(
+        go.Sankey(
+            node={"label": labels, "pad": 8},
+            link={
+                "source": [regions.index(r) for r in table["region"]],
+                "target": [len(regions) + sites.index(s) for s in table["site"]],
+                "value": table["accelerators"].tolist(),
+            },
+        )
+    )
+    flow.update_layout(title="which users are served from where (accelerators)", height=900)
+    rtt = go.Figure(
+        go.Histogram(x=table["rtt_ms"], y=table["accelerators"], histfunc="sum", nbinsx=30)
+    )
+    rtt.update_layout(
+        title="round-trip time of served demand", xaxis_title="ms", yaxis_title="accelerators"
+    )
+    rows = [
+        ("served share", f"{100 * result['served_share']:.1f} %"),
+        ("RTT p50 / p95", f"{result['rtt_p50_ms']:.1f} / {result['rtt_p95_ms']:.1f} ms"),
+        ("cost", f"{result['cost_usd'] / 1e6:,.2f} million USD/yr"),
+        ("user regions", f"{result['regions']}"),
+    ]
+    rows += [(f"served from {k}", f"{v:,.0f} accelerators") for k, v in result["by_site"].items()]
+    head = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
+    charts = "".join(f.to_html(full_html=False, include_plotlyjs=False) for f in (flow, rtt))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<script type="text/javascript">{get_plotlyjs()}</script>
+<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}}
+td{{padding:2px 10px;border-bottom:1px solid #ddd}}</style></head><body>
+<h1>{html.escape(title)}</h1><table>{head}</table>{charts}</body></html>
 """

@@ -388,6 +388,63 @@ class OrbitSpec(OrbitDesignOptions):
     )
 
 
+class CandidateKind(StrEnum):
+    """Where a placement candidate serves from."""
+
+    ground = "ground"
+    edge = "edge"
+    leo = "leo"
+
+
+class PlacementCandidate(_Model):
+    """A place inference may be served from."""
+
+    name: str = Field(min_length=1, description="Label [-]")
+    kind: CandidateKind = Field(description="ground, edge (fibre) or leo (a LEO shell) [-]")
+    catalog: str | None = Field(None, description="Catalog site for location and country [-]")
+    latitude: float | None = Field(None, ge=-90, le=90, description="Latitude [deg]")
+    longitude: float | None = Field(None, ge=-180, le=180, description="Longitude [deg]")
+    country: str | None = Field(None, description="ISO country code; LEO is 'LEO' [-]")
+    altitude_km: float = Field(550.0, gt=160, le=2000, description="LEO shell altitude [km]")
+    capacity_accelerators: float = Field(gt=0, description="Accelerators available [-]")
+    usd_per_accelerator_hour: float = Field(ge=0, description="Cost of serving [USD/h]")
+
+    @model_validator(mode="after")
+    def _where(self) -> PlacementCandidate:
+        located = self.catalog is not None or (
+            self.latitude is not None and self.longitude is not None
+        )
+        if self.kind != CandidateKind.leo and not located:
+            msg = "give a catalog site or latitude and longitude"
+            raise ValueError(msg)
+        if self.kind != CandidateKind.leo and self.catalog is None and self.country is None:
+            msg = "give the country of a site without a catalog entry"
+            raise ValueError(msg)
+        return self
+
+
+class PlacementSpec(_Model):
+    """Latency-constrained placement of inference demand from user regions."""
+
+    countries: list[str] = Field(min_length=1, description="User countries, ISO codes [-]")
+    min_population: int = Field(500_000, ge=0, description="Smallest city counted [-]")
+    top_regions: int | None = Field(None, gt=0, description="Largest cities only [-]")
+    accelerators_per_million_people: float = Field(
+        gt=0, description="Demand [accelerators per 1e6 people]"
+    )
+    slo_rtt_ms: float = Field(gt=0, description="Round-trip time limit [ms]")
+    sovereignty: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="User country -> countries allowed to serve it ('LEO' for orbit) [-]",
+    )
+    candidates: list[PlacementCandidate] = Field(
+        min_length=1, description="Sites to serve from [-]"
+    )
+    unserved_penalty_usd_per_accelerator_hour: float = Field(
+        1000.0, gt=0, description="Penalty on demand left unserved [USD/h]"
+    )
+
+
 class Scenario(_Model):
     """A gigafactory scenario."""
 
@@ -401,6 +458,7 @@ class Scenario(_Model):
     finance: Finance = Field(default_factory=Finance)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     orbit: OrbitSpec | None = Field(None, description="Orbital alternative to the first site [-]")
+    placement: PlacementSpec | None = Field(None, description="Where to serve inference from [-]")
 
     @model_validator(mode="after")
     def _orbit_needs_compute(self) -> Scenario:
