@@ -504,6 +504,20 @@ def place(
     console.print(f"report: {folder / 'placement.html'}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind (localhost).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Scenarios run at once.")] = 2,
+) -> None:
+    """Start the web app (FastAPI under uvicorn); runs are kept in the run store."""
+    import uvicorn
+
+    from gigafactory.web import create_app
+
+    uvicorn.run(create_app(workers=workers), host=host, port=port, log_level="info")
+
+
 @app.command(name="version")
 def version() -> None:
     """Print versions as JSON."""

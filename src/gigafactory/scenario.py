@@ -33,6 +33,7 @@ __all__ = [
     "load_scenario",
     "preset_names",
     "presets",
+    "scenario_from_yaml",
 ]
 
 
@@ -703,6 +704,14 @@ def _load_text(text: str, source: str, base: Path | None) -> Scenario:
         msg = f"{source}:{where}: malformed YAML: {problem}"
         raise ScenarioError(msg) from None
     return scenario_from_dict(data, source, base)
+
+
+def scenario_from_yaml(text: str, source: str = "<yaml>", base: Path | None = None) -> Scenario:
+    """Validate a scenario given as YAML text; errors name ``source``, line and field.
+
+    Relative file references resolve against ``base`` (for the web app: its uploads folder).
+    """
+    return _load_text(text, source, base)
 
 
 def dump_scenario(scenario: Scenario) -> str:

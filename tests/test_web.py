@@ -1,0 +1,182 @@
+"""Web app and API (FastAPI test client), run store on SQLite and PostgreSQL, worker kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from conftest import small_scenario
+from gigafactory.store import RunStore
+from gigafactory.web import MAX_BODY_BYTES, create_app
+
+SMALL = yaml.safe_dump(small_scenario())
+
+
+@pytest.fixture
+def client(tmp_path):
+    app = create_app(
+        db_url=f"sqlite:///{tmp_path / 'runs.db'}", results_root=tmp_path / "results", workers=2
+    )
+    with TestClient(app) as c:
+        yield c
+
+
+def wait_done(client, run_id, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        state = client.get(f"/api/runs/{run_id}").json()["state"]
+        if state in {"done", "failed"}:
+            return state
+        time.sleep(0.5)
+    raise AssertionError("run did not finish")
+
+
+def test_validate_gives_cli_messages_with_line(client):
+    ok = client.post("/api/validate", json={"yaml": SMALL}).json()
+    assert ok == {"ok": True, "name": "small", "error": None, "line": None}
+    bad = client.post(
+        "/api/validate", json={"yaml": "name: t\nsites:\n  - id: a\n   catalog: x\n"}
+    ).json()
+    assert bad["ok"] is False
+    assert bad["line"] == 4
+    assert (
+        bad["error"]
+        == "<web>: line 4, column 4: malformed YAML: expected <block end>, but found '<block mapping start>'"
+    )
+    field = client.post(
+        "/api/validate", json={"yaml": SMALL.replace("direct_liquid", "immerson")}
+    ).json()
+    assert field["error"] == (
+        "<web>: sites[0].cooling: Input should be 'air_economiser', 'direct_liquid' or 'immersion'; "
+        "did you mean 'immersion'? (got 'immerson')"
+    )
+
+
+def test_run_lifecycle_summary_series_download_compare(client):
+    created = client.post("/api/runs", json={"yaml": SMALL})
+    assert created.status_code == 201
+    run_id = created.json()["id"]
+    assert wait_done(client, run_id) == "done"
+    summary = client.get(f"/api/runs/{run_id}/summary").json()
+    assert summary["scenario"] == "small"
+    assert summary["it_energy_mwh"] == pytest.approx(50 * 8760)
+    series = client.get(f"/api/runs/{run_id}/series/campus", params={"variable": "load_mw"}).json()
+    assert len(series["values"]) == 8760
+    assert (
+        client.get(f"/api/runs/{run_id}/series/campus", params={"variable": "nope"}).status_code
+        == 404
+    )
+    page = client.get(f"/runs/{run_id}").text
+    assert "Plotly.newPlot" in page and "/static/plotly.min.js" in page
+    assert client.get("/static/plotly.min.js").status_code == 200
+    assert client.get(f"/runs/{run_id}/download").headers["content-type"] == "application/zip"
+    other = client.post(
+        "/api/runs", json={"yaml": SMALL.replace("name: small", "name: other")}
+    ).json()["id"]
+    assert wait_done(client, other) == "done"
+    compare = client.get("/compare", params={"ids": [run_id, other]}).text
+    assert "comparison" in compare and "other" in compare
+
+
+def test_bad_input_is_4xx_never_500(client):
+    assert client.post("/api/runs", json={"yaml": "name: [unclosed"}).status_code == 422
+    assert client.get("/api/runs/does-not-exist").status_code == 404
+    assert client.get("/api/presets/nope").status_code == 404
+    big = "x" * (MAX_BODY_BYTES + 10)
+    assert client.post("/api/validate", json={"yaml": big}).status_code == 413
+    traversal = small_scenario(load={"profile_csv": "../../etc/passwd"})
+    response = client.post("/api/runs", json={"yaml": yaml.safe_dump(traversal)})
+    assert response.status_code == 422
+    assert (
+        "file references must name an uploaded file" in response.json()["detail"]
+        or "file not found" in response.json()["detail"]
+    )
+    assert client.post("/api/uploads", files={"file": ("../evil.csv", b"x")}).status_code in {
+        201,
+        422,
+    }
+    assert not (Path("/") / "evil.csv").exists()
+
+
+def test_uploaded_file_can_be_named(client, tmp_path):
+    load = "it_mw\n" + "\n".join(["40"] * 8760) + "\n"
+    assert client.post("/api/uploads", files={"file": ("load.csv", load.encode())}).json() == {
+        "name": "load.csv"
+    }
+    scenario = small_scenario(load={"profile_csv": "load.csv"})
+    assert (
+        client.post("/api/validate", json={"yaml": yaml.safe_dump(scenario)}).json()["ok"] is True
+    )
+
+
+def store_urls():
+    urls = ["sqlite"]
+    if os.environ.get("GIGAFACTORY_TEST_PG_URL"):
+        urls.append(os.environ["GIGAFACTORY_TEST_PG_URL"])
+    return urls
+
+
+@pytest.mark.parametrize("backend", store_urls())
+def test_store_states_and_recovery(backend, tmp_path):
+    url = f"sqlite:///{tmp_path / 'runs.db'}" if backend == "sqlite" else backend
+    store = RunStore(url)
+    done = store.create("a", SMALL)
+    store.start(done, os.getpid())
+    store.finish(done, {"x": 1}, "/tmp/a")
+    dead = store.create("b", SMALL)
+    store.start(dead, 2**22 + 12345)  # no such process
+    queued = store.create("c", SMALL)
+    alive = store.create("d", SMALL)
+    store.start(alive, os.getpid())
+    recovered = RunStore(url).recover()
+    assert set(recovered) >= {dead, queued}
+    assert alive not in recovered
+    assert store.get(done).state == "done"
+    assert store.get(done).as_dict()["summary"] == {"x": 1}
+    assert store.get(dead).state == "failed"
+    assert store.get(dead).error.startswith("interrupted")
+    assert store.get(alive).state == "running"
+
+
+def test_killed_worker_is_marked_failed_at_next_start(tmp_path):
+    import multiprocessing
+
+    from gigafactory.worker import execute
+
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+    store = RunStore(url)
+    finished = store.create("finished", SMALL)
+    store.start(finished, os.getpid())
+    store.finish(finished, {"ok": True}, str(tmp_path / "finished"))
+    # a full-year pine-island run takes tens of seconds: long enough to kill mid-way
+    victim = store.create(
+        "victim",
+        yaml.safe_dump(
+            yaml.safe_load(
+                __import__("gigafactory").dump_scenario(
+                    __import__("gigafactory").load_scenario("pine-island")
+                )
+            )
+        ),
+    )
+    process = multiprocessing.get_context("spawn").Process(
+        target=execute, args=(url, victim, str(tmp_path / "results"))
+    )
+    process.start()
+    deadline = time.time() + 60
+    while store.get(victim).state != "running" and time.time() < deadline:
+        time.sleep(0.2)
+    assert store.get(victim).state == "running"
+    os.kill(process.pid, signal.SIGKILL)
+    process.join()
+    assert store.get(victim).state == "running"  # nobody marked it yet
+    RunStore(url).recover()  # the next start
+    assert store.get(victim).state == "failed"
+    assert store.get(finished).state == "done"
+    assert not (tmp_path / "results" / victim).exists()  # no half-written result
