@@ -134,7 +134,9 @@ def test_store_states_and_recovery(backend, tmp_path):
     queued = store.create("c", SMALL)
     alive = store.create("d", SMALL)
     store.start(alive, os.getpid())
-    recovered = RunStore(url).recover()
+    restarted = RunStore(url)
+    recovered = restarted.recover()
+    restarted.close()
     assert set(recovered) >= {dead, queued}
     assert alive not in recovered
     assert store.get(done).state == "done"
@@ -142,6 +144,16 @@ def test_store_states_and_recovery(backend, tmp_path):
     assert store.get(dead).state == "failed"
     assert store.get(dead).error.startswith("interrupted")
     assert store.get(alive).state == "running"
+    if backend != "sqlite":  # leave the shared database as we found it
+        from sqlalchemy import delete
+
+        from gigafactory.store import RunRecord
+
+        with store.engine.begin() as connection:
+            connection.execute(
+                delete(RunRecord).where(RunRecord.id.in_([done, dead, queued, alive]))
+            )
+    store.close()
 
 
 def test_killed_worker_is_marked_failed_at_next_start(tmp_path):
@@ -176,7 +188,10 @@ def test_killed_worker_is_marked_failed_at_next_start(tmp_path):
     os.kill(process.pid, signal.SIGKILL)
     process.join()
     assert store.get(victim).state == "running"  # nobody marked it yet
-    RunStore(url).recover()  # the next start
+    restarted = RunStore(url)
+    restarted.recover()  # the next start
+    restarted.close()
     assert store.get(victim).state == "failed"
     assert store.get(finished).state == "done"
     assert not (tmp_path / "results" / victim).exists()  # no half-written result
+    store.close()

@@ -102,6 +102,10 @@ class RunStore:
         _Base.metadata.create_all(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
 
+    def close(self) -> None:
+        """Close pooled database connections."""
+        self.engine.dispose()
+
     def create(self, name: str, scenario_yaml: str) -> str:
         """A queued run; returns its id."""
         run_id = str(uuid.uuid4())

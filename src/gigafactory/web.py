@@ -131,6 +131,7 @@ def create_app(
         _app.state.pool = pool
         yield
         pool.shutdown()
+        store.close()
 
     app = FastAPI(
         title="gigafactory",
@@ -184,7 +185,10 @@ def create_app(
         except GigafactoryError as err:
             raise HTTPException(422, str(err)) from None
         run_id = store.create(scenario.name, body.yaml)
-        request.app.state.pool.submit(run_id)
+        pool = getattr(request.app.state, "pool", None)
+        if pool is None:  # served without the lifespan (e.g. some test clients)
+            pool = request.app.state.pool = WorkerPool(store.url, home, workers)
+        pool.submit(run_id)
         return RunCreated(id=run_id, state="queued")
 
     @app.get("/api/runs")

@@ -36,6 +36,8 @@ def execute(db_url: str, run_id: str, results_root: str) -> str:
     except Exception as err:  # an unexpected error is still recorded, with its type
         store.fail(run_id, f"{type(err).__name__}: {err}")
         return "failed"
+    finally:
+        store.close()
     return "done"
 
 
