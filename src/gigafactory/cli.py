@@ -518,6 +518,89 @@ def serve(
     uvicorn.run(create_app(workers=workers), host=host, port=port, log_level="info")
 
 
+@app.command()
+@_user_errors
+def sweep(
+    scenario: ScenarioArg,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option("--vary", help="path=v1,v2,... or path=start:stop:n (repeat for more)."),
+    ] = None,
+    sample: Annotated[
+        int | None, typer.Option("--sample", help="Latin hypercube of N cases over the ranges.")
+    ] = None,
+    cases_csv: Annotated[
+        Path | None, typer.Option("--cases", help="CSV of cases: one column per path.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Existing Dask scheduler, tcp://HOST:PORT.")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="LocalCluster workers (default: cores).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Folder (default: out/<name>-sweep).")
+    ] = None,
+) -> None:
+    """Run many cases of a scenario on Dask; resumable; table, dataset and report."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from gigafactory import sweep as sw
+    from gigafactory.report import sweep_html
+    from gigafactory.results import write_text_atomic
+
+    loaded = gigafactory.load_scenario(scenario)
+    varies = [sw.parse_vary(v) for v in vary or []]
+    if cases_csv is not None:
+        cases = sw.read_cases(cases_csv)
+    elif sample is not None:
+        cases = sw.sample_cases(varies, sample, loaded.seed)
+    elif varies:
+        cases = sw.grid_cases(varies)
+    else:
+        msg = "sweep: give --vary, --sample with --vary ranges, or --cases"
+        raise gigafactory.ScenarioError(msg)
+    params = list(dict.fromkeys(k for c in cases for k in c))
+    folder = output or Path("out") / f"{loaded.name}-sweep"
+    with Progress(
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task(f"{loaded.name}: sweep", total=len(cases))
+        table = sw.run_sweep(
+            loaded,
+            cases,
+            folder,
+            scheduler=scheduler,
+            workers=workers,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    write_text_atomic(folder / "sweep.html", sweep_html(table, params, f"{loaded.name}: sweep"))
+    failed = int((table["error"].fillna("") != "").sum())
+    console.print(f"{len(table)} cases, {failed} failed")
+    if "total_annual_cost_usd" in table:
+        cost = table["total_annual_cost_usd"].dropna() / 1e6
+        if len(cost):
+            console.print(
+                f"total annual cost: P10 {cost.quantile(0.1):,.2f}, median {cost.median():,.2f}, "
+                f"P90 {cost.quantile(0.9):,.2f} million USD"
+            )
+    console.print(
+        f"table: {folder / 'sweep.parquet'}\ndataset: {folder / 'sweep.nc'}\n"
+        f"report: {folder / 'sweep.html'}"
+    )
+
+
 @app.command(name="version")
 def version() -> None:
     """Print versions as JSON."""

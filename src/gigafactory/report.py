@@ -26,6 +26,7 @@ __all__ = [
     "orbit_html",
     "placement_html",
     "report_html",
+    "sweep_html",
     "write_report",
 ]
 
@@ -540,4 +541,70 @@ def placement_html(result: dict[str, Any], title: str) -> str:
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}}
 td{{padding:2px 10px;border-bottom:1px solid #ddd}}</style></head><body>
 <h1>{html.escape(title)}</h1><table>{head}</table>{charts}</body></html>
+"""
+
+
+def sweep_html(
+    table: pd.DataFrame, params: list[str], title: str, metric: str = "total_annual_cost_usd"
+) -> str:
+    """A self-contained page for a sweep.
+
+    A tornado of ``metric`` over each parameter and its P10/P50/P90 band against each
+    numeric parameter.
+    """
+    import plotly.graph_objects as go
+    from plotly.offline import get_plotlyjs
+
+    ok = table[table["error"].fillna("") == ""] if "error" in table else table
+    scale, unit = (1e-6, "million USD/yr") if metric.endswith("_usd") else (1.0, "")
+    figs = []
+    if len(ok) and metric in ok:
+        median = float(ok[metric].median()) * scale
+        tornado = go.Figure()
+        spans = []
+        for p in params:
+            means = ok.groupby(p)[metric].mean() * scale
+            spans.append(
+                (float(means.max() - means.min()), p, float(means.min()), float(means.max()))
+            )
+        for _, p, low, high in sorted(spans):
+            tornado.add_trace(
+                go.Bar(
+                    y=[p],
+                    x=[high - low],
+                    base=[low],
+                    orientation="h",
+                    showlegend=False,
+                    hovertemplate=f"{p}: %{{base:.2f}} to %{{x:.2f}}",
+                )
+            )
+        tornado.update_layout(
+            title=f"{metric}: range of the mean over each parameter (median {median:,.2f})",
+            xaxis_title=unit or metric,
+        )
+        figs.append(tornado)
+        for p in params:
+            if not pd.api.types.is_numeric_dtype(ok[p]) or ok[p].nunique() < 2:
+                continue
+            grouped = ok.groupby(p)[metric]
+            q = pd.DataFrame({x: grouped.quantile(x) for x in (0.1, 0.5, 0.9)}) * scale
+            band = go.Figure()
+            band.add_trace(go.Scatter(x=q.index, y=q[0.9], line={"width": 0}, showlegend=False))
+            band.add_trace(
+                go.Scatter(x=q.index, y=q[0.1], fill="tonexty", line={"width": 0}, name="P10-P90")
+            )
+            band.add_trace(go.Scatter(x=q.index, y=q[0.5], name="median", line={"color": "black"}))
+            band.update_layout(
+                title=f"{metric} against {p}", xaxis_title=p, yaxis_title=unit or metric
+            )
+            figs.append(band)
+    failed = len(table) - len(ok)
+    charts = "".join(f.to_html(full_html=False, include_plotlyjs=False) for f in figs)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<script type="text/javascript">{get_plotlyjs()}</script>
+<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}}</style>
+</head><body><h1>{html.escape(title)}</h1>
+<p>{len(table)} cases, {failed} failed (their errors are in sweep.parquet).</p>
+{charts}</body></html>
 """

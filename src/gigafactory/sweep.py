@@ -1,0 +1,321 @@
+"""Sweeps: many cases of one scenario, on Dask, resumable, as a table and a dataset.
+
+A case sets values at dotted paths of the scenario (``sites[0].grid.import_cap_mw``,
+``policy.carbon_price_usd_per_t``, ``sites[0].gas_price_usd_per_mmbtu`` ...). Cases come
+from a grid of ``--vary`` values, a Latin hypercube sample over ranges, or a CSV. Each case
+is one :func:`gigafactory.run`; its metrics are written to ``cases/<id>.json`` as soon as it
+finishes, so a sweep that is stopped and started again only runs the missing cases. A case
+that fails is recorded with its error and the others go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gigafactory.errors import ScenarioError
+from gigafactory.results import write_text_atomic
+from gigafactory.scenario import Scenario, scenario_from_dict
+
+__all__ = [
+    "METRICS",
+    "Vary",
+    "case_id",
+    "grid_cases",
+    "parse_vary",
+    "read_cases",
+    "run_case",
+    "run_sweep",
+    "sample_cases",
+    "set_path",
+]
+
+METRICS = (
+    "total_annual_cost_usd",
+    "lcoe_usd_per_mwh",
+    "cfe_share",
+    "emissions_tco2e",
+    "nox_t",
+    "unserved_mwh",
+    "curtailed_mwh",
+    "water_m3",
+    "pue_annual",
+    "facility_energy_mwh",
+)
+"""Summary figures kept per case (plus ``capacity_mw.<technology>``)."""
+
+_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+class Vary:
+    """One varied path: explicit values, or a range ``start:stop:n``."""
+
+    def __init__(
+        self, path: str, values: list[Any], low: float | None = None, high: float | None = None
+    ) -> None:
+        self.path = path
+        self.values = values
+        self.low = low
+        self.high = high
+
+
+def _number(text: str) -> Any:
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return (
+        int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
+    )
+
+
+def parse_vary(spec: str) -> Vary:
+    """Parse ``path=v1,v2,...`` or ``path=start:stop:n``.
+
+    Examples
+    --------
+    >>> parse_vary("policy.carbon_price_usd_per_t=0:100:3").values
+    [0.0, 50.0, 100.0]
+    >>> parse_vary("sites[0].cooling=air_economiser,immersion").values
+    ['air_economiser', 'immersion']
+    """
+    if "=" not in spec:
+        msg = f"--vary '{spec}': give path=v1,v2,... or path=start:stop:n"
+        raise ScenarioError(msg)
+    path, text = spec.split("=", 1)
+    parts = text.split(":")
+    if len(parts) == 3:
+        try:
+            start, stop, n = float(parts[0]), float(parts[1]), int(parts[2])
+        except ValueError:
+            msg = f"--vary '{spec}': start:stop:n needs two numbers and a count"
+            raise ScenarioError(msg) from None
+        if n < 1:
+            msg = f"--vary '{spec}': n must be at least 1"
+            raise ScenarioError(msg)
+        return Vary(path, [float(v) for v in np.linspace(start, stop, n)], start, stop)
+    values = [_number(v.strip()) for v in text.split(",") if v.strip()]
+    if not values:
+        msg = f"--vary '{spec}': no values"
+        raise ScenarioError(msg)
+    return Vary(path, values)
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at a dotted path with ``[i]`` list indices, creating mappings."""
+    tokens = [
+        m.group(1) if m.group(1) is not None else int(m.group(2)) for m in _PART.finditer(path)
+    ]
+    if (
+        not tokens
+        or "".join(f".{t}" if isinstance(t, str) else f"[{t}]" for t in tokens).lstrip(".") != path
+    ):
+        msg = f"--vary path '{path}': use names and [index], e.g. sites[0].grid.import_cap_mw"
+        raise ScenarioError(msg)
+    node: Any = data
+    for i, token in enumerate(tokens[:-1]):
+        nxt = tokens[i + 1]
+        if isinstance(token, int):
+            if not isinstance(node, list) or token >= len(node):
+                msg = f"--vary path '{path}': no item [{token}]"
+                raise ScenarioError(msg)
+            node = node[token]
+        else:
+            if token not in node or node[token] is None:
+                node[token] = [] if isinstance(nxt, int) else {}
+            node = node[token]
+    last = tokens[-1]
+    if isinstance(last, int):
+        node[last] = value
+    else:
+        node[last] = value
+
+
+def case_id(params: dict[str, Any]) -> str:
+    """Stable id of a case from its parameters."""
+    text = json.dumps(params, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def grid_cases(varies: list[Vary]) -> list[dict[str, Any]]:
+    """Every combination of the varied values."""
+    return [
+        dict(zip([v.path for v in varies], combo, strict=True))
+        for combo in itertools.product(*(v.values for v in varies))
+    ]
+
+
+def sample_cases(varies: list[Vary], n: int, seed: int) -> list[dict[str, Any]]:
+    """A Latin hypercube sample of ``n`` cases over the ranges (``start:stop:n`` varies)."""
+    from scipy.stats import qmc
+
+    ranged = [v for v in varies if v.low is not None]
+    if len(ranged) != len(varies):
+        names = ", ".join(v.path for v in varies if v.low is None)
+        msg = f"--sample needs ranges (path=start:stop:n) for every --vary; not for {names}"
+        raise ScenarioError(msg)
+    unit = qmc.LatinHypercube(d=len(ranged), seed=seed).random(n)
+    lows = np.array([v.low for v in ranged], dtype=float)
+    highs = np.array([v.high for v in ranged], dtype=float)
+    points = qmc.scale(unit, lows, highs) if np.any(highs > lows) else np.tile(lows, (n, 1))
+    return [{v.path: float(x) for v, x in zip(ranged, row, strict=True)} for row in points]
+
+
+def read_cases(path: str | Path) -> list[dict[str, Any]]:
+    """Cases from a CSV: one column per path, one row per case."""
+    frame = pd.read_csv(path)
+    if frame.empty:
+        msg = f"{path}: no cases"
+        raise ScenarioError(msg)
+    return [
+        {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
+
+
+def _metrics(summary: dict[str, Any]) -> dict[str, float]:
+    out = {key: float(summary[key]) for key in METRICS if key in summary}
+    for tech, value in summary.get("capacity_mw", {}).items():
+        out[f"capacity_mw.{tech}"] = float(value)
+    compute = summary.get("compute")
+    if compute:
+        out["usd_per_accelerator_hour"] = float(compute["usd_per_accelerator_hour"])
+    return out
+
+
+def run_case(base: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """Run one case and return ``{id, params, metrics}`` or ``{id, params, error}``.
+
+    Runs in a Dask worker: it takes and returns plain data only.
+    """
+    import copy
+    import time
+
+    import gigafactory
+    from gigafactory.errors import GigafactoryError
+
+    record: dict[str, Any] = {"id": case_id(params), "params": params}
+    started = time.perf_counter()
+    try:
+        data = copy.deepcopy(base)
+        for path, value in params.items():
+            set_path(data, path, value)
+        scenario = scenario_from_dict(data, f"case {record['id']}")
+        record["metrics"] = _metrics(gigafactory.run(scenario).summary)
+    except GigafactoryError as err:
+        record["error"] = str(err)
+    except Exception as err:  # recorded, never stops the sweep
+        record["error"] = f"{type(err).__name__}: {err}"
+    record["seconds"] = time.perf_counter() - started
+    return record
+
+
+def run_sweep(
+    scenario: Scenario,
+    cases: list[dict[str, Any]],
+    folder: Path,
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Run the cases not yet in ``folder/cases`` on Dask and write the table and dataset.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The base scenario.
+    cases : list of dict
+        Parameters per case (path -> value).
+    folder : Path
+        Output folder: ``cases/<id>.json``, ``sweep.parquet``, ``sweep.nc``.
+    scheduler : str, optional
+        Address of an existing Dask scheduler; default: a LocalCluster.
+    workers : int, optional
+        LocalCluster workers; default: the number of cores.
+    progress : callable, optional
+        Called with (cases done, cases in all).
+    """
+    import os
+
+    from gigafactory.scenario import dump_scenario
+
+    base = __import__("yaml").safe_load(dump_scenario(scenario))
+    done_dir = folder / "cases"
+    done_dir.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(folder / "scenario.yaml", dump_scenario(scenario))
+    todo = [p for p in cases if not (done_dir / f"{case_id(p)}.json").exists()]
+    finished = len(cases) - len(todo)
+    report = progress or (lambda _done, _total: None)
+    report(finished, len(cases))
+    if todo:
+        from dask.distributed import Client, LocalCluster, as_completed
+
+        cluster = None
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            cluster = LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            client = Client(cluster)
+        try:
+            futures = client.map(run_case, [base] * len(todo), todo, pure=False)
+            for future in as_completed(futures):
+                record = future.result()
+                write_text_atomic(
+                    done_dir / f"{record['id']}.json", json.dumps(record, default=float)
+                )
+                finished += 1
+                report(finished, len(cases))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    records = [json.loads((done_dir / f"{case_id(p)}.json").read_text()) for p in cases]
+    table = _table(records)
+    _write_outputs(table, folder)
+    return table
+
+
+def _table(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    rows = []
+    for r in records:
+        row: dict[str, Any] = {
+            "case": r["id"],
+            "error": r.get("error", ""),
+            "seconds": r.get("seconds", math.nan),
+        }
+        row.update(r["params"])
+        row.update(r.get("metrics", {}))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _write_outputs(table: pd.DataFrame, folder: Path) -> None:
+    import tempfile
+
+    import xarray as xr
+
+    for name, writer in (
+        ("sweep.parquet", lambda p: table.to_parquet(p, index=False)),
+        ("sweep.nc", lambda p: xr.Dataset.from_dataframe(table.set_index("case")).to_netcdf(p)),
+    ):
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+        import os
+
+        os.close(fd)
+        writer(tmp)
+        Path(tmp).replace(folder / name)

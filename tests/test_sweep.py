@@ -1,0 +1,84 @@
+"""Sweeps: case generation, path setting, Dask execution, failures and resumption."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import xarray as xr
+
+from conftest import small_scenario
+from gigafactory import sweep
+from gigafactory.errors import ScenarioError
+from gigafactory.scenario import scenario_from_dict
+
+
+def test_parse_and_grid():
+    a = sweep.parse_vary("policy.carbon_price_usd_per_t=0:100:3")
+    b = sweep.parse_vary("sites[0].cooling=air_economiser,immersion")
+    cases = sweep.grid_cases([a, b])
+    assert len(cases) == 6
+    assert cases[0] == {"policy.carbon_price_usd_per_t": 0.0, "sites[0].cooling": "air_economiser"}
+    with pytest.raises(
+        ScenarioError, match=r"^--vary 'x': give path=v1,v2,\.\.\. or path=start:stop:n$"
+    ):
+        sweep.parse_vary("x")
+
+
+def test_latin_hypercube_covers_each_range_once_per_stratum():
+    varies = [sweep.parse_vary("a=0:10:2"), sweep.parse_vary("b=100:200:2")]
+    cases = sweep.sample_cases(varies, 10, seed=3)
+    a = sorted(c["a"] for c in cases)
+    # one sample in each tenth of the range
+    assert [int(x) for x in a] == list(range(10))
+    assert all(100 <= c["b"] <= 200 for c in cases)
+    assert sweep.sample_cases(varies, 10, seed=3) == cases  # seeded
+    with pytest.raises(ScenarioError, match="--sample needs ranges"):
+        sweep.sample_cases([sweep.parse_vary("c=1,2")], 4, seed=1)
+
+
+def test_set_path():
+    data = small_scenario()
+    sweep.set_path(data, "sites[0].grid.import_cap_mw", 10)
+    sweep.set_path(data, "policy.carbon_price_usd_per_t", 50)
+    assert data["sites"][0]["grid"]["import_cap_mw"] == 10
+    assert data["policy"]["carbon_price_usd_per_t"] == 50
+    with pytest.raises(ScenarioError, match=r"no item \[3\]"):
+        sweep.set_path(data, "sites[3].id", "x")
+
+
+def test_sweep_runs_records_failures_and_resumes(tmp_path):
+    scenario = scenario_from_dict(small_scenario())
+    cases = [
+        {"sites[0].grid.import_cap_mw": 20},
+        {"sites[0].grid.import_cap_mw": 40},
+        {"sites[0].cooling": "immerson"},  # invalid: recorded, does not stop the others
+    ]
+    folder = tmp_path / "sw"
+    seen = []
+    table = sweep.run_sweep(
+        scenario, cases, folder, workers=2, progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen[-1] == (3, 3)
+    assert len(table) == 3
+    errors = dict(zip(table["sites[0].cooling"].fillna(""), table["error"], strict=True))
+    assert errors["immerson"].startswith("case ")
+    assert "did you mean 'immersion'?" in errors["immerson"]
+    ok = table[table["error"] == ""]
+    assert len(ok) == 2
+    # a bigger grid connection never makes the supply dearer (the LP may ignore it)
+    cost = dict(zip(ok["sites[0].grid.import_cap_mw"], ok["total_annual_cost_usd"], strict=True))
+    assert cost[40] <= cost[20] * (1 + 1e-6)
+    assert pd.read_parquet(folder / "sweep.parquet").shape[0] == 3
+    assert xr.open_dataset(folder / "sweep.nc").sizes["case"] == 3
+    # resuming: existing case files are kept, nothing is recomputed
+    marker = folder / "cases" / f"{sweep.case_id(cases[0])}.json"
+    record = json.loads(marker.read_text())
+    record["metrics"]["total_annual_cost_usd"] = -1.0  # would be overwritten by a re-run
+    marker.write_text(json.dumps(record))
+    again = sweep.run_sweep(
+        scenario, [*cases, {"sites[0].grid.import_cap_mw": 30}], folder, workers=1
+    )
+    assert len(again) == 4
+    assert (again["total_annual_cost_usd"] == -1.0).sum() == 1
