@@ -25,7 +25,8 @@ demo: $(VENV)/.stamp-base
 test: $(VENV)/.stamp-test
 	$(BIN)/python -m pytest -q
 
-bench: $(VENV)/.stamp-bench
+bench: $(VENV)/.stamp-bench $(VENV)/.stamp-dask
+	$(BIN)/python benchmarks/replay_and_sweep.py
 	$(BIN)/python benchmarks/supply_vs_pypsa.py
 
 lint: $(VENV)/.stamp-test

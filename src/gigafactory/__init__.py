@@ -24,7 +24,7 @@ from gigafactory.errors import (
     ScenarioError,
     SolverError,
 )
-from gigafactory.pipeline import compare, orbit, place, run, size
+from gigafactory.pipeline import compare, faults, orbit, place, run, size
 from gigafactory.results import Results
 from gigafactory.scenario import Scenario, dump_scenario, load_scenario, preset_names, presets
 
@@ -46,6 +46,7 @@ __all__ = [
     "catalog_table",
     "compare",
     "dump_scenario",
+    "faults",
     "load_scenario",
     "orbit",
     "place",

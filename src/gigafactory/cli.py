@@ -601,6 +601,62 @@ def sweep(
     )
 
 
+@app.command(name="faults")
+@_user_errors
+def faults_command(
+    scenario: ScenarioArg,
+    outages_per_year: Annotated[float, typer.Option(help="Grid outages a year.")] = 2.0,
+    outage_hours: Annotated[float, typer.Option(help="Mean grid outage length [h].")] = 6.0,
+    ride_through: Annotated[int, typer.Option(help="Outage to ride through [h].")] = 8,
+    forced_outage_rate: Annotated[
+        float, typer.Option(help="Thermal unit forced outage rate.")
+    ] = 0.05,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Replay the optimised year under grid outages, unit outages and accelerator failures."""
+    loaded = gigafactory.load_scenario(scenario)
+    result = gigafactory.faults(
+        loaded,
+        grid_outages_per_year=outages_per_year,
+        outage_hours=outage_hours,
+        ride_through_hours=ride_through,
+        forced_outage_rate=forced_outage_rate,
+    )
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2, default=float) + "\n")
+        return
+    for site, r in result.items():
+        table = Table(title=f"{loaded.name}: {site} under faults (seed {loaded.seed})")
+        table.add_column("result")
+        table.add_column("value", justify="right")
+        rows = [
+            ("grid outage hours", f"{r['outage_hours']:,}"),
+            ("unserved energy (MWh)", f"{r['unserved_mwh']:,.1f}"),
+            ("hours short", f"{r['shortfall_hours']:,}"),
+            ("power interruptions", f"{r['interruptions_from_power']:,}"),
+        ]
+        if "lost_accelerator_hours" in r:
+            rows += [
+                ("lost accelerator-hours", f"{r['lost_accelerator_hours']:,.0f}"),
+                ("training days lost", f"{r['training_days_lost']:,.2f}"),
+                (
+                    "interruptions from accelerator failures (a year)",
+                    f"{r['interruptions_from_accelerators']:,.0f}",
+                ),
+            ]
+        rt = r["ride_through"]
+        rows += [
+            (
+                f"battery to ride through {rt['hours']} h (MW / MWh)",
+                f"{rt['battery_mw']:,.1f} / {rt['battery_mwh']:,.0f}",
+            ),
+            ("or more gas to ride through (MW)", f"{rt['gas_mw']:,.1f}"),
+        ]
+        for name, value in rows:
+            table.add_row(name, value)
+        console.print(table)
+
+
 @app.command(name="version")
 def version() -> None:
     """Print versions as JSON."""

@@ -20,6 +20,7 @@ import xarray as xr
 from gigafactory import (
     catalog,
     compute,
+    dispatch,
     economics,
     facility,
     iotools,
@@ -41,6 +42,7 @@ __all__ = [
     "COMPARE_COLUMNS",
     "PreparedSite",
     "compare",
+    "faults",
     "orbit",
     "place",
     "prepare_site",
@@ -1162,3 +1164,87 @@ def place(scenario: Scenario) -> dict[str, Any]:
         "demand_accelerators": float(regions["demand"].sum()),
         "assignment": table.to_dict("records"),
     }
+
+
+def faults(
+    scenario: Scenario,
+    *,
+    grid_outages_per_year: float = 2.0,
+    outage_hours: float = 6.0,
+    ride_through_hours: int = 8,
+    thermal_unit_mw: float = 20.0,
+    forced_outage_rate: float = 0.05,
+    mean_repair_hours: float = 50.0,
+) -> dict[str, Any]:
+    """Replay each site's optimised year under seeded faults.
+
+    The capacities come from :func:`run`; the year is then replayed by
+    :func:`gigafactory.dispatch.replay` with grid outages (Poisson starts, exponential
+    durations), forced outages of thermal units (two-state Markov chains of
+    ``thermal_unit_mw`` units; a 5 % forced outage rate and 50 h repairs are estimates),
+    and, where compute is defined, accelerator failures from the goodput model.
+
+    Returns
+    -------
+    dict
+        Per site: ``unserved_mwh``, ``shortfall_hours``, ``outage_hours``,
+        ``lost_accelerator_hours``, ``training_days_lost``, ``interruptions_from_power``,
+        ``interruptions_from_accelerators``, and ``ride_through`` (battery MW and MWh, or
+        gas MW, to carry the load through the worst ``ride_through_hours`` grid outage).
+    """
+    results = run(scenario)
+    out: dict[str, Any] = {}
+    for i, spec in enumerate(scenario.sites):
+        prep = prepare_site(scenario, i)
+        site = prep.supply
+        rng = np.random.default_rng([scenario.seed, i, 7919])
+        n = len(site.time)
+        grid_up = dispatch.grid_outages(n, grid_outages_per_year, outage_hours, rng)
+        capacity = results.summary["sites"][i]["capacity_mw"]
+        thermal = {
+            t.name: dispatch.forced_outages(
+                n,
+                max(1, round(capacity.get(t.name, 0.0) / thermal_unit_mw)),
+                forced_outage_rate,
+                mean_repair_hours,
+                rng,
+            )
+            for t in site.of_kind("thermal")
+        }
+        replayed = dispatch.replay(
+            site, capacity, grid_available=grid_up, thermal_available=thermal
+        )
+        load = np.asarray(site.load_mw, dtype=float)
+        if site.flexible_it_mw is not None:
+            load = load + np.asarray(site.flexible_pue) * site.flexible_it_mw
+        short = replayed.unserved > 1e-6
+        events = int(np.count_nonzero(short & ~np.roll(short, 1)))
+        entry: dict[str, Any] = {
+            "unserved_mwh": float(replayed.unserved.sum()),
+            "shortfall_hours": int(short.sum()),
+            "outage_hours": int((~grid_up).sum()) if site.grid_import_cap_mw > 0 else 0,
+            "interruptions_from_power": events,
+        }
+        firm_onsite = sum(capacity.get(t.name, 0.0) for t in site.of_kind("thermal"))
+        power_mw, energy_mwh = dispatch.ride_through(load, firm_onsite, ride_through_hours)
+        entry["ride_through"] = {
+            "hours": ride_through_hours,
+            "battery_mw": power_mw,
+            "battery_mwh": energy_mwh,
+            "gas_mw": float(max(load.max() - firm_onsite, 0.0)),
+        }
+        comp = results.summary["sites"][i].get("compute")
+        if comp:
+            n_acc = sum(comp["accelerators"].values())
+            lost_share = np.divide(replayed.unserved, load, out=np.zeros(n), where=load > 0)
+            entry["lost_accelerator_hours"] = float(lost_share.sum() * n_acc)
+            restart_h = compute.RESTART_SECONDS / 3600
+            runs = comp["training_runs"]
+            entry["training_days_lost"] = (
+                float((short.sum() + events * restart_h) / 24) if runs else 0.0
+            )
+            entry["interruptions_from_accelerators"] = float(
+                sum(r["interruptions"] / max(r["days"], 1e-9) * 365 for r in runs)
+            )
+        out[spec.id] = entry
+    return out

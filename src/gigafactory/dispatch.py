@@ -1,0 +1,273 @@
+"""Fast rule-based dispatch of fixed capacities, and fault replays.
+
+:func:`replay` runs a site-year in milliseconds: variable and contract output first;
+storage charges from surplus and discharges into any shortfall (shortest duration first);
+the rest comes from thermal units and the grid in merit order of their hourly cost
+(marginal cost plus carbon price), then is unserved. Where the LP has nothing to gain from
+timing (no price arbitrage) it comes close to the LP's dispatch. Storage keeps in reserve
+the energy that the next 24 hours' shortfalls beyond firm supply (thermal plus grid
+capacity) will need, tops that reserve up from spare firm capacity, and uses only the rest
+to displace firm energy. Where prices vary the
+LP may charge from a cheap grid or hold energy back for a dearer hour; the rules never do,
+so they cost the same or more.
+
+:func:`grid_outages`, :func:`forced_outages` and :func:`ride_through` model faults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gigafactory.supply import SiteSupply
+
+__all__ = ["RESERVE_HOURS", "Replay", "forced_outages", "grid_outages", "replay", "ride_through"]
+
+RESERVE_HOURS = 24
+"""Look-ahead of the storage reserve rule [h]."""
+
+
+@dataclass(frozen=True)
+class Replay:
+    """Hourly result of a rule-based dispatch [MW, MWh]."""
+
+    dispatch: dict[str, np.ndarray]
+    charge: dict[str, np.ndarray]
+    soc: dict[str, np.ndarray]
+    grid_import: np.ndarray
+    curtailed: np.ndarray
+    unserved: np.ndarray
+    operating_cost_usd: float
+    emissions_tco2e: float
+
+
+def replay(
+    site: SiteSupply,
+    capacity: dict[str, float],
+    *,
+    grid_available: np.ndarray | None = None,
+    thermal_available: dict[str, np.ndarray] | None = None,
+    cycles: int = 2,
+) -> Replay:
+    """Dispatch fixed capacities hour by hour by rules (see the module docstring).
+
+    Parameters
+    ----------
+    site : SiteSupply
+        Load, availability, prices and technologies (as for the LP).
+    capacity : dict
+        Power capacity per technology [MW] (storage energy = duration x power).
+    grid_available : numpy.ndarray of bool, optional
+        False in hours the grid is down.
+    thermal_available : dict, optional
+        Available share of each thermal unit per hour [-].
+    cycles : int
+        Passes over the year; each starts from the previous end state of charge, so the
+        year is (nearly) cyclic as in the LP.
+    """
+    n = len(site.time)
+    load = np.broadcast_to(np.asarray(site.load_mw, dtype=float), (n,)).copy()
+    if site.flexible_it_mw is not None:  # training at its nominal pace
+        load += np.asarray(site.flexible_pue) * site.flexible_it_mw
+    available = np.zeros(n)
+    dispatch: dict[str, np.ndarray] = {}
+    for tech in site.of_kind("variable") + site.of_kind("contract"):
+        output = np.broadcast_to(np.asarray(tech.availability, dtype=float), (n,)) * capacity.get(
+            tech.name, 0.0
+        )
+        dispatch[tech.name] = output.copy()
+        available += output
+    net = load - available
+    firm = np.zeros(n)
+    for tech in site.of_kind("thermal"):
+        share = (thermal_available or {}).get(tech.name, np.ones(n))
+        firm += capacity.get(tech.name, 0.0) * np.asarray(share, dtype=float)
+    if site.grid_import_cap_mw > 0:
+        up = (
+            np.ones(n, dtype=bool)
+            if grid_available is None
+            else np.asarray(grid_available, dtype=bool)
+        )
+        firm += np.where(up, site.grid_import_cap_mw, 0.0)
+    # energy storage must keep for shortfalls beyond firm supply in the next day
+    beyond = np.clip(net - firm, 0.0, None)
+    ahead = np.convolve(
+        np.concatenate([beyond, beyond[: RESERVE_HOURS - 1]]), np.ones(RESERVE_HOURS), mode="valid"
+    )
+    storage = sorted(site.of_kind("storage"), key=lambda t: t.duration_h)
+    power = [capacity.get(t.name, 0.0) for t in storage]
+    energy = [t.duration_h * p for t, p in zip(storage, power, strict=True)]
+    eta_c = [t.charge_efficiency for t in storage]
+    eta_d = [t.discharge_efficiency for t in storage]
+    soc_now = [0.0] * len(storage)
+    ch = [np.zeros(n) for _ in storage]
+    dis = [np.zeros(n) for _ in storage]
+    soc = [np.zeros(n) for _ in storage]
+    residual = np.zeros(n)
+    net_list = net.tolist()
+    firm_list = firm.tolist()
+    ahead_list = ahead.tolist()
+    for _ in range(max(cycles, 1)):
+        ch_l = [[0.0] * n for _ in storage]
+        dis_l = [[0.0] * n for _ in storage]
+        soc_l = [[0.0] * n for _ in storage]
+        res_l = [0.0] * n
+        for t in range(n):
+            r = net_list[t]
+            keep = ahead_list[t]
+            for k in range(len(storage)):
+                if r < 0.0:
+                    c = min(power[k], (energy[k] - soc_now[k]) / eta_c[k], -r)
+                    if c > 0.0:
+                        soc_now[k] += c * eta_c[k]
+                        r += c
+                        ch_l[k][t] = c
+                if r >= 0.0 and r < firm_list[t] and soc_now[k] * eta_d[k] < keep:
+                    # firm headroom charges storage for tomorrow's shortfalls (not arbitrage:
+                    # only up to what the reserve needs)
+                    top = (keep - soc_now[k] * eta_d[k]) / (eta_c[k] * eta_d[k])
+                    c = min(
+                        power[k] - ch_l[k][t],
+                        (energy[k] - soc_now[k]) / eta_c[k],
+                        firm_list[t] - r,
+                        top,
+                    )
+                    if c > 0.0:
+                        soc_now[k] += c * eta_c[k]
+                        r += c
+                        ch_l[k][t] += c
+                elif r > 0.0:
+                    short = r - firm_list[t]
+                    # cover what firm supply cannot; beyond that, only energy not kept in
+                    # reserve for the next day's shortfalls displaces firm supply
+                    need = max(short, 0.0)
+                    spare = max(soc_now[k] * eta_d[k] - keep - need, 0.0)
+                    d = min(power[k], soc_now[k] * eta_d[k], need + min(r - need, spare))
+                    if d > 0.0:
+                        soc_now[k] -= d / eta_d[k]
+                        r -= d
+                        dis_l[k][t] = d
+                soc_l[k][t] = soc_now[k]
+            res_l[t] = r
+        ch = [np.asarray(x) for x in ch_l]
+        dis = [np.asarray(x) for x in dis_l]
+        soc = [np.asarray(x) for x in soc_l]
+        residual = np.asarray(res_l)
+    curtailed = np.clip(-residual, 0.0, None)
+    shortfall = np.clip(residual, 0.0, None)
+    # thermal units and the grid in merit order of their hourly cost (vectorised)
+    names, caps, costs, co2 = [], [], [], []
+    for tech in site.of_kind("thermal"):
+        share = (thermal_available or {}).get(tech.name, np.ones(n))
+        names.append(tech.name)
+        caps.append(capacity.get(tech.name, 0.0) * np.asarray(share, dtype=float))
+        costs.append(np.full(n, tech.marginal_cost + site.carbon_price * tech.co2))
+        co2.append(np.full(n, tech.co2))
+    grid_carbon = np.broadcast_to(np.asarray(site.grid_carbon, dtype=float), (n,))
+    if site.grid_import_cap_mw > 0:
+        up = (
+            np.ones(n, dtype=bool)
+            if grid_available is None
+            else np.asarray(grid_available, dtype=bool)
+        )
+        names.append("__grid__")
+        caps.append(np.where(up, site.grid_import_cap_mw, 0.0))
+        costs.append(
+            np.broadcast_to(np.asarray(site.grid_price, dtype=float), (n,))
+            + site.carbon_price * grid_carbon
+        )
+        co2.append(grid_carbon)
+    grid_import = np.zeros(n)
+    operating = 0.0
+    emissions = 0.0
+    if names:
+        cap_m, cost_m, co2_m = np.stack(caps), np.stack(costs), np.stack(co2)
+        order = np.argsort(cost_m, axis=0, kind="stable")
+        sorted_caps = np.take_along_axis(cap_m, order, axis=0)
+        before = np.cumsum(sorted_caps, axis=0) - sorted_caps
+        take_sorted = np.clip(shortfall[None, :] - before, 0.0, sorted_caps)
+        take = np.empty_like(take_sorted)
+        np.put_along_axis(take, order, take_sorted, axis=0)
+        for i, name in enumerate(names):
+            if name == "__grid__":
+                grid_import = take[i]
+            else:
+                dispatch[name] = take[i]
+        shortfall = shortfall - take.sum(axis=0)
+        operating = float((take * cost_m).sum()) * site.weight
+        emissions = float((take * co2_m).sum()) * site.weight
+    for k, tech in enumerate(storage):
+        dispatch[tech.name] = dis[k]
+    return Replay(
+        dispatch=dispatch,
+        charge={t.name: ch[k] for k, t in enumerate(storage)},
+        soc={t.name: soc[k] for k, t in enumerate(storage)},
+        grid_import=grid_import,
+        curtailed=curtailed,
+        unserved=np.clip(shortfall, 0.0, None),
+        operating_cost_usd=operating,
+        emissions_tco2e=emissions,
+    )
+
+
+def grid_outages(
+    n_hours: int, per_year: float, mean_hours: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Hours with the grid up (True) or down (False).
+
+    Outages start as a Poisson process (``per_year`` a year) and last an exponential time
+    with mean ``mean_hours`` (at least one hour).
+    """
+    up = np.ones(n_hours, dtype=bool)
+    count = rng.poisson(per_year * n_hours / 8760)
+    starts = rng.integers(0, n_hours, size=count)
+    lengths = np.maximum(1, np.round(rng.exponential(mean_hours, size=count))).astype(int)
+    for start, length in zip(starts, lengths, strict=True):
+        up[start : start + length] = False
+    return up
+
+
+def forced_outages(
+    n_hours: int,
+    units: int,
+    forced_outage_rate: float,
+    mean_repair_hours: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Available share of a plant of ``units`` identical units, hour by hour [-].
+
+    Each unit is a two-state Markov chain: it fails with probability ``1/MTTF`` an hour and
+    is repaired with ``1/MTTR``, where MTTF follows from the forced outage rate
+    ``FOR = MTTR / (MTTF + MTTR)``; units start in their steady state.
+    """
+    if units <= 0 or forced_outage_rate <= 0:
+        return np.ones(n_hours)
+    p_repair = 1.0 / mean_repair_hours
+    p_fail = p_repair * forced_outage_rate / (1 - forced_outage_rate)
+    down = rng.random(units) < forced_outage_rate
+    draws = rng.random((n_hours, units))
+    share = np.empty(n_hours)
+    for t in range(n_hours):
+        down = np.where(down, draws[t] >= p_repair, draws[t] < p_fail)
+        share[t] = 1.0 - down.mean()
+    return share
+
+
+def ride_through(
+    load_mw: np.ndarray, firm_mw: np.ndarray | float, hours: int
+) -> tuple[float, float]:
+    """Battery power [MW] and energy [MWh] for the worst ``hours``-long grid outage.
+
+    The battery covers whatever the firm on-site supply ``firm_mw`` cannot.
+
+    Examples
+    --------
+    >>> ride_through(np.array([100.0, 120.0, 110.0, 90.0]), 80.0, 2)
+    (40.0, 70.0)
+    """
+    gap = np.clip(np.asarray(load_mw, dtype=float) - firm_mw, 0.0, None)
+    if hours <= 0 or gap.size == 0:
+        return 0.0, 0.0
+    window = np.convolve(np.concatenate([gap, gap[: hours - 1]]), np.ones(hours), mode="valid")
+    return float(gap.max()), float(window.max())
