@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gigafactory.errors import InfeasibleError
-from gigafactory.supply import SiteSupply, SupplyTech, build_model, cfe_share, optimise
+from gigafactory.supply import (
+    PriceResolver,
+    SiteSupply,
+    SupplyTech,
+    build_model,
+    cfe_share,
+    optimise,
+)
 
 W3 = 8760 / 3  # each of 3 modelled hours stands for 2,920 hours of the year
 
@@ -303,3 +312,37 @@ def test_flexible_training_moves_energy_into_cheap_hours():
     assert ds.attrs["objective_usd"] == pytest.approx(2_847_000.0)
     firm = optimise(SiteSupply(**common), method="simplex")
     assert firm.attrs["objective_usd"] == pytest.approx(4_818_000.0)
+
+
+def test_warm_price_resolves_equal_cold_solves():
+    n = 48
+    solar = np.tile(np.r_[np.zeros(8), np.full(8, 0.8), np.zeros(8)], 2)
+    site = SiteSupply(
+        name="warm",
+        time=hours(n),
+        load_mw=np.full(n, 30.0),
+        techs=(
+            SupplyTech("solar", "variable", 5e4, availability=solar, clean=True),
+            SupplyTech(
+                "battery",
+                "storage",
+                3e4,
+                charge_efficiency=0.95,
+                discharge_efficiency=0.95,
+                duration_h=4,
+            ),
+            SupplyTech("gas", "thermal", 5e4, marginal_cost=90.0),
+        ),
+        grid_import_cap_mw=25.0,
+        grid_price=50.0,
+        grid_carbon=0.4,
+        carbon_price=30.0,
+    )
+    resolver = PriceResolver(site)
+    for price in (40.0, 80.0, 120.0, 60.0):
+        warm, capacity = resolver.solve(price)
+        cold = optimise(replace(site, grid_price=price), method="simplex")
+        assert warm == pytest.approx(cold.attrs["objective_usd"], rel=1e-6)
+        assert capacity["solar"] == pytest.approx(
+            float(cold["capacity_mw"].sel(technology="solar")), abs=1e-4
+        )

