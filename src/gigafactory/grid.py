@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from gigafactory.weather import ar1_noise
+
 __all__ = ["CARBON_SHAPE", "PRICE_SHAPE", "GridShape", "shaped_series"]
 
 
@@ -80,11 +82,6 @@ def shaped_series(
     daily = shape.daily * np.cos(2 * np.pi * (hour_local - shape.peak_hour_local) / 24)
     # two seasonal peaks: mid-January and mid-July
     seasonal = shape.seasonal * np.cos(4 * np.pi * (day - 15) / 365)
-    phi = np.exp(-1.0 / shape.noise_hours)
-    shocks = rng.standard_normal(len(index)) * shape.noise * np.sqrt(1 - phi**2)
-    noise = np.empty(len(index))
-    noise[0] = shocks[0] / np.sqrt(1 - phi**2)
-    for i in range(1, len(index)):
-        noise[i] = phi * noise[i - 1] + shocks[i]
+    noise = ar1_noise(len(index), shape.noise, shape.noise_hours, rng)
     relative = np.clip(1.0 + daily + seasonal + noise, 0.05, None)
     return np.asarray(annual_mean * relative / relative.mean())

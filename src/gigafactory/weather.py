@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "ar1_noise",
     "dew_point",
     "hourly_index",
     "relative_humidity",
@@ -166,6 +167,27 @@ def _demean_by_month(x: np.ndarray, index: pd.DatetimeIndex) -> np.ndarray:
     return np.asarray(x - means[month])
 
 
+def ar1_noise(n: int, std: float, e_folding_hours: float, rng: np.random.Generator) -> np.ndarray:
+    """Stationary AR(1) noise [unit of ``std``].
+
+    Standard deviation ``std``, lag-1 correlation ``exp(-1 / e_folding_hours)``, started in
+    its stationary distribution (used for temperature anomalies and grid price noise).
+
+    Examples
+    --------
+    >>> x = ar1_noise(200_000, 2.0, 48.0, np.random.default_rng(0))
+    >>> round(float(x.std()), 1)
+    2.0
+    """
+    phi = np.exp(-1.0 / e_folding_hours)
+    shocks = rng.standard_normal(n) * std * np.sqrt(1 - phi**2)
+    out = np.empty(n)
+    out[0] = shocks[0] / np.sqrt(1 - phi**2)
+    for i in range(1, n):
+        out[i] = phi * out[i - 1] + shocks[i]
+    return out
+
+
 def synthesise_temperature(
     index: pd.DatetimeIndex,
     temp_mean: np.ndarray,
@@ -202,12 +224,7 @@ def synthesise_temperature(
     solar_hour = (np.asarray(index.hour) + longitude / 15.0) % 24
     amplitude = _monthly(np.asarray(temp_max) - np.asarray(temp_mean), index)
     diurnal = amplitude * np.cos(2 * np.pi * (solar_hour - 15.0) / 24.0)  # peak at 15:00 solar
-    phi = np.exp(-1.0 / anomaly_hours)
-    noise = rng.standard_normal(len(index)) * anomaly_std * np.sqrt(1 - phi**2)
-    anomaly = np.empty(len(index))
-    anomaly[0] = noise[0] / np.sqrt(1 - phi**2)
-    for i in range(1, len(index)):
-        anomaly[i] = phi * anomaly[i - 1] + noise[i]
+    anomaly = ar1_noise(len(index), anomaly_std, anomaly_hours, rng)
     wave = _demean_by_month(diurnal + anomaly, index)
     return np.asarray(_monthly(temp_mean, index) + wave)
 
