@@ -38,6 +38,7 @@ __all__ = [
     "checkpoint_interval",
     "diurnal_profile",
     "goodput",
+    "hardware_capex",
     "inference_performance",
     "it_power_w",
     "ownership_cost",
@@ -382,6 +383,22 @@ NETWORKING_FRACTION = 0.15
 """Scale-out networking capex as a share of server capex [-]; an estimate."""
 
 
+def hardware_capex(
+    accelerator: Accelerator | str,
+    accelerators: float,
+    *,
+    networking_fraction: float = NETWORKING_FRACTION,
+) -> float:
+    """Capital cost of accelerators, their servers and networking [USD].
+
+    ``n x price x (1 + server overhead) x (1 + networking)``; networking at 15 % of server
+    capex is an estimate.
+    """
+    acc = get_accelerator(accelerator) if isinstance(accelerator, str) else accelerator
+    p = acc.params
+    return accelerators * p["price_usd"] * (1 + p["server_overhead"]) * (1 + networking_fraction)
+
+
 def ownership_cost(
     accelerator: Accelerator | str,
     accelerators: float,
@@ -391,13 +408,11 @@ def ownership_cost(
 ) -> float:
     """Annualised capital cost of accelerators, servers and networking [USD/yr].
 
-    ``n x price x (1 + server overhead) x (1 + networking) x CRF(wacc, life)``; networking
-    at 15 % of server capex is an estimate.
+    :func:`hardware_capex` times ``CRF(wacc, life)``.
     """
     acc = get_accelerator(accelerator) if isinstance(accelerator, str) else accelerator
-    p = acc.params
-    capex = accelerators * p["price_usd"] * (1 + p["server_overhead"]) * (1 + networking_fraction)
-    return capex * capital_recovery_factor(wacc, p["life_years"])
+    capex = hardware_capex(acc, accelerators, networking_fraction=networking_fraction)
+    return capex * capital_recovery_factor(wacc, acc.params["life_years"])
 
 
 @dataclass(frozen=True)

@@ -951,13 +951,7 @@ def compare(
 def _orbit_design(
     options: dict[str, Any], plan: compute.ComputePlan, wacc: float
 ) -> orbital.OrbitalDesign:
-    hardware_capex = sum(
-        n
-        * catalog.get_accelerator(name).params["price_usd"]
-        * (1 + catalog.get_accelerator(name).params["server_overhead"])
-        * (1 + compute.NETWORKING_FRACTION)
-        for name, n in plan.accelerators.items()
-    )
+    hardware_capex = sum(compute.hardware_capex(name, n) for name, n in plan.accelerators.items())
     keys = (
         "altitude_km",
         "inclination_deg",
