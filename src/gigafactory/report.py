@@ -47,6 +47,34 @@ COLOURS = {
 }
 
 
+_STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}
+table{border-collapse:collapse;display:inline-table;margin:0 2em 1em 0}
+td,th{padding:2px 10px;border-bottom:1px solid #ddd} .n{text-align:right}"""
+
+
+def _page(heading: str, body: str, *, title: str | None = None) -> str:
+    """A self-contained HTML page with plotly.js inlined once (works offline)."""
+    from plotly.offline import get_plotlyjs
+
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title or heading)}</title>
+<script type="text/javascript">{get_plotlyjs()}</script>
+<style>{_STYLE}</style>
+</head><body><h1>{html.escape(heading)}</h1>
+{body}
+</body></html>
+"""
+
+
+def _charts(figs: list[Any]) -> str:
+    return "".join(f.to_html(full_html=False, include_plotlyjs=False) for f in figs)
+
+
+def _rows(pairs: list[tuple[str, str]]) -> str:
+    body = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in pairs)
+    return f"<table>{body}</table>"
+
+
 def _week_slice(data: xr.Dataset, week: int | None) -> slice:
     """Hours of the chosen week; by default the week with the least variable output."""
     n = data.sizes["time"]
@@ -312,34 +340,22 @@ def _table(summary: dict[str, Any]) -> str:
 
 def report_html(results: Results, *, week: int | None = None) -> str:
     """The report as one self-contained HTML page."""
-    from plotly.offline import get_plotlyjs
-
     parts = []
     by_site = {s["site"]: s for s in results.summary["sites"]}
     for site, figs in figures(results, week=week).items():
         parts.append(f"<h2>{html.escape(site)}</h2>")
         if "compute" in by_site[site]:
             parts.append(_compute_table(by_site[site]["compute"]))
-        parts.extend(f.to_html(full_html=False, include_plotlyjs=False) for f in figs)
+        parts.append(_charts(figs))
     summary = results.summary
     info = results.info
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>gigafactory: {html.escape(summary["scenario"])}</title>
-<script type="text/javascript">{get_plotlyjs()}</script>
-<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}}
-table{{border-collapse:collapse;display:inline-table;margin:0 2em 1em 0}}
-td,th{{padding:2px 10px;border-bottom:1px solid #ddd}} .n{{text-align:right}}</style>
-</head><body>
-<h1>{html.escape(summary["scenario"])}</h1>
-<p>{html.escape(results.scenario.description)}</p>
+    body = f"""<p>{html.escape(results.scenario.description)}</p>
 {_table(summary)}
 {"".join(parts)}
 <p><small>gigafactory {html.escape(str(info.get("gigafactory", "")))}, HiGHS via highspy
 {html.escape(str(info.get("solver", {}).get("highspy", "")))},
-seed {results.scenario.seed}.</small></p>
-</body></html>
-"""
+seed {results.scenario.seed}.</small></p>"""
+    return _page(summary["scenario"], body, title=f"gigafactory: {summary['scenario']}")
 
 
 def write_report(results: Results, path: str | Path, *, week: int | None = None) -> Path:
@@ -363,9 +379,8 @@ _COMPARE_CHARTS = (
 def compare_html(table: pd.DataFrame, title: str) -> str:
     """A self-contained page comparing sites (one bar chart per metric, ranked)."""
     import plotly.graph_objects as go
-    from plotly.offline import get_plotlyjs
 
-    parts = []
+    figs = []
     for column, scale, label in _COMPARE_CHARTS:
         values = table[column].astype(float) * scale
         if values.isna().all():
@@ -374,21 +389,16 @@ def compare_html(table: pd.DataFrame, title: str) -> str:
             go.Bar(x=table["site"], y=values, text=values.round(2), textposition="auto")
         )
         fig.update_layout(title=label, height=360, margin={"t": 50, "b": 40})
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=False))
+        figs.append(fig)
     shown = table.drop(columns=["name"]).copy()
     body = shown.to_html(index=False, float_format=lambda v: f"{v:,.2f}", border=0)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<script type="text/javascript">{get_plotlyjs()}</script>
-<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}}
-table{{border-collapse:collapse}} td,th{{padding:2px 8px;border-bottom:1px solid #ddd}}</style>
-</head><body><h1>{html.escape(title)}</h1>
-<p>Ranked by total annual cost (1 = cheapest). Each site runs the same campus with its own
-climate, tariff, grid carbon, gas price and wind resource.</p>
+    return _page(
+        title,
+        f"""<p>Ranked by total annual cost (1 = cheapest). Each site runs the same campus
+with its own climate, tariff, grid carbon, gas price and wind resource.</p>
 {body}
-{"".join(parts)}
-</body></html>
-"""
+{_charts(figs)}""",
+    )
 
 
 def orbit_html(result: dict[str, Any], title: str) -> str:
@@ -398,7 +408,6 @@ def orbit_html(result: dict[str, Any], title: str) -> str:
     assumptions, and the mass breakdown.
     """
     import plotly.graph_objects as go
-    from plotly.offline import get_plotlyjs
 
     sens = result["sensitivity"]
     prices = sens["launch_usd_per_kg"]
@@ -487,23 +496,12 @@ def orbit_html(result: dict[str, Any], title: str) -> str:
                 f"{v['breakeven_launch_usd_per_kg']:,.0f} USD/kg",
             )
         )
-    table = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    charts = "".join(
-        f.to_html(full_html=False, include_plotlyjs=False) for f in (curve, tornado, mass)
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<script type="text/javascript">{get_plotlyjs()}</script>
-<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}}
-td{{padding:2px 10px;border-bottom:1px solid #ddd}}</style></head><body>
-<h1>{html.escape(title)}</h1><table>{table}</table>{charts}</body></html>
-"""
+    return _page(title, _rows(rows) + _charts([curve, tornado, mass]))
 
 
 def placement_html(result: dict[str, Any], title: str) -> str:
     """A self-contained page: which users go where (Sankey), and the RTT they get."""
     import plotly.graph_objects as go
-    from plotly.offline import get_plotlyjs
 
     table = pd.DataFrame(result["assignment"])
     regions = list(dict.fromkeys(table["region"])) if len(table) else []
@@ -533,15 +531,7 @@ def placement_html(result: dict[str, Any], title: str) -> str:
         ("user regions", f"{result['regions']}"),
     ]
     rows += [(f"served from {k}", f"{v:,.0f} accelerators") for k, v in result["by_site"].items()]
-    head = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    charts = "".join(f.to_html(full_html=False, include_plotlyjs=False) for f in (flow, rtt))
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<script type="text/javascript">{get_plotlyjs()}</script>
-<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}}
-td{{padding:2px 10px;border-bottom:1px solid #ddd}}</style></head><body>
-<h1>{html.escape(title)}</h1><table>{head}</table>{charts}</body></html>
-"""
+    return _page(title, _rows(rows) + _charts([flow, rtt]))
 
 
 def sweep_html(
@@ -553,7 +543,6 @@ def sweep_html(
     numeric parameter.
     """
     import plotly.graph_objects as go
-    from plotly.offline import get_plotlyjs
 
     ok = table[table["error"].fillna("") == ""] if "error" in table else table
     scale, unit = (1e-6, "million USD/yr") if metric.endswith("_usd") else (1.0, "")
@@ -599,12 +588,8 @@ def sweep_html(
             )
             figs.append(band)
     failed = len(table) - len(ok)
-    charts = "".join(f.to_html(full_html=False, include_plotlyjs=False) for f in figs)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<script type="text/javascript">{get_plotlyjs()}</script>
-<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}}</style>
-</head><body><h1>{html.escape(title)}</h1>
-<p>{len(table)} cases, {failed} failed (their errors are in sweep.parquet).</p>
-{charts}</body></html>
-"""
+    return _page(
+        title,
+        f"<p>{len(table)} cases, {failed} failed (their errors are in sweep.parquet).</p>\n"
+        + _charts(figs),
+    )
