@@ -79,17 +79,31 @@ def replay(
         dispatch[tech.name] = output.copy()
         available += output
     net = load - available
-    firm = np.zeros(n)
+    # firm sources: thermal units and the grid, with their hourly cost (merit order below)
+    names, caps, costs, co2 = [], [], [], []
     for tech in site.of_kind("thermal"):
         share = (thermal_available or {}).get(tech.name, np.ones(n))
-        firm += capacity.get(tech.name, 0.0) * np.asarray(share, dtype=float)
+        names.append(tech.name)
+        caps.append(capacity.get(tech.name, 0.0) * np.asarray(share, dtype=float))
+        costs.append(np.full(n, tech.marginal_cost + site.carbon_price * tech.co2))
+        co2.append(np.full(n, tech.co2))
+    grid_carbon = np.broadcast_to(np.asarray(site.grid_carbon, dtype=float), (n,))
     if site.grid_import_cap_mw > 0:
         up = (
             np.ones(n, dtype=bool)
             if grid_available is None
             else np.asarray(grid_available, dtype=bool)
         )
-        firm += np.where(up, site.grid_import_cap_mw, 0.0)
+        names.append("__grid__")
+        caps.append(np.where(up, site.grid_import_cap_mw, 0.0))
+        costs.append(
+            np.broadcast_to(np.asarray(site.grid_price, dtype=float), (n,))
+            + site.carbon_price * grid_carbon
+        )
+        co2.append(grid_carbon)
+    firm = np.zeros(n)
+    for cap in caps:
+        firm += cap
     # energy storage must keep for shortfalls beyond firm supply in the next day
     beyond = np.clip(net - firm, 0.0, None)
     ahead = np.convolve(
@@ -156,32 +170,10 @@ def replay(
         residual = np.asarray(res_l)
     curtailed = np.clip(-residual, 0.0, None)
     shortfall = np.clip(residual, 0.0, None)
-    # thermal units and the grid in merit order of their hourly cost (vectorised)
-    names, caps, costs, co2 = [], [], [], []
-    for tech in site.of_kind("thermal"):
-        share = (thermal_available or {}).get(tech.name, np.ones(n))
-        names.append(tech.name)
-        caps.append(capacity.get(tech.name, 0.0) * np.asarray(share, dtype=float))
-        costs.append(np.full(n, tech.marginal_cost + site.carbon_price * tech.co2))
-        co2.append(np.full(n, tech.co2))
-    grid_carbon = np.broadcast_to(np.asarray(site.grid_carbon, dtype=float), (n,))
-    if site.grid_import_cap_mw > 0:
-        up = (
-            np.ones(n, dtype=bool)
-            if grid_available is None
-            else np.asarray(grid_available, dtype=bool)
-        )
-        names.append("__grid__")
-        caps.append(np.where(up, site.grid_import_cap_mw, 0.0))
-        costs.append(
-            np.broadcast_to(np.asarray(site.grid_price, dtype=float), (n,))
-            + site.carbon_price * grid_carbon
-        )
-        co2.append(grid_carbon)
     grid_import = np.zeros(n)
     operating = 0.0
     emissions = 0.0
-    if names:
+    if names:  # thermal units and the grid in merit order of their hourly cost (vectorised)
         cap_m, cost_m, co2_m = np.stack(caps), np.stack(costs), np.stack(co2)
         order = np.argsort(cost_m, axis=0, kind="stable")
         sorted_caps = np.take_along_axis(cap_m, order, axis=0)
