@@ -745,6 +745,11 @@ def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
         When a site cannot meet its load within its limits; the message names the site,
         the hours and the MW short.
     """
+    return _run(scenario, progress)[0]
+
+
+def _run(scenario: Scenario, progress: Progress | None) -> tuple[Results, list[PreparedSite]]:
+    """:func:`run`, also returning the prepared sites for callers that replay them."""
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
     prepared = []
@@ -788,13 +793,14 @@ def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
         summary["compute"] = _aggregate_compute(computes)
     if scenario.orbit is not None:
         say("orbital alternative")
-        summary["orbit"] = orbit(scenario)
+        summary["orbit"] = _orbit(scenario, prepared[0])
     if scenario.placement is not None:
         say("placement of inference demand")
         summary["placement"] = place(scenario)
     series = {p.spec.id: _series(p, ds) for p, ds in zip(prepared, solved, strict=True)}
     summary["run_seconds"] = time.perf_counter() - started
-    return Results(summary=summary, series=series, scenario=scenario, info=run_info(scenario))
+    results = Results(summary=summary, series=series, scenario=scenario, info=run_info(scenario))
+    return results, prepared
 
 
 def size(scenario: Scenario) -> dict[str, Any]:
@@ -809,26 +815,30 @@ def size(scenario: Scenario) -> dict[str, Any]:
         Per site id: ``it_energy_mwh``, ``facility_energy_mwh``, ``pue_annual``,
         ``energy_cost_usd``, ``emissions_tco2e`` and the ``compute`` section of a run.
     """
-    out: dict[str, Any] = {}
-    for i, spec in enumerate(scenario.sites):
-        prep = prepare_site(scenario, i)
-        supply = prep.supply
-        it = prep.it_mw if supply.flexible_it_mw is None else prep.it_mw + supply.flexible_it_mw
-        facility_mw = it * prep.pue
-        price = supply.hourly(supply.grid_price).to_numpy()
-        carbon = supply.hourly(supply.grid_carbon).to_numpy()
-        site: dict[str, Any] = {
-            "it_energy_mwh": float(it.sum()),
-            "facility_energy_mwh": float(facility_mw.sum()),
-            "pue_annual": float(facility_mw.sum() / it.sum()) if it.sum() > 0 else float("nan"),
-            "peak_facility_mw": float(facility_mw.max()),
-            "total_annual_cost_usd": float((facility_mw * price).sum()),
-            "emissions_tco2e": float((facility_mw * carbon).sum()),
-        }
-        if prep.compute is not None:
-            site["compute"] = _compute_summary(prep, site, scenario.finance.wacc)
-        out[spec.id] = site
-    return out
+    return {
+        spec.id: _size_site(prepare_site(scenario, i), scenario.finance.wacc)
+        for i, spec in enumerate(scenario.sites)
+    }
+
+
+def _size_site(prep: PreparedSite, wacc: float) -> dict[str, Any]:
+    """:func:`size` of one prepared site."""
+    supply = prep.supply
+    it = prep.it_mw if supply.flexible_it_mw is None else prep.it_mw + supply.flexible_it_mw
+    facility_mw = it * prep.pue
+    price = supply.hourly(supply.grid_price).to_numpy()
+    carbon = supply.hourly(supply.grid_carbon).to_numpy()
+    site: dict[str, Any] = {
+        "it_energy_mwh": float(it.sum()),
+        "facility_energy_mwh": float(facility_mw.sum()),
+        "pue_annual": float(facility_mw.sum() / it.sum()) if it.sum() > 0 else float("nan"),
+        "peak_facility_mw": float(facility_mw.max()),
+        "total_annual_cost_usd": float((facility_mw * price).sum()),
+        "emissions_tco2e": float((facility_mw * carbon).sum()),
+    }
+    if prep.compute is not None:
+        site["compute"] = _compute_summary(prep, site, wacc)
+    return site
 
 
 COMPARE_COLUMNS = (
@@ -996,13 +1006,18 @@ def orbit(scenario: Scenario) -> dict[str, Any]:
         variant) and ``sensitivity`` (cost per accelerator-hour against launch price, and a
         tornado of the other assumptions).
     """
-    spec = scenario.orbit
-    if spec is None:
+    if scenario.orbit is None:
         msg = "orbit: the scenario has no 'orbit' section"
         raise ScenarioError(msg)
-    site_id = scenario.sites[0].id
-    prep = prepare_site(scenario, 0)
-    ground_site = size(scenario)[site_id]
+    return _orbit(scenario, prepare_site(scenario, 0))
+
+
+def _orbit(scenario: Scenario, prep: PreparedSite) -> dict[str, Any]:
+    """:func:`orbit` with the first site already prepared."""
+    spec = scenario.orbit
+    assert spec is not None
+    site_id = prep.spec.id
+    ground_site = _size_site(prep, scenario.finance.wacc)
     plan = prep.compute
     assert plan is not None
     ground = ground_site["compute"]
@@ -1186,10 +1201,9 @@ def faults(
         ``interruptions_from_accelerators``, and ``ride_through`` (battery MW and MWh, or
         gas MW, to carry the load through the worst ``ride_through_hours`` grid outage).
     """
-    results = run(scenario)
+    results, prepared = _run(scenario, None)
     out: dict[str, Any] = {}
-    for i, spec in enumerate(scenario.sites):
-        prep = prepare_site(scenario, i)
+    for i, (spec, prep) in enumerate(zip(scenario.sites, prepared, strict=True)):
         site = prep.supply
         rng = np.random.default_rng([scenario.seed, i, 7919])
         n = len(site.time)
