@@ -180,6 +180,14 @@ def _read_rows(filename: str) -> list[dict[str, str]]:
     return list(csv.DictReader(lines))
 
 
+def _grouped(filename: str, key: str) -> dict[str, list[dict[str, str]]]:
+    """Rows of a long catalog CSV grouped by their ``key`` column, in file order."""
+    grouped: dict[str, list[dict[str, str]]] = {}
+    for row in _read_rows(filename):
+        grouped.setdefault(row[key], []).append(row)
+    return grouped
+
+
 def _provenance(row: dict[str, str], value: float | str) -> CatalogValue:
     return CatalogValue(
         value=value,
@@ -219,9 +227,7 @@ def technologies() -> dict[str, Technology]:
     >>> round(technologies()["gas_ct"].params["co2_t_per_mwh_th"], 4)
     0.181
     """
-    grouped: dict[str, list[dict[str, str]]] = {}
-    for row in _read_rows("technologies.csv"):
-        grouped.setdefault(row["technology"], []).append(row)
+    grouped = _grouped("technologies.csv", "technology")
     out: dict[str, Technology] = {}
     for name, rows in grouped.items():
         kind, description = "", ""
@@ -283,9 +289,7 @@ def sites() -> dict[str, Site]:
     >>> round(sites()["korea_southwest"].params["grid_carbon_t_per_mwh"], 4)
     0.4173
     """
-    grouped: dict[str, list[dict[str, str]]] = {}
-    for row in _read_rows("sites.csv"):
-        grouped.setdefault(row["site"], []).append(row)
+    grouped = _grouped("sites.csv", "site")
     out: dict[str, Site] = {}
     for name, rows in grouped.items():
         text: dict[str, str] = {}
@@ -403,9 +407,7 @@ def accelerators() -> dict[str, Accelerator]:
     >>> h100.params["flops_bf16"], h100.params["system_w"]
     (989000000000000.0, 1275.0)
     """
-    grouped: dict[str, list[dict[str, str]]] = {}
-    for row in _read_rows("accelerators.csv"):
-        grouped.setdefault(row["accelerator"], []).append(row)
+    grouped = _grouped("accelerators.csv", "accelerator")
     out: dict[str, Accelerator] = {}
     for name, rows in grouped.items():
         text: dict[str, str] = {}
