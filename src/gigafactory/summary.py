@@ -1,0 +1,388 @@
+"""The typed summary of a run and of each study: what every interface reads, by attribute.
+
+Pure data (pydantic models), no model code: the pipeline fills them, :mod:`gigafactory.results`
+writes and reads them as JSON, and the CLI, the report, the web app and sweeps read their
+attributes. Units are in the field names (``_mwh``, ``_usd``, ``_t``) as in ``summary.json``.
+
+JSON has no NaN: :meth:`Section.to_dict` keeps NaN (Python floats) and
+:func:`gigafactory.results.Results.to_json` writes it as ``null``; reading ``null`` back into
+a number field gives NaN again. Optional sections (``flexibility``, ``compute``, ``orbit``,
+``placement``) are left out of the JSON when absent; a training or inference total of a fleet
+without runs or services is written as ``{}``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+    field_validator,
+    model_serializer,
+)
+
+__all__ = [
+    "AssignmentRow",
+    "CostBreakdown",
+    "FaultReplay",
+    "FleetSummary",
+    "Flexibility",
+    "InferenceService",
+    "InferenceTotals",
+    "OrbitDesignSummary",
+    "OrbitGround",
+    "OrbitSensitivity",
+    "OrbitSummary",
+    "OwnershipCost",
+    "PlacementSummary",
+    "RideThrough",
+    "Section",
+    "SiteCompute",
+    "SiteSummary",
+    "SizedSite",
+    "Summary",
+    "TornadoEntry",
+    "TrainingRun",
+    "TrainingTotals",
+]
+
+
+def _null_is_nan(value: Any) -> Any:
+    return math.nan if value is None else value
+
+
+Number = Annotated[float, BeforeValidator(_null_is_nan)]
+"""A float that reads JSON ``null`` (how NaN is written) back as NaN."""
+
+
+class Section(BaseModel):
+    """Base of every summary section: fixed fields, absent optional sections left out."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+    @model_serializer(mode="wrap")
+    def _drop_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if v is not None}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain nested dicts and lists, keys in ``summary.json`` order (NaN kept)."""
+        return self.model_dump(mode="python")
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Any:
+        """Read a section back from :meth:`to_dict` output or its JSON."""
+        return cls.model_validate(data)
+
+
+def _empty_is_none(value: Any) -> Any:
+    return None if value == {} else value
+
+
+class CostBreakdown(Section):
+    """Annual cost of a site's energy supply by kind [USD/yr]."""
+
+    capex_annualised: Number
+    fixed_om: Number
+    ppa: Number
+    fuel: Number
+    variable_om: Number
+    grid_energy: Number
+    export_revenue: Number
+    carbon: Number
+
+
+class Flexibility(Section):
+    """What letting training slow down is worth: the same site solved both ways."""
+
+    total_annual_cost_usd_flexible: Number
+    total_annual_cost_usd_rigid: Number
+    savings_usd: Number
+    savings_share: Number
+    capacity_mw_rigid: dict[str, Number]
+    peak_grid_import_mw_rigid: Number
+    emissions_tco2e_rigid: Number
+    unserved_mwh_rigid: Number
+
+
+class TrainingRun(Section):
+    """One sized training run and what it costs and emits at its site."""
+
+    name: str
+    accelerator: str
+    accelerators: int
+    flops: Number
+    days: Number
+    accelerator_hours: Number
+    goodput: Number
+    interruptions: Number
+    checkpoint_interval_min: Number
+    energy_mwh: Number
+    emissions_tco2e: Number
+    cost_usd: Number
+
+
+class TrainingTotals(Section):
+    """All training runs of a fleet together."""
+
+    flops: Number
+    accelerator_hours: Number
+    interruptions: Number
+    energy_mwh: Number
+    emissions_tco2e: Number
+    cost_usd: Number
+    days: Number
+    goodput: Number
+
+
+class InferenceService(Section):
+    """One inference service: fleet, latency, energy and cost per token."""
+
+    name: str
+    accelerator: str
+    accelerators: int
+    tokens_per_s: Number
+    tokens_per_s_per_accelerator: Number
+    tpot_ms: Number
+    ttft_ms: Number
+    tpot_met: bool
+    ttft_met: bool
+    wh_per_query: Number
+    energy_mwh: Number
+    usd_per_million_tokens: Number
+
+
+class InferenceTotals(Section):
+    """All inference services of a fleet together."""
+
+    tokens_per_s: Number
+    wh_per_query: Number
+    usd_per_million_tokens: Number
+
+
+class OwnershipCost(Section):
+    """Annual cost of owning a site's compute by part [USD/yr]."""
+
+    accelerators_servers_network: Number
+    facility: Number
+    energy_supply: Number
+
+
+class _Fleet(Section):
+    @field_validator("training", "inference", mode="before", check_fields=False)
+    @classmethod
+    def _empty(cls, value: Any) -> Any:
+        return _empty_is_none(value)
+
+    @field_serializer("training", "inference", mode="wrap", check_fields=False)
+    def _as_empty(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+        return {} if value is None else handler(value)
+
+
+class SiteCompute(_Fleet):
+    """Fleet, training runs, inference services and compute economics of one site."""
+
+    accelerators: dict[str, int]
+    it_capacity_mw: Number
+    peak_it_mw: Number
+    training: TrainingTotals | None
+    training_runs: list[TrainingRun]
+    inference: InferenceTotals | None
+    inference_services: list[InferenceService]
+    usd_per_accelerator_hour: Number
+    total_cost_of_ownership_usd: Number
+    cost_of_ownership_usd: OwnershipCost
+    rent_usd_per_accelerator_hour: Number
+    breakeven_utilisation_vs_rent: Number
+
+
+class FleetSummary(_Fleet):
+    """The campus-wide compute section: fleets merged, runs and services listed."""
+
+    accelerators: dict[str, int]
+    it_capacity_mw: Number
+    training: TrainingTotals | None
+    training_runs: list[TrainingRun]
+    inference: InferenceTotals | None
+    inference_services: list[InferenceService]
+    usd_per_accelerator_hour: Number
+    total_cost_of_ownership_usd: Number
+
+
+class SiteSummary(Section):
+    """Energy, emissions, water and cost of one solved site."""
+
+    site: str
+    latitude: Number
+    longitude: Number
+    it_energy_mwh: Number
+    facility_energy_mwh: Number
+    pue_annual: Number
+    capacity_mw: dict[str, Number]
+    storage_mwh: dict[str, Number]
+    energy_by_source_mwh: dict[str, Number]
+    grid_export_mwh: Number
+    cfe_share: Number
+    emissions_tco2e: Number
+    nox_t: Number
+    water_m3: Number
+    wue_l_per_kwh: Number
+    unserved_mwh: Number
+    curtailed_mwh: Number
+    peak_grid_import_mw: Number
+    cost_breakdown_usd: CostBreakdown
+    cost_by_technology_usd: dict[str, Number]
+    total_annual_cost_usd: Number
+    lcoe_usd_per_mwh: Number
+    solve_seconds: Number
+    flexibility: Flexibility | None = None
+    compute: SiteCompute | None = None
+
+
+class OrbitDesignSummary(Section):
+    """One orbital design: geometry, sizing, mass, launches and cost."""
+
+    sunlit_fraction: Number
+    eclipse_max_min: Number
+    eclipse_days: Number
+    load_mw: Number
+    array_mw: Number
+    array_m2: Number
+    radiator_m2: Number
+    battery_mwh: Number
+    mass_t: Number
+    mass_breakdown_t: dict[str, Number]
+    launches: int
+    launches_per_year: Number
+    annual_cost_usd: Number
+    cost_breakdown_usd: dict[str, Number]
+    usd_per_accelerator_hour: Number
+    usd_per_mwh_equivalent: Number
+    breakeven_launch_usd_per_kg: Number
+
+
+class OrbitGround(Section):
+    """The ground site the orbit is compared with."""
+
+    site: str
+    usd_per_accelerator_hour: Number
+    total_cost_of_ownership_usd: Number
+    energy_usd_per_it_mwh: Number
+    pue_annual: Number
+
+
+class TornadoEntry(Section):
+    """Cost per accelerator-hour at the low and high value of one assumption."""
+
+    low_value: Number
+    high_value: Number
+    low_usd_per_accelerator_hour: Number
+    high_usd_per_accelerator_hour: Number
+
+
+class OrbitSensitivity(Section):
+    """Cost per accelerator-hour against launch price, and a tornado of the rest."""
+
+    launch_usd_per_kg: list[Number]
+    usd_per_accelerator_hour: dict[str, list[Number]]
+    tornado: dict[str, TornadoEntry]
+
+
+class OrbitSummary(OrbitDesignSummary):
+    """The base orbital design, its variants and sensitivities, against the ground."""
+
+    accelerators: dict[str, int]
+    ground: OrbitGround
+    variants: dict[str, OrbitDesignSummary]
+    sensitivity: OrbitSensitivity
+
+
+class AssignmentRow(Section):
+    """Accelerators serving one user region from one site."""
+
+    region: str
+    region_country: str
+    site: str
+    kind: str
+    accelerators: Number
+    rtt_ms: Number
+
+
+class PlacementSummary(Section):
+    """Where inference demand is served from, under the SLO."""
+
+    served_share: Number
+    rtt_p50_ms: Number
+    rtt_p95_ms: Number
+    cost_usd: Number
+    by_site: dict[str, Number]
+    regions: int
+    demand_accelerators: Number
+    assignment: list[AssignmentRow]
+
+
+class Summary(Section):
+    """Headline numbers of a run, campus-wide, with one :class:`SiteSummary` per site."""
+
+    scenario: str
+    it_energy_mwh: Number
+    facility_energy_mwh: Number
+    pue_annual: Number
+    capacity_mw: dict[str, Number]
+    storage_mwh: dict[str, Number]
+    energy_by_source_mwh: dict[str, Number]
+    cfe_share: Number
+    emissions_tco2e: Number
+    nox_t: Number
+    total_annual_cost_usd: Number
+    cost_breakdown_usd: CostBreakdown
+    lcoe_usd_per_mwh: Number
+    unserved_mwh: Number
+    curtailed_mwh: Number
+    water_m3: Number
+    wue_l_per_kwh: Number
+    solve_seconds: Number
+    sites: list[SiteSummary]
+    compute: FleetSummary | None = None
+    orbit: OrbitSummary | None = None
+    placement: PlacementSummary | None = None
+    run_seconds: Number = math.nan
+
+
+class SizedSite(Section):
+    """A site sized without the supply LP: energy at its grid tariff."""
+
+    it_energy_mwh: Number
+    facility_energy_mwh: Number
+    pue_annual: Number
+    peak_facility_mw: Number
+    total_annual_cost_usd: Number
+    emissions_tco2e: Number
+    compute: SiteCompute | None = None
+
+
+class RideThrough(Section):
+    """Battery or gas that would carry the load through the worst grid outage."""
+
+    hours: int
+    battery_mw: Number
+    battery_mwh: Number
+    gas_mw: Number
+
+
+class FaultReplay(Section):
+    """One site's optimised year replayed under seeded faults."""
+
+    unserved_mwh: Number
+    shortfall_hours: int
+    outage_hours: int
+    interruptions_from_power: int
+    ride_through: RideThrough
+    lost_accelerator_hours: float | None = None
+    training_days_lost: float | None = None
+    interruptions_from_accelerators: float | None = None

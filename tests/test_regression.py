@@ -1,0 +1,114 @@
+"""Every bundled preset gives the numbers stored in ``tests/data/regression``.
+
+The stored JSON is what ``gigafactory run P --json`` (and ``orbit``, ``place``, ``size``,
+``faults`` for a few presets) printed at commit ef62d8a, before the package was split into
+rooms (issue 11). A change that moves code must leave every field equal to 1e-9 relative;
+only timings may differ. A change that is meant to move a number regenerates the files on
+purpose::
+
+    python tests/test_regression.py --update
+
+and says in its commit which numbers moved and why.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DATA = Path(__file__).parent / "data" / "regression"
+TIMINGS = {"solve_seconds", "run_seconds"}
+RTOL = 1e-9
+ATOL = 1e-9
+
+PRESETS = sorted(p.stem.removeprefix("run-") for p in DATA.glob("run-*.json"))
+STUDIES = sorted(
+    p.stem
+    for p in DATA.glob("*.json")
+    if p.stem.split("-", 1)[0] in {"orbit", "place", "size", "faults"}
+)
+
+
+def _command(stem: str) -> list[str]:
+    kind, preset = stem.split("-", 1)
+    exe = str(Path(sys.executable).with_name("gigafactory"))
+    if kind == "run":
+        return [exe, "run", preset, "--json", "--no-report"]
+    return [exe, kind, preset, "--json"]
+
+
+def _differences(expected: Any, actual: Any, path: str = "") -> list[str]:
+    """Every place where ``actual`` differs from ``expected`` beyond the tolerance."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        out = []
+        for key in sorted(set(expected) | set(actual)):
+            where = f"{path}.{key}" if path else key
+            if key in TIMINGS:
+                continue
+            if key not in actual:
+                out.append(f"{where}: missing")
+            elif key not in expected:
+                out.append(f"{where}: unexpected")
+            else:
+                out += _differences(expected[key], actual[key], where)
+        return out
+    if isinstance(expected, list) and isinstance(actual, list):
+        if len(expected) != len(actual):
+            return [f"{path}: {len(actual)} items, expected {len(expected)}"]
+        return [
+            d
+            for i, (e, a) in enumerate(zip(expected, actual, strict=True))
+            for d in _differences(e, a, f"{path}[{i}]")
+        ]
+    numbers = (int, float)
+    if (
+        isinstance(expected, numbers)
+        and not isinstance(expected, bool)
+        and isinstance(actual, numbers)
+    ):
+        if math.isclose(expected, actual, rel_tol=RTOL, abs_tol=ATOL) or (
+            math.isnan(expected) and math.isnan(actual)
+        ):
+            return []
+        return [f"{path}: {actual!r}, expected {expected!r}"]
+    return [] if expected == actual else [f"{path}: {actual!r}, expected {expected!r}"]
+
+
+def test_differences_finds_a_moved_number_and_ignores_timings():
+    expected = {"a": 1.0, "b": [1, {"c": "x"}], "solve_seconds": 3.0}
+    assert (
+        _differences(expected, {"a": 1.0 + 1e-12, "b": [1, {"c": "x"}], "solve_seconds": 9.0}) == []
+    )
+    assert _differences(expected, {"a": 1.0 + 1e-6, "b": [1, {"c": "y"}]}) == [
+        "a: 1.000001, expected 1.0",
+        "b[1].c: 'y', expected 'x'",
+    ]
+    assert _differences({"a": {"b": 1}}, {"a": {}}) == ["a.b: missing"]
+
+
+def _output(stem: str) -> Any:
+    done = subprocess.run(_command(stem), capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", [f"run-{p}" for p in PRESETS] + STUDIES)
+def test_same_numbers_as_stored(stem):
+    expected = json.loads((DATA / f"{stem}.json").read_text())
+    differences = _differences(expected, _output(stem))
+    assert not differences, "\n".join(differences[:20])
+
+
+if __name__ == "__main__":  # regenerate on purpose: python tests/test_regression.py --update
+    if sys.argv[1:] != ["--update"]:
+        sys.exit("usage: python tests/test_regression.py --update")
+    for stem in [f"run-{p}" for p in PRESETS] + STUDIES:
+        (DATA / f"{stem}.json").write_text(json.dumps(_output(stem), indent=2) + "\n")
+        print(stem)  # noqa: T201
