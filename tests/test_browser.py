@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gigafactory.web import create_app
+from gigafactory.web.app import create_app
 
 CHROMIUM = os.environ.get("GIGAFACTORY_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "out" / "test-artifacts"

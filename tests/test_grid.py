@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import gigafactory
 from conftest import small_scenario
-from gigafactory import grid, weather
+from gigafactory.resource import grid, weather
 from gigafactory.scenario import scenario_from_dict
 
 INDEX = weather.hourly_index(2025)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gigafactory.errors import DataFileError
-from gigafactory.iotools import read_hourly_csv
+from gigafactory.resource.iotools import read_hourly_csv
 
 
 def write_csv(tmp_path, rows, header="time,price_usd_per_mwh", comment=""):

@@ -7,7 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 import gigafactory
-from gigafactory import latency, placement
+from gigafactory.placement import latency
+from gigafactory.placement import lp as placement
 from gigafactory.cli import app
 
 CITIES = {

@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 import gigafactory
-from gigafactory import iotools, orbital, weather
+from gigafactory import orbital
+from gigafactory.resource import iotools, weather
 from gigafactory.cli import app
 
 

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from gigafactory import catalog, facility, solar, weather, wind
+from gigafactory import catalog, facility
+from gigafactory.resource import solar, weather, wind
 
 
 @pytest.fixture(scope="module")

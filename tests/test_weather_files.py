@@ -9,7 +9,7 @@ import pandas as pd
 import pvlib
 import pytest
 
-from gigafactory import iotools, solar, weather
+from gigafactory.resource import iotools, solar, weather
 from gigafactory.errors import DataFileError
 
 PVLIB_DATA = Path(pvlib.__file__).parent / "data"

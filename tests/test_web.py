@@ -12,8 +12,8 @@ import yaml
 from fastapi.testclient import TestClient
 
 from conftest import small_scenario
-from gigafactory.store import RunStore
-from gigafactory.web import MAX_BODY_BYTES, create_app
+from gigafactory.web.store import RunStore
+from gigafactory.web.app import MAX_BODY_BYTES, create_app
 
 SMALL = yaml.safe_dump(small_scenario())
 
@@ -147,7 +147,7 @@ def test_store_states_and_recovery(backend, tmp_path):
     if backend != "sqlite":  # leave the shared database as we found it
         from sqlalchemy import delete
 
-        from gigafactory.store import RunRecord
+        from gigafactory.web.store import RunRecord
 
         with store.engine.begin() as connection:
             connection.execute(
@@ -159,7 +159,7 @@ def test_store_states_and_recovery(backend, tmp_path):
 def test_killed_worker_is_marked_failed_at_next_start(tmp_path):
     import multiprocessing
 
-    from gigafactory.worker import execute
+    from gigafactory.web.worker import execute
 
     url = f"sqlite:///{tmp_path / 'runs.db'}"
     store = RunStore(url)

@@ -1,14 +1,17 @@
 """gigafactory: planner and simulator for AI compute infrastructure.
 
-The public API::
+The public API, which the CLI, the web app and sweeps use and nothing else::
 
     >>> import gigafactory
     >>> scenario = gigafactory.load_scenario("korea-southwest")
     >>> scenario.sites[0].load.it_mw
     100.0
 
-``gigafactory.run(scenario)`` returns :class:`Results` (summary, hourly series, the
-scenario as run and version information); ``Results.save(folder)`` writes them.
+``gigafactory.run(scenario)`` returns :class:`Results`: a typed :class:`Summary` (read by
+attribute), hourly series, the scenario as run and version information;
+``gigafactory.write_results(results, folder)`` writes them with their report. Studies:
+:func:`size`, :func:`compare`, :func:`orbit`, :func:`place`, :func:`faults`, and sweeps
+(:func:`run_sweep` over :func:`grid_cases`, :func:`sample_cases` or :func:`read_cases`).
 """
 
 from __future__ import annotations
@@ -23,10 +26,49 @@ from gigafactory.errors import (
     InfeasibleError,
     ScenarioError,
     SolverError,
+    did_you_mean,
 )
-from gigafactory.pipeline import compare, faults, orbit, place, run, size
-from gigafactory.results import Results
-from gigafactory.scenario import Scenario, dump_scenario, load_scenario, preset_names, presets
+from gigafactory.pipeline import COMPARE_COLUMNS, compare, faults, orbit, place, run, size
+from gigafactory.report import (
+    charts_html,
+    compare_html,
+    figures,
+    orbit_html,
+    page_html,
+    placement_html,
+    report_html,
+    sweep_html,
+    write_report,
+    write_results,
+)
+from gigafactory.results import Results, write_text_atomic
+from gigafactory.scenario import (
+    Scenario,
+    dump_scenario,
+    load_scenario,
+    preset_names,
+    presets,
+    scenario_from_dict,
+    scenario_from_yaml,
+)
+from gigafactory.summary import (
+    FaultReplay,
+    OrbitSummary,
+    PlacementSummary,
+    SiteSummary,
+    SizedSite,
+    Summary,
+    to_plain,
+)
+from gigafactory.sweep import (
+    METRICS,
+    Vary,
+    grid_cases,
+    parse_vary,
+    read_cases,
+    run_sweep,
+    sample_cases,
+)
 
 try:
     __version__ = metadata.version("gigafactory")
@@ -34,25 +76,54 @@ except metadata.PackageNotFoundError:  # pragma: no cover - running from a sourc
     __version__ = "0.0.0"
 
 __all__ = [
+    "COMPARE_COLUMNS",
+    "METRICS",
     "CatalogError",
     "DataFileError",
+    "FaultReplay",
     "GigafactoryError",
     "InfeasibleError",
+    "OrbitSummary",
+    "PlacementSummary",
     "Results",
     "Scenario",
     "ScenarioError",
+    "SiteSummary",
+    "SizedSite",
     "SolverError",
+    "Summary",
+    "Vary",
     "__version__",
     "catalog_table",
     "compare",
+    "charts_html",
+    "compare_html",
+    "did_you_mean",
     "dump_scenario",
     "faults",
+    "figures",
+    "grid_cases",
     "load_scenario",
     "orbit",
+    "orbit_html",
+    "page_html",
+    "parse_vary",
     "place",
+    "placement_html",
     "preset_names",
     "presets",
+    "read_cases",
+    "report_html",
     "run",
+    "run_sweep",
+    "sample_cases",
+    "scenario_from_dict",
+    "scenario_from_yaml",
     "site_overview",
     "size",
+    "sweep_html",
+    "to_plain",
+    "write_report",
+    "write_results",
+    "write_text_atomic",
 ]

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 import gigafactory
-from gigafactory.errors import GigafactoryError
+
 
 app = typer.Typer(
     name="gigafactory",
@@ -40,11 +40,16 @@ def _user_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except GigafactoryError as err:
+        except gigafactory.GigafactoryError as err:
             errors.print(f"error: {err}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _json(result: Any) -> str:
+    """A study's result as indented JSON (NaN written as NaN, as Python's json does)."""
+    return json.dumps(gigafactory.to_plain(result), indent=2, default=float) + "\n"
 
 
 ScenarioArg = Annotated[str, typer.Argument(help="Preset name or path to a scenario YAML file.")]
@@ -67,7 +72,7 @@ def run(
     folder = output or Path("out") / loaded.name
     if as_json:
         results = gigafactory.run(loaded)
-        results.save(folder, report=not no_report)
+        gigafactory.write_results(results, folder, report=not no_report)
         sys.stdout.write(results.to_json() + "\n")
         return
     with console.status(f"{loaded.name}: starting", spinner="dots") as status:
@@ -75,35 +80,35 @@ def run(
             loaded, progress=lambda msg: status.update(f"{loaded.name}: {msg}")
         )
         status.update(f"{loaded.name}: writing {folder}")
-        path = results.save(folder, report=not no_report)
+        path = gigafactory.write_results(results, folder, report=not no_report)
     _print_summary(results.summary)
     console.print(f"results: {path}" + ("" if no_report else f"\nreport:  {path / 'report.html'}"))
 
 
-def _print_summary(summary: dict[str, Any]) -> None:
-    table = Table(title=f"{summary['scenario']}", show_header=True)
+def _print_summary(summary: gigafactory.Summary) -> None:
+    table = Table(title=f"{summary.scenario}", show_header=True)
     table.add_column("result")
     table.add_column("value", justify="right")
     table.add_column("unit")
     rows = [
-        ("IT energy", summary["it_energy_mwh"] / 1e3, "GWh"),
-        ("facility energy", summary["facility_energy_mwh"] / 1e3, "GWh"),
-        ("PUE (annual)", summary["pue_annual"], "-"),
-        ("total annual cost", summary["total_annual_cost_usd"] / 1e6, "million USD"),
-        ("LCOE", summary["lcoe_usd_per_mwh"], "USD/MWh"),
-        ("hourly CFE share", 100 * summary["cfe_share"], "%"),
-        ("emissions", summary["emissions_tco2e"] / 1e3, "ktCO2e"),
-        ("NOx", summary["nox_t"], "t"),
-        ("water", summary["water_m3"] / 1e3, "thousand m3"),
-        ("unserved", summary["unserved_mwh"], "MWh"),
-        ("curtailed", summary["curtailed_mwh"] / 1e3, "GWh"),
-        ("solve time", summary["solve_seconds"], "s"),
+        ("IT energy", summary.it_energy_mwh / 1e3, "GWh"),
+        ("facility energy", summary.facility_energy_mwh / 1e3, "GWh"),
+        ("PUE (annual)", summary.pue_annual, "-"),
+        ("total annual cost", summary.total_annual_cost_usd / 1e6, "million USD"),
+        ("LCOE", summary.lcoe_usd_per_mwh, "USD/MWh"),
+        ("hourly CFE share", 100 * summary.cfe_share, "%"),
+        ("emissions", summary.emissions_tco2e / 1e3, "ktCO2e"),
+        ("NOx", summary.nox_t, "t"),
+        ("water", summary.water_m3 / 1e3, "thousand m3"),
+        ("unserved", summary.unserved_mwh, "MWh"),
+        ("curtailed", summary.curtailed_mwh / 1e3, "GWh"),
+        ("solve time", summary.solve_seconds, "s"),
     ]
     for name, value, unit in rows:
         table.add_row(name, f"{value:,.2f}", unit)
-    for name, value in summary["capacity_mw"].items():
+    for name, value in summary.capacity_mw.items():
         table.add_row(f"capacity {name}", f"{value:,.1f}", "MW")
-    for name, value in summary["storage_mwh"].items():
+    for name, value in summary.storage_mwh.items():
         table.add_row(f"storage {name}", f"{value:,.0f}", "MWh")
     console.print(table)
 
@@ -242,11 +247,9 @@ def sites_command(
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
 ) -> None:
     """List and filter the site library (sources: catalog sites --csv)."""
-    from gigafactory.errors import did_you_mean
-
     if sort not in SITE_SORT:
         msg = (
-            f"--sort: '{sort}' is not a column{did_you_mean(sort, SITE_SORT)}; "
+            f"--sort: '{sort}' is not a column{gigafactory.did_you_mean(sort, SITE_SORT)}; "
             f"allowed: {', '.join(SITE_SORT)}"
         )
         raise gigafactory.ScenarioError(msg)
@@ -296,51 +299,51 @@ def size(
     loaded = gigafactory.load_scenario(scenario)
     sized = gigafactory.size(loaded)
     if as_json:
-        sys.stdout.write(json.dumps(sized, indent=2, default=float) + "\n")
+        sys.stdout.write(_json(sized))
         return
     for site_id, site in sized.items():
         table = Table(title=f"{loaded.name}: {site_id} (energy at the grid tariff, no LP)")
         table.add_column("result")
         table.add_column("value", justify="right")
         table.add_column("unit")
-        comp = site.get("compute", {})
-        for name, count in comp.get("accelerators", {}).items():
+        comp = site.compute
+        for name, count in (comp.accelerators if comp else {}).items():
             table.add_row(f"accelerators {name}", f"{count:,}", "-")
         rows = [
-            ("IT capacity", comp.get("it_capacity_mw", float("nan")), "MW"),
-            ("peak facility load", site["peak_facility_mw"], "MW"),
-            ("IT energy", site["it_energy_mwh"] / 1e3, "GWh/yr"),
-            ("PUE (annual)", site["pue_annual"], "-"),
-            ("energy cost", site["total_annual_cost_usd"] / 1e6, "million USD/yr"),
-            ("emissions", site["emissions_tco2e"] / 1e3, "ktCO2e/yr"),
+            ("IT capacity", comp.it_capacity_mw if comp else float("nan"), "MW"),
+            ("peak facility load", site.peak_facility_mw, "MW"),
+            ("IT energy", site.it_energy_mwh / 1e3, "GWh/yr"),
+            ("PUE (annual)", site.pue_annual, "-"),
+            ("energy cost", site.total_annual_cost_usd / 1e6, "million USD/yr"),
+            ("emissions", site.emissions_tco2e / 1e3, "ktCO2e/yr"),
         ]
         if comp:
             rows += [
-                ("cost per accelerator-hour", comp["usd_per_accelerator_hour"], "USD/h"),
+                ("cost per accelerator-hour", comp.usd_per_accelerator_hour, "USD/h"),
                 (
                     "owning beats renting above",
-                    100 * comp["breakeven_utilisation_vs_rent"],
+                    100 * comp.breakeven_utilisation_vs_rent,
                     "% use",
                 ),
             ]
-        for run in comp.get("training_runs", []):
+        for run in comp.training_runs if comp else []:
             rows += [
-                (f"{run['name']}: days", run["days"], "d"),
-                (f"{run['name']}: accelerator-hours", run["accelerator_hours"] / 1e6, "million h"),
-                (f"{run['name']}: goodput", 100 * run["goodput"], "%"),
-                (f"{run['name']}: interruptions", run["interruptions"], "-"),
-                (f"{run['name']}: cost", run["cost_usd"] / 1e6, "million USD"),
+                (f"{run.name}: days", run.days, "d"),
+                (f"{run.name}: accelerator-hours", run.accelerator_hours / 1e6, "million h"),
+                (f"{run.name}: goodput", 100 * run.goodput, "%"),
+                (f"{run.name}: interruptions", run.interruptions, "-"),
+                (f"{run.name}: cost", run.cost_usd / 1e6, "million USD"),
             ]
-        for svc in comp.get("inference_services", []):
+        for svc in comp.inference_services if comp else []:
             rows += [
-                (f"{svc['name']}: accelerators", svc["accelerators"], "-"),
+                (f"{svc.name}: accelerators", svc.accelerators, "-"),
                 (
-                    f"{svc['name']}: tokens/s per accelerator",
-                    svc["tokens_per_s_per_accelerator"],
+                    f"{svc.name}: tokens/s per accelerator",
+                    svc.tokens_per_s_per_accelerator,
                     "-",
                 ),
-                (f"{svc['name']}: energy per query", svc["wh_per_query"], "Wh"),
-                (f"{svc['name']}: cost", svc["usd_per_million_tokens"], "USD/M tokens"),
+                (f"{svc.name}: energy per query", svc.wh_per_query, "Wh"),
+                (f"{svc.name}: cost", svc.usd_per_million_tokens, "USD/M tokens"),
             ]
         for name, value, unit in rows:
             table.add_row(name, f"{value:,.2f}", unit)
@@ -360,9 +363,6 @@ def compare(
 ) -> None:
     """Run the scenario's campus at several sites and rank them."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from gigafactory.report import compare_html
-    from gigafactory.results import write_text_atomic
 
     loaded = gigafactory.load_scenario(scenario)
     names = [n.strip() for n in sites.split(",") if n.strip()] or [
@@ -385,9 +385,9 @@ def compare(
             progress=lambda msg, done: bar.update(task, completed=done, description=msg),
         )
     folder = output or Path("out") / f"{loaded.name}-compare"
-    write_text_atomic(folder / "compare.csv", table.to_csv(index=False))
-    write_text_atomic(
-        folder / "compare.html", compare_html(table, f"{loaded.name}: site comparison")
+    gigafactory.write_text_atomic(folder / "compare.csv", table.to_csv(index=False))
+    gigafactory.write_text_atomic(
+        folder / "compare.html", gigafactory.compare_html(table, f"{loaded.name}: site comparison")
     )
     view = Table(title=f"{loaded.name}: sites ranked by total annual cost")
     columns: list[tuple[str, str, float, str]] = [
@@ -429,23 +429,23 @@ def orbit_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Compare the first site's fleet in orbit with the ground: cost and break-even launch price."""
-    from gigafactory.report import orbit_html
-    from gigafactory.results import write_text_atomic
-
     loaded = gigafactory.load_scenario(scenario)
     result = gigafactory.orbit(loaded)
     folder = output or Path("out") / f"{loaded.name}-orbit"
-    write_text_atomic(folder / "orbit.json", json.dumps(result, indent=2, default=float) + "\n")
-    write_text_atomic(folder / "orbit.html", orbit_html(result, f"{loaded.name}: orbit vs ground"))
+    text = _json(result)
+    gigafactory.write_text_atomic(folder / "orbit.json", text)
+    gigafactory.write_text_atomic(
+        folder / "orbit.html", gigafactory.orbit_html(result, f"{loaded.name}: orbit vs ground")
+    )
     if as_json:
-        sys.stdout.write(json.dumps(result, indent=2, default=float) + "\n")
+        sys.stdout.write(text)
         return
-    table = Table(title=f"{loaded.name}: orbit vs {result['ground']['site']}")
+    table = Table(title=f"{loaded.name}: orbit vs {result.ground.site}")
     table.add_column("result")
     table.add_column("base", justify="right")
-    for name in result["variants"]:
+    for name in result.variants:
         table.add_column(name, justify="right")
-    designs = [result, *result["variants"].values()]
+    designs: list[Any] = [result, *result.variants.values()]
     rows = [
         ("sunlit fraction (%)", "sunlit_fraction", 100, "{:.1f}"),
         ("longest eclipse (min)", "eclipse_max_min", 1, "{:.1f}"),
@@ -458,12 +458,12 @@ def orbit_command(
         ("break-even launch price (USD/kg)", "breakeven_launch_usd_per_kg", 1, "{:,.0f}"),
     ]
     for label, key, scale, fmt in rows:
-        table.add_row(label, *(fmt.format(d[key] * scale) for d in designs))
+        table.add_row(label, *(fmt.format(getattr(d, key) * scale) for d in designs))
     console.print(table)
-    g = result["ground"]
+    g = result.ground
     console.print(
-        f"ground ({g['site']}): {g['usd_per_accelerator_hour']:,.2f} USD per accelerator-hour, "
-        f"energy {g['energy_usd_per_it_mwh']:,.1f} USD per IT MWh at PUE {g['pue_annual']:.2f}"
+        f"ground ({g.site}): {g.usd_per_accelerator_hour:,.2f} USD per accelerator-hour, "
+        f"energy {g.energy_usd_per_it_mwh:,.1f} USD per IT MWh at PUE {g.pue_annual:.2f}"
     )
     console.print(f"report: {folder / 'orbit.html'}")
 
@@ -478,27 +478,24 @@ def place(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Place inference demand on ground, edge and LEO sites under the latency SLO."""
-    from gigafactory.report import placement_html
-    from gigafactory.results import write_text_atomic
-
     loaded = gigafactory.load_scenario(scenario)
     result = gigafactory.place(loaded)
     folder = output or Path("out") / f"{loaded.name}-placement"
-    text = json.dumps(result, indent=2, default=float) + "\n"
-    write_text_atomic(folder / "placement.json", text)
-    write_text_atomic(
-        folder / "placement.html", placement_html(result, f"{loaded.name}: placement")
+    text = _json(result)
+    gigafactory.write_text_atomic(folder / "placement.json", text)
+    gigafactory.write_text_atomic(
+        folder / "placement.html", gigafactory.placement_html(result, f"{loaded.name}: placement")
     )
     if as_json:
         sys.stdout.write(text)
         return
-    table = Table(title=f"{loaded.name}: {result['regions']} user regions")
+    table = Table(title=f"{loaded.name}: {result.regions} user regions")
     table.add_column("result")
     table.add_column("value", justify="right")
-    table.add_row("served share (%)", f"{100 * result['served_share']:.1f}")
-    table.add_row("RTT p50 / p95 (ms)", f"{result['rtt_p50_ms']:.1f} / {result['rtt_p95_ms']:.1f}")
-    table.add_row("cost (million USD/yr)", f"{result['cost_usd'] / 1e6:,.2f}")
-    for site, n in result["by_site"].items():
+    table.add_row("served share (%)", f"{100 * result.served_share:.1f}")
+    table.add_row("RTT p50 / p95 (ms)", f"{result.rtt_p50_ms:.1f} / {result.rtt_p95_ms:.1f}")
+    table.add_row("cost (million USD/yr)", f"{result.cost_usd / 1e6:,.2f}")
+    for site, n in result.by_site.items():
         table.add_row(f"accelerators at {site}", f"{n:,.0f}")
     console.print(table)
     console.print(f"report: {folder / 'placement.html'}")
@@ -513,7 +510,7 @@ def serve(
     """Start the web app (FastAPI under uvicorn); runs are kept in the run store."""
     import uvicorn
 
-    from gigafactory.web import create_app
+    from gigafactory.web.app import create_app
 
     uvicorn.run(create_app(workers=workers), host=host, port=port, log_level="info")
 
@@ -551,18 +548,14 @@ def sweep(
         TimeRemainingColumn,
     )
 
-    from gigafactory import sweep as sw
-    from gigafactory.report import sweep_html
-    from gigafactory.results import write_text_atomic
-
     loaded = gigafactory.load_scenario(scenario)
-    varies = [sw.parse_vary(v) for v in vary or []]
+    varies = [gigafactory.parse_vary(v) for v in vary or []]
     if cases_csv is not None:
-        cases = sw.read_cases(cases_csv)
+        cases = gigafactory.read_cases(cases_csv)
     elif sample is not None:
-        cases = sw.sample_cases(varies, sample, loaded.seed)
+        cases = gigafactory.sample_cases(varies, sample, loaded.seed)
     elif varies:
-        cases = sw.grid_cases(varies)
+        cases = gigafactory.grid_cases(varies)
     else:
         msg = "sweep: give --vary, --sample with --vary ranges, or --cases"
         raise gigafactory.ScenarioError(msg)
@@ -577,7 +570,7 @@ def sweep(
         console=console,
     ) as bar:
         task = bar.add_task(f"{loaded.name}: sweep", total=len(cases))
-        table = sw.run_sweep(
+        table = gigafactory.run_sweep(
             loaded,
             cases,
             folder,
@@ -585,7 +578,9 @@ def sweep(
             workers=workers,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
-    write_text_atomic(folder / "sweep.html", sweep_html(table, params, f"{loaded.name}: sweep"))
+    gigafactory.write_text_atomic(
+        folder / "sweep.html", gigafactory.sweep_html(table, params, f"{loaded.name}: sweep")
+    )
     failed = int((table["error"].fillna("") != "").sum())
     console.print(f"{len(table)} cases, {failed} failed")
     if "total_annual_cost_usd" in table:
@@ -623,34 +618,34 @@ def faults_command(
         forced_outage_rate=forced_outage_rate,
     )
     if as_json:
-        sys.stdout.write(json.dumps(result, indent=2, default=float) + "\n")
+        sys.stdout.write(_json(result))
         return
     for site, r in result.items():
         table = Table(title=f"{loaded.name}: {site} under faults (seed {loaded.seed})")
         table.add_column("result")
         table.add_column("value", justify="right")
         rows = [
-            ("grid outage hours", f"{r['outage_hours']:,}"),
-            ("unserved energy (MWh)", f"{r['unserved_mwh']:,.1f}"),
-            ("hours short", f"{r['shortfall_hours']:,}"),
-            ("power interruptions", f"{r['interruptions_from_power']:,}"),
+            ("grid outage hours", f"{r.outage_hours:,}"),
+            ("unserved energy (MWh)", f"{r.unserved_mwh:,.1f}"),
+            ("hours short", f"{r.shortfall_hours:,}"),
+            ("power interruptions", f"{r.interruptions_from_power:,}"),
         ]
-        if "lost_accelerator_hours" in r:
+        if r.lost_accelerator_hours is not None:
             rows += [
-                ("lost accelerator-hours", f"{r['lost_accelerator_hours']:,.0f}"),
-                ("training days lost", f"{r['training_days_lost']:,.2f}"),
+                ("lost accelerator-hours", f"{r.lost_accelerator_hours:,.0f}"),
+                ("training days lost", f"{r.training_days_lost:,.2f}"),
                 (
                     "interruptions from accelerator failures (a year)",
-                    f"{r['interruptions_from_accelerators']:,.0f}",
+                    f"{r.interruptions_from_accelerators:,.0f}",
                 ),
             ]
-        rt = r["ride_through"]
+        rt = r.ride_through
         rows += [
             (
-                f"battery to ride through {rt['hours']} h (MW / MWh)",
-                f"{rt['battery_mw']:,.1f} / {rt['battery_mwh']:,.0f}",
+                f"battery to ride through {rt.hours} h (MW / MWh)",
+                f"{rt.battery_mw:,.1f} / {rt.battery_mwh:,.0f}",
             ),
-            ("or more gas to ride through (MW)", f"{rt['gas_mw']:,.1f}"),
+            ("or more gas to ride through (MW)", f"{rt.gas_mw:,.1f}"),
         ]
         for name, value in rows:
             table.add_row(name, value)

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gigafactory.units import KG_PER_T, MINUTES_PER_HOUR, W_PER_MW
+
 __all__ = [
     "EARTH_RADIUS_KM",
     "SOLAR_CONSTANT",
@@ -48,6 +50,12 @@ SOLAR_CONSTANT = 1361.0
 """Total solar irradiance at 1 AU (Kopp & Lean 2011; IAU 2015 nominal) [W/m2]."""
 STEFAN_BOLTZMANN = 5.670374419e-8
 """[W/m2/K4]"""
+BATTERY_ROUND_TRIP = 0.9
+"""Round-trip efficiency of the eclipse batteries [-]; an estimate for space Li-ion."""
+
+WH_PER_KWH = 1e3
+"""Watt-hours per kilowatt-hour [Wh/kWh]."""
+
 TROPICAL_YEAR_DAYS = 365.2422
 
 
@@ -236,7 +244,27 @@ class OrbitalDesign:
     @property
     def mass_t(self) -> float:
         """Total mass in orbit [t]."""
-        return sum(self.mass_kg.values()) / 1e3
+        return sum(self.mass_kg.values()) / KG_PER_T
+
+    @property
+    def mass_breakdown_t(self) -> dict[str, float]:
+        """Mass in orbit by part [t]."""
+        return {k: v / KG_PER_T for k, v in self.mass_kg.items()}
+
+    @property
+    def load_mw(self) -> float:
+        """Electrical load: IT plus bus [MW]."""
+        return self.load_w / W_PER_MW
+
+    @property
+    def array_mw(self) -> float:
+        """Solar array output in sunlight [MW]."""
+        return self.array_w / W_PER_MW
+
+    @property
+    def battery_mwh(self) -> float:
+        """Battery capacity for the longest eclipse [MWh]."""
+        return self.battery_wh / W_PER_MW
 
     @property
     def total_annual_cost_usd(self) -> float:
@@ -246,7 +274,7 @@ class OrbitalDesign:
 
 def design(
     *,
-    it_power_w: float,
+    it_power_mw: float,
     accelerators: int,
     accelerator_capex_usd: float,
     accelerator_mass_kg: float,
@@ -268,13 +296,14 @@ def design(
     hardware_life_years: float = 5.0,
     system_life_years: float = 10.0,
     operations_fraction: float = 0.02,
-    wacc: float = 0.07,
+    hardware_crf: float,
+    system_crf: float,
 ) -> OrbitalDesign:
     """Size an orbital cluster and annualise its cost.
 
     Parameters (defaults and their sources)
     ---------------------------------------
-    it_power_w : IT power of the accelerators at full load [W].
+    it_power_mw : IT power of the accelerators at full load [MW].
     bus_overhead : power conversion, attitude control, links (estimate 10 %).
     cell_efficiency : 0.22 (Starcloud white paper: 4 km x 4 km for 5 GW) [-].
     array_specific_power_w_kg : 59 W/kg, iROSA (shared/facts §4d) [W/kg].
@@ -287,6 +316,8 @@ def design(
     launch_capacity_kg : 100 t per Starship launch (Starcloud) [kg].
     hardware_life_years : accelerators replaced (and relaunched) this often [yr].
     system_life_years : arrays, radiators, structure [yr].
+    hardware_crf, system_crf : capital recovery factors over those lives
+        (:func:`gigafactory.economics.capital_recovery_factor`) [1/yr].
 
     Notes
     -----
@@ -296,17 +327,15 @@ def design(
     and their share of launch mass over ``hardware_life_years``, everything else over
     ``system_life_years``.
     """
-    from gigafactory.economics import capital_recovery_factor
-
     sun = sunlight(altitude_km, inclination_deg)
-    load = it_power_w * (1 + bus_overhead)
+    load = it_power_mw * W_PER_MW * (1 + bus_overhead)
     eclipse_share = sun.eclipse_max_min / sun.period_min
-    # energy for the longest eclipse is made up during the rest of that orbit (90 % battery
-    # round trip, an estimate)
-    array_w = load * (1 + eclipse_share / max(1 - eclipse_share, 1e-9) / 0.9)
+    # energy for the longest eclipse is made up during the rest of that orbit
+    sunlit = max(1 - eclipse_share, 1e-9)  # guard: an orbit always in shadow
+    array_w = load * (1 + eclipse_share / sunlit / BATTERY_ROUND_TRIP)
     array_m2 = array_w / (SOLAR_CONSTANT * cell_efficiency)
     radiator_m2 = load / radiator_net_flux(radiator_temperature_c)
-    battery_wh = load * sun.eclipse_max_min / 60 / battery_depth_of_discharge
+    battery_wh = load * sun.eclipse_max_min / MINUTES_PER_HOUR / battery_depth_of_discharge
     mass = {
         "accelerators": accelerators * accelerator_mass_kg,
         "solar_array": array_w / array_specific_power_w_kg,
@@ -316,14 +345,13 @@ def design(
     mass["structure_shielding"] = structure_fraction * sum(mass.values())
     total = sum(mass.values())
     launches = math.ceil(total / launch_capacity_kg)
-    crf_hw = capital_recovery_factor(wacc, hardware_life_years)
-    crf_sys = capital_recovery_factor(wacc, system_life_years)
+    crf_hw, crf_sys = hardware_crf, system_crf
     compute_launch = mass["accelerators"] * launch_usd_per_kg
     system_launch = (total - mass["accelerators"]) * launch_usd_per_kg
     system_capex = (
         array_w * array_usd_per_w
         + radiator_m2 * radiator_usd_m2
-        + battery_wh / 1e3 * battery_usd_per_kwh
+        + battery_wh / WH_PER_KWH * battery_usd_per_kwh
     )
     annual = {
         "accelerators": accelerator_capex_usd * crf_hw,

@@ -2,11 +2,12 @@
 
 A results folder holds::
 
-    summary.json        headline numbers (see ``SUMMARY_KEYS``), one block per site
+    summary.json        headline numbers (:class:`~gigafactory.summary.Summary`), one block per site
     series/<site>.nc    hourly series per site (NetCDF, units in variable attributes)
     scenario.yaml       the scenario as run, fully resolved
     run.json            package, solver and dependency versions, seed, platform
-    report.html         interactive charts (written by :mod:`gigafactory.report`)
+    report.html         interactive charts, when the caller hands one over (see
+                        :func:`gigafactory.report.write_results`)
 
 Folders are written atomically: everything goes to a temporary sibling first, which then
 replaces the target in one rename, so a killed run never leaves a half-written result.
@@ -29,6 +30,7 @@ import xarray as xr
 
 from gigafactory.errors import DataFileError
 from gigafactory.scenario import Scenario, dump_scenario, scenario_from_dict
+from gigafactory.summary import Summary
 
 __all__ = ["SUMMARY_KEYS", "Results", "run_info", "write_text_atomic"]
 
@@ -50,7 +52,8 @@ SUMMARY_KEYS = (
     "water_m3",
     "solve_seconds",
 )
-"""Keys every ``summary.json`` carries at the top level (and per site)."""
+"""Keys every ``summary.json`` carries at the top level (and per site): fields of both
+:class:`~gigafactory.summary.Summary` and :class:`~gigafactory.summary.SiteSummary`."""
 
 _DEPENDENCIES = ("numpy", "pandas", "xarray", "pvlib", "linopy", "highspy", "pydantic")
 
@@ -119,9 +122,8 @@ class Results:
 
     Attributes
     ----------
-    summary : dict
-        Headline numbers; see :data:`SUMMARY_KEYS`. ``summary["sites"]`` holds the same
-        keys per site.
+    summary : Summary
+        Headline numbers, read by attribute; ``summary.sites`` holds the same per site.
     series : dict of str to xarray.Dataset
         Hourly series per site id, dimension ``time`` (units in each variable's ``units``).
     scenario : Scenario
@@ -130,19 +132,21 @@ class Results:
         Versions and seed, see :func:`run_info`.
     """
 
-    summary: dict[str, Any]
+    summary: Summary
     series: dict[str, xr.Dataset]
     scenario: Scenario
     info: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The summary as indented JSON (NaN written as ``null``)."""
-        return json.dumps(_clean(self.summary), indent=2, sort_keys=False)
+        return json.dumps(_clean(self.summary.to_dict()), indent=2, sort_keys=False)
 
-    def save(self, folder: str | Path, *, report: bool = True) -> Path:
+    def save(self, folder: str | Path, *, pages: dict[str, str] | None = None) -> Path:
         """Write the results folder atomically and return its path.
 
-        An existing folder at ``folder`` is replaced only once the new one is complete.
+        ``pages`` are extra text files (e.g. ``{"report.html": ...}``) written into the same
+        folder before it appears. An existing folder at ``folder`` is replaced only once the
+        new one is complete.
         """
         target = Path(folder).resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -157,10 +161,8 @@ class Results:
             (staging / "series").mkdir()
             for site, data in self.series.items():
                 data.to_netcdf(staging / "series" / f"{site}.nc")
-            if report:
-                from gigafactory.report import write_report
-
-                write_report(self, staging / "report.html")
+            for name, text in (pages or {}).items():
+                (staging / name).write_text(text, encoding="utf-8")
             old = None
             if target.exists():
                 old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -183,7 +185,7 @@ class Results:
             raise DataFileError(msg)
         import yaml
 
-        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        summary = Summary.from_dict(json.loads(summary_path.read_text(encoding="utf-8")))
         scenario_path = root / "scenario.yaml"
         scenario = scenario_from_dict(
             yaml.safe_load(scenario_path.read_text(encoding="utf-8")), str(scenario_path)

@@ -14,7 +14,7 @@ without runs or services is written as ``{}``.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
     BaseModel,
@@ -49,6 +49,7 @@ __all__ = [
     "TornadoEntry",
     "TrainingRun",
     "TrainingTotals",
+    "to_plain",
 ]
 
 
@@ -75,7 +76,7 @@ class Section(BaseModel):
         return self.model_dump(mode="python")
 
     @classmethod
-    def from_dict(cls, data: Any) -> Any:
+    def from_dict(cls, data: Any) -> Self:
         """Read a section back from :meth:`to_dict` output or its JSON."""
         return cls.model_validate(data)
 
@@ -386,3 +387,14 @@ class FaultReplay(Section):
     lost_accelerator_hours: float | None = None
     training_days_lost: float | None = None
     interruptions_from_accelerators: float | None = None
+
+
+def to_plain(value: Any) -> Any:
+    """Sections (and dicts or lists of them) as plain dicts and lists, ready for JSON."""
+    if isinstance(value, Section):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    return value

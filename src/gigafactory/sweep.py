@@ -17,14 +17,15 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from gigafactory.errors import ScenarioError
-from gigafactory.results import write_text_atomic
-from gigafactory.scenario import Scenario, scenario_from_dict
+import gigafactory
+
+if TYPE_CHECKING:
+    from gigafactory import Scenario, Summary
 
 __all__ = [
     "METRICS",
@@ -90,7 +91,7 @@ def parse_vary(spec: str) -> Vary:
     """
     if "=" not in spec:
         msg = f"--vary '{spec}': give path=v1,v2,... or path=start:stop:n"
-        raise ScenarioError(msg)
+        raise gigafactory.ScenarioError(msg)
     path, text = spec.split("=", 1)
     parts = text.split(":")
     if len(parts) == 3:
@@ -98,15 +99,15 @@ def parse_vary(spec: str) -> Vary:
             start, stop, n = float(parts[0]), float(parts[1]), int(parts[2])
         except ValueError:
             msg = f"--vary '{spec}': start:stop:n needs two numbers and a count"
-            raise ScenarioError(msg) from None
+            raise gigafactory.ScenarioError(msg) from None
         if n < 1:
             msg = f"--vary '{spec}': n must be at least 1"
-            raise ScenarioError(msg)
+            raise gigafactory.ScenarioError(msg)
         return Vary(path, [float(v) for v in np.linspace(start, stop, n)], start, stop)
     values = [_number(v.strip()) for v in text.split(",") if v.strip()]
     if not values:
         msg = f"--vary '{spec}': no values"
-        raise ScenarioError(msg)
+        raise gigafactory.ScenarioError(msg)
     return Vary(path, values)
 
 
@@ -120,14 +121,14 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
         or "".join(f".{t}" if isinstance(t, str) else f"[{t}]" for t in tokens).lstrip(".") != path
     ):
         msg = f"--vary path '{path}': use names and [index], e.g. sites[0].grid.import_cap_mw"
-        raise ScenarioError(msg)
+        raise gigafactory.ScenarioError(msg)
     node: Any = data
     for i, token in enumerate(tokens[:-1]):
         nxt = tokens[i + 1]
         if isinstance(token, int):
             if not isinstance(node, list) or token >= len(node):
                 msg = f"--vary path '{path}': no item [{token}]"
-                raise ScenarioError(msg)
+                raise gigafactory.ScenarioError(msg)
             node = node[token]
         else:
             if token not in node or node[token] is None:
@@ -162,7 +163,7 @@ def sample_cases(varies: list[Vary], n: int, seed: int) -> list[dict[str, Any]]:
     if len(ranged) != len(varies):
         names = ", ".join(v.path for v in varies if v.low is None)
         msg = f"--sample needs ranges (path=start:stop:n) for every --vary; not for {names}"
-        raise ScenarioError(msg)
+        raise gigafactory.ScenarioError(msg)
     unit = qmc.LatinHypercube(d=len(ranged), seed=seed).random(n)
     lows = np.array([v.low for v in ranged], dtype=float)
     highs = np.array([v.high for v in ranged], dtype=float)
@@ -175,20 +176,19 @@ def read_cases(path: str | Path) -> list[dict[str, Any]]:
     frame = pd.read_csv(path)
     if frame.empty:
         msg = f"{path}: no cases"
-        raise ScenarioError(msg)
+        raise gigafactory.ScenarioError(msg)
     return [
         {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
         for row in frame.to_dict("records")
     ]
 
 
-def _metrics(summary: dict[str, Any]) -> dict[str, float]:
-    out = {key: float(summary[key]) for key in METRICS if key in summary}
-    for tech, value in summary.get("capacity_mw", {}).items():
+def _metrics(summary: Summary) -> dict[str, float]:
+    out = {key: float(getattr(summary, key)) for key in METRICS}
+    for tech, value in summary.capacity_mw.items():
         out[f"capacity_mw.{tech}"] = float(value)
-    compute = summary.get("compute")
-    if compute:
-        out["usd_per_accelerator_hour"] = float(compute["usd_per_accelerator_hour"])
+    if summary.compute is not None:
+        out["usd_per_accelerator_hour"] = float(summary.compute.usd_per_accelerator_hour)
     return out
 
 
@@ -200,18 +200,15 @@ def run_case(base: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     import copy
     import time
 
-    import gigafactory
-    from gigafactory.errors import GigafactoryError
-
     record: dict[str, Any] = {"id": case_id(params), "params": params}
     started = time.perf_counter()
     try:
         data = copy.deepcopy(base)
         for path, value in params.items():
             set_path(data, path, value)
-        scenario = scenario_from_dict(data, f"case {record['id']}")
+        scenario = gigafactory.scenario_from_dict(data, f"case {record['id']}")
         record["metrics"] = _metrics(gigafactory.run(scenario).summary)
-    except GigafactoryError as err:
+    except gigafactory.GigafactoryError as err:
         record["error"] = str(err)
     except Exception as err:  # recorded, never stops the sweep
         record["error"] = f"{type(err).__name__}: {err}"
@@ -247,12 +244,12 @@ def run_sweep(
     """
     import os
 
-    from gigafactory.scenario import dump_scenario
+    import yaml
 
-    base = __import__("yaml").safe_load(dump_scenario(scenario))
+    base = yaml.safe_load(gigafactory.dump_scenario(scenario))
     done_dir = folder / "cases"
     done_dir.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(folder / "scenario.yaml", dump_scenario(scenario))
+    gigafactory.write_text_atomic(folder / "scenario.yaml", gigafactory.dump_scenario(scenario))
     todo = [p for p in cases if not (done_dir / f"{case_id(p)}.json").exists()]
     finished = len(cases) - len(todo)
     report = progress or (lambda _done, _total: None)
@@ -275,7 +272,7 @@ def run_sweep(
             futures = client.map(run_case, [base] * len(todo), todo, pure=False)
             for future in as_completed(futures):
                 record = future.result()
-                write_text_atomic(
+                gigafactory.write_text_atomic(
                     done_dir / f"{record['id']}.json", json.dumps(record, default=float)
                 )
                 finished += 1

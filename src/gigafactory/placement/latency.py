@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gigafactory.units import MS_PER_S
+
 __all__ = [
     "C_FIBRE_KM_S",
     "C_VACUUM_KM_S",
@@ -75,7 +77,7 @@ def fibre_rtt_ms(
     30
     """
     d = np.asarray(distance_km, dtype=float)
-    return np.asarray(2 * d * stretch / C_FIBRE_KM_S * 1e3 + overhead_ms)
+    return np.asarray(2 * d * stretch / C_FIBRE_KM_S * MS_PER_S + overhead_ms)
 
 
 def leo_rtt_ms(
@@ -96,7 +98,7 @@ def leo_rtt_ms(
     """
     d = np.asarray(distance_km, dtype=float)
     path = d * (EARTH_MEAN_RADIUS_KM + altitude_km) / EARTH_MEAN_RADIUS_KM + 2 * altitude_km
-    return np.asarray(2 * path / C_VACUUM_KM_S * 1e3 + overhead_ms)
+    return np.asarray(2 * path / C_VACUUM_KM_S * MS_PER_S + overhead_ms)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ to displace firm energy. Where prices vary the
 LP may charge from a cheap grid or hold energy back for a dearer hour; the rules never do,
 so they cost the same or more.
 
-:func:`grid_outages`, :func:`forced_outages` and :func:`ride_through` model faults.
+:func:`ride_through` sizes the backup for the worst grid outage; the outage processes
+themselves are in :mod:`gigafactory.compute.reliability`.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gigafactory.supply import SiteSupply
+from gigafactory.supply.model import SiteSupply
 
-__all__ = ["RESERVE_HOURS", "Replay", "forced_outages", "grid_outages", "replay", "ride_through"]
+__all__ = ["RESERVE_HOURS", "Replay", "replay", "ride_through"]
 
 RESERVE_HOURS = 24
 """Look-ahead of the storage reserve rule [h]."""
@@ -67,9 +68,7 @@ def replay(
         year is (nearly) cyclic as in the LP.
     """
     n = len(site.time)
-    load = np.broadcast_to(np.asarray(site.load_mw, dtype=float), (n,)).copy()
-    if site.flexible_it_mw is not None:  # training at its nominal pace
-        load += np.asarray(site.flexible_pue) * site.flexible_it_mw
+    load = np.broadcast_to(site.nominal_load_mw, (n,)).copy()  # training at its nominal pace
     available = np.zeros(n)
     dispatch: dict[str, np.ndarray] = {}
     for tech in site.of_kind("variable") + site.of_kind("contract"):
@@ -201,49 +200,6 @@ def replay(
         operating_cost_usd=operating,
         emissions_tco2e=emissions,
     )
-
-
-def grid_outages(
-    n_hours: int, per_year: float, mean_hours: float, rng: np.random.Generator
-) -> np.ndarray:
-    """Hours with the grid up (True) or down (False).
-
-    Outages start as a Poisson process (``per_year`` a year) and last an exponential time
-    with mean ``mean_hours`` (at least one hour).
-    """
-    up = np.ones(n_hours, dtype=bool)
-    count = rng.poisson(per_year * n_hours / 8760)
-    starts = rng.integers(0, n_hours, size=count)
-    lengths = np.maximum(1, np.round(rng.exponential(mean_hours, size=count))).astype(int)
-    for start, length in zip(starts, lengths, strict=True):
-        up[start : start + length] = False
-    return up
-
-
-def forced_outages(
-    n_hours: int,
-    units: int,
-    forced_outage_rate: float,
-    mean_repair_hours: float,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Available share of a plant of ``units`` identical units, hour by hour [-].
-
-    Each unit is a two-state Markov chain: it fails with probability ``1/MTTF`` an hour and
-    is repaired with ``1/MTTR``, where MTTF follows from the forced outage rate
-    ``FOR = MTTR / (MTTF + MTTR)``; units start in their steady state.
-    """
-    if units <= 0 or forced_outage_rate <= 0:
-        return np.ones(n_hours)
-    p_repair = 1.0 / mean_repair_hours
-    p_fail = p_repair * forced_outage_rate / (1 - forced_outage_rate)
-    down = rng.random(units) < forced_outage_rate
-    draws = rng.random((n_hours, units))
-    share = np.empty(n_hours)
-    for t in range(n_hours):
-        down = np.where(down, draws[t] >= p_repair, draws[t] < p_fail)
-        share[t] = 1.0 - down.mean()
-    return share
 
 
 def ride_through(

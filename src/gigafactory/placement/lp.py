@@ -22,7 +22,9 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory.errors import SolverError
-from gigafactory.latency import fibre_rtt_ms, great_circle_km, leo_rtt_ms
+from gigafactory.solver import solve_highs
+from gigafactory.units import HOURS_PER_YEAR
+from gigafactory.placement.latency import fibre_rtt_ms, great_circle_km, leo_rtt_ms
 
 if TYPE_CHECKING:
     import linopy
@@ -167,7 +169,7 @@ def extract(
         "served_share": served / total if total > 0 else 0.0,
         "rtt_p50_ms": percentile(0.50),
         "rtt_p95_ms": percentile(0.95),
-        "cost_usd": hourly * 8760,
+        "cost_usd": hourly * HOURS_PER_YEAR,
         "by_site": table.groupby("site")["accelerators"].sum().to_dict() if len(table) else {},
         "assignment": table,
     }
@@ -175,13 +177,8 @@ def extract(
 
 def solve_placement(problem: PlacementProblem) -> dict[str, Any]:
     """Build, solve (HiGHS) and extract the placement LP."""
-    from gigafactory.supply import _c_stdout_silenced
-
     model, pairs, rtt = build_model(problem)
-    with _c_stdout_silenced():
-        status, condition = model.solve(
-            solver_name="highs", progress=False, log_to_console=False, output_flag=False
-        )
+    status, condition = solve_highs(model, method="choose")
     if status != "ok":
         msg = f"placement: solver stopped with {status} ({condition})"
         raise SolverError(msg)

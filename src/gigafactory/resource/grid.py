@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gigafactory.weather import ar1_noise
+from gigafactory.resource.weather import ar1_noise
 
 __all__ = ["CARBON_SHAPE", "PRICE_SHAPE", "GridShape", "shaped_series"]
 

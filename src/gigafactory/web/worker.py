@@ -13,9 +13,7 @@ __all__ = ["WorkerPool", "execute"]
 def execute(db_url: str, run_id: str, results_root: str) -> str:
     """Run one stored scenario in this process and record its outcome; returns the state."""
     import gigafactory
-    from gigafactory.errors import GigafactoryError
-    from gigafactory.scenario import scenario_from_yaml
-    from gigafactory.store import RunStore
+    from gigafactory.web.store import RunStore
 
     store = RunStore(db_url)
     record = store.get(run_id)
@@ -23,14 +21,14 @@ def execute(db_url: str, run_id: str, results_root: str) -> str:
         return "missing"
     store.start(run_id, os.getpid())
     try:
-        scenario = scenario_from_yaml(
+        scenario = gigafactory.scenario_from_yaml(
             record.scenario_yaml, f"run {run_id}", Path(results_root) / "uploads"
         )
         results = gigafactory.run(scenario, progress=lambda msg: store.progress(run_id, msg))
         store.progress(run_id, "writing results")
-        folder = results.save(Path(results_root) / run_id)
-        store.finish(run_id, results.summary, str(folder))
-    except GigafactoryError as err:
+        folder = gigafactory.write_results(results, Path(results_root) / run_id)
+        store.finish(run_id, results.summary.to_dict(), str(folder))
+    except gigafactory.GigafactoryError as err:
         store.fail(run_id, str(err))
         return "failed"
     except Exception as err:  # an unexpected error is still recorded, with its type

@@ -22,12 +22,6 @@ scaled by ``w = 8760 / T`` to a year.
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import os
-import sys
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,27 +29,23 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from gigafactory.errors import InfeasibleError, SolverError
 from gigafactory.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     import linopy
 
 __all__ = [
-    "PriceResolver",
+    "KINDS",
     "SiteSupply",
     "SupplyTech",
+    "availability_matrix",
     "build_model",
-    "extract",
-    "optimise",
-    "solve",
+    "nominal_load_mw",
+    "per_technology",
+    "technology_index",
 ]
 
-logger = logging.getLogger(__name__)
-
 KINDS = ("variable", "contract", "thermal", "storage")
-IPM_THRESHOLD = 20_000
-"""Variables above which ``method='auto'`` uses the interior-point solver [-]."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +93,25 @@ class SupplyTech:
         if self.kind not in KINDS:
             msg = f"technology '{self.name}': kind '{self.kind}' not in {', '.join(KINDS)}"
             raise ValueError(msg)
+
+
+def nominal_load_mw(
+    load_mw: np.ndarray, flexible_it_mw: np.ndarray | None, flexible_pue: np.ndarray | float
+) -> np.ndarray:
+    """Facility load with flexible training at its nominal pace [MW].
+
+    ``L(t) + PUE(t) F(t)``: the firm facility load plus the flexible training's IT power
+    ``F`` at the facility's PUE.
+
+    Examples
+    --------
+    >>> nominal_load_mw(np.array([10.0, 10.0]), np.array([2.0, 4.0]), 1.5)
+    array([13., 16.])
+    """
+    load = np.asarray(load_mw, dtype=float)
+    if flexible_it_mw is None:
+        return load
+    return np.asarray(load + np.asarray(flexible_pue) * flexible_it_mw)
 
 
 @dataclass(frozen=True)
@@ -178,6 +187,11 @@ class SiteSupply:
         return HOURS_PER_YEAR / len(self.time)
 
     @property
+    def nominal_load_mw(self) -> np.ndarray:
+        """Facility load with flexible training at its nominal pace [MW]."""
+        return nominal_load_mw(self.load_mw, self.flexible_it_mw, self.flexible_pue)
+
+    @property
     def max_load_mw(self) -> np.ndarray:
         """Facility load with flexible training at its highest pace [MW]."""
         if self.flexible_it_mw is None:
@@ -198,24 +212,27 @@ class SiteSupply:
 # ---------------------------------------------------------------------------- build
 
 
-def _names(techs: list[SupplyTech]) -> pd.Index:
+def technology_index(techs: list[SupplyTech]) -> pd.Index:
+    """The ``technology`` coordinate of a list of technologies."""
     return pd.Index([t.name for t in techs], name="technology")
 
 
-def _per_tech(techs: list[SupplyTech], attr: str) -> xr.DataArray:
+def per_technology(techs: list[SupplyTech], attr: str) -> xr.DataArray:
+    """One attribute of each technology on the ``technology`` coordinate."""
     return xr.DataArray(
         [float(getattr(t, attr)) for t in techs],
-        coords={"technology": _names(techs)},
+        coords={"technology": technology_index(techs)},
         dims="technology",
     )
 
 
-def _availability(site: SiteSupply, techs: list[SupplyTech]) -> xr.DataArray:
+def availability_matrix(site: SiteSupply, techs: list[SupplyTech]) -> xr.DataArray:
+    """Hourly available output per MW of each technology [-] (technology, time)."""
     data = np.stack(
         [np.broadcast_to(np.asarray(t.availability, float), (len(site.time),)) for t in techs]
     )
     return xr.DataArray(
-        data, coords={"technology": _names(techs), "time": site.time}, dims=("technology", "time")
+        data, coords={"technology": technology_index(techs), "time": site.time}, dims=("technology", "time")
     )
 
 
@@ -226,8 +243,8 @@ def add_capacity_variables(model: linopy.Model, site: SiteSupply) -> None:
         return
     upper = [np.inf if t.max_mw is None else t.max_mw for t in techs]
     model.add_variables(
-        lower=_per_tech(techs, "existing_mw"),
-        upper=xr.DataArray(upper, coords={"technology": _names(techs)}, dims="technology"),
+        lower=per_technology(techs, "existing_mw"),
+        upper=xr.DataArray(upper, coords={"technology": technology_index(techs)}, dims="technology"),
         name="capacity",
     )
 
@@ -237,10 +254,10 @@ def add_operation_variables(model: linopy.Model, site: SiteSupply) -> None:
     time_coord = {"time": site.time}
     thermal, storage = site.of_kind("thermal"), site.of_kind("storage")
     if thermal:
-        model.add_variables(lower=0, coords=[_names(thermal), site.time], name="thermal-dispatch")
+        model.add_variables(lower=0, coords=[technology_index(thermal), site.time], name="thermal-dispatch")
     if storage:
         for name in ("storage-charge", "storage-discharge", "storage-soc"):
-            model.add_variables(lower=0, coords=[_names(storage), site.time], name=name)
+            model.add_variables(lower=0, coords=[technology_index(storage), site.time], name=name)
     if site.grid_import_cap_mw > 0:
         model.add_variables(
             lower=0, upper=site.grid_import_cap_mw, coords=time_coord, name="grid-import"
@@ -298,8 +315,8 @@ def _net_supply(model: linopy.Model, site: SiteSupply) -> Any:
     terms = []
     available = site.of_kind("variable") + site.of_kind("contract")
     if available:
-        cap = model.variables["capacity"].sel(technology=_names(available))
-        terms.append((_availability(site, available) * cap).sum("technology"))
+        cap = model.variables["capacity"].sel(technology=technology_index(available))
+        terms.append((availability_matrix(site, available) * cap).sum("technology"))
     if "thermal-dispatch" in model.variables:
         terms.append(model.variables["thermal-dispatch"].sum("technology"))
     if "storage-discharge" in model.variables:
@@ -321,11 +338,11 @@ def _carbon_emitting_supply(model: linopy.Model, site: SiteSupply) -> Any:
     terms = []
     available = [t for t in site.of_kind("variable") + site.of_kind("contract") if not t.clean]
     if available:
-        cap = model.variables["capacity"].sel(technology=_names(available))
-        terms.append((_availability(site, available) * cap).sum("technology"))
+        cap = model.variables["capacity"].sel(technology=technology_index(available))
+        terms.append((availability_matrix(site, available) * cap).sum("technology"))
     thermal = [t for t in site.of_kind("thermal") if not t.clean]
     if thermal:
-        dispatch = model.variables["thermal-dispatch"].sel(technology=_names(thermal))
+        dispatch = model.variables["thermal-dispatch"].sel(technology=technology_index(thermal))
         terms.append(dispatch.sum("technology"))
     if "grid-import" in model.variables and site.grid_cfe_share < 1:
         terms.append((1.0 - site.grid_cfe_share) * model.variables["grid-import"])
@@ -359,7 +376,7 @@ def add_thermal_constraints(model: linopy.Model, site: SiteSupply) -> None:
     thermal = site.of_kind("thermal")
     if not thermal:
         return
-    cap = model.variables["capacity"].sel(technology=_names(thermal))
+    cap = model.variables["capacity"].sel(technology=technology_index(thermal))
     model.add_constraints(
         model.variables["thermal-dispatch"] - cap <= 0, name="thermal-dispatch-limit"
     )
@@ -382,20 +399,20 @@ def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
     storage = site.of_kind("storage")
     if not storage:
         return
-    names = _names(storage)
+    names = technology_index(storage)
     cap = model.variables["capacity"].sel(technology=names)
     charge = model.variables["storage-charge"]
     discharge = model.variables["storage-discharge"]
     soc = model.variables["storage-soc"]
-    eta_c = _per_tech(storage, "charge_efficiency")
-    inv_eta_d = 1.0 / _per_tech(storage, "discharge_efficiency")
+    eta_c = per_technology(storage, "charge_efficiency")
+    inv_eta_d = 1.0 / per_technology(storage, "discharge_efficiency")
     model.add_constraints(
         soc - soc.roll(time=1) - eta_c * charge + inv_eta_d * discharge == 0,
         name="storage-soc-balance",
     )
     model.add_constraints(charge + discharge - cap <= 0, name="storage-power-limit")
     model.add_constraints(
-        soc - _per_tech(storage, "duration_h") * cap <= 0, name="storage-energy-limit"
+        soc - per_technology(storage, "duration_h") * cap <= 0, name="storage-energy-limit"
     )
 
 
@@ -404,8 +421,8 @@ def _emissions(model: linopy.Model, site: SiteSupply) -> Any:
     terms = []
     thermal = [t for t in site.of_kind("thermal") if t.co2 > 0]
     if thermal:
-        p = model.variables["thermal-dispatch"].sel(technology=_names(thermal))
-        terms.append((_per_tech(thermal, "co2") * p).sum() * site.weight)
+        p = model.variables["thermal-dispatch"].sel(technology=technology_index(thermal))
+        terms.append((per_technology(thermal, "co2") * p).sum() * site.weight)
     if "grid-import" in model.variables and np.any(np.asarray(site.grid_carbon) > 0):
         terms.append(
             (site.hourly(site.grid_carbon) * model.variables["grid-import"]).sum() * site.weight
@@ -460,11 +477,11 @@ def add_objective(model: linopy.Model, site: SiteSupply) -> None:
     terms = []
     if site.techs:
         terms.append(
-            (_per_tech(list(site.techs), "fixed_cost") * model.variables["capacity"]).sum()
+            (per_technology(list(site.techs), "fixed_cost") * model.variables["capacity"]).sum()
         )
     thermal = site.of_kind("thermal")
     if thermal:
-        marginal = _per_tech(thermal, "marginal_cost") + site.carbon_price * _per_tech(
+        marginal = per_technology(thermal, "marginal_cost") + site.carbon_price * per_technology(
             thermal, "co2"
         )
         terms.append((marginal * model.variables["thermal-dispatch"]).sum() * w)
@@ -517,311 +534,3 @@ def build_model(site: SiteSupply) -> linopy.Model:
     return model
 
 
-# ---------------------------------------------------------------------------- solve
-
-
-def solve(
-    model: linopy.Model,
-    *,
-    method: str = "auto",
-    time_limit_s: float | None = None,
-) -> tuple[str, str]:
-    """Solve with HiGHS and return linopy's ``(status, termination_condition)``.
-
-    ``method='ipm'`` runs HiGHS's interior point (IPX) without crossover, the fastest
-    choice for a full year; ``'simplex'`` gives a vertex solution; ``'auto'`` uses IPM
-    above :data:`IPM_THRESHOLD` variables.
-    """
-    options: dict[str, Any] = {"log_to_console": False, "output_flag": False}
-    n_vars = int(model.nvars)
-    if method == "ipm" or (method == "auto" and n_vars > IPM_THRESHOLD):
-        options.update(solver="ipm", run_crossover="off")
-    elif method == "simplex":
-        options.update(solver="simplex")
-    if time_limit_s is not None:
-        options["time_limit"] = float(time_limit_s)
-    with _c_stdout_silenced():
-        status, condition = model.solve(solver_name="highs", progress=False, **options)
-    return str(status), str(condition)
-
-
-@contextlib.contextmanager
-def _c_stdout_silenced() -> Iterator[None]:
-    """Silence C-level stdout: HiGHS prints a banner on construction, before options apply.
-
-    Without this, ``gigafactory run --json`` would not print pure JSON.
-    """
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no usable fd 1 (e.g. embedded interpreters): nothing to silence
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
-# ---------------------------------------------------------------------------- extract
-
-
-SOLUTION_ZERO_MW = 1e-7
-"""Solution values below this are reported as zero: an interior point solution without
-crossover leaves ~1e-12 residues that mean nothing physically [MW or MWh]."""
-
-
-def _solution(model: linopy.Model, name: str) -> xr.DataArray | None:
-    if name not in model.variables:
-        return None
-    values: xr.DataArray = model.variables[name].solution.fillna(0.0)
-    return values.where(abs(values) >= SOLUTION_ZERO_MW, 0.0)
-
-
-def emitting_supply_mw(ds: xr.Dataset, site: SiteSupply) -> xr.DataArray:
-    """Hourly energy from carbon-emitting sources of a solved site [MW].
-
-    Emitting technologies, the emitting share of imports and unserved energy: the quantity
-    the CFE target limits (see :func:`add_cfe_constraints`).
-    """
-    emitting = [t.name for t in site.techs if not t.clean and t.kind != "storage"]
-    supply = ds["dispatch_mw"].sel(technology=emitting).sum("technology")
-    return supply + (1.0 - site.grid_cfe_share) * ds["grid_import_mw"] + ds["unserved_mw"]
-
-
-def cfe_share(ds: xr.Dataset, site: SiteSupply) -> float:
-    """Hourly-matched carbon-free share of the load of a solved site [-].
-
-    ``1 - sum_t e(t) / sum_t L(t)`` with ``e`` from :func:`emitting_supply_mw`; surplus
-    clean energy in one hour never offsets emitting energy in another, so the share is at
-    most 1 and equals what the LP's CFE target constrains.
-    """
-    total = float(ds["load_mw"].sum())
-    if total <= 0:
-        return 0.0
-    share = 1.0 - float(emitting_supply_mw(ds, site).sum()) / total
-    return min(max(share, 0.0), 1.0)
-
-
-def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
-    """Read the solution into a dataset with units.
-
-    Returns
-    -------
-    xarray.Dataset
-        ``capacity_mw`` (technology), ``storage_energy_mwh`` (storage); hourly ``dispatch_mw``
-        (technology, time; storage = discharge), ``storage_charge_mw`` and
-        ``storage_soc_mwh`` (storage, time),
-        ``grid_import_mw``, ``grid_export_mw``, ``unserved_mw``, ``curtailed_mw``,
-        ``load_mw`` (facility load as served, incl. flexible training), ``flexible_it_mw``
-        when training is flexible; attributes ``objective_usd`` and the solver status.
-    """
-    time_index = site.time
-    techs = list(site.techs)
-    names = _names(techs)
-    zeros_t = xr.zeros_like(site.hourly(0.0))
-    capacity = _solution(model, "capacity")
-    if capacity is None:
-        capacity = xr.DataArray(np.zeros(0), coords={"technology": names}, dims="technology")
-    dispatch = xr.DataArray(
-        np.zeros((len(techs), len(time_index))),
-        coords={"technology": names, "time": time_index},
-        dims=("technology", "time"),
-    )
-    available_techs = site.of_kind("variable") + site.of_kind("contract")
-    available = xr.zeros_like(zeros_t)
-    if available_techs:
-        avail = _availability(site, available_techs) * capacity.sel(
-            technology=_names(available_techs)
-        )
-        dispatch.loc[{"technology": _names(available_techs)}] = avail
-        available = avail.sum("technology")
-    thermal = _solution(model, "thermal-dispatch")
-    if thermal is not None:
-        dispatch.loc[{"technology": thermal.technology}] = thermal
-    charge = _solution(model, "storage-charge")
-    discharge = _solution(model, "storage-discharge")
-    soc = _solution(model, "storage-soc")
-    if discharge is not None:
-        dispatch.loc[{"technology": discharge.technology}] = discharge
-    grid_import = _solution(model, "grid-import")
-    grid_import = zeros_t if grid_import is None else grid_import
-    grid_export = _solution(model, "grid-export")
-    grid_export = zeros_t if grid_export is None else grid_export
-    unserved = _solution(model, "unserved")
-    unserved = zeros_t if unserved is None else unserved
-    load = site.hourly(site.load_mw)
-    flexible_it = _solution(model, "flexible-it")
-    if flexible_it is not None:
-        load = load + site.hourly(site.flexible_pue) * flexible_it
-    net_storage = zeros_t if discharge is None else (discharge - charge).sum("technology")  # type: ignore[operator]
-    thermal_sum = zeros_t if thermal is None else thermal.sum("technology")
-    surplus = available + thermal_sum + net_storage + grid_import - grid_export + unserved - load
-    curtailed = surplus.clip(min=0.0)
-    # Spill is attributed to the sources that can spill, pro rata to their output.
-    if available_techs:
-        delivered = 1.0 - curtailed / available.where(available > 0)
-        share = delivered.fillna(1.0).clip(0, 1)
-        dispatch.loc[{"technology": _names(available_techs)}] = (
-            dispatch.sel(technology=_names(available_techs)) * share
-        )
-    storage = site.of_kind("storage")
-    storage_energy = (
-        capacity.sel(technology=_names(storage)) * _per_tech(storage, "duration_h")
-        if storage
-        else None
-    )
-    ds = xr.Dataset(
-        {
-            "capacity_mw": capacity,
-            "dispatch_mw": dispatch,
-            "grid_import_mw": grid_import,
-            "grid_export_mw": grid_export,
-            "unserved_mw": unserved,
-            "curtailed_mw": curtailed,
-            "load_mw": load,
-        }
-    )
-    if flexible_it is not None:
-        ds["flexible_it_mw"] = flexible_it
-    if storage:
-        # Own dimension so storage variables do not get NaN rows for other technologies.
-        ds["storage_energy_mwh"] = storage_energy.rename(technology="storage")  # type: ignore[union-attr]
-        ds["storage_charge_mw"] = charge.rename(technology="storage")  # type: ignore[union-attr]
-        ds["storage_soc_mwh"] = soc.rename(technology="storage")  # type: ignore[union-attr]
-    units = {
-        "capacity_mw": "MW",
-        "dispatch_mw": "MW",
-        "grid_import_mw": "MW",
-        "grid_export_mw": "MW",
-        "unserved_mw": "MW",
-        "curtailed_mw": "MW",
-        "load_mw": "MW",
-        "flexible_it_mw": "MW",
-        "storage_energy_mwh": "MWh",
-        "storage_charge_mw": "MW",
-        "storage_soc_mwh": "MWh",
-    }
-    for name, unit in units.items():
-        if name in ds:
-            ds[name].attrs["units"] = unit
-    ds.attrs["objective_usd"] = float(model.objective.value or 0.0)
-    return ds
-
-
-# ---------------------------------------------------------------------------- orchestration
-
-
-def _shortfall(site: SiteSupply, method: str) -> str:
-    """Explain an infeasible site by re-solving with unserved energy allowed."""
-    from dataclasses import replace
-
-    probe = replace(site, value_of_lost_load=1e6, cfe_target=None, co2_cap_t=None)
-    model = build_model(probe)
-    status, condition = solve(model, method=method)
-    if status != "ok":
-        return f"site '{site.name}': infeasible ({condition}); could not locate the shortfall"
-    unserved = model.variables["unserved"].solution.to_numpy()
-    short = unserved > 1e-6
-    if not short.any():
-        parts = []
-        if site.co2_cap_t is not None:
-            parts.append(f"the CO2 cap of {site.co2_cap_t:,.0f} t")
-        if site.cfe_target is not None:
-            parts.append(f"the CFE target of {site.cfe_target:.0%}")
-        what = " and ".join(parts) or "a policy constraint"
-        return (
-            f"site '{site.name}': load can be met, but not within {what}; "
-            "allow more carbon-free capacity or relax the policy"
-        )
-    first = pd.Timestamp(site.time[int(np.argmax(short))])
-    return (
-        f"site '{site.name}': supply is short in {int(short.sum()):,} of {len(short):,} hours "
-        f"(first {first:%Y-%m-%d %H:%M} UTC), by up to {unserved.max():,.1f} MW and "
-        f"{unserved.sum() * site.weight:,.0f} MWh in the year; raise build limits or the grid "
-        "import cap, or set solver.value_of_lost_load_usd_per_mwh"
-    )
-
-
-def optimise(
-    site: SiteSupply, *, method: str = "auto", time_limit_s: float | None = None
-) -> xr.Dataset:
-    """Build, solve and extract one site; raise :class:`InfeasibleError` with the shortfall."""
-    started = time.perf_counter()
-    model = build_model(site)
-    built = time.perf_counter()
-    status, condition = solve(model, method=method, time_limit_s=time_limit_s)
-    solved = time.perf_counter()
-    logger.info(
-        "site %s: %s/%s in %.2f s (build %.2f s)",
-        site.name,
-        status,
-        condition,
-        solved - built,
-        built - started,
-    )
-    if condition in {"infeasible", "infeasible_or_unbounded"}:
-        raise InfeasibleError(_shortfall(site, method))
-    if status != "ok":
-        msg = f"site '{site.name}': solver stopped with {status} ({condition})"
-        raise SolverError(msg)
-    ds = extract(model, site)
-    ds.attrs.update(
-        status=status,
-        termination_condition=condition,
-        build_seconds=built - started,
-        solve_seconds=solved - built,
-        n_variables=int(model.nvars),
-        n_constraints=int(model.ncons),
-    )
-    return ds
-
-
-class PriceResolver:
-    """Re-solve one site's LP for new grid prices from the previous basis (warm start).
-
-    The model is built once (linopy) and handed to HiGHS; each :meth:`solve` changes only
-    the cost coefficients of the grid-import columns and re-runs the simplex from the last
-    optimal basis, which a price change leaves primal feasible. For a 10-case price sweep of
-    the ``korea-southwest`` preset this is ~9x faster than 10 cold solves, with objectives
-    equal to 1e-9 (``make bench``).
-    """
-
-    def __init__(self, site: SiteSupply) -> None:
-        model = build_model(site)
-        if "grid-import" not in model.variables:
-            msg = f"site '{site.name}': no grid import, so no grid price to vary"
-            raise ValueError(msg)
-        with _c_stdout_silenced():
-            self._highs = model.to_highspy()
-        self._highs.setOptionValue("output_flag", False)
-        self._site = site
-        self._grid_columns = model.variables["grid-import"].labels.values.ravel().astype(np.int32)
-        self._capacity_columns = (
-            model.variables["capacity"].labels.values.ravel().astype(np.int32)
-            if "capacity" in model.variables
-            else np.zeros(0, dtype=np.int32)
-        )
-        self._names = [t.name for t in site.techs]
-
-    def solve(self, grid_price: np.ndarray | float) -> tuple[float, dict[str, float]]:
-        """Objective [USD/yr] and capacities [MW] at the given grid price [USD/MWh]."""
-        site = self._site
-        price = site.hourly(grid_price) + site.carbon_price * site.hourly(site.grid_carbon)
-        cost = np.asarray(price.values, dtype=float) * site.weight
-        self._highs.changeColsCost(len(self._grid_columns), self._grid_columns, cost)
-        with _c_stdout_silenced():
-            self._highs.run()
-        status = self._highs.modelStatusToString(self._highs.getModelStatus())
-        if status != "Optimal":
-            msg = f"site '{site.name}': re-solve stopped with {status}"
-            raise SolverError(msg)
-        values = np.asarray(self._highs.getSolution().col_value)
-        capacity = {
-            n: float(values[c]) for n, c in zip(self._names, self._capacity_columns, strict=True)
-        }
-        return float(self._highs.getInfo().objective_function_value), capacity

@@ -1,0 +1,74 @@
+"""Accelerator hardware: IT power of a fleet and its capital cost.
+
+Power in W (the datasheet's unit); :func:`it_power_mw` hands MW to the rest of the model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gigafactory.catalog import Accelerator
+from gigafactory.units import W_PER_MW
+
+__all__ = [
+    "IDLE_POWER_FRACTION",
+    "NETWORKING_FRACTION",
+    "NETWORK_STORAGE_OVERHEAD",
+    "hardware_capex",
+    "it_power_mw",
+    "it_power_w",
+]
+
+IDLE_POWER_FRACTION = 0.30
+"""Draw of an idle accelerator server as a share of its maximum [-]; an estimate."""
+
+NETWORK_STORAGE_OVERHEAD = 0.10
+"""Scale-out network and storage power on top of server power [-]: "x ~1.1 network/storage"
+(shared/facts compute §2b, derived)."""
+
+def it_power_w(accelerators: float, system_w: float, utilisation: np.ndarray | float) -> np.ndarray:
+    """IT power of a group of accelerators [W].
+
+    Servers at ``idle + (1 - idle) * utilisation`` of their maximum, plus 10 % for scale-out
+    network and storage (see :data:`NETWORK_STORAGE_OVERHEAD`).
+
+    Examples
+    --------
+    >>> float(it_power_w(100_000, 1275.0, 1.0)) / 1e6  # 100k H100 at full load [MW]
+    140.25
+    """
+    u = np.clip(np.asarray(utilisation, dtype=float), 0.0, 1.0)
+    server = IDLE_POWER_FRACTION + (1 - IDLE_POWER_FRACTION) * u
+    return np.asarray(accelerators * system_w * server * (1 + NETWORK_STORAGE_OVERHEAD))
+
+
+def it_power_mw(
+    accelerators: float, system_w: float, utilisation: np.ndarray | float
+) -> np.ndarray:
+    """IT power of a group of accelerators [MW]: :func:`it_power_w` in MW.
+
+    Examples
+    --------
+    >>> float(it_power_mw(100_000, 1275.0, 1.0))  # 100k H100 at full load
+    140.25
+    """
+    return it_power_w(accelerators, system_w, utilisation) / W_PER_MW
+
+
+NETWORKING_FRACTION = 0.15
+"""Scale-out networking capex as a share of server capex [-]; an estimate."""
+
+
+def hardware_capex(
+    accelerator: Accelerator,
+    accelerators: float,
+    *,
+    networking_fraction: float = NETWORKING_FRACTION,
+) -> float:
+    """Capital cost of accelerators, their servers and networking [USD].
+
+    ``n x price x (1 + server overhead) x (1 + networking)``; networking at 15 % of server
+    capex is an estimate.
+    """
+    p = accelerator.params
+    return accelerators * p["price_usd"] * (1 + p["server_overhead"]) * (1 + networking_fraction)

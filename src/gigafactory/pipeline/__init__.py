@@ -1,0 +1,31 @@
+"""The pipeline: the only room that chains the others.
+
+* :mod:`~gigafactory.pipeline.prepare`: a site's weather, capacity factors, loads, grid
+  series and costs -> the supply LP's inputs;
+* :mod:`~gigafactory.pipeline.runner`: :func:`run` (prepare, solve, summarise) and
+  :func:`size` (no LP);
+* :mod:`~gigafactory.pipeline.summarise`: solved sites -> the typed summary;
+* studies: :func:`compare` (sites), :func:`orbit`, :func:`place` (inference placement),
+  :func:`faults` (fault replays).
+"""
+
+from gigafactory.pipeline.fault_study import faults
+from gigafactory.pipeline.orbit_study import orbit
+from gigafactory.pipeline.placement_study import place
+from gigafactory.pipeline.prepare import PreparedSite, prepare_site
+from gigafactory.pipeline.runner import Progress, run, run_prepared, size
+from gigafactory.pipeline.site_comparison import COMPARE_COLUMNS, compare
+
+__all__ = [
+    "COMPARE_COLUMNS",
+    "PreparedSite",
+    "Progress",
+    "compare",
+    "faults",
+    "orbit",
+    "place",
+    "prepare_site",
+    "run",
+    "run_prepared",
+    "size",
+]

@@ -1,0 +1,398 @@
+"""Prepare one site for the supply LP: weather, capacity factors, IT and facility load,
+grid series, technology costs, and the :class:`~gigafactory.supply.SiteSupply` they make.
+
+The first half of the pipeline; :func:`prepare_site` is the only function here that other
+rooms call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gigafactory import catalog, compute, economics, facility
+from gigafactory.errors import ScenarioError
+from gigafactory.resource import grid as gridshape
+from gigafactory.resource import iotools, solar, weather, wind
+from gigafactory.scenario import ComputeSpec, GridShapeName, Mode, Scenario, SiteSpec
+from gigafactory.supply import SiteSupply, SupplyTech, nominal_load_mw
+from gigafactory.units import KG_PER_T
+
+__all__ = ["WIND_CURVES", "WIND_SPEED_PARAMETER", "PreparedSite", "prepare_site"]
+
+DEGREES_PER_HOUR = 15.0
+"""Longitude per hour of solar time [deg/h] (360 deg in 24 h)."""
+
+IT_LOAD_BOUNDS_MW = (0.0, 1e6)
+"""Accepted hourly IT load in a load profile CSV [MW]; outside is a data error (an estimate:
+a thousand times the largest campus announced)."""
+
+PRICE_BOUNDS_USD_PER_MWH = (-1e4, 1e5)
+"""Accepted hourly grid tariffs in a price CSV [USD/MWh]; an estimate spanning the
+wholesale market floors and caps seen in practice (ERCOT's cap is 5,000)."""
+
+CARBON_BOUNDS_KG_PER_MWH = (0.0, 2000.0)
+"""Accepted hourly grid intensities in a carbon CSV [kgCO2e/MWh]; an estimate (lignite plant
+emits about 1,100-1,200)."""
+
+WIND_CURVES = {"wind_onshore": "nrel_atb2020_7mw_200", "wind_offshore": "iea_15mw_240"}
+"""Power curve used by each wind technology (see ``data/power_curves.csv``)."""
+
+WIND_SPEED_PARAMETER = {
+    "wind_onshore": "wind_speed_onshore_m_s",
+    "wind_offshore": "wind_speed_offshore_m_s",
+}
+"""Catalog site parameter holding the mean wind speed each wind technology sees [m/s]."""
+
+
+@dataclass(frozen=True)
+class PreparedSite:
+    """Everything computed for one site before the LP."""
+
+    spec: SiteSpec
+    latitude: float
+    longitude: float
+    weather: pd.DataFrame
+    capacity_factors: dict[str, np.ndarray]
+    it_mw: np.ndarray
+    pue: np.ndarray
+    water_m3: np.ndarray
+    supply: SiteSupply
+    costs: dict[str, economics.TechnologyCost]
+    compute: compute.ComputePlan | None = None
+
+
+def _site_seed(scenario: Scenario, index: int) -> np.random.Generator:
+    # One independent, reproducible stream per site.
+    return np.random.default_rng([scenario.seed, index])
+
+
+def _site_location(spec: SiteSpec) -> tuple[float, float, float, catalog.Site | None]:
+    entry = catalog.get_site(spec.catalog) if spec.catalog else None
+    lat = spec.latitude if spec.latitude is not None else entry.latitude  # type: ignore[union-attr]
+    lon = spec.longitude if spec.longitude is not None else entry.longitude  # type: ignore[union-attr]
+    elevation = entry.params["elevation_m"] if entry else 0.0
+    return float(lat), float(lon), float(elevation), entry
+
+
+def _weather(
+    spec: SiteSpec,
+    where: str,
+    index: pd.DatetimeIndex,
+    lat: float,
+    lon: float,
+    elevation: float,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    if spec.series.weather_file is not None:
+        data, _ = iotools.read_weather_file(spec.series.weather_file)
+        return weather.from_observations(data, index, lat, lon, elevation)
+    if spec.catalog is None:
+        msg = (
+            f"{where}.series.weather_file: required for a site without a catalog entry "
+            "(no climate normals)"
+        )
+        raise ScenarioError(msg)
+    normals = catalog.site_climate(spec.catalog)
+    return weather.synthesise_weather(index, lat, lon, elevation, normals, rng)
+
+
+def _capacity_factors(
+    spec: SiteSpec,
+    where: str,
+    wx: pd.DataFrame,
+    lat: float,
+    entry: catalog.Site | None,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
+    techs = catalog.technologies()
+    variable = [name for name in spec.technologies if techs[name].kind == "variable"]
+    given: dict[str, np.ndarray] = {}
+    if spec.series.capacity_factors_csv is not None and variable:
+        frame, meta = iotools.read_hourly_csv(spec.series.capacity_factors_csv, [], bounds=None)
+        present = [name for name in variable if name in meta["columns"]]
+        frame, _ = iotools.read_hourly_csv(
+            spec.series.capacity_factors_csv, present, bounds=dict.fromkeys(present, (0.0, 1.0))
+        )
+        given = {name: frame[name].to_numpy() for name in present}
+    out: dict[str, np.ndarray] = {}
+    for name in variable:
+        if name in given:
+            out[name] = given[name]
+            continue
+        tech = techs[name]
+        if name.startswith("solar"):
+            out[name] = solar.pv_capacity_factor(
+                wx,
+                lat,
+                tracking=name == "solar_tracking",
+                system_loss=tech.params["system_loss"],
+                gamma_pdc=tech.params["gamma_pdc_per_degc"],
+                dc_ac_ratio=tech.params["dc_ac_ratio"],
+            )
+        elif name in WIND_CURVES:
+            key = WIND_SPEED_PARAMETER[name]
+            if entry is None or entry.params.get(key, 0.0) <= 0:
+                msg = (
+                    f"{where}.technologies.{name}: the site has no "
+                    f"{name.removeprefix('wind_')} wind "
+                    "resource in the catalog; give series.capacity_factors_csv with a "
+                    f"'{name}' column"
+                )
+                raise ScenarioError(msg)
+            speed = wind.synthesise_wind_speed(
+                len(wx), entry.params[key], rng, k=entry.params["weibull_k"]
+            )
+            curve_speed, curve_power = catalog.power_curve(WIND_CURVES[name])
+            out[name] = wind.power_curve_output(
+                speed, curve_speed, curve_power, losses=tech.params["losses"]
+            )
+        else:  # pragma: no cover - every variable technology is handled above
+            msg = f"{where}.technologies.{name}: no capacity-factor model"
+            raise ScenarioError(msg)
+    return out
+
+
+def _it_load(spec: SiteSpec, n_hours: int) -> np.ndarray:
+    if spec.load is None:
+        return np.zeros(n_hours)
+    if spec.load.profile_csv is not None:
+        data, _ = iotools.read_hourly_csv(
+            spec.load.profile_csv, ["it_mw"], n_hours=n_hours, bounds={"it_mw": IT_LOAD_BOUNDS_MW}
+        )
+        return data["it_mw"].to_numpy()
+    assert spec.load.it_mw is not None
+    return np.full(n_hours, float(spec.load.it_mw))
+
+
+def _grid_series(
+    spec: SiteSpec,
+    entry: catalog.Site | None,
+    index: pd.DatetimeIndex,
+    longitude: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    grid = spec.grid
+    n_hours = len(index)
+    typical = grid.shape == GridShapeName.typical
+    if grid.price_csv is not None:
+        price = iotools.read_hourly_csv(
+            grid.price_csv,
+            ["price_usd_per_mwh"],
+            n_hours=n_hours,
+            bounds={"price_usd_per_mwh": PRICE_BOUNDS_USD_PER_MWH},
+        )[0]["price_usd_per_mwh"].to_numpy()
+    else:
+        mean = (
+            grid.price_usd_per_mwh
+            if grid.price_usd_per_mwh is not None
+            else (entry.params["grid_price_usd_per_mwh"] if entry else 0.0)
+        )
+        price = (
+            gridshape.shaped_series(index, mean, longitude, gridshape.PRICE_SHAPE, rng)
+            if typical
+            else np.full(n_hours, mean)
+        )
+    if grid.carbon_csv is not None:
+        carbon = (
+            iotools.read_hourly_csv(
+                grid.carbon_csv,
+                ["carbon_kg_per_mwh"],
+                n_hours=n_hours,
+                bounds={"carbon_kg_per_mwh": CARBON_BOUNDS_KG_PER_MWH},
+            )[0]["carbon_kg_per_mwh"].to_numpy()
+            / KG_PER_T
+        )
+    else:
+        mean = (
+            grid.carbon_t_per_mwh
+            if grid.carbon_t_per_mwh is not None
+            else (entry.params["grid_carbon_t_per_mwh"] if entry else 0.0)
+        )
+        carbon = (
+            gridshape.shaped_series(index, mean, longitude, gridshape.CARBON_SHAPE, rng)
+            if typical
+            else np.full(n_hours, mean)
+        )
+    return price, carbon
+
+
+def _tech_costs(
+    scenario: Scenario, spec: SiteSpec, entry: catalog.Site | None
+) -> dict[str, economics.TechnologyCost]:
+    """Per-technology cost and emission parameters in model units."""
+    gas_price = spec.gas_price_usd_per_mwh_th
+    if gas_price is None:
+        gas_price = entry.params["gas_price_usd_per_mwh_th"] if entry else float("nan")
+    out: dict[str, economics.TechnologyCost] = {}
+    for name, options in spec.technologies.items():
+        tech = catalog.get_technology(name)
+        if tech.kind == "thermal" and not np.isfinite(gas_price):
+            msg = (
+                f"site '{spec.id}': gas_price_usd_per_mmbtu is required for gas at a site "
+                "without a catalog entry"
+            )
+            raise ScenarioError(msg)
+        out[name] = economics.technology_cost(
+            tech.kind,
+            {**tech.params, **options.catalog_overrides()},
+            scenario.finance.wacc,
+            gas_price_usd_per_mwh_th=gas_price,
+            fom_usd_per_mw_year=options.fom_usd_per_mw_year,
+        )
+    return out
+
+
+def _workloads(
+    spec: ComputeSpec,
+) -> tuple[
+    list[compute.TrainingJob], list[compute.InferenceJob], list[tuple[catalog.Accelerator, int]]
+]:
+    """The scenario's workloads as the compute model takes them (accelerators resolved once)."""
+    table = catalog.accelerators()
+    training = [
+        compute.TrainingJob(
+            name=t.name,
+            accelerator=table[t.accelerator],
+            flops=t.flops
+            if t.flops is not None
+            else compute.training_flops(t.parameters or 0, t.tokens or 0),
+            precision=t.precision.value,
+            mfu=t.mfu,
+            accelerators=t.accelerators,
+            deadline_days=t.deadline_days,
+            parameters=t.parameters,
+            checkpoint_s=t.checkpoint_s,
+            restart_s=t.restart_s,
+            flexible=compute.FlexibleWindow(
+                t.flexible.floor, t.flexible.ceiling, t.flexible.window_hours
+            )
+            if t.flexible is not None
+            else None,
+        )
+        for t in spec.training
+    ]
+    inference = [
+        compute.InferenceJob(
+            name=s.name,
+            accelerator=table[s.accelerator],
+            model=compute.InferenceModel(
+                active_parameters=s.active_parameters,
+                bytes_per_parameter=s.bytes_per_parameter,
+                kv_bytes_per_token=s.kv_bytes_per_token,
+                prompt_tokens=s.prompt_tokens,
+                output_tokens=s.output_tokens,
+                max_batch=s.max_batch,
+            ),
+            tokens_per_day=s.tokens_per_day,
+            peak_to_mean=s.peak_to_mean,
+            peak_hour_local=s.peak_hour_local,
+            tpot_target_s=s.tpot_target_s,
+            ttft_target_s=s.ttft_target_s,
+        )
+        for s in spec.inference
+    ]
+    idle = [(table[name], count) for name, count in spec.idle_accelerators.items()]
+    return training, inference, idle
+
+
+def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
+    """Compute weather, capacity factors, facility load and LP inputs of one site."""
+    spec = scenario.sites[index]
+    where = f"sites[{index}]"
+    rng = _site_seed(scenario, index)
+    time_index = weather.hourly_index(scenario.year)
+    lat, lon, elevation, entry = _site_location(spec)
+    wx = _weather(spec, where, time_index, lat, lon, elevation, rng)
+    cfs = _capacity_factors(spec, where, wx, lat, entry, rng)
+    it = _it_load(spec, len(time_index))
+    plan = None
+    if spec.compute is not None:
+        # local solar hour is close enough for a diurnal demand shape
+        hour_local = (np.asarray(time_index.hour) + lon / DEGREES_PER_HOUR) % 24
+        plan = compute.plan_compute(*_workloads(spec.compute), hour_local)
+        it = it + plan.firm_it_mw
+    temp, wet = wx["temp_air"].to_numpy(), wx["temp_wet_bulb"].to_numpy()
+    pue = facility.pue(temp, wet, spec.cooling.value)
+    flexible = plan.flexible_it_mw if plan is not None else None
+    flex = plan.flexible if plan is not None else None
+    if flexible is not None and flex is not None and flex.floor >= 1 and flex.ceiling <= 1:
+        it, flexible = it + flexible, None  # no room to move: firm load
+    water = facility.water_use(it, temp, wet, spec.cooling.value)
+    facility_load = it * pue
+    price, carbon = _grid_series(spec, entry, time_index, lon, rng)
+    costs = _tech_costs(scenario, spec, entry)
+    techs_catalog = catalog.technologies()
+    dispatch_only = scenario.solver.mode == Mode.dispatch
+    supply_techs = []
+    for name, options in spec.technologies.items():
+        tech = techs_catalog[name]
+        cost = costs[name]
+        max_mw = options.existing_mw if dispatch_only else options.max_mw
+        common: dict[str, Any] = {
+            "fixed_cost": cost.fixed_usd_per_mw_year,
+            "existing_mw": options.existing_mw,
+            "max_mw": max_mw,
+        }
+        if tech.kind == "variable":
+            supply_techs.append(
+                SupplyTech(name, "variable", availability=cfs[name], clean=True, **common)
+            )
+        elif tech.kind == "contract":
+            supply_techs.append(
+                SupplyTech(
+                    name, "contract", availability=tech.params["availability"], clean=True, **common
+                )
+            )
+        elif tech.kind == "thermal":
+            supply_techs.append(
+                SupplyTech(
+                    name,
+                    "thermal",
+                    marginal_cost=cost.marginal_usd_per_mwh,
+                    co2=cost.co2_t_per_mwh,
+                    **common,
+                )
+            )
+        elif tech.kind == "storage":
+            supply_techs.append(
+                SupplyTech(
+                    name,
+                    "storage",
+                    charge_efficiency=tech.params["charge_efficiency"],
+                    discharge_efficiency=tech.params["discharge_efficiency"],
+                    duration_h=tech.params["duration_h"],
+                    **common,
+                )
+            )
+    policy = scenario.policy
+    co2_cap = policy.co2_cap_t
+    if policy.co2_cap_t_per_mwh is not None:
+        nominal = nominal_load_mw(facility_load, flexible, pue)
+        from_intensity = policy.co2_cap_t_per_mwh * float(nominal.sum())
+        co2_cap = from_intensity if co2_cap is None else min(co2_cap, from_intensity)
+    supply = SiteSupply(
+        name=spec.id,
+        time=time_index,
+        load_mw=facility_load,
+        techs=tuple(supply_techs),
+        grid_import_cap_mw=spec.grid.import_cap_mw,
+        grid_price=price,
+        grid_carbon=carbon,
+        grid_export_cap_mw=spec.grid.export_cap_mw,
+        grid_export_price=price * spec.grid.export_price_fraction,
+        grid_cfe_share=spec.grid.cfe_share,
+        value_of_lost_load=scenario.solver.value_of_lost_load_usd_per_mwh,
+        co2_cap_t=co2_cap,
+        carbon_price=policy.carbon_price_usd_per_t,
+        cfe_target=policy.cfe_target,
+        flexible_it_mw=flexible,
+        flexible_pue=pue,
+        flexible_floor=flex.floor if flex else 1.0,
+        flexible_ceiling=flex.ceiling if flex else 1.0,
+        flexible_window_h=flex.window_hours if flex else 168,
+    )
+    return PreparedSite(spec, lat, lon, wx, cfs, it, pue, water, supply, costs, plan)

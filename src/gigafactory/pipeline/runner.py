@@ -1,0 +1,148 @@
+"""The one place that chains the steps: scenario -> series -> facility -> supply -> economics.
+
+``run(scenario)`` returns :class:`~gigafactory.results.Results`; ``size(scenario)`` stops
+before the supply LP. Nothing outside :mod:`gigafactory.pipeline` calls more than one
+model room.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+
+import xarray as xr
+
+from gigafactory.pipeline.orbit_study import orbit_summary
+from gigafactory.pipeline.placement_study import place
+from gigafactory.pipeline.prepare import PreparedSite, prepare_site
+from gigafactory.pipeline.summarise import (
+    aggregate,
+    aggregate_compute,
+    compute_summary,
+    flexibility,
+    series,
+    site_summary,
+    size_site,
+)
+from gigafactory.results import Results, run_info
+from gigafactory.scenario import Scenario
+from gigafactory.summary import SizedSite
+from gigafactory.supply import SiteSupply, optimise
+
+__all__ = ["Progress", "run", "run_prepared", "size"]
+
+Progress = Callable[[str], None]
+
+
+def _optimise(args: tuple[SiteSupply, str, float | None]) -> xr.Dataset:
+    site, method, limit = args
+    return optimise(site, method=method, time_limit_s=limit)
+
+
+def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
+    """Run a scenario end to end.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (see :func:`gigafactory.load_scenario`).
+    progress : callable, optional
+        Called with a short message as each step starts.
+
+    Returns
+    -------
+    Results
+        Summary, hourly series per site, the scenario as run and version information.
+
+    Raises
+    ------
+    InfeasibleError
+        When a site cannot meet its load within its limits; the message names the site,
+        the hours and the MW short.
+    """
+    return run_prepared(scenario, progress)[0]
+
+
+def run_prepared(
+    scenario: Scenario, progress: Progress | None = None
+) -> tuple[Results, list[PreparedSite]]:
+    """:func:`run`, also returning the prepared sites for studies that replay them."""
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    prepared = []
+    for i, spec in enumerate(scenario.sites):
+        say(f"{spec.id}: weather, capacity factors and facility load")
+        prepared.append(prepare_site(scenario, i))
+    method, limit = scenario.solver.method.value, scenario.solver.time_limit_s
+    jobs = [(p.supply, method, limit) for p in prepared]
+    # Sites with flexible training are solved again with training held at its nominal
+    # pace, to report what the flexibility is worth.
+    rigid = [
+        (replace(p.supply, flexible_floor=1.0, flexible_ceiling=1.0), method, limit)
+        for p in prepared
+        if p.supply.flexible_it_mw is not None
+    ]
+    jobs += rigid
+    workers = min(scenario.solver.threads, len(jobs))
+    for p in prepared:
+        say(
+            f"{p.spec.id}: optimising supply ({len(p.supply.time):,} hours, "
+            f"{len(p.supply.techs)} technologies)"
+        )
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            solved = list(pool.map(_optimise, jobs))
+    else:
+        solved = [_optimise(job) for job in jobs]
+    solved, rigid_solved = solved[: len(prepared)], iter(solved[len(prepared) :])
+    say("economics and results")
+    site_summaries = []
+    for p, ds in zip(prepared, solved, strict=True):
+        site = site_summary(p, ds)
+        if p.supply.flexible_it_mw is not None:
+            site.flexibility = flexibility(site, site_summary(p, next(rigid_solved)))
+        if p.compute is not None:
+            site.compute = compute_summary(
+                p,
+                site.total_annual_cost_usd,
+                site.pue_annual,
+                site.emissions_tco2e / site.facility_energy_mwh
+                if site.facility_energy_mwh
+                else 0.0,
+                scenario.finance.wacc,
+            )
+        site_summaries.append(site)
+    summary = aggregate(scenario.name, site_summaries)
+    computes = [site.compute for site in site_summaries if site.compute is not None]
+    if computes:
+        summary.compute = aggregate_compute(computes)
+    if scenario.orbit is not None:
+        say("orbital alternative")
+        summary.orbit = orbit_summary(scenario, prepared[0])
+    if scenario.placement is not None:
+        say("placement of inference demand")
+        summary.placement = place(scenario)
+    hourly = {p.spec.id: series(p, ds) for p, ds in zip(prepared, solved, strict=True)}
+    summary.run_seconds = time.perf_counter() - started
+    results = Results(summary=summary, series=hourly, scenario=scenario, info=run_info(scenario))
+    return results, prepared
+
+
+def size(scenario: Scenario) -> dict[str, SizedSite]:
+    """Size the compute of every site without solving the supply LP.
+
+    Energy is priced at the site's average grid tariff and carbon intensity (or its given
+    ones), so the figures are a first estimate; :func:`run` optimises the supply.
+
+    Returns
+    -------
+    dict of str to SizedSite
+        Per site id: IT and facility energy, PUE, peak facility load, energy cost and
+        emissions at the tariff, and the ``compute`` section of a run.
+    """
+    return {
+        spec.id: size_site(prepare_site(scenario, i), scenario.finance.wacc)
+        for i, spec in enumerate(scenario.sites)
+    }

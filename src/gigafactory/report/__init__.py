@@ -1,0 +1,26 @@
+"""Reports: HTML pages with Plotly charts that open offline.
+
+* :mod:`~gigafactory.report.page`: the one page shell and chart helpers, shared with the
+  web app;
+* :mod:`~gigafactory.report.run`: a run's report and :func:`write_results`;
+* :mod:`~gigafactory.report.studies`: compare, orbit, placement and sweep pages.
+"""
+
+from gigafactory.report.page import COLOURS, charts_html, page_html, rows_html
+from gigafactory.report.run import figures, report_html, write_report, write_results
+from gigafactory.report.studies import compare_html, orbit_html, placement_html, sweep_html
+
+__all__ = [
+    "COLOURS",
+    "charts_html",
+    "compare_html",
+    "figures",
+    "orbit_html",
+    "page_html",
+    "placement_html",
+    "report_html",
+    "rows_html",
+    "sweep_html",
+    "write_report",
+    "write_results",
+]

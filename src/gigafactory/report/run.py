@@ -1,0 +1,327 @@
+"""Interactive HTML report of a run (Plotly, works offline).
+
+plotly.js is embedded once at the top of the page, so the file opens without network.
+Charts per site: dispatch stack for one week, monthly energy by source, storage state of
+charge, load duration curve and annual cost breakdown.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from gigafactory.report.page import COLOURS, USD_PER_MILLION, charts_html, page_html
+from gigafactory.results import Results, write_text_atomic
+from gigafactory.summary import Flexibility, SiteCompute, SiteSummary, Summary
+
+__all__ = ["SHOWN_USD", "figures", "report_html", "write_report", "write_results"]
+
+SHOWN_USD = 1e-6
+"""Cost items smaller than this are left out of the cost chart [USD/yr]: solver residue."""
+
+
+def _week_slice(data: xr.Dataset, week: int | None) -> slice:
+    """Hours of the chosen week; by default the week with the least variable output."""
+    n = data.sizes["time"]
+    if week is None:
+        if "capacity_factor" in data:
+            daily = data["capacity_factor"].mean("variable_technology").to_numpy()
+            weekly = np.convolve(daily, np.ones(168), mode="valid")[::24]
+            week = int(np.argmin(weekly)) // 7 if weekly.size else 0
+        else:
+            week = 0
+    start = min(week * 168, max(n - 168, 0))
+    return slice(start, start + 168)
+
+
+def _site_figures(
+    site: str, data: xr.Dataset, summary: SiteSummary, week: int | None
+) -> list[Any]:
+    import plotly.graph_objects as go
+
+    time = pd.DatetimeIndex(data["time"].to_numpy())
+    hours = _week_slice(data, week)
+    techs = [str(t) for t in data["technology"].to_numpy()]
+    dispatch = data["dispatch_mw"]
+    figs = []
+
+    stack = go.Figure()
+    sources: dict[str, np.ndarray] = {t: dispatch.sel(technology=t).to_numpy() for t in techs}
+    sources["grid"] = data["grid_import_mw"].to_numpy()
+    sources["unserved"] = data["unserved_mw"].to_numpy()
+    for name, values in sources.items():
+        if np.any(values[hours] > 1e-6):
+            stack.add_trace(
+                go.Scatter(
+                    x=time[hours],
+                    y=values[hours],
+                    name=name,
+                    stackgroup="supply",
+                    mode="none",
+                    fillcolor=COLOURS.get(name),
+                    hovertemplate="%{y:.1f} MW",
+                )
+            )
+    if "storage_charge_mw" in data:
+        charge = data["storage_charge_mw"].sum("storage").to_numpy()
+        if np.any(charge[hours] > 1e-6):
+            stack.add_trace(
+                go.Scatter(
+                    x=time[hours],
+                    y=-charge[hours],
+                    name="storage charging",
+                    stackgroup="sink",
+                    mode="none",
+                    fillcolor="#c5b0d5",
+                )
+            )
+    stack.add_trace(
+        go.Scatter(
+            x=time[hours],
+            y=data["load_mw"].to_numpy()[hours],
+            name="facility load",
+            line={"color": "black", "width": 2},
+        )
+    )
+    stack.update_layout(
+        title=f"{site}: hourly dispatch, week of {time[hours.start]:%d %b}",
+        yaxis_title="MW",
+        hovermode="x unified",
+    )
+    figs.append(stack)
+
+    monthly = go.Figure()
+    month = time.month
+    for name, values in sources.items():
+        by_month = pd.Series(values, index=time).groupby(month).sum() / 1e3
+        if by_month.sum() > 1e-6:
+            monthly.add_trace(
+                go.Bar(
+                    x=by_month.index,
+                    y=by_month.to_numpy(),
+                    name=name,
+                    marker_color=COLOURS.get(name),
+                )
+            )
+    monthly.update_layout(
+        barmode="stack",
+        title=f"{site}: monthly energy by source",
+        xaxis_title="month",
+        yaxis_title="GWh",
+    )
+    figs.append(monthly)
+
+    if "storage_soc_mwh" in data:
+        soc = go.Figure()
+        for name in data["storage"].to_numpy():
+            values = data["storage_soc_mwh"].sel(storage=name).to_numpy()
+            soc.add_trace(
+                go.Scatter(x=time, y=values, name=str(name), line={"color": COLOURS.get(str(name))})
+            )
+        soc.update_layout(title=f"{site}: storage state of charge", yaxis_title="MWh")
+        figs.append(soc)
+
+    duration = go.Figure()
+    for name, values in (
+        ("facility load", data["load_mw"].to_numpy()),
+        ("grid import", data["grid_import_mw"].to_numpy()),
+    ):
+        duration.add_trace(
+            go.Scatter(x=np.arange(1, len(values) + 1), y=np.sort(values)[::-1], name=name)
+        )
+    duration.update_layout(
+        title=f"{site}: duration curves", xaxis_title="hours exceeded", yaxis_title="MW"
+    )
+    figs.append(duration)
+
+    if summary.flexibility is not None:
+        figs.extend(_flexibility_figures(site, data, summary.flexibility, time, hours))
+
+    costs = {
+        k: v / USD_PER_MILLION
+        for k, v in summary.cost_breakdown_usd.to_dict().items()
+        if abs(v) > SHOWN_USD
+    }
+    breakdown = go.Figure(
+        go.Bar(x=list(costs), y=list(costs.values()), hovertemplate="%{y:.2f} M USD")
+    )
+    breakdown.update_layout(title=f"{site}: annual cost breakdown", yaxis_title="million USD/yr")
+    figs.append(breakdown)
+    return figs
+
+
+def _flexibility_figures(
+    site: str, data: xr.Dataset, flex: Flexibility, time: pd.DatetimeIndex, hours: slice
+) -> list[Any]:
+    import plotly.graph_objects as go
+
+    costs = go.Figure(
+        go.Bar(
+            x=["training held at nominal pace", "flexible training"],
+            y=[
+                flex.total_annual_cost_usd_rigid / USD_PER_MILLION,
+                flex.total_annual_cost_usd_flexible / USD_PER_MILLION,
+            ],
+            text=[
+                f"{flex.total_annual_cost_usd_rigid / USD_PER_MILLION:,.2f}",
+                f"{flex.total_annual_cost_usd_flexible / USD_PER_MILLION:,.2f}",
+            ],
+            marker_color=["#7f7f7f", "#2ca02c"],
+        )
+    )
+    costs.update_layout(
+        title=f"{site}: supply cost with and without flexible training "
+        f"(saves {flex.savings_usd / USD_PER_MILLION:,.2f} M USD/yr, {100 * flex.savings_share:.1f} %)",
+        yaxis_title="million USD/yr",
+    )
+    pace = go.Figure()
+    if "flexible_it_mw" in data:
+        pace.add_trace(
+            go.Scatter(
+                x=time[hours],
+                y=data["flexible_it_mw"].to_numpy()[hours],
+                name="training IT power as scheduled",
+            )
+        )
+        pace.add_trace(
+            go.Scatter(
+                x=time[hours],
+                y=data["grid_price_usd_per_mwh"].to_numpy()[hours],
+                name="grid price",
+                yaxis="y2",
+                line={"dash": "dot"},
+            )
+        )
+    pace.update_layout(
+        title=f"{site}: training pace against the grid price",
+        yaxis_title="MW",
+        yaxis2={"title": "USD/MWh", "overlaying": "y", "side": "right"},
+    )
+    return [costs, pace]
+
+
+def _compute_table(compute: SiteCompute) -> str:
+    rows = [(f"accelerators {k}", f"{v:,}", "-") for k, v in compute.accelerators.items()]
+    rows += [
+        ("IT capacity (all servers at full power)", f"{compute.it_capacity_mw:,.1f}", "MW"),
+        ("cost per accelerator-hour", f"{compute.usd_per_accelerator_hour:,.2f}", "USD/h"),
+        (
+            "owning beats renting above",
+            f"{100 * compute.breakeven_utilisation_vs_rent:,.0f}",
+            f"% use at {compute.rent_usd_per_accelerator_hour:.2f} USD/h",
+        ),
+    ]
+    for run in compute.training_runs:
+        rows += [
+            (f"{run.name}: wall time", f"{run.days:,.1f}", "days"),
+            (
+                f"{run.name}: accelerator-hours",
+                f"{run.accelerator_hours / USD_PER_MILLION:,.2f}",
+                "million",
+            ),
+            (f"{run.name}: goodput", f"{100 * run.goodput:,.1f}", "%"),
+            (f"{run.name}: interruptions", f"{run.interruptions:,.0f}", "-"),
+            (f"{run.name}: emissions", f"{run.emissions_tco2e:,.0f}", "tCO2e"),
+            (f"{run.name}: cost", f"{run.cost_usd / USD_PER_MILLION:,.1f}", "million USD"),
+        ]
+    for svc in compute.inference_services:
+        rows += [
+            (
+                f"{svc.name}: tokens/s per accelerator",
+                f"{svc.tokens_per_s_per_accelerator:,.0f}",
+                "-",
+            ),
+            (f"{svc.name}: energy per query", f"{svc.wh_per_query:,.3f}", "Wh"),
+            (
+                f"{svc.name}: price of tokens",
+                f"{svc.usd_per_million_tokens:,.3f}",
+                "USD per million",
+            ),
+        ]
+    body = "".join(
+        f"<tr><td>{html.escape(k)}</td><td class='n'>{v}</td><td>{html.escape(u)}</td></tr>"
+        for k, v, u in rows
+    )
+    return f"<table><tr><th>Compute</th><th>Value</th><th>Unit</th></tr>{body}</table>"
+
+
+def figures(results: Results, *, week: int | None = None) -> dict[str, list[Any]]:
+    """Plotly figures per site (see module docstring)."""
+    by_site = {s.site: s for s in results.summary.sites}
+    return {
+        site: _site_figures(site, data, by_site[site], week)
+        for site, data in results.series.items()
+    }
+
+
+def _table(summary: Summary) -> str:
+    rows = [
+        ("IT energy", summary.it_energy_mwh / 1e3, "GWh"),
+        ("Facility energy", summary.facility_energy_mwh / 1e3, "GWh"),
+        ("PUE (annual)", summary.pue_annual, "-"),
+        ("Total annual cost", summary.total_annual_cost_usd / USD_PER_MILLION, "million USD"),
+        ("LCOE of facility energy", summary.lcoe_usd_per_mwh, "USD/MWh"),
+        ("Hourly CFE share", summary.cfe_share * 100, "%"),
+        ("Emissions", summary.emissions_tco2e / 1e3, "ktCO2e"),
+        ("NOx (local)", summary.nox_t, "t"),
+        ("Water", summary.water_m3 / 1e3, "thousand m3"),
+        ("WUE", summary.wue_l_per_kwh, "L/kWh of IT energy"),
+        ("Unserved energy", summary.unserved_mwh, "MWh"),
+        ("Curtailed energy", summary.curtailed_mwh / 1e3, "GWh"),
+    ]
+    body = "".join(
+        f"<tr><td>{html.escape(k)}</td><td class='n'>{v:,.2f}</td><td>{u}</td></tr>"
+        for k, v, u in rows
+    )
+    caps = "".join(
+        f"<tr><td>{html.escape(k)}</td><td class='n'>{v:,.1f}</td><td>MW</td></tr>"
+        for k, v in summary.capacity_mw.items()
+    )
+    caps += "".join(
+        f"<tr><td>{html.escape(k)} energy</td><td class='n'>{v:,.0f}</td><td>MWh</td></tr>"
+        for k, v in summary.storage_mwh.items()
+    )
+    return (
+        f"<table><tr><th>Result</th><th>Value</th><th>Unit</th></tr>{body}</table>"
+        f"<table><tr><th>Capacity</th><th>Value</th><th>Unit</th></tr>{caps}</table>"
+    )
+
+
+def report_html(results: Results, *, week: int | None = None) -> str:
+    """The report as one self-contained HTML page."""
+    parts = []
+    by_site = {s.site: s for s in results.summary.sites}
+    for site, figs in figures(results, week=week).items():
+        parts.append(f"<h2>{html.escape(site)}</h2>")
+        computed = by_site[site].compute
+        if computed is not None:
+            parts.append(_compute_table(computed))
+        parts.append(charts_html(figs))
+    summary = results.summary
+    info = results.info
+    body = f"""<p>{html.escape(results.scenario.description)}</p>
+{_table(summary)}
+{"".join(parts)}
+<p><small>gigafactory {html.escape(str(info.get("gigafactory", "")))}, HiGHS via highspy
+{html.escape(str(info.get("solver", {}).get("highspy", "")))},
+seed {results.scenario.seed}.</small></p>"""
+    return page_html(summary.scenario, body, title=f"gigafactory: {summary.scenario}")
+
+
+def write_report(results: Results, path: str | Path, *, week: int | None = None) -> Path:
+    """Write :func:`report_html` to ``path`` atomically."""
+    target = Path(path)
+    write_text_atomic(target, report_html(results, week=week))
+    return target
+
+
+
+def write_results(results: Results, folder: str | Path, *, report: bool = True) -> Path:
+    """Save a run's results folder atomically, with its HTML report unless ``report=False``."""
+    pages = {"report.html": report_html(results)} if report else {}
+    return results.save(folder, pages=pages)

@@ -1,0 +1,241 @@
+"""HTML pages of the studies: site comparison, orbit, placement and sweeps."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from gigafactory.report.page import USD_PER_MILLION, charts_html, page_html, rows_html
+from gigafactory.summary import AssignmentRow, OrbitSummary, PlacementSummary
+
+__all__ = ["compare_html", "orbit_html", "placement_html", "sweep_html"]
+
+_COMPARE_CHARTS = (
+    ("total_annual_cost_usd", 1e-6, "total annual cost [million USD/yr]"),
+    ("lcoe_usd_per_mwh", 1.0, "LCOE of facility energy [USD/MWh]"),
+    ("usd_per_accelerator_hour", 1.0, "cost per accelerator-hour [USD/h]"),
+    ("cfe_share", 100.0, "hourly carbon-free share [%]"),
+    ("emissions_tco2e", 1e-3, "emissions [ktCO2e/yr]"),
+    ("water_m3", 1e-3, "water [thousand m3/yr]"),
+    ("peak_grid_import_mw", 1.0, "peak grid draw [MW]"),
+)
+
+
+def compare_html(table: pd.DataFrame, title: str) -> str:
+    """A self-contained page comparing sites (one bar chart per metric, ranked)."""
+    import plotly.graph_objects as go
+
+    figs = []
+    for column, scale, label in _COMPARE_CHARTS:
+        values = table[column].astype(float) * scale
+        if values.isna().all():
+            continue
+        fig = go.Figure(
+            go.Bar(x=table["site"], y=values, text=values.round(2), textposition="auto")
+        )
+        fig.update_layout(title=label, height=360, margin={"t": 50, "b": 40})
+        figs.append(fig)
+    shown = table.drop(columns=["name"]).copy()
+    body = shown.to_html(index=False, float_format=lambda v: f"{v:,.2f}", border=0)
+    return page_html(
+        title,
+        f"""<p>Ranked by total annual cost (1 = cheapest). Each site runs the same campus
+with its own climate, tariff, grid carbon, gas price and wind resource.</p>
+{body}
+{charts_html(figs)}""",
+    )
+
+
+def orbit_html(result: OrbitSummary, title: str) -> str:
+    """A self-contained page for an orbital comparison.
+
+    Cost against launch price with the break-even point, a tornado of the other
+    assumptions, and the mass breakdown.
+    """
+    import plotly.graph_objects as go
+
+    sens = result.sensitivity
+    prices = sens.launch_usd_per_kg
+    ground = result.ground.usd_per_accelerator_hour
+    curve = go.Figure()
+    for name, values in sens.usd_per_accelerator_hour.items():
+        curve.add_trace(go.Scatter(x=prices, y=values, name=f"orbit: {name}", mode="lines+markers"))
+    curve.add_trace(
+        go.Scatter(
+            x=[min(prices), max(prices)],
+            y=[ground, ground],
+            name=f"ground: {result.ground.site}",
+            mode="lines",
+            line={"dash": "dash", "color": "black"},
+        )
+    )
+    be = result.breakeven_launch_usd_per_kg
+    if be > 0:
+        curve.add_trace(
+            go.Scatter(
+                x=[be],
+                y=[ground],
+                name=f"break-even {be:,.0f} USD/kg",
+                mode="markers",
+                marker={"size": 12, "symbol": "x"},
+            )
+        )
+    curve.update_layout(
+        title="cost per useful accelerator-hour against launch price",
+        xaxis={"title": "launch price [USD/kg]", "type": "log"},
+        yaxis_title="USD per accelerator-hour",
+    )
+    tornado = go.Figure()
+    base = result.usd_per_accelerator_hour
+    for key, t in sens.tornado.items():
+        tornado.add_trace(
+            go.Bar(
+                y=[key],
+                x=[t.high_usd_per_accelerator_hour - base],
+                base=[base],
+                orientation="h",
+                name=f"{key} = {t.high_value:g}",
+                showlegend=False,
+                marker_color="#d62728",
+            )
+        )
+        tornado.add_trace(
+            go.Bar(
+                y=[key],
+                x=[t.low_usd_per_accelerator_hour - base],
+                base=[base],
+                orientation="h",
+                name=f"{key} = {t.low_value:g}",
+                showlegend=False,
+                marker_color="#2ca02c",
+            )
+        )
+    tornado.update_layout(
+        title="sensitivity of the base design (green: low value, red: high value)",
+        barmode="overlay",
+        xaxis_title="USD per accelerator-hour",
+    )
+    mass = go.Figure(
+        go.Bar(x=list(result.mass_breakdown_t), y=list(result.mass_breakdown_t.values()))
+    )
+    mass.update_layout(
+        title=f"mass in orbit: {result.mass_t:,.0f} t, {result.launches} launches",
+        yaxis_title="t",
+    )
+    rows = [
+        ("sunlit fraction", f"{100 * result.sunlit_fraction:.1f} %"),
+        ("longest eclipse", f"{result.eclipse_max_min:.1f} min"),
+        ("solar array", f"{result.array_m2:,.0f} m2"),
+        ("radiators", f"{result.radiator_m2:,.0f} m2"),
+        ("mass", f"{result.mass_t:,.0f} t"),
+        ("launches", f"{result.launches}"),
+        ("cost per accelerator-hour, orbit", f"{base:,.2f} USD"),
+        (f"cost per accelerator-hour, {result.ground.site}", f"{ground:,.2f} USD"),
+        ("break-even launch price", f"{be:,.0f} USD/kg"),
+    ]
+    for name, v in result.variants.items():
+        rows.append(
+            (
+                f"variant {name}: cost per accelerator-hour / break-even",
+                f"{v.usd_per_accelerator_hour:,.2f} USD / "
+                f"{v.breakeven_launch_usd_per_kg:,.0f} USD/kg",
+            )
+        )
+    return page_html(title, rows_html(rows) + charts_html([curve, tornado, mass]))
+
+
+def placement_html(result: PlacementSummary, title: str) -> str:
+    """A self-contained page: which users go where (Sankey), and the RTT they get."""
+    import plotly.graph_objects as go
+
+    table = pd.DataFrame(
+        [row.to_dict() for row in result.assignment], columns=list(AssignmentRow.model_fields)
+    )
+    regions = list(dict.fromkeys(table["region"])) if len(table) else []
+    sites = list(dict.fromkeys(table["site"])) if len(table) else []
+    labels = regions + sites
+    flow = go.Figure(
+        go.Sankey(
+            node={"label": labels, "pad": 8},
+            link={
+                "source": [regions.index(r) for r in table["region"]],
+                "target": [len(regions) + sites.index(s) for s in table["site"]],
+                "value": table["accelerators"].tolist(),
+            },
+        )
+    )
+    flow.update_layout(title="which users are served from where (accelerators)", height=900)
+    rtt = go.Figure(
+        go.Histogram(x=table["rtt_ms"], y=table["accelerators"], histfunc="sum", nbinsx=30)
+    )
+    rtt.update_layout(
+        title="round-trip time of served demand", xaxis_title="ms", yaxis_title="accelerators"
+    )
+    rows = [
+        ("served share", f"{100 * result.served_share:.1f} %"),
+        ("RTT p50 / p95", f"{result.rtt_p50_ms:.1f} / {result.rtt_p95_ms:.1f} ms"),
+        ("cost", f"{result.cost_usd / USD_PER_MILLION:,.2f} million USD/yr"),
+        ("user regions", f"{result.regions}"),
+    ]
+    rows += [(f"served from {k}", f"{v:,.0f} accelerators") for k, v in result.by_site.items()]
+    return page_html(title, rows_html(rows) + charts_html([flow, rtt]))
+
+
+def sweep_html(
+    table: pd.DataFrame, params: list[str], title: str, metric: str = "total_annual_cost_usd"
+) -> str:
+    """A self-contained page for a sweep.
+
+    A tornado of ``metric`` over each parameter and its P10/P50/P90 band against each
+    numeric parameter.
+    """
+    import plotly.graph_objects as go
+
+    ok = table[table["error"].fillna("") == ""] if "error" in table else table
+    scale, unit = (1e-6, "million USD/yr") if metric.endswith("_usd") else (1.0, "")
+    figs = []
+    if len(ok) and metric in ok:
+        median = float(ok[metric].median()) * scale
+        tornado = go.Figure()
+        spans = []
+        for p in params:
+            means = ok.groupby(p)[metric].mean() * scale
+            spans.append(
+                (float(means.max() - means.min()), p, float(means.min()), float(means.max()))
+            )
+        for _, p, low, high in sorted(spans):
+            tornado.add_trace(
+                go.Bar(
+                    y=[p],
+                    x=[high - low],
+                    base=[low],
+                    orientation="h",
+                    showlegend=False,
+                    hovertemplate=f"{p}: %{{base:.2f}} to %{{x:.2f}}",
+                )
+            )
+        tornado.update_layout(
+            title=f"{metric}: range of the mean over each parameter (median {median:,.2f})",
+            xaxis_title=unit or metric,
+        )
+        figs.append(tornado)
+        for p in params:
+            if not pd.api.types.is_numeric_dtype(ok[p]) or ok[p].nunique() < 2:
+                continue
+            grouped = ok.groupby(p)[metric]
+            q = pd.DataFrame({x: grouped.quantile(x) for x in (0.1, 0.5, 0.9)}) * scale
+            band = go.Figure()
+            band.add_trace(go.Scatter(x=q.index, y=q[0.9], line={"width": 0}, showlegend=False))
+            band.add_trace(
+                go.Scatter(x=q.index, y=q[0.1], fill="tonexty", line={"width": 0}, name="P10-P90")
+            )
+            band.add_trace(go.Scatter(x=q.index, y=q[0.5], name="median", line={"color": "black"}))
+            band.update_layout(
+                title=f"{metric} against {p}", xaxis_title=p, yaxis_title=unit or metric
+            )
+            figs.append(band)
+    failed = len(table) - len(ok)
+    return page_html(
+        title,
+        f"<p>{len(table)} cases, {failed} failed (their errors are in sweep.parquet).</p>\n"
+        + charts_html(figs),
+    )

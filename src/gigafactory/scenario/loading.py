@@ -1,0 +1,284 @@
+"""Scenario loading: YAML or a preset name -> a validated :class:`Scenario`, and back.
+
+Errors are one line naming the source, the field path, the value and what is allowed;
+catalog names (sites, technologies, accelerators) are checked against the catalog with the
+closest match suggested. Relative file references become relative to the scenario file.
+"""
+
+from __future__ import annotations
+
+import difflib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from gigafactory import catalog
+from gigafactory.errors import CatalogError, ScenarioError
+from gigafactory.scenario.schema import Scenario
+
+__all__ = [
+    "check_references",
+    "dump_scenario",
+    "load_scenario",
+    "preset_names",
+    "presets",
+    "scenario_from_dict",
+    "scenario_from_yaml",
+]
+
+
+def _fmt_loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _lookup(data: Any, loc: tuple[int | str, ...]) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """Follow ``loc`` through the schema and return the model that owns its last part."""
+    model: Any = Scenario
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        field_info = model.model_fields.get(part)
+        if field_info is None:
+            return None
+        model = _inner_model(field_info.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def _describe_error(err: Any, data: Any) -> str:
+    loc = tuple(err["loc"])
+    path = _fmt_loc(loc)
+    if err["type"] == "extra_forbidden":
+        owner = _model_at(loc)
+        allowed = sorted(owner.model_fields) if owner else []
+        name = str(loc[-1])
+        near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.5)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        return f"{path}: unknown field '{name}'{hint}; allowed: {', '.join(allowed)}"
+    value = _lookup(data, loc)
+    shown = "missing" if err["type"] == "missing" else f"got {value!r}"
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "enum":
+        near = difflib.get_close_matches(
+            str(value),
+            err["ctx"]["expected"].replace("'", "").replace(" or ", ", ").split(", "),
+            n=1,
+            cutoff=0.5,
+        )
+        if near:
+            message += f"; did you mean '{near[0]}'?"
+    return f"{path}: {message} ({shown})"
+
+
+def _resolve_paths(scenario: Scenario, base: Path) -> Scenario:
+    """Make relative file references relative to the scenario file."""
+
+    def fix(obj: BaseModel) -> BaseModel:
+        updates: dict[str, Any] = {}
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if isinstance(value, Path) and not value.is_absolute():
+                updates[name] = base / value
+            elif isinstance(value, BaseModel):
+                updates[name] = fix(value)
+            elif isinstance(value, list):
+                updates[name] = [fix(v) if isinstance(v, BaseModel) else v for v in value]
+            elif isinstance(value, dict):
+                updates[name] = {
+                    k: fix(v) if isinstance(v, BaseModel) else v for k, v in value.items()
+                }
+        return obj.model_copy(update=updates)
+
+    fixed = fix(scenario)
+    assert isinstance(fixed, Scenario)
+    return fixed
+
+
+def check_references(scenario: Scenario, source: str) -> None:
+    """Cross-field checks against the catalog and the file system (second validation layer)."""
+    techs = catalog.technologies()
+    for i, site in enumerate(scenario.sites):
+        where = f"{source}: sites[{i}]"
+        if site.catalog is not None:
+            try:
+                catalog.get_site(site.catalog)
+            except CatalogError as err:
+                msg = f"{where}.catalog: {err}"
+                raise ScenarioError(msg) from None
+        if site.compute is not None:
+            named: list[tuple[str, str]] = [
+                (f"training[{j}]", t.accelerator) for j, t in enumerate(site.compute.training)
+            ] + [(f"inference[{j}]", s.accelerator) for j, s in enumerate(site.compute.inference)]
+            for label, accelerator in named:
+                try:
+                    catalog.get_accelerator(accelerator)
+                except CatalogError as err:
+                    msg = f"{where}.compute.{label}.accelerator: {err}"
+                    raise ScenarioError(msg) from None
+            for name in site.compute.idle_accelerators:
+                try:
+                    catalog.get_accelerator(name)
+                except CatalogError as err:
+                    msg = f"{where}.compute.idle_accelerators.{name}: {err}"
+                    raise ScenarioError(msg) from None
+        for name in site.technologies:
+            if name not in techs:
+                try:
+                    catalog.get_technology(name)
+                except CatalogError as err:
+                    msg = f"{where}.technologies.{name}: {err}"
+                    raise ScenarioError(msg) from None
+            if techs[name].kind == "grid":
+                msg = (
+                    f"{where}.technologies.{name}: the grid is configured under the site's "
+                    "'grid:' field, not as a technology"
+                )
+                raise ScenarioError(msg)
+        if site.catalog is None and site.grid.import_cap_mw > 0:
+            if site.grid.price_usd_per_mwh is None and site.grid.price_csv is None:
+                msg = f"{where}.grid.price_usd_per_mwh: required for a site without a catalog entry"
+                raise ScenarioError(msg)
+            if site.grid.carbon_kg_per_mwh is None and site.grid.carbon_csv is None:
+                msg = f"{where}.grid.carbon_kg_per_mwh: required for a site without a catalog entry"
+                raise ScenarioError(msg)
+        files = {
+            "load.profile_csv": site.load.profile_csv if site.load else None,
+            "grid.price_csv": site.grid.price_csv,
+            "grid.carbon_csv": site.grid.carbon_csv,
+            "series.weather_file": site.series.weather_file,
+            "series.capacity_factors_csv": site.series.capacity_factors_csv,
+        }
+        for field_path, path in files.items():
+            if path is not None and not path.is_file():
+                msg = f"{where}.{field_path}: file not found: {path}"
+                raise ScenarioError(msg)
+
+
+def scenario_from_dict(data: Any, source: str = "<scenario>", base: Path | None = None) -> Scenario:
+    """Validate a scenario given as a mapping; errors name ``source`` and the field path."""
+    if not isinstance(data, dict):
+        msg = f"{source}: a scenario is a mapping of fields, got {type(data).__name__}"
+        raise ScenarioError(msg)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = len(exc.errors()) - 1
+        suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+        msg = f"{source}: {_describe_error(first, data)}{suffix}"
+        raise ScenarioError(msg) from None
+    if base is not None:
+        scenario = _resolve_paths(scenario, base)
+    check_references(scenario, source)
+    return scenario
+
+
+def load_scenario(path_or_name: str | Path) -> Scenario:
+    """Load a scenario from a YAML file, or a bundled preset by name.
+
+    Parameters
+    ----------
+    path_or_name : str or Path
+        A path to a YAML file, or the name of a bundled preset (see :func:`preset_names`).
+
+    Raises
+    ------
+    ScenarioError
+        With one line naming the file, field path, value, what is allowed and the closest
+        valid name.
+
+    Examples
+    --------
+    >>> load_scenario("korea-southwest").sites[0].catalog
+    'korea_southwest'
+    """
+    text_name = str(path_or_name)
+    path = Path(path_or_name)
+    if not path.is_file():
+        names = preset_names()
+        if text_name in names:
+            return _load_text(_preset_text(text_name), f"preset '{text_name}'", None)
+        if path.suffix in {".yaml", ".yml"} or "/" in text_name:
+            msg = f"{text_name}: file not found"
+            raise ScenarioError(msg)
+        near = difflib.get_close_matches(text_name, names, n=1, cutoff=0.5)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        msg = f"'{text_name}' is neither a file nor a preset{hint}; presets: {', '.join(names)}"
+        raise ScenarioError(msg)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        msg = f"{path}: cannot read: {err}"
+        raise ScenarioError(msg) from None
+    return _load_text(text, str(path), path.parent)
+
+
+def _load_text(text: str, source: str, base: Path | None) -> Scenario:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        msg = f"{source}:{where}: malformed YAML: {problem}"
+        raise ScenarioError(msg) from None
+    return scenario_from_dict(data, source, base)
+
+
+def scenario_from_yaml(text: str, source: str = "<yaml>", base: Path | None = None) -> Scenario:
+    """Validate a scenario given as YAML text; errors name ``source``, line and field.
+
+    Relative file references resolve against ``base`` (for the web app: its uploads folder).
+    """
+    return _load_text(text, source, base)
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """Serialise a scenario to YAML (round-trips through :func:`load_scenario`)."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _preset_text(name: str) -> str:
+    return resources.files("gigafactory").joinpath("scenario", "presets", f"{name}.yaml").read_text("utf-8")
+
+
+def preset_names() -> list[str]:
+    """Names of the bundled presets."""
+    folder = resources.files("gigafactory").joinpath("scenario", "presets")
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+
+
+def presets() -> dict[str, str]:
+    """Bundled presets with their one-line descriptions."""
+    out = {}
+    for name in preset_names():
+        data = yaml.safe_load(_preset_text(name))
+        out[name] = str(data.get("title") or data.get("description", "")).strip().split("\n")[0]
+    return out

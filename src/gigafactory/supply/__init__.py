@@ -1,0 +1,31 @@
+"""Hourly power supply of one site: capacity expansion and dispatch (linopy + HiGHS).
+
+* :mod:`~gigafactory.supply.model`: the LP's inputs (:class:`SiteSupply`,
+  :class:`SupplyTech`) and :func:`build_model`, one ``add_*`` function per constraint family;
+* :mod:`~gigafactory.supply.solve`: :func:`optimise` (build -> solve -> extract, status
+  checked, infeasibility explained) and :class:`PriceResolver` (warm re-solves);
+* :mod:`~gigafactory.supply.extract`: the solution as a dataset with units, CFE share;
+* :mod:`~gigafactory.supply.replay`: rule-based dispatch of fixed capacities in
+  milliseconds, for fault replays and sweeps.
+"""
+
+from gigafactory.supply.extract import cfe_share, emitting_supply_mw, extract
+from gigafactory.supply.model import SiteSupply, SupplyTech, build_model, nominal_load_mw
+from gigafactory.supply.replay import Replay, replay, ride_through
+from gigafactory.supply.solve import PriceResolver, optimise, solve
+
+__all__ = [
+    "PriceResolver",
+    "Replay",
+    "SiteSupply",
+    "SupplyTech",
+    "build_model",
+    "cfe_share",
+    "emitting_supply_mw",
+    "extract",
+    "nominal_load_mw",
+    "optimise",
+    "replay",
+    "ride_through",
+    "solve",
+]

@@ -1,0 +1,95 @@
+"""What every route of the web app shares: the run store, the worker pool and the uploads."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, Request
+
+import gigafactory
+from gigafactory.web.store import RunRecord, RunStore
+from gigafactory.web.worker import WorkerPool
+
+__all__ = ["FILE_FIELDS", "MAX_BODY_BYTES", "WebContext", "context", "line_of"]
+
+MAX_BODY_BYTES = 1_000_000
+"""Largest request body accepted [bytes]; larger ones get 413."""
+
+FILE_FIELDS = (
+    "load.profile_csv",
+    "grid.price_csv",
+    "grid.carbon_csv",
+    "series.weather_file",
+    "series.capacity_factors_csv",
+)
+"""Scenario fields (per site) that name a file: from the web, an uploaded one."""
+
+
+def line_of(message: str) -> int | None:
+    """The YAML line an error message names, if any."""
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+@dataclass
+class WebContext:
+    """The app's store, uploads folder and (lazily started) worker pool."""
+
+    store: RunStore
+    home: Path
+    workers: int
+    pool: WorkerPool | None = field(default=None)
+
+    @property
+    def uploads(self) -> Path:
+        """Folder of uploaded files that scenarios may name."""
+        return self.home / "uploads"
+
+    def worker_pool(self) -> WorkerPool:
+        """The worker pool, started on first use when the app runs without its lifespan."""
+        if self.pool is None:
+            self.pool = WorkerPool(self.store.url, self.home, self.workers)
+        return self.pool
+
+    def parse(self, text: str) -> gigafactory.Scenario:
+        """A scenario from the web: its file references must name uploaded files."""
+        scenario = gigafactory.scenario_from_yaml(text, "<web>", self.uploads)
+        _check_files(scenario, self.uploads)
+        return scenario
+
+    def record(self, run_id: str, *, done: bool = False) -> RunRecord:
+        """A stored run, or 404; with ``done``, 409 unless it finished."""
+        record = self.store.get(run_id)
+        if record is None:
+            raise HTTPException(404, f"run '{run_id}' not found")
+        if done and record.state != "done":
+            raise HTTPException(409, f"run '{run_id}' is {record.state}")
+        return record
+
+
+def context(request: Request) -> WebContext:
+    """FastAPI dependency: the app's :class:`WebContext`."""
+    ctx: WebContext = request.app.state.context
+    return ctx
+
+
+def _check_files(scenario: gigafactory.Scenario, uploads: Path) -> None:
+    """File references from the web must name uploaded files (no paths, no traversal)."""
+    root = uploads.resolve()
+    for i, site in enumerate(scenario.sites):
+        for name in FILE_FIELDS:
+            group, attr = name.split(".")
+            section: Any = getattr(site, group)
+            value = getattr(section, attr, None) if section else None
+            if value is None:
+                continue
+            path = Path(value).resolve()
+            if path.parent != root:
+                msg = (
+                    f"<web>: sites[{i}].{name}: file references must name an uploaded file "
+                    f"(got '{value}')"
+                )
+                raise gigafactory.ScenarioError(msg)
