@@ -16,8 +16,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import gigafactory
-from gigafactory import dispatch, pipeline, sweep
+from gigafactory import pipeline, sweep
 from gigafactory.supply import optimise
+from gigafactory.supply import rules as dispatch
 
 
 def replay_benchmark() -> dict[str, float]:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gigafactory import catalog, compute
+from gigafactory import catalog, compute, economics
 from gigafactory.economics import capital_recovery_factor
 
 LLAMA_405B_FLOPS = compute.training_flops(405e9, 15.6e12)
@@ -89,7 +89,12 @@ def test_cluster_and_rack_power():
 def test_ownership_cost_by_hand():
     # 1 H100: 27,500 x 1.3 (server) x 1.15 (network) = 41,112.5 USD over 5 years at 7 %
     expected = 41_112.5 * capital_recovery_factor(0.07, 5)
-    assert compute.ownership_cost("h100_sxm", 1, 0.07) == pytest.approx(expected)
+    h100 = catalog.get_accelerator("h100_sxm")
+    capex = compute.hardware_capex(h100, 1)
+    assert capex == pytest.approx(41_112.5)
+    assert economics.ownership_cost(capex, 0.07, h100.params["life_years"]) == pytest.approx(
+        expected
+    )
     assert expected == pytest.approx(10_027, abs=1)
 
 

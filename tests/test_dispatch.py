@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 import gigafactory
 from conftest import small_scenario
-from gigafactory import dispatch
+from gigafactory.compute import reliability
 from gigafactory.scenario import scenario_from_dict
 from gigafactory.supply import SiteSupply, SupplyTech, optimise
+from gigafactory.supply import rules as dispatch
 
 
 def hours(n):
@@ -112,10 +113,10 @@ def test_replay_balances_and_respects_limits(case):
 
 def test_grid_outages_and_forced_outages_statistics():
     rng = np.random.default_rng(1)
-    up = dispatch.grid_outages(8760 * 50, per_year=2.0, mean_hours=6.0, rng=rng)
+    up = reliability.grid_outages(8760 * 50, per_year=2.0, mean_hours=6.0, rng=rng)
     # 2 a year x ~6 h (at least 1 h each): ~12 h down a year
     assert (~up).sum() / 50 == pytest.approx(12, rel=0.25)
-    share = dispatch.forced_outages(
+    share = reliability.forced_outages(
         8760 * 5, units=20, forced_outage_rate=0.05, mean_repair_hours=50, rng=rng
     )
     assert 1 - share.mean() == pytest.approx(0.05, rel=0.2)
@@ -144,9 +145,9 @@ def test_faults_report_for_a_compute_site():
         scenario_from_dict(data), grid_outages_per_year=12, outage_hours=10
     )["campus"]
     # without on-site firm supply every outage hour with load above solar is short
-    assert result["outage_hours"] > 0
-    assert result["shortfall_hours"] > 0
-    assert result["lost_accelerator_hours"] > 0
-    assert result["training_days_lost"] >= result["shortfall_hours"] / 24
-    rt = result["ride_through"]
-    assert rt["battery_mwh"] == pytest.approx(rt["battery_mw"] * 8, rel=0.2)
+    assert result.outage_hours > 0
+    assert result.shortfall_hours > 0
+    assert result.lost_accelerator_hours > 0
+    assert result.training_days_lost >= result.shortfall_hours / 24
+    rt = result.ride_through
+    assert rt.battery_mwh == pytest.approx(rt.battery_mw * 8, rel=0.2)

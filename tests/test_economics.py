@@ -25,16 +25,16 @@ def test_annualised_capex_by_hand():
 def test_lcoe_lbnl_utility_pv():
     # LBNL Utility-Scale Solar 2024: USD 1.43/W capex, 24 % CF, 3.4 % real WACC, 30 years,
     # USD 20/kW-yr O&M -> "about USD 46/MWh" (shared/facts energy §1).
-    # By hand: CRF = 0.034 / (1 - 1.034**-30) = 0.05388; (1430 * 0.05388 + 20) / (8.76 * 0.24)
-    # = 97.05 / 2.1024 = 46.2 USD/MWh
-    assert lcoe(1430, 20, 0.24, 0.034, 30) == pytest.approx(46.0, abs=1.0)
+    # By hand, per MW: CRF = 0.034 / (1 - 1.034**-30) = 0.05388;
+    # (1.43e6 * 0.05388 + 20e3) / (8760 * 0.24) = 97,050 / 2,102.4 = 46.2 USD/MWh
+    assert lcoe(1.43e6, 20e3, 0.24, 0.034, 30) == pytest.approx(46.0, abs=1.0)
 
 
 def test_lcoe_adds_variable_cost():
-    base = lcoe(1000, 0, 0.5, 0.0, 10)
-    # (1000 * 0.1) / (8.76 * 0.5) = 22.83 USD/MWh, plus 30 USD/MWh variable
-    assert base == pytest.approx(100 / 4.38)
-    assert lcoe(1000, 0, 0.5, 0.0, 10, variable_usd_per_mwh=30) == pytest.approx(base + 30)
+    base = lcoe(1e6, 0, 0.5, 0.0, 10)
+    # (1e6 USD/MW * 0.1) / (8760 h * 0.5) = 22.83 USD/MWh, plus 30 USD/MWh variable
+    assert base == pytest.approx(1e5 / 4380)
+    assert lcoe(1e6, 0, 0.5, 0.0, 10, variable_usd_per_mwh=30) == pytest.approx(base + 30)
 
 
 def test_levelised_of_nothing_is_nan():

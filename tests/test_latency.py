@@ -7,9 +7,9 @@ import pytest
 from typer.testing import CliRunner
 
 import gigafactory
+from gigafactory.cli import app
 from gigafactory.placement import latency
 from gigafactory.placement import lp as placement
-from gigafactory.cli import app
 
 CITIES = {
     "tokyo": (35.68, 139.69),
@@ -86,9 +86,9 @@ def test_placement_by_hand():
 
 def test_edge_to_space_preset_and_cli(tmp_path):
     result = gigafactory.place(gigafactory.load_scenario("edge-to-space"))
-    assert result["served_share"] == pytest.approx(1.0)
-    assert result["rtt_p95_ms"] <= 25.0
-    table = pd.DataFrame(result["assignment"])
+    assert result.served_share == pytest.approx(1.0)
+    assert result.rtt_p95_ms <= 25.0
+    table = pd.DataFrame([row.to_dict() for row in result.assignment])
     # Korean users are served only from Korea (sovereignty)
     korean = table[table["region_country"] == "KR"]
     assert set(korean["site"]) <= {"core-seoul", "edge-busan"}

@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 
 import gigafactory
 from gigafactory import orbital
-from gigafactory.resource import iotools, weather
 from gigafactory.cli import app
+from gigafactory.economics import capital_recovery_factor
+from gigafactory.resource import iotools, weather
 
 
 def test_eclipse_400_km_beta_zero():
@@ -76,7 +77,9 @@ def test_radiator_starcloud_convention():
 
 def test_design_masses_by_hand_and_breakeven():
     d = orbital.design(
-        it_power_w=10e6,
+        it_power_mw=10.0,
+        hardware_crf=capital_recovery_factor(0.07, 5),
+        system_crf=capital_recovery_factor(0.07, 10),
         accelerators=1000,
         accelerator_capex_usd=50e6,
         accelerator_mass_kg=20.0,
@@ -91,7 +94,9 @@ def test_design_masses_by_hand_and_breakeven():
     target = 0.8 * d.total_annual_cost_usd
     p_star = orbital.breakeven_launch_price(d, 1000.0, target)
     again = orbital.design(
-        it_power_w=10e6,
+        it_power_mw=10.0,
+        hardware_crf=capital_recovery_factor(0.07, 5),
+        system_crf=capital_recovery_factor(0.07, 10),
         accelerators=1000,
         accelerator_capex_usd=50e6,
         accelerator_mass_kg=20.0,
@@ -113,11 +118,11 @@ def test_orbit_presets_and_cli(tmp_path):
         "usd_per_accelerator_hour",
         "breakeven_launch_usd_per_kg",
     ):
-        assert np.isfinite(result[key]), key
+        assert np.isfinite(getattr(result, key)), key
     # Starcloud's own inputs are far lighter than the flight-proven estimate
-    assert result["variants"]["starcloud"]["mass_t"] < result["mass_t"] / 2
+    assert result.variants["starcloud"].mass_t < result.mass_t / 2
     # a cheaper launch always lowers the orbital cost
-    curve = result["sensitivity"]["usd_per_accelerator_hour"]["base"]
+    curve = result.sensitivity.usd_per_accelerator_hour["base"]
     assert all(a < b for a, b in itertools.pairwise(curve))
     runner = CliRunner()
     out = runner.invoke(app, ["orbit", "suncatcher", "-o", str(tmp_path / "o")])

@@ -11,7 +11,7 @@ import yaml
 
 import gigafactory
 from conftest import small_scenario
-from gigafactory import InfeasibleError, Results, load_scenario, preset_names
+from gigafactory import InfeasibleError, Results, load_scenario
 from gigafactory.results import SUMMARY_KEYS
 from gigafactory.scenario import scenario_from_dict
 
@@ -26,35 +26,39 @@ def small_results():
 def test_summary_has_every_key_per_site_and_total(small_results):
     summary = small_results.summary
     for key in SUMMARY_KEYS:
-        assert key in summary, key
-        assert key in summary["sites"][0], key
+        assert hasattr(summary, key), key
+        assert hasattr(summary.sites[0], key), key
+    # the JSON has the same keys, and reads back into the same summary
+    data = json.loads(small_results.to_json())
+    assert set(SUMMARY_KEYS) <= set(data) and set(SUMMARY_KEYS) <= set(data["sites"][0])
+    assert gigafactory.Summary.from_dict(data).to_dict() == summary.to_dict()
 
 
 def test_energy_and_cost_accounting(small_results):
     s = small_results.summary
     data = small_results.series["campus"]
     # 50 MW IT all year = 438,000 MWh; facility energy = sum of IT * PUE(t)
-    assert s["it_energy_mwh"] == pytest.approx(50 * 8760)
-    assert s["facility_energy_mwh"] == pytest.approx(float((data["it_mw"] * data["pue"]).sum()))
-    assert s["pue_annual"] >= 1.0
+    assert s.it_energy_mwh == pytest.approx(50 * 8760)
+    assert s.facility_energy_mwh == pytest.approx(float((data["it_mw"] * data["pue"]).sum()))
+    assert s.pue_annual >= 1.0
     # 1 m3 per MWh is 1 L per kWh
-    assert s["wue_l_per_kwh"] == pytest.approx(s["water_m3"] / s["it_energy_mwh"])
+    assert s.wue_l_per_kwh == pytest.approx(s.water_m3 / s.it_energy_mwh)
     # supply = load + storage charging; no storage here, so sources sum to served energy
-    served = s["facility_energy_mwh"] - s["unserved_mwh"]
-    assert sum(s["energy_by_source_mwh"].values()) == pytest.approx(served, rel=1e-6)
+    served = s.facility_energy_mwh - s.unserved_mwh
+    assert sum(s.energy_by_source_mwh.values()) == pytest.approx(served, rel=1e-6)
     # cost parts add up to the total and the total matches the LP objective less VoLL
-    assert sum(s["cost_breakdown_usd"].values()) == pytest.approx(s["total_annual_cost_usd"])
-    assert s["lcoe_usd_per_mwh"] == pytest.approx(s["total_annual_cost_usd"] / served)
+    assert sum(s.cost_breakdown_usd.to_dict().values()) == pytest.approx(s.total_annual_cost_usd)
+    assert s.lcoe_usd_per_mwh == pytest.approx(s.total_annual_cost_usd / served)
     # grid carbon: Memphis (TVA) 0.365 t/MWh on imports; gas at its catalog intensity
     gas = gigafactory.catalog.get_technology("gas_ct").params
     expected = (
-        0.365 * s["energy_by_source_mwh"]["grid"]
-        + gas["co2_t_per_mwh_th"] / gas["efficiency"] * s["energy_by_source_mwh"]["gas_ct"]
+        0.365 * s.energy_by_source_mwh["grid"]
+        + gas["co2_t_per_mwh_th"] / gas["efficiency"] * s.energy_by_source_mwh["gas_ct"]
     )
-    assert s["emissions_tco2e"] == pytest.approx(expected, rel=1e-6)
-    assert s["nox_t"] > 0
-    assert 0 <= s["cfe_share"] <= 1
-    assert s["capacity_mw"]["gas_ct"] <= 100 + 1e-6
+    assert s.emissions_tco2e == pytest.approx(expected, rel=1e-6)
+    assert s.nox_t > 0
+    assert 0 <= s.cfe_share <= 1
+    assert s.capacity_mw["gas_ct"] <= 100 + 1e-6
     assert float(data["grid_import_mw"].max()) <= 40 + 1e-6
 
 
@@ -62,7 +66,7 @@ def test_same_seed_same_numbers(small_results):
     again = gigafactory.run(scenario_from_dict(small_scenario()))
 
     def strip(summary):
-        out = {k: v for k, v in summary.items() if k not in TIMING_KEYS | {"sites"}}
+        out = {k: v for k, v in summary.to_dict().items() if k not in TIMING_KEYS | {"sites"}}
         return json.loads(json.dumps(out))
 
     assert strip(again.summary) == strip(small_results.summary)
@@ -87,7 +91,7 @@ def test_user_series_override_synthesised(tmp_path):
     np.testing.assert_allclose(series["capacity_factor"].sel(variable_technology="solar_fixed"), cf)
     np.testing.assert_allclose(series["it_mw"], load)
     np.testing.assert_allclose(series["grid_price_usd_per_mwh"], 80.0)
-    assert results.summary["it_energy_mwh"] == pytest.approx(50 * 8760)
+    assert results.summary.it_energy_mwh == pytest.approx(50 * 8760)
 
 
 def test_dispatch_mode_keeps_existing_capacity():
@@ -96,9 +100,9 @@ def test_dispatch_mode_keeps_existing_capacity():
     )
     data["solver"] = {"mode": "dispatch"}
     results = gigafactory.run(scenario_from_dict(data))
-    assert results.summary["capacity_mw"] == pytest.approx({"gas_ct": 30.0, "solar_fixed": 20.0})
+    assert results.summary.capacity_mw == pytest.approx({"gas_ct": 30.0, "solar_fixed": 20.0})
     # existing plant carries no capex, only fixed O&M
-    assert results.summary["cost_breakdown_usd"]["capex_annualised"] == pytest.approx(0.0, abs=1e-3)
+    assert results.summary.cost_breakdown_usd.capex_annualised == pytest.approx(0.0, abs=1e-3)
 
 
 def test_infeasible_scenario_says_where_and_how_much():
@@ -111,7 +115,7 @@ def test_infeasible_scenario_says_where_and_how_much():
 
 
 def test_results_folder_round_trip_and_atomic(small_results, tmp_path, monkeypatch):
-    folder = small_results.save(tmp_path / "run")
+    folder = gigafactory.write_results(small_results, tmp_path / "run")
     assert {p.name for p in folder.iterdir()} == {
         "summary.json",
         "scenario.yaml",
@@ -120,8 +124,8 @@ def test_results_folder_round_trip_and_atomic(small_results, tmp_path, monkeypat
         "report.html",
     }
     loaded = Results.load(folder)
-    assert loaded.summary["total_annual_cost_usd"] == pytest.approx(
-        small_results.summary["total_annual_cost_usd"]
+    assert loaded.summary.total_annual_cost_usd == pytest.approx(
+        small_results.summary.total_annual_cost_usd
     )
     assert loaded.scenario == small_results.scenario
     assert loaded.info["seed"] == 1
@@ -134,35 +138,21 @@ def test_results_folder_round_trip_and_atomic(small_results, tmp_path, monkeypat
     assert "Plotly.newPlot" in report and "<script src=" not in report
 
     # a failing write leaves the earlier folder untouched and no staging debris
-    import gigafactory.report
+    from pathlib import Path
 
-    def broken(*_args, **_kwargs):
-        raise OSError("disk full")
+    real_write = Path.write_text
 
-    monkeypatch.setattr(gigafactory.report, "write_report", broken)
+    def broken(self, *args, **kwargs):
+        if self.name == "report.html":
+            raise OSError("disk full")
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", broken)
     with pytest.raises(OSError, match="disk full"):
-        small_results.save(folder)
+        gigafactory.write_results(small_results, folder)
+    monkeypatch.undo()
     assert Results.load(folder).summary == loaded.summary
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", preset_names())
-def test_every_preset_runs_end_to_end(name, tmp_path):
-    results = gigafactory.run(load_scenario(name))
-    folder = results.save(tmp_path / name)
-    summary = json.loads((folder / "summary.json").read_text())
-    for key in SUMMARY_KEYS:
-        assert key in summary
-    assert summary["pue_annual"] >= 1.0
-    assert summary["total_annual_cost_usd"] > 0
-    assert (folder / "report.html").stat().st_size > 1_000_000  # plotly.js is inlined
-    for site in summary["sites"]:
-        if "flexibility" in site:  # the rigid schedule is one of the flexible options
-            flex = site["flexibility"]
-            assert flex["total_annual_cost_usd_flexible"] <= flex["total_annual_cost_usd_rigid"] * (
-                1 + 1e-6
-            )
 
 
 def compute_scenario(flexible: bool = True) -> dict:
@@ -196,31 +186,24 @@ def test_compute_sets_the_it_load_and_flexibility_pays():
     data = compute_scenario()
     data["sites"][0].pop("load")
     results = gigafactory.run(scenario_from_dict(data))
-    site = results.summary["sites"][0]
-    comp = site["compute"]
+    site = results.summary.sites[0]
+    comp = site.compute
     # 8,000 H100 training: 8,000 x 1,275 W x 1.1 = 11.22 MW at full power; inference for
     # 2e9 tokens/day at a 1.5 peak-to-mean ratio: 34,722 tokens/s peak / 3,568 per H200 ->
     # 10 H200 (one per replica)
-    assert comp["accelerators"]["h100_sxm"] == 8_000
-    assert comp["accelerators"]["h200_sxm"] == math.ceil(2e9 / 86_400 * 1.5 / 3_568)
-    assert comp["it_capacity_mw"] == pytest.approx(
-        (8_000 * 1_275 + comp["accelerators"]["h200_sxm"] * 1_275) * 1.1 / 1e6
+    assert comp.accelerators["h100_sxm"] == 8_000
+    assert comp.accelerators["h200_sxm"] == math.ceil(2e9 / 86_400 * 1.5 / 3_568)
+    assert comp.it_capacity_mw == pytest.approx(
+        (8_000 * 1_275 + comp.accelerators["h200_sxm"] * 1_275) * 1.1 / 1e6
     )
-    training = comp["training"]
-    for key in (
-        "flops",
-        "days",
-        "accelerator_hours",
-        "goodput",
-        "interruptions",
-        "energy_mwh",
-        "emissions_tco2e",
-        "cost_usd",
-    ):
-        assert key in training
-    assert training["flops"] == 1e24
+    training = comp.training
+    assert training is not None
+    assert training.flops == 1e24
+    assert training.days > 0 and 0 < training.goodput <= 1
+    assert training.accelerator_hours == pytest.approx(8_000 * training.days * 24)
+    assert comp.inference is not None
     for key in ("tokens_per_s", "wh_per_query", "usd_per_million_tokens"):
-        assert comp["inference"][key] > 0
+        assert getattr(comp.inference, key) > 0
     # training energy delivered in every week equals its nominal energy
     series = results.series["campus"]
     flexible = series["flexible_it_mw"].to_numpy()
@@ -231,16 +214,15 @@ def test_compute_sets_the_it_load_and_flexibility_pays():
     assert flexible.min() >= 0.5 * nominal * (1 - 1e-6)
     assert flexible.max() <= 1.2 * nominal * (1 + 1e-6)
     # flexibility can only lower the cost (the rigid schedule is one of its options)
-    flex = site["flexibility"]
-    assert flex["total_annual_cost_usd_flexible"] <= flex["total_annual_cost_usd_rigid"] * (
-        1 + 1e-7
-    )
-    top = results.summary["compute"]
-    assert top["accelerators"] == comp["accelerators"]
-    assert top["training"]["flops"] == 1e24
-    assert top["usd_per_accelerator_hour"] == pytest.approx(comp["usd_per_accelerator_hour"])
-    assert comp["usd_per_accelerator_hour"] == pytest.approx(
-        comp["total_cost_of_ownership_usd"] / (sum(comp["accelerators"].values()) * 8760)
+    flex = site.flexibility
+    assert flex.total_annual_cost_usd_flexible <= flex.total_annual_cost_usd_rigid * (1 + 1e-7)
+    top = results.summary.compute
+    assert top.accelerators == comp.accelerators
+    assert top is not None and top.training is not None
+    assert top.training.flops == 1e24
+    assert top.usd_per_accelerator_hour == pytest.approx(comp.usd_per_accelerator_hour)
+    assert comp.usd_per_accelerator_hour == pytest.approx(
+        comp.total_cost_of_ownership_usd / (sum(comp.accelerators.values()) * 8760)
     )
 
 
@@ -248,7 +230,7 @@ def test_size_without_lp():
     data = compute_scenario(flexible=False)
     data["sites"][0].pop("load")
     sized = gigafactory.size(scenario_from_dict(data))["campus"]
-    assert sized["pue_annual"] >= 1.0
+    assert sized.pue_annual >= 1.0
     # energy priced at the Memphis tariff, 62.3 USD/MWh
-    assert sized["total_annual_cost_usd"] == pytest.approx(62.3 * sized["facility_energy_mwh"])
-    assert sized["compute"]["training_runs"][0]["accelerators"] == 8_000
+    assert sized.total_annual_cost_usd == pytest.approx(62.3 * sized.facility_energy_mwh)
+    assert sized.compute.training_runs[0].accelerators == 8_000

@@ -17,6 +17,7 @@ import json
 import math
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +36,11 @@ STUDIES = sorted(
 )
 
 
-def _command(stem: str) -> list[str]:
+def _command(stem: str, folder: Path) -> list[str]:
     kind, preset = stem.split("-", 1)
     exe = str(Path(sys.executable).with_name("gigafactory"))
-    if kind == "run":
-        return [exe, "run", preset, "--json", "--no-report"]
+    if kind in {"run", "orbit", "place"}:
+        return [exe, kind, preset, "--json", "--output", str(folder)]
     return [exe, kind, preset, "--json"]
 
 
@@ -92,23 +93,41 @@ def test_differences_finds_a_moved_number_and_ignores_timings():
     assert _differences({"a": {"b": 1}}, {"a": {}}) == ["a.b: missing"]
 
 
-def _output(stem: str) -> Any:
-    done = subprocess.run(_command(stem), capture_output=True, text=True, check=False, timeout=600)
+def _output(stem: str, folder: Path) -> Any:
+    command = _command(stem, folder)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", [f"run-{p}" for p in PRESETS] + STUDIES)
-def test_same_numbers_as_stored(stem):
+def test_same_numbers_as_stored(stem, tmp_path):
     expected = json.loads((DATA / f"{stem}.json").read_text())
-    differences = _differences(expected, _output(stem))
+    actual = _output(stem, tmp_path / "out")
+    differences = _differences(expected, actual)
     assert not differences, "\n".join(differences[:20])
+    if stem.startswith("run-"):
+        # what every run promises, whatever its numbers: a results folder with the report
+        # (plotly.js inlined, so over 1 MB), PUE >= 1, a cost, and flexible training that
+        # never costs more than the rigid schedule (which is one of its options)
+        saved = json.loads((tmp_path / "out" / "summary.json").read_text())
+        assert _differences(saved, actual) == []
+        assert (tmp_path / "out" / "report.html").stat().st_size > 1_000_000
+        assert actual["pue_annual"] >= 1.0
+        assert actual["total_annual_cost_usd"] > 0
+        for site in actual["sites"]:
+            if "flexibility" in site:
+                flex = site["flexibility"]
+                rigid = flex["total_annual_cost_usd_rigid"]
+                assert flex["total_annual_cost_usd_flexible"] <= rigid * (1 + 1e-6)
 
 
 if __name__ == "__main__":  # regenerate on purpose: python tests/test_regression.py --update
     if sys.argv[1:] != ["--update"]:
         sys.exit("usage: python tests/test_regression.py --update")
     for stem in [f"run-{p}" for p in PRESETS] + STUDIES:
-        (DATA / f"{stem}.json").write_text(json.dumps(_output(stem), indent=2) + "\n")
+        with tempfile.TemporaryDirectory() as tmp:
+            output = _output(stem, Path(tmp) / "out")
+        (DATA / f"{stem}.json").write_text(json.dumps(output, indent=2) + "\n")
         print(stem)  # noqa: T201

@@ -9,8 +9,8 @@ import pandas as pd
 import pvlib
 import pytest
 
-from gigafactory.resource import iotools, solar, weather
 from gigafactory.errors import DataFileError
+from gigafactory.resource import iotools, solar, weather
 
 PVLIB_DATA = Path(pvlib.__file__).parent / "data"
 GREENSBORO = PVLIB_DATA / "723170TYA.CSV"  # NREL TMY3, Greensboro NC, 36.1 N -79.95, UTC-5

@@ -12,8 +12,8 @@ import yaml
 from fastapi.testclient import TestClient
 
 from conftest import small_scenario
-from gigafactory.web.store import RunStore
 from gigafactory.web.app import MAX_BODY_BYTES, create_app
+from gigafactory.web.store import RunStore
 
 SMALL = yaml.safe_dump(small_scenario())
 

@@ -19,7 +19,6 @@ from rich.table import Table
 
 import gigafactory
 
-
 app = typer.Typer(
     name="gigafactory",
     help="Plan and simulate AI compute infrastructure: load, facility, hourly supply, cost.",

@@ -401,9 +401,7 @@ def facility_cost(
     110.4
     """
     return (
-        facility_capex_usd_per_mw
-        * nameplate_it_mw
-        * capital_recovery_factor(wacc, lifetime_years)
+        facility_capex_usd_per_mw * nameplate_it_mw * capital_recovery_factor(wacc, lifetime_years)
     )
 
 
@@ -432,5 +430,9 @@ def usd_per_million_tokens(
     """
     tokens_per_million = 1e6
     return (
-        accelerators * usd_per_accelerator_hour * HOURS_PER_YEAR / tokens_per_year * tokens_per_million
+        accelerators
+        * usd_per_accelerator_hour
+        * HOURS_PER_YEAR
+        / tokens_per_year
+        * tokens_per_million
     )

@@ -5,8 +5,9 @@ rejected for free (fans and pumps only) below a free-cooling threshold, by evapo
 assist while the wet bulb allows it, and by compressors above that, whose power ramps from
 zero at the threshold to ``1/COP`` at the design temperature. Parameters are estimates
 chosen so that annual PUE falls in the published planning ranges: modern air 1.2-1.4,
-direct liquid 1.1-1.2, immersion 1.02-1.05 (shared/facts compute §6a; Uptime Institute
-2024 survey average 1.56 for all, mostly older, facilities).
+direct liquid 1.1-1.2, immersion 1.02-1.05 (vendor and trade-press planning ranges;
+Uptime Institute Global Data Center Survey 2024: average 1.56 for all, mostly older,
+facilities).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Orbital datacenters: sunlight, arrays, radiators, batteries, mass, launch and cost.
 
 Pure functions in SI-derived units (km for altitude, W, m2, kg, s). Equations and their
-sources are in each docstring; shared/facts energy_sites_orbit.md §4 and §9 hold the inputs.
+sources are in each docstring.
 
 References
 ----------
@@ -306,9 +306,10 @@ def design(
     it_power_mw : IT power of the accelerators at full load [MW].
     bus_overhead : power conversion, attitude control, links (estimate 10 %).
     cell_efficiency : 0.22 (Starcloud white paper: 4 km x 4 km for 5 GW) [-].
-    array_specific_power_w_kg : 59 W/kg, iROSA (shared/facts §4d) [W/kg].
+    array_specific_power_w_kg : 59 W/kg, ISS iROSA ~20 kW / 340 kg (NASA) [W/kg].
     array_usd_per_w : 0.03 USD/W (Starcloud's assumption) [USD/W].
-    radiator_kg_m2 : 14.2 kg/m2, ISS EATCS radiator ORU (NASA, shared/facts §4d).
+    radiator_kg_m2 : 14.2 kg/m2, ISS EATCS radiator ORU 1,122 kg / 79.2 m2 (NASA, "ISS
+        active thermal control system overview").
     radiator_usd_m2 : estimate [USD/m2].
     battery_wh_kg, battery_usd_per_kwh : 150 Wh/kg, 300 USD/kWh for space Li-ion (estimates).
     structure_fraction : structure, shielding and bus mass on top of the rest (estimate 20 %).

@@ -48,6 +48,7 @@ __all__ = [
     "InferencePerformance",
     "ServedInference",
     "TrainingJob",
+    "TrainingResult",
     "checkpoint_interval",
     "diurnal_profile",
     "goodput",

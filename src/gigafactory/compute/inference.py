@@ -40,6 +40,7 @@ fragmentation take the rest)."""
 CALIBRATION_ACCELERATOR = "h100_sxm"
 """Catalog accelerator whose MLPerf result calibrates the roofline [1]."""
 
+
 @dataclass(frozen=True)
 class InferenceModel:
     """A served model and its request shape."""
@@ -57,7 +58,7 @@ MLPERF_LLAMA2_70B = InferenceModel(
     bytes_per_parameter=1.0,
     # 2 (K, V) x 80 layers x 8 KV heads x 128 dims x 1 byte (FP8 cache)
     kv_bytes_per_token=2 * 80 * 8 * 128,
-    # estimate: OpenOrca prompts, mean ~300 tokens (not in shared/facts)
+    # estimate: OpenOrca prompts, mean ~300 tokens (no published mean found)
     prompt_tokens=300.0,
     # MLPerf closed division requires 294.45 +-10 % tokens per sample
     output_tokens=294.0,

@@ -23,13 +23,23 @@ from gigafactory.compute.inference import (
 from gigafactory.compute.training import TrainingResult, size_training, training_it_power_w
 from gigafactory.units import SECONDS_PER_DAY, W_PER_MW
 
-__all__ = ["ComputePlan", "FlexibleWindow", "InferenceJob", "ServedInference", "TrainingJob", "plan_compute"]
+__all__ = [
+    "ComputePlan",
+    "FlexibleWindow",
+    "InferenceJob",
+    "ServedInference",
+    "TrainingJob",
+    "plan_compute",
+]
 
 
 @dataclass(frozen=True)
 class FlexibleWindow:
-    """Training that may run between ``floor`` and ``ceiling`` of its nominal pace [-] if its
-    energy over each window of ``window_hours`` [h] is delivered."""
+    """Training whose pace may move within limits while its energy per window is delivered.
+
+    It runs between ``floor`` and ``ceiling`` of its nominal pace [-] in any hour, with
+    its nominal energy delivered within each window of ``window_hours`` [h].
+    """
 
     floor: float
     ceiling: float

@@ -42,7 +42,8 @@ ACCELERATOR_MTBI_HOURS = 16_384 * 54 * 24 / 419
 
 CHECKPOINT_BYTES_PER_PARAMETER = 16.0
 """Full training state per parameter (BF16 weights, FP32 master weights and two Adam
-moments) [bytes] (shared/facts compute §4a: ~6.5 TB for 405B)."""
+moments) [bytes]: 405B parameters give ~6.5 TB (Llama 3 paper [1] §3.3.4 writes the state
+to Tectonic)."""
 
 CHECKPOINT_BANDWIDTH = 2e12
 """Sustained checkpoint write bandwidth [bytes/s]: Meta's Tectonic, 2 TB/s (Llama 3 paper
@@ -66,7 +67,7 @@ def checkpoint_seconds(parameters: float | None, checkpoint_s: float | None = No
     Examples
     --------
     >>> checkpoint_seconds(405e9)  # Llama 3.1 405B: 6.5 TB at 2 TB/s
-    3240.0
+    3.24
     """
     if checkpoint_s is not None:
         return checkpoint_s

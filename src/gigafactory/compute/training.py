@@ -33,7 +33,9 @@ __all__ = [
 
 TRAINING_POWER_FRACTION = 0.75
 """Average draw of a training server as a share of its maximum [-]: DGX H100 typical
-6.5-8.5 kW of 10.2 kW max, midpoint 7.5/10.2 = 0.74 (shared/facts compute §1b); an estimate."""
+6.5-8.5 kW of 10.2 kW max, midpoint 7.5/10.2 = 0.74 (NVIDIA DGX H100 user guide, power
+specifications); an estimate."""
+
 
 def training_flops(parameters: float, tokens: float) -> float:
     """Training compute of a dense transformer: ``6 N D`` [FLOP] [1].
@@ -128,7 +130,6 @@ def size_training(
         checkpoint_interval_s=tau,
         checkpoint_s=checkpoint_s,
     )
-
 
 
 def training_it_power_w(accelerator: Accelerator, result: TrainingResult) -> float:

@@ -1,5 +1,7 @@
-"""Fault study: each site's optimised year replayed under seeded grid outages, forced
-outages of thermal units and accelerator failures."""
+"""Fault study: each site's optimised year replayed under seeded faults.
+
+Grid outages, forced outages of thermal units and accelerator failures.
+"""
 
 from __future__ import annotations
 

@@ -52,7 +52,9 @@ _DESIGN_KEYS = (
 """Scenario orbit options that :func:`gigafactory.orbital.design` takes as they are."""
 
 
-def _design(options: dict[str, Any], plan: compute.ComputePlan, wacc: float) -> orbital.OrbitalDesign:
+def _design(
+    options: dict[str, Any], plan: compute.ComputePlan, wacc: float
+) -> orbital.OrbitalDesign:
     hardware_capex = sum(
         compute.hardware_capex(plan.hardware[name], n) for name, n in plan.accelerators.items()
     )
@@ -168,4 +170,3 @@ def orbit_summary(scenario: Scenario, prep: PreparedSite) -> OrbitSummary:
             tornado=tornado,
         ),
     )
-

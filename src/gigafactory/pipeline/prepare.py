@@ -1,5 +1,7 @@
-"""Prepare one site for the supply LP: weather, capacity factors, IT and facility load,
-grid series, technology costs, and the :class:`~gigafactory.supply.SiteSupply` they make.
+"""Prepare one site for the supply LP.
+
+Weather, capacity factors, IT and facility load, grid series, technology costs, and the
+:class:`~gigafactory.supply.SiteSupply` they make.
 
 The first half of the pipeline; :func:`prepare_site` is the only function here that other
 rooms call.

@@ -14,8 +14,8 @@ from gigafactory import compute, economics, facility
 from gigafactory.pipeline.prepare import PreparedSite
 from gigafactory.summary import (
     CostBreakdown,
-    Flexibility,
     FleetSummary,
+    Flexibility,
     InferenceService,
     InferenceTotals,
     OwnershipCost,

@@ -6,7 +6,7 @@ References
    2018: US fibre routes are ~1.3x (shortest conduits) to ~2.1x (rule of thumb) the line
    of sight.
 .. [2] IBM Cloud VPC inter-region latency table (Jul-Aug 2024): Tokyo-Dallas 143 ms,
-   Tokyo-Sydney 115 ms, Washington-Dallas 31 ms (shared/facts energy_sites_orbit.md §5).
+   Tokyo-Sydney 115 ms, Washington-Dallas 31 ms (ibm-cloud-docs/vpc, network-latency).
 """
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory.errors import SolverError
+from gigafactory.placement.latency import fibre_rtt_ms, great_circle_km, leo_rtt_ms
 from gigafactory.solver import solve_highs
 from gigafactory.units import HOURS_PER_YEAR
-from gigafactory.placement.latency import fibre_rtt_ms, great_circle_km, leo_rtt_ms
 
 if TYPE_CHECKING:
     import linopy

@@ -39,9 +39,7 @@ def _week_slice(data: xr.Dataset, week: int | None) -> slice:
     return slice(start, start + 168)
 
 
-def _site_figures(
-    site: str, data: xr.Dataset, summary: SiteSummary, week: int | None
-) -> list[Any]:
+def _site_figures(site: str, data: xr.Dataset, summary: SiteSummary, week: int | None) -> list[Any]:
     import plotly.graph_objects as go
 
     time = pd.DatetimeIndex(data["time"].to_numpy())
@@ -175,8 +173,8 @@ def _flexibility_figures(
         )
     )
     costs.update_layout(
-        title=f"{site}: supply cost with and without flexible training "
-        f"(saves {flex.savings_usd / USD_PER_MILLION:,.2f} M USD/yr, {100 * flex.savings_share:.1f} %)",
+        title=f"{site}: supply cost with and without flexible training (saves "
+        f"{flex.savings_usd / USD_PER_MILLION:,.2f} M USD/yr, {100 * flex.savings_share:.1f} %)",
         yaxis_title="million USD/yr",
     )
     pace = go.Figure()
@@ -318,7 +316,6 @@ def write_report(results: Results, path: str | Path, *, week: int | None = None)
     target = Path(path)
     write_text_atomic(target, report_html(results, week=week))
     return target
-
 
 
 def write_results(results: Results, folder: str | Path, *, report: bool = True) -> Path:

@@ -96,7 +96,7 @@ def power_curve_output(
     curve_speed, curve_power : array_like
         Power curve: speed [m/s] and output per unit of rated power [-].
     losses : float, default 0.10
-        Wake, availability and electrical losses [-] (shared/facts energy §9).
+        Wake, availability and electrical losses [-]; an estimate.
 
     Returns
     -------

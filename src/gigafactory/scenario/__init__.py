@@ -1,5 +1,8 @@
-"""Scenarios: the schema (:mod:`~gigafactory.scenario.schema`), loading and bundled presets
-(:mod:`~gigafactory.scenario.loading`)."""
+"""Scenarios: the schema, loading, and the bundled presets.
+
+:mod:`~gigafactory.scenario.schema` holds the pydantic models;
+:mod:`~gigafactory.scenario.loading` reads YAML or a preset name (``presets/*.yaml``).
+"""
 
 from gigafactory.scenario.loading import (
     check_references,

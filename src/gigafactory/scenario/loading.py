@@ -264,7 +264,11 @@ def dump_scenario(scenario: Scenario) -> str:
 
 
 def _preset_text(name: str) -> str:
-    return resources.files("gigafactory").joinpath("scenario", "presets", f"{name}.yaml").read_text("utf-8")
+    return (
+        resources.files("gigafactory")
+        .joinpath("scenario", "presets", f"{name}.yaml")
+        .read_text("utf-8")
+    )
 
 
 def preset_names() -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -289,8 +289,8 @@ class ComputeSpec(_Model):
     rent_usd_per_accelerator_hour: float = Field(
         2.35,
         gt=0,
-        description="Rental price to compare with owning; H100 index Mar 2026 (shared/facts "
-        "compute §6c) [USD/h]",
+        description="Rental price to compare with owning; SemiAnalysis H100 rental index, "
+        "Mar 2026 [USD/h]",
     )
     facility_capex_usd_per_mw: float = Field(
         11.7e6,
@@ -364,7 +364,9 @@ class Finance(_Model):
         ge=0,
         le=0.5,
         description=(
-            "Real weighted average cost of capital; default 7 % (shared/facts energy §1g) [-]"
+            "Real weighted average cost of capital; default 7 %, the top of a 5-7 % range for "
+            "merchant energy assets between NREL ATB 2024 (3.4-5.4 %) and Lazard LCOE+ "
+            "(~7.7 % nominal); an estimate [-]"
         ),
     )
     currency_year: int = Field(2024, ge=1990, le=2100, description="Year of the USD values [-]")
@@ -407,7 +409,7 @@ class OrbitDesignOptions(_Model):
         18.9,
         gt=0,
         description="Mass per accelerator incl. its server and rack share; GB200 NVL72 "
-        "1.36 t / 72 (shared/facts §4b) [kg]",
+        "1.36 t / 72 (independent critique of Starcloud's white paper, angadh.com 'space data centers', 2025) [kg]",
     )
     launch_usd_per_kg: float = Field(500.0, ge=0, description="Launch price [USD/kg]")
     launch_capacity_kg: float = Field(100_000.0, gt=0, description="Payload per launch [kg]")
@@ -527,5 +529,3 @@ class Scenario(_Model):
             msg = f"site ids must be unique; repeated: {', '.join(dupes)}"
             raise ValueError(msg)
         return self
-
-

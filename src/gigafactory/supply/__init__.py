@@ -5,13 +5,13 @@
 * :mod:`~gigafactory.supply.solve`: :func:`optimise` (build -> solve -> extract, status
   checked, infeasibility explained) and :class:`PriceResolver` (warm re-solves);
 * :mod:`~gigafactory.supply.extract`: the solution as a dataset with units, CFE share;
-* :mod:`~gigafactory.supply.replay`: rule-based dispatch of fixed capacities in
+* :mod:`~gigafactory.supply.rules`: rule-based dispatch of fixed capacities in
   milliseconds, for fault replays and sweeps.
 """
 
 from gigafactory.supply.extract import cfe_share, emitting_supply_mw, extract
 from gigafactory.supply.model import SiteSupply, SupplyTech, build_model, nominal_load_mw
-from gigafactory.supply.replay import Replay, replay, ride_through
+from gigafactory.supply.rules import Replay, replay, ride_through
 from gigafactory.supply.solve import PriceResolver, optimise, solve
 
 __all__ = [

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from gigafactory.errors import InfeasibleError
 from gigafactory.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -232,7 +233,9 @@ def availability_matrix(site: SiteSupply, techs: list[SupplyTech]) -> xr.DataArr
         [np.broadcast_to(np.asarray(t.availability, float), (len(site.time),)) for t in techs]
     )
     return xr.DataArray(
-        data, coords={"technology": technology_index(techs), "time": site.time}, dims=("technology", "time")
+        data,
+        coords={"technology": technology_index(techs), "time": site.time},
+        dims=("technology", "time"),
     )
 
 
@@ -244,7 +247,9 @@ def add_capacity_variables(model: linopy.Model, site: SiteSupply) -> None:
     upper = [np.inf if t.max_mw is None else t.max_mw for t in techs]
     model.add_variables(
         lower=per_technology(techs, "existing_mw"),
-        upper=xr.DataArray(upper, coords={"technology": technology_index(techs)}, dims="technology"),
+        upper=xr.DataArray(
+            upper, coords={"technology": technology_index(techs)}, dims="technology"
+        ),
         name="capacity",
     )
 
@@ -254,7 +259,9 @@ def add_operation_variables(model: linopy.Model, site: SiteSupply) -> None:
     time_coord = {"time": site.time}
     thermal, storage = site.of_kind("thermal"), site.of_kind("storage")
     if thermal:
-        model.add_variables(lower=0, coords=[technology_index(thermal), site.time], name="thermal-dispatch")
+        model.add_variables(
+            lower=0, coords=[technology_index(thermal), site.time], name="thermal-dispatch"
+        )
     if storage:
         for name in ("storage-charge", "storage-discharge", "storage-soc"):
             model.add_variables(lower=0, coords=[technology_index(storage), site.time], name=name)
@@ -532,5 +539,3 @@ def build_model(site: SiteSupply) -> linopy.Model:
     add_cfe_constraints(model, site)
     add_objective(model, site)
     return model
-
-

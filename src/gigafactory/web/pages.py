@@ -159,8 +159,7 @@ def run_page(run_id: str, ctx: Context) -> HTMLResponse:
         refresh = "" if record.state == "failed" else PROGRESS_SCRIPT
         return _page(
             record.name,
-            f"<p id='progress'>{record.state}: {html.escape(record.progress)}</p>"
-            f"{error}{refresh}",
+            f"<p id='progress'>{record.state}: {html.escape(record.progress)}</p>{error}{refresh}",
         )
     results = gigafactory.Results.load(record.results_path or "")
     s = results.summary
@@ -173,9 +172,7 @@ def run_page(run_id: str, ctx: Context) -> HTMLResponse:
         ("emissions", f"{s.emissions_tco2e / 1e3:,.1f} ktCO2e"),
         ("unserved", f"{s.unserved_mwh:,.1f} MWh"),
     ] + [(f"capacity {k}", f"{v:,.1f} MW") for k, v in s.capacity_mw.items()]
-    table = "".join(
-        f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows
-    )
+    table = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
     charts = "".join(
         f"<h2>{html.escape(site)}</h2>" + gigafactory.charts_html(figs)
         for site, figs in gigafactory.figures(results).items()
