@@ -20,7 +20,7 @@ MODEL_ROOMS = {"resource", "compute", "facility", "supply", "economics", "orbita
 """Model rooms: pure model code that never imports another model room."""
 
 ALLOWED = {
-    **{room: FOUNDATIONS for room in MODEL_ROOMS},
+    **dict.fromkeys(MODEL_ROOMS, FOUNDATIONS),
     "units": set(),
     "errors": set(),
     "solver": set(),
@@ -42,6 +42,11 @@ def _room(module: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
+def _is_module(name: str) -> bool:
+    base = SRC.parent.joinpath(*name.split("."))
+    return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
+
+
 def _imports(path: Path) -> list[str]:
     """Modules of gigafactory that ``path`` imports, outside ``if TYPE_CHECKING`` blocks."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -56,10 +61,13 @@ def _imports(path: Path) -> list[str]:
         if isinstance(node, ast.Import):
             found += [a.name for a in node.names if a.name.split(".")[0] == "gigafactory"]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "gigafactory":
-                found += [f"gigafactory.{a.name}" for a in node.names]
-            elif node.module.startswith("gigafactory."):
-                found.append(node.module)
+            if node.module.split(".")[0] != "gigafactory":
+                continue
+            # `from package import submodule` imports the submodule
+            found += [
+                f"{node.module}.{a.name}" if _is_module(f"{node.module}.{a.name}") else node.module
+                for a in node.names
+            ]
     return found
 
 
@@ -79,6 +87,8 @@ def test_the_reader_sees_imports_and_skips_type_checking(tmp_path):
         "def f():\n    from gigafactory.supply.model import SiteSupply\n"
     )
     assert _imports(source) == ["gigafactory", "gigafactory.catalog", "gigafactory.supply.model"]
+    source.write_text("from gigafactory import run\nfrom gigafactory.supply import model\n")
+    assert _imports(source) == ["gigafactory", "gigafactory.supply.model"]
 
 
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if _room(m) in ALLOWED))

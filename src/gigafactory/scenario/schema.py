@@ -12,10 +12,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from gigafactory.scenario.base import NonNeg, ScenarioModel
+from gigafactory.scenario.studies import (
+    CandidateKind,
+    OrbitDesignOptions,
+    OrbitSpec,
+    PlacementCandidate,
+    PlacementSpec,
+)
 from gigafactory.units import MWH_PER_MMBTU, kg_per_mwh_to_t_per_mwh, kw_to_mw_cost
 
 __all__ = [
@@ -45,10 +52,6 @@ __all__ = [
 ]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 class Cooling(StrEnum):
     """Facility cooling type."""
 
@@ -72,10 +75,7 @@ class Mode(StrEnum):
     dispatch = "dispatch"
 
 
-NonNeg = Annotated[float, Field(ge=0)]
-
-
-class LoadSpec(_Model):
+class LoadSpec(ScenarioModel):
     """IT load of the campus."""
 
     it_mw: NonNeg | None = Field(None, description="Constant IT load [MW]")
@@ -98,7 +98,7 @@ class GridShapeName(StrEnum):
     typical = "typical"
 
 
-class GridConnection(_Model):
+class GridConnection(ScenarioModel):
     """Grid connection: import cap, tariff and carbon intensity (catalog values by default)."""
 
     import_cap_mw: NonNeg = Field(0.0, description="Largest grid import [MW]")
@@ -135,7 +135,7 @@ class GridConnection(_Model):
         return kg_per_mwh_to_t_per_mwh(self.carbon_kg_per_mwh)
 
 
-class TechnologyOptions(_Model):
+class TechnologyOptions(ScenarioModel):
     """Per-site options of one technology; cost fields override the catalog."""
 
     existing_mw: NonNeg = Field(0.0, description="Capacity already built (no capex) [MW]")
@@ -184,7 +184,7 @@ class TechnologyOptions(_Model):
         return self
 
 
-class SeriesOverrides(_Model):
+class SeriesOverrides(ScenarioModel):
     """User hourly series that replace synthesised ones."""
 
     weather_file: Path | None = Field(
@@ -205,7 +205,7 @@ class Precision(StrEnum):
     fp4 = "fp4"
 
 
-class FlexibleTraining(_Model):
+class FlexibleTraining(ScenarioModel):
     """Training that may slow down in any hour if its energy over each window is delivered."""
 
     floor: float = Field(
@@ -223,7 +223,7 @@ class FlexibleTraining(_Model):
     )
 
 
-class TrainingSpec(_Model):
+class TrainingSpec(ScenarioModel):
     """A training run; its fleet trains back to back all year."""
 
     name: str = Field(min_length=1, description="Label [-]")
@@ -256,7 +256,7 @@ class TrainingSpec(_Model):
         return self
 
 
-class InferenceSpec(_Model):
+class InferenceSpec(ScenarioModel):
     """An inference service: a model, its traffic and latency targets."""
 
     name: str = Field(min_length=1, description="Label [-]")
@@ -276,7 +276,7 @@ class InferenceSpec(_Model):
     tpot_target_s: float | None = Field(None, gt=0, description="Time per output token target [s]")
 
 
-class ComputeSpec(_Model):
+class ComputeSpec(ScenarioModel):
     """AI workloads of a site; they set its IT load."""
 
     training: list[TrainingSpec] = Field(default_factory=list, description="Training runs [-]")
@@ -306,7 +306,7 @@ class ComputeSpec(_Model):
         return self
 
 
-class SiteSpec(_Model):
+class SiteSpec(ScenarioModel):
     """One campus at one place."""
 
     id: str = Field(description="Label used in results [-]", min_length=1)
@@ -343,7 +343,7 @@ class SiteSpec(_Model):
         return self
 
 
-class Policy(_Model):
+class Policy(ScenarioModel):
     """Policy constraints, applied per site."""
 
     cfe_target: float | None = Field(
@@ -356,7 +356,7 @@ class Policy(_Model):
     carbon_price_usd_per_t: NonNeg = Field(0.0, description="Carbon price [USD/tCO2e]")
 
 
-class Finance(_Model):
+class Finance(ScenarioModel):
     """Finance assumptions."""
 
     wacc: float = Field(
@@ -372,7 +372,7 @@ class Finance(_Model):
     currency_year: int = Field(2024, ge=1990, le=2100, description="Year of the USD values [-]")
 
 
-class SolverOptions(_Model):
+class SolverOptions(ScenarioModel):
     """Solver options."""
 
     mode: Mode = Field(Mode.expansion, description="Optimise capacities or dispatch only [-]")
@@ -385,115 +385,7 @@ class SolverOptions(_Model):
     threads: int = Field(1, ge=1, description="Sites solved in parallel [-]")
 
 
-class OrbitDesignOptions(_Model):
-    """Design assumptions of an orbital cluster (defaults: :func:`gigafactory.orbital.design`)."""
-
-    altitude_km: float = Field(650.0, gt=160, le=2000, description="Circular orbit altitude [km]")
-    inclination_deg: float | None = Field(
-        None, ge=0, le=180, description="Inclination; none = dawn-dusk sun-synchronous [deg]"
-    )
-    cell_efficiency: float = Field(0.22, gt=0, le=0.5, description="Solar cell efficiency [-]")
-    array_specific_power_w_kg: float = Field(59.0, gt=0, description="Array specific power [W/kg]")
-    array_usd_per_w: float = Field(0.03, ge=0, description="Array cost [USD/W]")
-    radiator_temperature_c: float = Field(
-        20.0, gt=-50, lt=150, description="Radiator temperature [degC]"
-    )
-    radiator_kg_m2: float = Field(14.2, gt=0, description="Radiator areal mass [kg/m2]")
-    radiator_usd_m2: float = Field(500.0, ge=0, description="Radiator cost; an estimate [USD/m2]")
-    battery_wh_kg: float = Field(150.0, gt=0, description="Battery specific energy [Wh/kg]")
-    battery_usd_per_kwh: float = Field(300.0, ge=0, description="Battery cost [USD/kWh]")
-    structure_fraction: float = Field(
-        0.20, ge=0, le=2, description="Structure and shielding mass share [-]"
-    )
-    accelerator_mass_kg: float = Field(
-        18.9,
-        gt=0,
-        description="Mass per accelerator incl. its server and rack share; GB200 NVL72 "
-        "1.36 t / 72 (independent critique of Starcloud's white paper, angadh.com 'space data centers', 2025) [kg]",
-    )
-    launch_usd_per_kg: float = Field(500.0, ge=0, description="Launch price [USD/kg]")
-    launch_capacity_kg: float = Field(100_000.0, gt=0, description="Payload per launch [kg]")
-    hardware_life_years: float = Field(5.0, gt=0, description="Accelerator life in orbit [yr]")
-    system_life_years: float = Field(10.0, gt=0, description="Array, radiator, structure life [yr]")
-    radiation_derate: float = Field(
-        0.95,
-        gt=0,
-        le=1,
-        description="Useful share of accelerator time under radiation; an estimate [-]",
-    )
-
-
-class OrbitSpec(OrbitDesignOptions):
-    """An orbital alternative for the scenario's first site's compute fleet."""
-
-    variants: dict[str, dict[str, float | None]] = Field(
-        default_factory=dict,
-        description="Named sets of design options that override the ones above [-]",
-    )
-    launch_prices_usd_per_kg: list[float] = Field(
-        default_factory=lambda: [20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 1500.0, 3000.0],
-        description="Launch prices for the sensitivity chart [USD/kg]",
-    )
-
-
-class CandidateKind(StrEnum):
-    """Where a placement candidate serves from."""
-
-    ground = "ground"
-    edge = "edge"
-    leo = "leo"
-
-
-class PlacementCandidate(_Model):
-    """A place inference may be served from."""
-
-    name: str = Field(min_length=1, description="Label [-]")
-    kind: CandidateKind = Field(description="ground, edge (fibre) or leo (a LEO shell) [-]")
-    catalog: str | None = Field(None, description="Catalog site for location and country [-]")
-    latitude: float | None = Field(None, ge=-90, le=90, description="Latitude [deg]")
-    longitude: float | None = Field(None, ge=-180, le=180, description="Longitude [deg]")
-    country: str | None = Field(None, description="ISO country code; LEO is 'LEO' [-]")
-    altitude_km: float = Field(550.0, gt=160, le=2000, description="LEO shell altitude [km]")
-    capacity_accelerators: float = Field(gt=0, description="Accelerators available [-]")
-    usd_per_accelerator_hour: float = Field(ge=0, description="Cost of serving [USD/h]")
-
-    @model_validator(mode="after")
-    def _where(self) -> PlacementCandidate:
-        located = self.catalog is not None or (
-            self.latitude is not None and self.longitude is not None
-        )
-        if self.kind != CandidateKind.leo and not located:
-            msg = "give a catalog site or latitude and longitude"
-            raise ValueError(msg)
-        if self.kind != CandidateKind.leo and self.catalog is None and self.country is None:
-            msg = "give the country of a site without a catalog entry"
-            raise ValueError(msg)
-        return self
-
-
-class PlacementSpec(_Model):
-    """Latency-constrained placement of inference demand from user regions."""
-
-    countries: list[str] = Field(min_length=1, description="User countries, ISO codes [-]")
-    min_population: int = Field(500_000, ge=0, description="Smallest city counted [-]")
-    top_regions: int | None = Field(None, gt=0, description="Largest cities only [-]")
-    accelerators_per_million_people: float = Field(
-        gt=0, description="Demand [accelerators per 1e6 people]"
-    )
-    slo_rtt_ms: float = Field(gt=0, description="Round-trip time limit [ms]")
-    sovereignty: dict[str, list[str]] = Field(
-        default_factory=dict,
-        description="User country -> countries allowed to serve it ('LEO' for orbit) [-]",
-    )
-    candidates: list[PlacementCandidate] = Field(
-        min_length=1, description="Sites to serve from [-]"
-    )
-    unserved_penalty_usd_per_accelerator_hour: float = Field(
-        1000.0, gt=0, description="Penalty on demand left unserved [USD/h]"
-    )
-
-
-class Scenario(_Model):
+class Scenario(ScenarioModel):
     """A gigafactory scenario."""
 
     name: str = Field(description="Scenario name [-]", min_length=1)

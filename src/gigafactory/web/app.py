@@ -18,8 +18,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 import gigafactory
-from gigafactory.web import api, pages
+from gigafactory.web.api import router as api_router
 from gigafactory.web.context import MAX_BODY_BYTES, WebContext
+from gigafactory.web.pages import router as pages_router
 from gigafactory.web.store import RunStore, default_home
 from gigafactory.web.worker import WorkerPool
 
@@ -59,6 +60,6 @@ def create_app(
             return JSONResponse({"detail": f"request body over {MAX_BODY_BYTES:,} bytes"}, 413)
         return await call_next(request)
 
-    app.include_router(api.router)
-    app.include_router(pages.router)
+    app.include_router(api_router)
+    app.include_router(pages_router)
     return app

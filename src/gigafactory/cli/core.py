@@ -1,0 +1,90 @@
+"""Commands: run a scenario, validate it, list the presets."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+import gigafactory
+from gigafactory.cli.app import ScenarioArg, app, console, user_errors
+
+
+@app.command()
+@user_errors
+def run(
+    scenario: ScenarioArg,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Results folder (default: out/<name>).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
+    ] = False,
+    no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+) -> None:
+    """Run a scenario: synthesise series, optimise supply, write results and report."""
+    loaded = gigafactory.load_scenario(scenario)
+    folder = output or Path("out") / loaded.name
+    if as_json:
+        results = gigafactory.run(loaded)
+        gigafactory.write_results(results, folder, report=not no_report)
+        sys.stdout.write(results.to_json() + "\n")
+        return
+    with console.status(f"{loaded.name}: starting", spinner="dots") as status:
+        results = gigafactory.run(
+            loaded, progress=lambda msg: status.update(f"{loaded.name}: {msg}")
+        )
+        status.update(f"{loaded.name}: writing {folder}")
+        path = gigafactory.write_results(results, folder, report=not no_report)
+    _print_summary(results.summary)
+    console.print(f"results: {path}" + ("" if no_report else f"\nreport:  {path / 'report.html'}"))
+
+
+def _print_summary(summary: gigafactory.Summary) -> None:
+    table = Table(title=f"{summary.scenario}", show_header=True)
+    table.add_column("result")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    rows = [
+        ("IT energy", summary.it_energy_mwh / 1e3, "GWh"),
+        ("facility energy", summary.facility_energy_mwh / 1e3, "GWh"),
+        ("PUE (annual)", summary.pue_annual, "-"),
+        ("total annual cost", summary.total_annual_cost_usd / 1e6, "million USD"),
+        ("LCOE", summary.lcoe_usd_per_mwh, "USD/MWh"),
+        ("hourly CFE share", 100 * summary.cfe_share, "%"),
+        ("emissions", summary.emissions_tco2e / 1e3, "ktCO2e"),
+        ("NOx", summary.nox_t, "t"),
+        ("water", summary.water_m3 / 1e3, "thousand m3"),
+        ("unserved", summary.unserved_mwh, "MWh"),
+        ("curtailed", summary.curtailed_mwh / 1e3, "GWh"),
+        ("solve time", summary.solve_seconds, "s"),
+    ]
+    for name, value, unit in rows:
+        table.add_row(name, f"{value:,.2f}", unit)
+    for name, value in summary.capacity_mw.items():
+        table.add_row(f"capacity {name}", f"{value:,.1f}", "MW")
+    for name, value in summary.storage_mwh.items():
+        table.add_row(f"storage {name}", f"{value:,.0f}", "MWh")
+    console.print(table)
+
+
+@app.command()
+@user_errors
+def validate(scenario: ScenarioArg) -> None:
+    """Check a scenario (schema, catalog names, files) without solving."""
+    loaded = gigafactory.load_scenario(scenario)
+    console.print(f"ok: {loaded.name} ({len(loaded.sites)} site{'s' * (len(loaded.sites) > 1)})")
+
+
+@app.command()
+def presets() -> None:
+    """List the bundled presets."""
+    table = Table(show_header=True)
+    table.add_column("preset")
+    table.add_column("description")
+    for name, text in gigafactory.presets().items():
+        table.add_row(name, text)
+    console.print(table)

@@ -1,0 +1,225 @@
+"""Commands: size, compare sites, orbit, place inference."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+import gigafactory
+from gigafactory.cli.app import ScenarioArg, app, as_json_text, console, user_errors
+
+
+@app.command()
+@user_errors
+def size(
+    scenario: ScenarioArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the sizing as JSON.")] = False,
+) -> None:
+    """Size compute from the workloads: fleet, MW, energy, cost (no supply optimisation)."""
+    loaded = gigafactory.load_scenario(scenario)
+    sized = gigafactory.size(loaded)
+    if as_json:
+        sys.stdout.write(as_json_text(sized))
+        return
+    for site_id, site in sized.items():
+        table = Table(title=f"{loaded.name}: {site_id} (energy at the grid tariff, no LP)")
+        table.add_column("result")
+        table.add_column("value", justify="right")
+        table.add_column("unit")
+        comp = site.compute
+        for name, count in (comp.accelerators if comp else {}).items():
+            table.add_row(f"accelerators {name}", f"{count:,}", "-")
+        rows = [
+            ("IT capacity", comp.it_capacity_mw if comp else float("nan"), "MW"),
+            ("peak facility load", site.peak_facility_mw, "MW"),
+            ("IT energy", site.it_energy_mwh / 1e3, "GWh/yr"),
+            ("PUE (annual)", site.pue_annual, "-"),
+            ("energy cost", site.total_annual_cost_usd / 1e6, "million USD/yr"),
+            ("emissions", site.emissions_tco2e / 1e3, "ktCO2e/yr"),
+        ]
+        if comp:
+            rows += [
+                ("cost per accelerator-hour", comp.usd_per_accelerator_hour, "USD/h"),
+                (
+                    "owning beats renting above",
+                    100 * comp.breakeven_utilisation_vs_rent,
+                    "% use",
+                ),
+            ]
+        for run in comp.training_runs if comp else []:
+            rows += [
+                (f"{run.name}: days", run.days, "d"),
+                (f"{run.name}: accelerator-hours", run.accelerator_hours / 1e6, "million h"),
+                (f"{run.name}: goodput", 100 * run.goodput, "%"),
+                (f"{run.name}: interruptions", run.interruptions, "-"),
+                (f"{run.name}: cost", run.cost_usd / 1e6, "million USD"),
+            ]
+        for svc in comp.inference_services if comp else []:
+            rows += [
+                (f"{svc.name}: accelerators", svc.accelerators, "-"),
+                (
+                    f"{svc.name}: tokens/s per accelerator",
+                    svc.tokens_per_s_per_accelerator,
+                    "-",
+                ),
+                (f"{svc.name}: energy per query", svc.wh_per_query, "Wh"),
+                (f"{svc.name}: cost", svc.usd_per_million_tokens, "USD/M tokens"),
+            ]
+        for name, value, unit in rows:
+            table.add_row(name, f"{value:,.2f}", unit)
+        console.print(table)
+
+
+@app.command()
+@user_errors
+def compare(
+    scenario: ScenarioArg,
+    sites: Annotated[
+        str, typer.Option("--sites", help="Comma-separated catalog sites (see catalog sites).")
+    ] = "",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Folder (default: out/<name>-compare).")
+    ] = None,
+) -> None:
+    """Run the scenario's campus at several sites and rank them."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    loaded = gigafactory.load_scenario(scenario)
+    names = [n.strip() for n in sites.split(",") if n.strip()] or [
+        s.catalog for s in loaded.sites if s.catalog
+    ]
+    if len(names) < 2:
+        msg = "compare: give at least two sites with --sites a,b (catalog names)"
+        raise gigafactory.ScenarioError(msg)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task("comparing", total=len(names))
+        table, _ = gigafactory.compare(
+            loaded,
+            names,
+            progress=lambda msg, done: bar.update(task, completed=done, description=msg),
+        )
+    folder = output or Path("out") / f"{loaded.name}-compare"
+    gigafactory.write_text_atomic(folder / "compare.csv", table.to_csv(index=False))
+    gigafactory.write_text_atomic(
+        folder / "compare.html", gigafactory.compare_html(table, f"{loaded.name}: site comparison")
+    )
+    view = Table(title=f"{loaded.name}: sites ranked by total annual cost")
+    columns: list[tuple[str, str, float, str]] = [
+        ("rank", "rank", 1, "{:.0f}"),
+        ("site", "site", 1, "{}"),
+        ("total_annual_cost_usd", "M USD/yr", 1e-6, "{:,.1f}"),
+        ("lcoe_usd_per_mwh", "USD/MWh", 1, "{:,.1f}"),
+        ("usd_per_accelerator_hour", "USD/acc-h", 1, "{:,.2f}"),
+        ("cfe_share", "CFE %", 100, "{:,.1f}"),
+        ("emissions_tco2e", "ktCO2e", 1e-3, "{:,.1f}"),
+        ("water_m3", "k m3 water", 1e-3, "{:,.1f}"),
+        ("peak_grid_import_mw", "grid MW", 1, "{:,.1f}"),
+    ]
+    if table["usd_per_accelerator_hour"].isna().all():
+        columns = [c for c in columns if c[0] != "usd_per_accelerator_hour"]
+    for column, label, _, _ in columns:
+        view.add_column(label, justify="left" if column == "site" else "right", no_wrap=True)
+    for record in table.to_dict("records"):
+        view.add_row(
+            *(
+                fmt.format(record[c] * scale if c != "site" else record[c])
+                for c, _, scale, fmt in columns
+            )
+        )
+    console.print(view)
+    for record in table.to_dict("records"):
+        if record["dropped"]:
+            console.print(f"{record['site']}: no resource for {record['dropped']}; left out there")
+    console.print(f"table: {folder / 'compare.csv'}\nreport: {folder / 'compare.html'}")
+
+
+@app.command(name="orbit")
+@user_errors
+def orbit_command(
+    scenario: ScenarioArg,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Folder (default: out/<name>-orbit).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Compare the first site's fleet in orbit with the ground: cost and break-even launch price."""
+    loaded = gigafactory.load_scenario(scenario)
+    result = gigafactory.orbit(loaded)
+    folder = output or Path("out") / f"{loaded.name}-orbit"
+    text = as_json_text(result)
+    gigafactory.write_text_atomic(folder / "orbit.json", text)
+    gigafactory.write_text_atomic(
+        folder / "orbit.html", gigafactory.orbit_html(result, f"{loaded.name}: orbit vs ground")
+    )
+    if as_json:
+        sys.stdout.write(text)
+        return
+    table = Table(title=f"{loaded.name}: orbit vs {result.ground.site}")
+    table.add_column("result")
+    table.add_column("base", justify="right")
+    for name in result.variants:
+        table.add_column(name, justify="right")
+    designs: list[Any] = [result, *result.variants.values()]
+    rows = [
+        ("sunlit fraction (%)", "sunlit_fraction", 100, "{:.1f}"),
+        ("longest eclipse (min)", "eclipse_max_min", 1, "{:.1f}"),
+        ("solar array (m2)", "array_m2", 1, "{:,.0f}"),
+        ("radiators (m2)", "radiator_m2", 1, "{:,.0f}"),
+        ("mass (t)", "mass_t", 1, "{:,.0f}"),
+        ("launches", "launches", 1, "{:,.0f}"),
+        ("cost per accelerator-hour (USD)", "usd_per_accelerator_hour", 1, "{:,.2f}"),
+        ("energy system per IT MWh (USD)", "usd_per_mwh_equivalent", 1, "{:,.1f}"),
+        ("break-even launch price (USD/kg)", "breakeven_launch_usd_per_kg", 1, "{:,.0f}"),
+    ]
+    for label, key, scale, fmt in rows:
+        table.add_row(label, *(fmt.format(getattr(d, key) * scale) for d in designs))
+    console.print(table)
+    g = result.ground
+    console.print(
+        f"ground ({g.site}): {g.usd_per_accelerator_hour:,.2f} USD per accelerator-hour, "
+        f"energy {g.energy_usd_per_it_mwh:,.1f} USD per IT MWh at PUE {g.pue_annual:.2f}"
+    )
+    console.print(f"report: {folder / 'orbit.html'}")
+
+
+@app.command()
+@user_errors
+def place(
+    scenario: ScenarioArg,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Folder (default: out/<name>-placement).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Place inference demand on ground, edge and LEO sites under the latency SLO."""
+    loaded = gigafactory.load_scenario(scenario)
+    result = gigafactory.place(loaded)
+    folder = output or Path("out") / f"{loaded.name}-placement"
+    text = as_json_text(result)
+    gigafactory.write_text_atomic(folder / "placement.json", text)
+    gigafactory.write_text_atomic(
+        folder / "placement.html", gigafactory.placement_html(result, f"{loaded.name}: placement")
+    )
+    if as_json:
+        sys.stdout.write(text)
+        return
+    table = Table(title=f"{loaded.name}: {result.regions} user regions")
+    table.add_column("result")
+    table.add_column("value", justify="right")
+    table.add_row("served share (%)", f"{100 * result.served_share:.1f}")
+    table.add_row("RTT p50 / p95 (ms)", f"{result.rtt_p50_ms:.1f} / {result.rtt_p95_ms:.1f}")
+    table.add_row("cost (million USD/yr)", f"{result.cost_usd / 1e6:,.2f}")
+    for site, n in result.by_site.items():
+        table.add_row(f"accelerators at {site}", f"{n:,.0f}")
+    console.print(table)
+    console.print(f"report: {folder / 'placement.html'}")
