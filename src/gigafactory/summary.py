@@ -64,7 +64,7 @@ Number = Annotated[float, BeforeValidator(_null_is_nan)]
 class Section(BaseModel):
     """Base of every summary section: fixed fields, absent optional sections left out."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    model_config = ConfigDict(extra="forbid")
 
     @model_serializer(mode="wrap")
     def _drop_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

@@ -25,6 +25,7 @@ COLOURS = {
     "grid": "#7f7f7f",
     "unserved": "#000000",
 }
+"""Chart colour of each technology, the grid and unserved energy (hex RGB)."""
 
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}
