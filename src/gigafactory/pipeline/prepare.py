@@ -10,6 +10,7 @@ rooms call.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -177,49 +178,64 @@ def _grid_series(
     longitude: float,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
+    """Hourly grid tariff [USD/MWh] and carbon intensity [tCO2e/MWh] of a site."""
     grid = spec.grid
-    n_hours = len(index)
-    typical = grid.shape == GridShapeName.typical
-    if grid.price_csv is not None:
-        price = iotools.read_hourly_csv(
-            grid.price_csv,
-            ["price_usd_per_mwh"],
-            n_hours=n_hours,
-            bounds={"price_usd_per_mwh": PRICE_BOUNDS_USD_PER_MWH},
-        )[0]["price_usd_per_mwh"].to_numpy()
-    else:
-        mean = (
-            grid.price_usd_per_mwh
-            if grid.price_usd_per_mwh is not None
-            else (entry.params["grid_price_usd_per_mwh"] if entry else 0.0)
-        )
-        price = (
-            gridshape.shaped_series(index, mean, longitude, gridshape.PRICE_SHAPE, rng)
-            if typical
-            else np.full(n_hours, mean)
-        )
-    if grid.carbon_csv is not None:
-        carbon = (
-            iotools.read_hourly_csv(
-                grid.carbon_csv,
-                ["carbon_kg_per_mwh"],
-                n_hours=n_hours,
-                bounds={"carbon_kg_per_mwh": CARBON_BOUNDS_KG_PER_MWH},
-            )[0]["carbon_kg_per_mwh"].to_numpy()
-            / KG_PER_T
-        )
-    else:
-        mean = (
-            grid.carbon_t_per_mwh
-            if grid.carbon_t_per_mwh is not None
-            else (entry.params["grid_carbon_t_per_mwh"] if entry else 0.0)
-        )
-        carbon = (
-            gridshape.shaped_series(index, mean, longitude, gridshape.CARBON_SHAPE, rng)
-            if typical
-            else np.full(n_hours, mean)
-        )
+    price = _hourly_grid_value(
+        grid.price_csv,
+        "price_usd_per_mwh",
+        PRICE_BOUNDS_USD_PER_MWH,
+        1.0,
+        grid.price_usd_per_mwh,
+        entry.params["grid_price_usd_per_mwh"] if entry else 0.0,
+        gridshape.PRICE_SHAPE,
+        grid.shape,
+        index,
+        longitude,
+        rng,
+    )
+    carbon = _hourly_grid_value(
+        grid.carbon_csv,
+        "carbon_kg_per_mwh",
+        CARBON_BOUNDS_KG_PER_MWH,
+        KG_PER_T,
+        grid.carbon_t_per_mwh,
+        entry.params["grid_carbon_t_per_mwh"] if entry else 0.0,
+        gridshape.CARBON_SHAPE,
+        grid.shape,
+        index,
+        longitude,
+        rng,
+    )
     return price, carbon
+
+
+def _hourly_grid_value(
+    csv: Path | None,
+    column: str,
+    bounds: tuple[float, float],
+    per_model_unit: float,
+    given: float | None,
+    catalog_mean: float,
+    shape: gridshape.GridShape,
+    shape_name: GridShapeName,
+    index: pd.DatetimeIndex,
+    longitude: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """One hourly grid series: a CSV column, or an annual mean, flat or typically shaped.
+
+    The mean is the scenario's (``given``) or else the catalog's; CSV values are divided by
+    ``per_model_unit`` [-] to reach the model's unit.
+    """
+    n_hours = len(index)
+    if csv is not None:
+        data = iotools.read_hourly_csv(csv, [column], n_hours=n_hours, bounds={column: bounds})
+        values = data[0][column].to_numpy()
+        return values if per_model_unit == 1.0 else values / per_model_unit
+    mean = given if given is not None else catalog_mean
+    if shape_name == GridShapeName.typical:
+        return gridshape.shaped_series(index, mean, longitude, shape, rng)
+    return np.full(n_hours, mean)
 
 
 def _tech_costs(
