@@ -234,3 +234,30 @@ def test_size_without_lp():
     # energy priced at the Memphis tariff, 62.3 USD/MWh
     assert sized.total_annual_cost_usd == pytest.approx(62.3 * sized.facility_energy_mwh)
     assert sized.compute.training_runs[0].accelerators == 8_000
+
+
+def test_grid_carbon_csv_in_kg_and_typical_tariff_shape(tmp_path):
+    # carbon given hourly in kg/MWh: 300 by night, 500 by day; the model works in t/MWh
+    carbon = np.where(np.arange(8760) % 24 < 12, 300.0, 500.0)
+    (tmp_path / "carbon.csv").write_text("carbon_kg_per_mwh\n" + "\n".join(map(str, carbon)) + "\n")
+    data = small_scenario(
+        grid={"import_cap_mw": 40, "carbon_csv": "carbon.csv", "shape": "typical"},
+        technologies={"gas_ct": {"max_mw": 100}},
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data))
+    results = gigafactory.run(load_scenario(path))
+    series = results.series["campus"]
+    gas = gigafactory.catalog.get_technology("gas_ct").params
+    by_hand = (
+        float((series["grid_import_mw"] * carbon / 1e3).sum())
+        + gas["co2_t_per_mwh_th"]
+        / gas["efficiency"]
+        * results.summary.energy_by_source_mwh["gas_ct"]
+    )
+    assert results.summary.emissions_tco2e == pytest.approx(by_hand, rel=1e-9)
+    # the typical shape moves the tariff through the day but keeps Memphis's annual mean
+    price = series["grid_price_usd_per_mwh"].to_numpy()
+    memphis = gigafactory.catalog.get_site("memphis").params["grid_price_usd_per_mwh"]
+    assert price.mean() == pytest.approx(memphis, rel=1e-6)
+    assert price.max() > 1.1 * memphis
