@@ -92,7 +92,7 @@ def test_ownership_cost_by_hand():
     h100 = catalog.get_accelerator("h100_sxm")
     capex = compute.hardware_capex(h100, 1)
     assert capex == pytest.approx(41_112.5)
-    assert economics.ownership_cost(capex, 0.07, h100.params["life_years"]) == pytest.approx(
+    assert economics.annualised_capex(capex, 0.07, h100.params["life_years"]) == pytest.approx(
         expected
     )
     assert expected == pytest.approx(10_027, abs=1)

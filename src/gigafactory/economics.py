@@ -4,7 +4,8 @@
 * technology costs in model units: :func:`technology_cost` (capex per MW of power with its
   storage energy, fixed and variable O&M, fuel, emissions, take-or-pay contracts);
 * a solved site's annual cost by kind and by technology: :func:`site_costs`;
-* compute: :func:`ownership_cost`, :func:`facility_cost`, :func:`usd_per_accelerator_hour`,
+* compute: hardware ownership by :func:`annualised_capex` over its own life,
+  :func:`facility_cost`, :func:`usd_per_accelerator_hour`,
   :func:`usd_per_million_tokens`;
 * unit costs: :func:`lcoe` of one plant, :func:`levelised` of a whole site.
 
@@ -34,7 +35,6 @@ __all__ = [
     "lcoe",
     "levelised",
     "npv",
-    "ownership_cost",
     "site_costs",
     "technology_cost",
     "usd_per_accelerator_hour",
@@ -375,14 +375,6 @@ def site_costs(
 
 
 # ---------------------------------------------------------------------------- compute
-
-
-def ownership_cost(capex_usd: float, wacc: float, lifetime_years: float) -> float:
-    """Annualised cost of owning hardware bought for ``capex_usd`` [USD/yr].
-
-    The same annuity as :func:`annualised_capex`, over the hardware's own life.
-    """
-    return annualised_capex(capex_usd, wacc, lifetime_years)
 
 
 def facility_cost(

@@ -62,7 +62,6 @@ class PreparedSite:
     capacity_factors: dict[str, np.ndarray]
     it_mw: np.ndarray
     pue: np.ndarray
-    water_m3: np.ndarray
     supply: SiteSupply
     costs: dict[str, economics.TechnologyCost]
     compute: compute.ComputePlan | None = None
@@ -231,7 +230,7 @@ def _hourly_grid_value(
     if csv is not None:
         data = iotools.read_hourly_csv(csv, [column], n_hours=n_hours, bounds={column: bounds})
         values = data[0][column].to_numpy()
-        return values if per_model_unit == 1.0 else values / per_model_unit
+        return np.asarray(values / per_model_unit)
     mean = given if given is not None else catalog_mean
     if shape_name == GridShapeName.typical:
         return gridshape.shaped_series(index, mean, longitude, shape, rng)
@@ -339,7 +338,6 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
     flex = plan.flexible if plan is not None else None
     if flexible is not None and flex is not None and flex.floor >= 1 and flex.ceiling <= 1:
         it, flexible = it + flexible, None  # no room to move: firm load
-    water = facility.water_use(it, temp, wet, spec.cooling.value)
     facility_load = it * pue
     price, carbon = _grid_series(spec, entry, time_index, lon, rng)
     costs = _tech_costs(scenario, spec, entry)
@@ -413,4 +411,4 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
         flexible_ceiling=flex.ceiling if flex else 1.0,
         flexible_window_h=flex.window_hours if flex else 168,
     )
-    return PreparedSite(spec, lat, lon, wx, cfs, it, pue, water, supply, costs, plan)
+    return PreparedSite(spec, lat, lon, wx, cfs, it, pue, supply, costs, plan)

@@ -173,7 +173,7 @@ def compute_summary(
     assert spec is not None
     n_total = sum(plan.accelerators.values())
     hardware = sum(
-        economics.ownership_cost(
+        economics.annualised_capex(
             compute.hardware_capex(plan.hardware[name], n),
             wacc,
             plan.hardware[name].params["life_years"],
