@@ -72,7 +72,7 @@ def test_run_json_prints_only_json(write_yaml, tmp_path):
 
 def test_run_infeasible_is_one_line(write_yaml):
     data = small_scenario(technologies={"gas_ct": {"max_mw": 5}}, grid={"import_cap_mw": 10})
-    data["solver"] = {"value_of_lost_load_usd_per_mwh": None, "method": "simplex"}
+    data["solver"] = {"method": "simplex"}
     result = runner.invoke(app, ["run", str(write_yaml(data)), "--no-report"])
     assert result.exit_code == 1
     assert result.stderr.startswith("error: site 'campus': supply is short in 8,760 of 8,760 hours")

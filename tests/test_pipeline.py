@@ -6,6 +6,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -13,6 +14,8 @@ import gigafactory
 from conftest import small_scenario
 from gigafactory import InfeasibleError, Results, load_scenario
 from gigafactory.results import SUMMARY_KEYS
+from gigafactory.pipeline.prepare import prepare_site
+from gigafactory.resource import weather
 from gigafactory.scenario import scenario_from_dict
 
 TIMING_KEYS = {"solve_seconds", "run_seconds"}
@@ -107,7 +110,7 @@ def test_dispatch_mode_keeps_existing_capacity():
 
 def test_infeasible_scenario_says_where_and_how_much():
     data = small_scenario(technologies={"gas_ct": {"max_mw": 5}}, grid={"import_cap_mw": 10})
-    data["solver"] = {"value_of_lost_load_usd_per_mwh": None, "method": "simplex"}
+    data["solver"] = {"method": "simplex"}
     with pytest.raises(
         InfeasibleError, match=r"^site 'campus': supply is short in 8,760 of 8,760 hours"
     ):
@@ -229,10 +232,18 @@ def test_compute_sets_the_it_load_and_flexibility_pays():
 def test_size_without_lp():
     data = compute_scenario(flexible=False)
     data["sites"][0].pop("load")
-    sized = gigafactory.size(scenario_from_dict(data))["campus"]
+    scenario = scenario_from_dict(data)
+    sized = gigafactory.size(scenario)["campus"]
     assert sized.pue_annual >= 1.0
-    # energy priced at the Memphis tariff, 62.3 USD/MWh
-    assert sized.total_annual_cost_usd == pytest.approx(62.3 * sized.facility_energy_mwh)
+    # Memphis is billed on TVA's large general schedule (SDE GSC, Tupelo Water & Light,
+    # 2016): energy 2.440 + 1.855 fuel = 4.295 c/kWh, 15.78 USD/kW on each month's peak
+    # (months in Memphis time), 1,850 USD a month fixed
+    facility_mw = prepare_site(scenario, 0).supply.load_mw
+    month = pd.DatetimeIndex(weather.hourly_index(2025)).tz_convert("America/Chicago").month
+    peaks = pd.Series(facility_mw).groupby(np.asarray(month)).max().sum()
+    expected = 42.95 * facility_mw.sum() + 15_780.0 * peaks + 1_850.0 * 12
+    assert sized.facility_energy_mwh == pytest.approx(facility_mw.sum())
+    assert sized.total_annual_cost_usd == pytest.approx(expected, rel=1e-9)
     assert sized.compute.training_runs[0].accelerators == 8_000
 
 
@@ -241,7 +252,7 @@ def test_grid_carbon_csv_in_kg_and_typical_tariff_shape(tmp_path):
     carbon = np.where(np.arange(8760) % 24 < 12, 300.0, 500.0)
     (tmp_path / "carbon.csv").write_text("carbon_kg_per_mwh\n" + "\n".join(map(str, carbon)) + "\n")
     data = small_scenario(
-        grid={"import_cap_mw": 40, "carbon_csv": "carbon.csv", "shape": "typical"},
+        grid={"import_cap_mw": 40, "carbon_csv": "carbon.csv", "shape": "typical", "tariff": "flat"},
         technologies={"gas_ct": {"max_mw": 100}},
     )
     path = tmp_path / "s.yaml"

@@ -54,8 +54,8 @@ CASES = {
     "unknown field": (
         lambda d: d["sites"][0].update(colling="immersion"),
         "sites[0].colling: unknown field 'colling'; did you mean 'cooling'?; allowed: catalog, "
-        "compute, cooling, gas_price_usd_per_mmbtu, grid, id, latitude, load, longitude, series, "
-        "technologies",
+        "compute, contracts, cooling, gas_price_usd_per_mmbtu, grid, id, latitude, load, "
+        "longitude, series, technologies",
     ),
     "negative capacity": (
         lambda d: d["sites"][0]["technologies"]["solar_fixed"].update(max_mw=-5),
@@ -69,7 +69,8 @@ CASES = {
     "unknown technology": (
         lambda d: d["sites"][0]["technologies"].update(irnoair_100h={}),
         "sites[0].technologies.irnoair_100h: unknown technology 'irnoair_100h'; did you mean "
-        "'ironair_100h'?; allowed: gas_cc, gas_ct, gas_recip, grid, ironair_100h, liion_4h, "
+        "'ironair_100h'?; allowed: diesel_genset, gas_cc, gas_ct, gas_recip, grid, ironair_100h, "
+        "liion_4h, "
         "megapack_4h, nuclear_ppa, solar_fixed, solar_tracking, wind_offshore, wind_onshore",
     ),
     "bad enum": (

@@ -130,8 +130,8 @@ def test_infeasible_names_site_hours_and_megawatts():
     # short 5 MW in hours 0 and 1: 10 MWh modelled, x 2,920 = 29,200 MWh in the year
     assert str(err.value) == (
         "site 'north': supply is short in 2 of 3 hours (first 2025-01-01 00:00 UTC), by up to "
-        "5.0 MW and 29,200 MWh in the year; raise build limits or the grid import cap, or set "
-        "solver.value_of_lost_load_usd_per_mwh"
+        "5.0 MW and 29,200 MWh in the year; raise build limits or the grid import cap, allow "
+        "storage or backup, or set reliability.allow_unserved: true"
     )
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "Site",
     "Technology",
     "accelerators",
+    "contract_presets",
     "get_accelerator",
     "get_site",
     "get_technology",
@@ -33,6 +34,7 @@ __all__ = [
     "site_overview",
     "site_table",
     "sites",
+    "tariffs",
     "technologies",
     "technology_table",
 ]
@@ -54,6 +56,7 @@ _TECH_UNITS: dict[tuple[str, str], tuple[str, float]] = {
     ("duration", "h"): ("duration_h", 1.0),
     ("ppa_price", "USD/MWh"): ("ppa_price_usd_per_mwh", 1.0),
     ("availability", "-"): ("availability", 1.0),
+    ("fuel_price", "USD/MMBtu"): ("fuel_price_usd_per_mwh_th", 1.0 / MWH_PER_MMBTU),
     ("system_loss", "-"): ("system_loss", 1.0),
     ("gamma_pdc", "1/degC"): ("gamma_pdc_per_degc", 1.0),
     ("dc_ac_ratio", "-"): ("dc_ac_ratio", 1.0),
@@ -266,6 +269,34 @@ def _complete(name: str, kind: str, params: dict[str, float]) -> None:
     params.setdefault("fom_usd_per_mw_year", 0.0)
     params.setdefault("vom_usd_per_mwh", 0.0)
     params.setdefault("capex_usd_per_mw", 0.0)
+
+
+def _library_yaml(filename: str) -> dict[str, dict[str, Any]]:
+    import yaml
+
+    text = resources.files("gigafactory").joinpath("data", filename).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):  # pragma: no cover - the shipped file is a mapping
+        msg = f"data/{filename}: expected a mapping of names to entries"
+        raise CatalogError(msg)
+    return data
+
+
+@functools.cache
+def tariffs() -> dict[str, dict[str, Any]]:
+    """Grid tariffs as signed (``data/tariffs.yaml``), by name, as written.
+
+    Each has a ``title``, the library ``sites`` that use it by default, a ``timezone``, and
+    ``energy``, ``demand``, ``fixed``, ``coincident_peak`` entries with value, unit, source,
+    year and estimate; :mod:`gigafactory.resource.tariff` turns one into hourly series.
+    """
+    return _library_yaml("tariffs.yaml")
+
+
+@functools.cache
+def contract_presets() -> dict[str, dict[str, Any]]:
+    """Named power purchase agreements (``data/contracts.yaml``), fields as in a scenario."""
+    return _library_yaml("contracts.yaml")
 
 
 def get_technology(name: str) -> Technology:

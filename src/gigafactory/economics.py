@@ -9,13 +9,13 @@
   :func:`usd_per_million_tokens`;
 * unit costs: :func:`lcoe` of one plant, :func:`levelised` of a whole site.
 
-Demand charges, which the design names, are not modelled yet: grid energy is paid at the
-hourly tariff only.
+Grid charges beyond energy (demand, coincident-peak and fixed charges) and the cost of
+unserved energy, where a scenario allows it, are items of :func:`site_costs`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FACILITY_LIFE_YEARS",
+    "SCR_CAPEX_USD_PER_MW",
+    "SCR_NOX_REDUCTION",
+    "SCR_VOM_USD_PER_MWH",
     "SiteCosts",
     "TechnologyCost",
     "annualised_capex",
@@ -39,6 +42,7 @@ __all__ = [
     "technology_cost",
     "usd_per_accelerator_hour",
     "usd_per_million_tokens",
+    "with_scr",
 ]
 
 FACILITY_LIFE_YEARS = 20.0
@@ -218,7 +222,8 @@ def technology_cost(
     wacc : float
         Real discount rate [-].
     gas_price_usd_per_mwh_th : float
-        Fuel price per MWh of heat, for thermal plant [USD/MWh_th].
+        Fuel price per MWh of heat, for thermal plant without its own
+        ``fuel_price_usd_per_mwh_th`` (diesel) [USD/MWh_th].
     fom_usd_per_mw_year : float, optional
         Fixed O&M given by the scenario [USD/MW/yr]; without it a catalog
         ``fom_fraction_of_capex`` sets fixed O&M, else the catalog's own figure.
@@ -249,7 +254,7 @@ def technology_cost(
     fuel = co2 = nox = ppa = 0.0
     if kind == "thermal":
         eff = p["efficiency"]
-        fuel = gas_price_usd_per_mwh_th / eff
+        fuel = p.get("fuel_price_usd_per_mwh_th", gas_price_usd_per_mwh_th) / eff
         co2 = p["co2_t_per_mwh_th"] / eff
         nox = p.get("nox_kg_per_mwh_th", 0.0) / eff
     if kind == "contract":
@@ -263,6 +268,39 @@ def technology_cost(
         co2_t_per_mwh=co2,
         nox_kg_per_mwh=nox,
         ppa_usd_per_mw_year=ppa,
+    )
+
+
+SCR_NOX_REDUCTION = 0.90
+"""NOx removed by selective catalytic reduction: the top of the 70-90 % range of US EPA's
+Air Pollution Control Technology Fact Sheet "Selective Catalytic Reduction"
+(EPA-452/F-03-032, 2003) [-]."""
+
+SCR_CAPEX_USD_PER_MW = 100_000.0
+"""SCR capital cost per MW of the unit it serves [USD/MW]; an estimate (EPA's Air Pollution
+Control Cost Manual, Section 4 Ch. 2, sizes it per unit; not transcribed here)."""
+
+SCR_VOM_USD_PER_MWH = 1.0
+"""SCR reagent (urea or ammonia) and catalyst replacement per MWh [USD/MWh]; an estimate."""
+
+
+def with_scr(cost: TechnologyCost, wacc: float, lifetime_years: float) -> TechnologyCost:
+    """A thermal unit's cost with an SCR: more capex and O&M, 90 % less NOx.
+
+    Examples
+    --------
+    >>> c = TechnologyCost(1e6, 0.0, 0.0, 5.0, nox_kg_per_mwh=1.0)
+    >>> s = with_scr(c, 0.0, 20.0)
+    >>> round(s.nox_kg_per_mwh, 6), s.vom_usd_per_mwh, s.annuity_usd_per_mw_year
+    (0.1, 6.0, 5000.0)
+    """
+    return replace(
+        cost,
+        capex_usd_per_mw=cost.capex_usd_per_mw + SCR_CAPEX_USD_PER_MW,
+        annuity_usd_per_mw_year=cost.annuity_usd_per_mw_year
+        + annualised_capex(SCR_CAPEX_USD_PER_MW, wacc, lifetime_years),
+        vom_usd_per_mwh=cost.vom_usd_per_mwh + SCR_VOM_USD_PER_MWH,
+        nox_kg_per_mwh=cost.nox_kg_per_mwh * (1.0 - SCR_NOX_REDUCTION),
     )
 
 
@@ -281,6 +319,9 @@ class SiteCosts:
     grid_energy: float
     export_revenue: float
     carbon: float
+    demand_charges: float
+    fixed_charges: float
+    unserved: float
     by_technology: dict[str, float]
     emissions_tco2e: float
     nox_t: float
@@ -297,6 +338,9 @@ class SiteCosts:
             + self.grid_energy
             - self.export_revenue
             + self.carbon
+            + self.demand_charges
+            + self.fixed_charges
+            + self.unserved
         )
 
 
@@ -311,6 +355,11 @@ def site_costs(
     grid_export_price: xr.DataArray,
     grid_carbon: xr.DataArray,
     carbon_price: float,
+    *,
+    demand_charges_usd: float = 0.0,
+    fixed_charges_usd: float = 0.0,
+    unserved_mwh: float = 0.0,
+    value_of_lost_load: float = 0.0,
 ) -> SiteCosts:
     """Annual cost and emissions of a solved site.
 
@@ -331,11 +380,15 @@ def site_costs(
         Hourly import intensity [tCO2e/MWh].
     carbon_price : float
         Carbon price [USD/tCO2e].
+    demand_charges_usd, fixed_charges_usd : float
+        Demand and coincident-peak charges, fixed grid charges [USD/yr].
+    unserved_mwh, value_of_lost_load : float
+        Unserved energy [MWh] and its cost where allowed [USD/MWh].
 
     Notes
     -----
     ``total = sum_k [A_k (P_k - P0_k) + F_k P_k + K_k P_k + (f_k + v_k) E_k]
-    + sum_t (p_t m_t - q_t x_t) + c (sum_t g_t m_t + sum_k e_k E_k)``.
+    + sum_t (p_t m_t - q_t x_t) + c (sum_t g_t m_t + sum_k e_k E_k) + D + X + V U``.
     """
     fuel = vom = capex = fom = ppa = 0.0
     co2 = float((grid_import_mw * grid_carbon).sum())
@@ -368,6 +421,9 @@ def site_costs(
         grid_energy=float((grid_import_mw * grid_price).sum()),
         export_revenue=float((grid_export_mw * grid_export_price).sum()),
         carbon=carbon_price * co2,
+        demand_charges=demand_charges_usd,
+        fixed_charges=fixed_charges_usd,
+        unserved=unserved_mwh * value_of_lost_load,
         by_technology=by_tech,
         emissions_tco2e=co2,
         nox_t=nox_kg / KG_PER_T,

@@ -28,6 +28,7 @@ from pydantic import (
 
 __all__ = [
     "AssignmentRow",
+    "ContractSummary",
     "CostBreakdown",
     "FaultReplay",
     "FleetSummary",
@@ -40,6 +41,7 @@ __all__ = [
     "OrbitSummary",
     "OwnershipCost",
     "PlacementSummary",
+    "ReliabilitySummary",
     "RideThrough",
     "Section",
     "SiteCompute",
@@ -96,6 +98,9 @@ class CostBreakdown(Section):
     grid_energy: Number
     export_revenue: Number
     carbon: Number
+    demand_charges: Number = 0.0
+    fixed_charges: Number = 0.0
+    unserved: Number = 0.0
 
 
 class Flexibility(Section):
@@ -215,6 +220,34 @@ class FleetSummary(_Fleet):
     total_cost_of_ownership_usd: Number
 
 
+class ReliabilitySummary(Section):
+    """How firm a solved site is: accredited capacity against its design power."""
+
+    design_power_mw: Number
+    accredited_firm_mw: Number
+    reserve_margin: Number
+    required_reserve_margin: float | None = None
+    largest_contingency_mw: Number
+    n_minus_1_met: bool
+    ride_through_hours: int
+    backup_mw: Number
+    capacity_credit: dict[str, Number]
+
+
+class ContractSummary(Section):
+    """One power purchase agreement or storage toll of a solved site."""
+
+    technology: str
+    shape: str
+    location: str
+    certificates: bool
+    mw: Number
+    produced_mwh: Number
+    delivered_mwh: Number
+    cost_usd: Number
+    usd_per_delivered_mwh: float | None = None
+
+
 class SiteSummary(Section):
     """Energy, emissions, water and cost of one solved site."""
 
@@ -241,6 +274,15 @@ class SiteSummary(Section):
     total_annual_cost_usd: Number
     lcoe_usd_per_mwh: Number
     solve_seconds: Number
+    cfe_annual_matching: Number = math.nan
+    unserved_hours: int = 0
+    peak_load_mw: Number = math.nan
+    grid_import_cap_mw: Number = 0.0
+    tariff: str = "flat"
+    demand_peaks_mw: dict[str, list[Number]] = {}
+    reliability: ReliabilitySummary | None = None
+    contracts: dict[str, ContractSummary] = {}
+    warnings: list[str] = []
     flexibility: Flexibility | None = None
     compute: SiteCompute | None = None
 
@@ -349,6 +391,10 @@ class Summary(Section):
     wue_l_per_kwh: Number
     solve_seconds: Number
     sites: list[SiteSummary]
+    cfe_annual_matching: Number = math.nan
+    unserved_hours: int = 0
+    design_power_mw: Number = math.nan
+    warnings: list[str] = []
     compute: FleetSummary | None = None
     orbit: OrbitSummary | None = None
     placement: PlacementSummary | None = None

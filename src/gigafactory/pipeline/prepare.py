@@ -10,19 +10,22 @@ rooms call.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from gigafactory import catalog, compute, economics, facility
 from gigafactory.errors import ScenarioError
-from gigafactory.resource import grid as gridshape
+from gigafactory.pipeline.grid_terms import GridTerms, grid_terms
+from gigafactory.pipeline.supply_techs import (
+    contract_technologies,
+    resolve_contract,
+    supply_technologies,
+    tech_costs,
+)
 from gigafactory.resource import iotools, solar, weather, wind
-from gigafactory.scenario import ComputeSpec, GridShapeName, Mode, Scenario, SiteSpec
-from gigafactory.supply import SiteSupply, SupplyTech, nominal_load_mw
-from gigafactory.units import KG_PER_T
+from gigafactory.scenario import ComputeSpec, Scenario, SiteSpec
+from gigafactory.supply import SiteSupply, nominal_load_mw
 
 __all__ = ["WIND_CURVES", "WIND_SPEED_PARAMETER", "PreparedSite", "prepare_site"]
 
@@ -32,14 +35,6 @@ DEGREES_PER_HOUR = 15.0
 IT_LOAD_BOUNDS_MW = (0.0, 1e6)
 """Accepted hourly IT load in a load profile CSV [MW]; outside is a data error (an estimate:
 a thousand times the largest campus announced)."""
-
-PRICE_BOUNDS_USD_PER_MWH = (-1e4, 1e5)
-"""Accepted hourly grid tariffs in a price CSV [USD/MWh]; an estimate spanning the
-wholesale market floors and caps seen in practice (ERCOT's cap is 5,000)."""
-
-CARBON_BOUNDS_KG_PER_MWH = (0.0, 2000.0)
-"""Accepted hourly grid intensities in a carbon CSV [kgCO2e/MWh]; an estimate (lignite plant
-emits about 1,100-1,200)."""
 
 WIND_CURVES = {"wind_onshore": "nrel_atb2020_7mw_200", "wind_offshore": "iea_15mw_240"}
 """Power curve used by each wind technology (see ``data/power_curves.csv``)."""
@@ -64,6 +59,7 @@ class PreparedSite:
     pue: np.ndarray
     supply: SiteSupply
     costs: dict[str, economics.TechnologyCost]
+    grid: GridTerms
     compute: compute.ComputePlan | None = None
 
 
@@ -109,9 +105,11 @@ def _capacity_factors(
     lat: float,
     entry: catalog.Site | None,
     rng: np.random.Generator,
+    contracted: list[str],
 ) -> dict[str, np.ndarray]:
     techs = catalog.technologies()
-    variable = [name for name in spec.technologies if techs[name].kind == "variable"]
+    names = list(dict.fromkeys([*spec.technologies, *contracted]))
+    variable = [name for name in names if techs[name].kind == "variable"]
     given: dict[str, np.ndarray] = {}
     if spec.series.capacity_factors_csv is not None and variable:
         frame, meta = iotools.read_hourly_csv(spec.series.capacity_factors_csv, [], bounds=None)
@@ -170,99 +168,6 @@ def _it_load(spec: SiteSpec, n_hours: int) -> np.ndarray:
     return np.full(n_hours, float(spec.load.it_mw))
 
 
-def _grid_series(
-    spec: SiteSpec,
-    entry: catalog.Site | None,
-    index: pd.DatetimeIndex,
-    longitude: float,
-    rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Hourly grid tariff [USD/MWh] and carbon intensity [tCO2e/MWh] of a site."""
-    grid = spec.grid
-    price = _hourly_grid_value(
-        grid.price_csv,
-        "price_usd_per_mwh",
-        PRICE_BOUNDS_USD_PER_MWH,
-        1.0,
-        grid.price_usd_per_mwh,
-        entry.params["grid_price_usd_per_mwh"] if entry else 0.0,
-        gridshape.PRICE_SHAPE,
-        grid.shape,
-        index,
-        longitude,
-        rng,
-    )
-    carbon = _hourly_grid_value(
-        grid.carbon_csv,
-        "carbon_kg_per_mwh",
-        CARBON_BOUNDS_KG_PER_MWH,
-        KG_PER_T,
-        grid.carbon_t_per_mwh,
-        entry.params["grid_carbon_t_per_mwh"] if entry else 0.0,
-        gridshape.CARBON_SHAPE,
-        grid.shape,
-        index,
-        longitude,
-        rng,
-    )
-    return price, carbon
-
-
-def _hourly_grid_value(
-    csv: Path | None,
-    column: str,
-    bounds: tuple[float, float],
-    per_model_unit: float,
-    given: float | None,
-    catalog_mean: float,
-    shape: gridshape.GridShape,
-    shape_name: GridShapeName,
-    index: pd.DatetimeIndex,
-    longitude: float,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """One hourly grid series: a CSV column, or an annual mean, flat or typically shaped.
-
-    The mean is the scenario's (``given``) or else the catalog's; CSV values are divided by
-    ``per_model_unit`` [-] to reach the model's unit.
-    """
-    n_hours = len(index)
-    if csv is not None:
-        data = iotools.read_hourly_csv(csv, [column], n_hours=n_hours, bounds={column: bounds})
-        values = data[0][column].to_numpy()
-        return np.asarray(values / per_model_unit)
-    mean = given if given is not None else catalog_mean
-    if shape_name == GridShapeName.typical:
-        return gridshape.shaped_series(index, mean, longitude, shape, rng)
-    return np.full(n_hours, mean)
-
-
-def _tech_costs(
-    scenario: Scenario, spec: SiteSpec, entry: catalog.Site | None
-) -> dict[str, economics.TechnologyCost]:
-    """Per-technology cost and emission parameters in model units."""
-    gas_price = spec.gas_price_usd_per_mwh_th
-    if gas_price is None:
-        gas_price = entry.params["gas_price_usd_per_mwh_th"] if entry else float("nan")
-    out: dict[str, economics.TechnologyCost] = {}
-    for name, options in spec.technologies.items():
-        tech = catalog.get_technology(name)
-        if tech.kind == "thermal" and not np.isfinite(gas_price):
-            msg = (
-                f"site '{spec.id}': gas_price_usd_per_mmbtu is required for gas at a site "
-                "without a catalog entry"
-            )
-            raise ScenarioError(msg)
-        out[name] = economics.technology_cost(
-            tech.kind,
-            {**tech.params, **options.catalog_overrides()},
-            scenario.finance.wacc,
-            gas_price_usd_per_mwh_th=gas_price,
-            fom_usd_per_mw_year=options.fom_usd_per_mw_year,
-        )
-    return out
-
-
 def _workloads(
     spec: ComputeSpec,
 ) -> tuple[
@@ -316,6 +221,20 @@ def _workloads(
     return training, inference, idle
 
 
+def design_power_mw(
+    spec: SiteSpec, plan: compute.ComputePlan | None, n_hours: int, pue: np.ndarray
+) -> float:
+    """Design (nameplate) facility power: every server at full power at the peak PUE [MW].
+
+    Nameplate IT of the compute fleet plus the peak of any other IT load, times the highest
+    hourly PUE; the connection, reserve and backup are sized to it, energy to the hourly
+    load.
+    """
+    other = float(np.max(_it_load(spec, n_hours))) if spec.load is not None else 0.0
+    nameplate = plan.nameplate_it_mw if plan is not None else 0.0
+    return float((nameplate + other) * np.max(pue))
+
+
 def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
     """Compute weather, capacity factors, facility load and LP inputs of one site."""
     spec = scenario.sites[index]
@@ -324,7 +243,13 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
     time_index = weather.hourly_index(scenario.year)
     lat, lon, elevation, entry = _site_location(spec)
     wx = _weather(spec, where, time_index, lat, lon, elevation, rng)
-    cfs = _capacity_factors(spec, where, wx, lat, entry, rng)
+    contracted = [
+        resolve_contract(c, f"{where}.contracts[{i}]").technology or ""
+        for i, c in enumerate(spec.contracts)
+    ]
+    for name in contracted:
+        catalog.get_technology(name)  # unknown names fail here, with a suggestion
+    cfs = _capacity_factors(spec, where, wx, lat, entry, rng, contracted)
     it = _it_load(spec, len(time_index))
     plan = None
     if spec.compute is not None:
@@ -339,69 +264,35 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
     if flexible is not None and flex is not None and flex.floor >= 1 and flex.ceiling <= 1:
         it, flexible = it + flexible, None  # no room to move: firm load
     facility_load = it * pue
-    price, carbon = _grid_series(spec, entry, time_index, lon, rng)
-    costs = _tech_costs(scenario, spec, entry)
-    techs_catalog = catalog.technologies()
-    dispatch_only = scenario.solver.mode == Mode.dispatch
-    supply_techs = []
-    for name, options in spec.technologies.items():
-        tech = techs_catalog[name]
-        cost = costs[name]
-        max_mw = options.existing_mw if dispatch_only else options.max_mw
-        common: dict[str, Any] = {
-            "fixed_cost": cost.fixed_usd_per_mw_year,
-            "existing_mw": options.existing_mw,
-            "max_mw": max_mw,
-        }
-        if tech.kind == "variable":
-            supply_techs.append(
-                SupplyTech(name, "variable", availability=cfs[name], clean=True, **common)
-            )
-        elif tech.kind == "contract":
-            supply_techs.append(
-                SupplyTech(
-                    name, "contract", availability=tech.params["availability"], clean=True, **common
-                )
-            )
-        elif tech.kind == "thermal":
-            supply_techs.append(
-                SupplyTech(
-                    name,
-                    "thermal",
-                    marginal_cost=cost.marginal_usd_per_mwh,
-                    co2=cost.co2_t_per_mwh,
-                    **common,
-                )
-            )
-        elif tech.kind == "storage":
-            supply_techs.append(
-                SupplyTech(
-                    name,
-                    "storage",
-                    charge_efficiency=tech.params["charge_efficiency"],
-                    discharge_efficiency=tech.params["discharge_efficiency"],
-                    duration_h=tech.params["duration_h"],
-                    **common,
-                )
-            )
+    grid = grid_terms(spec, where, entry, time_index, lon, temp, rng)
+    costs = tech_costs(scenario, spec, entry)
+    supply_techs = supply_technologies(scenario, spec, where, costs, cfs, time_index)
+    contract_techs, contract_costs = contract_technologies(scenario, spec, where, costs, cfs)
+    costs.update(contract_costs)
     policy = scenario.policy
     co2_cap = policy.co2_cap_t
     if policy.co2_cap_t_per_mwh is not None:
         nominal = nominal_load_mw(facility_load, flexible, pue)
         from_intensity = policy.co2_cap_t_per_mwh * float(nominal.sum())
         co2_cap = from_intensity if co2_cap is None else min(co2_cap, from_intensity)
+    reliability = scenario.reliability
     supply = SiteSupply(
         name=spec.id,
         time=time_index,
         load_mw=facility_load,
-        techs=tuple(supply_techs),
+        techs=tuple(supply_techs + contract_techs),
         grid_import_cap_mw=spec.grid.import_cap_mw,
-        grid_price=price,
-        grid_carbon=carbon,
+        grid_price=grid.price_usd_per_mwh,
+        grid_carbon=grid.carbon_t_per_mwh,
         grid_export_cap_mw=spec.grid.export_cap_mw,
-        grid_export_price=price * spec.grid.export_price_fraction,
-        grid_cfe_share=spec.grid.cfe_share,
-        value_of_lost_load=scenario.solver.value_of_lost_load_usd_per_mwh,
+        grid_export_price=grid.export_price_usd_per_mwh,
+        grid_cfe_share=grid.cfe_share,
+        grid_online=grid.online,
+        demand_charges=grid.demand_charges,
+        grid_coincident_usd_per_mw=grid.coincident_usd_per_mw,
+        value_of_lost_load=reliability.value_of_lost_load_usd_per_mwh
+        if reliability.allow_unserved
+        else None,
         co2_cap_t=co2_cap,
         carbon_price=policy.carbon_price_usd_per_t,
         cfe_target=policy.cfe_target,
@@ -410,5 +301,9 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
         flexible_floor=flex.floor if flex else 1.0,
         flexible_ceiling=flex.ceiling if flex else 1.0,
         flexible_window_h=flex.window_hours if flex else 168,
+        design_load_mw=design_power_mw(spec, plan, len(time_index), pue),
+        reserve_margin=reliability.planning_reserve_margin,
+        n_minus_1=reliability.n_minus_1,
+        ride_through_hours=reliability.ride_through_hours,
     )
-    return PreparedSite(spec, lat, lon, wx, cfs, it, pue, supply, costs, plan)
+    return PreparedSite(spec, lat, lon, wx, cfs, it, pue, supply, costs, grid, plan)

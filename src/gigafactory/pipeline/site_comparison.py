@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from gigafactory import catalog
+from gigafactory.errors import InfeasibleError
 from gigafactory.pipeline.prepare import WIND_SPEED_PARAMETER
 from gigafactory.pipeline.runner import run
 from gigafactory.results import Results
@@ -89,8 +90,9 @@ def compare(
     Returns
     -------
     table : pandas.DataFrame
-        :data:`COMPARE_COLUMNS` plus ``rank`` (1 = lowest total annual cost) and ``dropped``
-        (technologies without a resource at that site).
+        :data:`COMPARE_COLUMNS` plus ``rank`` (1 = lowest total annual cost), ``dropped``
+        (technologies without a resource at that site) and ``infeasible`` (why a site cannot
+        be served firm; such sites rank last and have no results).
     results : dict of str to Results
         Each site's full results.
     """
@@ -104,7 +106,13 @@ def compare(
         say(f"{name}: solving", done)
         spec, dropped = _spec_at(template, name)
         one = scenario.model_copy(update={"name": f"{scenario.name} at {name}", "sites": [spec]})
-        result = run(one)
+        try:
+            result = run(one)
+        except InfeasibleError as err:
+            rows.append({"site": name, "name": catalog.get_site(name).label,
+                         "total_annual_cost_usd": float("nan"), "infeasible": str(err),
+                         "dropped": ", ".join(dropped)})
+            continue
         results[name] = result
         s = result.summary
         rows.append(
@@ -126,9 +134,12 @@ def compare(
                     f"{k} {v:,.0f}" for k, v in s.capacity_mw.items() if v >= SHOWN_MW
                 ),
                 "dropped": ", ".join(dropped),
+                "infeasible": "",
             }
         )
     say("done", len(sites))
     table = pd.DataFrame(rows)
-    table["rank"] = table["total_annual_cost_usd"].rank(method="min").astype(int)
+    # Sites that cannot be served firm rank after every site that can.
+    ranks = table["total_annual_cost_usd"].rank(method="min")
+    table["rank"] = ranks.fillna(ranks.notna().sum() + 1).astype(int)
     return table.sort_values("rank").reset_index(drop=True), results

@@ -26,7 +26,14 @@ from gigafactory.summary import (
     TrainingRun,
     TrainingTotals,
 )
-from gigafactory.supply import cfe_share
+from gigafactory.pipeline.firm_summary import (
+    contract_summaries,
+    demand_charges_usd,
+    grid_charges_usd,
+    reliability_summary,
+    site_warnings,
+)
+from gigafactory.supply import SOLUTION_ZERO_MW, annual_matching, cfe_share
 from gigafactory.units import DAYS_PER_YEAR, MINUTES_PER_HOUR, MS_PER_S, SECONDS_PER_DAY, W_PER_MW
 
 __all__ = [
@@ -71,6 +78,7 @@ def site_summary(prep: PreparedSite, ds: xr.Dataset) -> SiteSummary:
     by_source = dict(energy)
     if supply.grid_import_cap_mw > 0:
         by_source["grid"] = float(ds["grid_import_mw"].sum())
+    unserved = float(ds["unserved_mw"].sum())
     costs = economics.site_costs(
         prep.costs,
         capacity,
@@ -82,10 +90,13 @@ def site_summary(prep: PreparedSite, ds: xr.Dataset) -> SiteSummary:
         grid_export_price=supply.hourly(supply.grid_export_price),
         grid_carbon=supply.hourly(supply.grid_carbon),
         carbon_price=supply.carbon_price,
+        demand_charges_usd=demand_charges_usd(prep, ds),
+        fixed_charges_usd=prep.grid.fixed_usd_per_year if supply.grid_import_cap_mw > 0 else 0.0,
+        unserved_mwh=unserved,
+        value_of_lost_load=supply.value_of_lost_load or 0.0,
     )
     total = costs.total
     load = float(ds["load_mw"].sum())
-    unserved = float(ds["unserved_mw"].sum())
     it_energy = float(served_it_mw(prep, ds).sum())
     water = _water(prep, ds)
     storage_mwh = {}
@@ -94,7 +105,7 @@ def site_summary(prep: PreparedSite, ds: xr.Dataset) -> SiteSummary:
             str(k): float(v)
             for k, v in zip(ds["storage"].values, ds["storage_energy_mwh"].values, strict=True)
         }
-    return SiteSummary(
+    site = SiteSummary(
         site=prep.spec.id,
         latitude=prep.latitude,
         longitude=prep.longitude,
@@ -122,12 +133,25 @@ def site_summary(prep: PreparedSite, ds: xr.Dataset) -> SiteSummary:
             grid_energy=costs.grid_energy,
             export_revenue=-costs.export_revenue,
             carbon=costs.carbon,
+            demand_charges=costs.demand_charges,
+            fixed_charges=costs.fixed_charges,
+            unserved=costs.unserved,
         ),
         cost_by_technology_usd=costs.by_technology,
         total_annual_cost_usd=total,
         lcoe_usd_per_mwh=economics.levelised(total, load - unserved),
         solve_seconds=float(ds.attrs["solve_seconds"]),
+        cfe_annual_matching=annual_matching(ds, supply),
+        unserved_hours=int((ds["unserved_mw"] > SOLUTION_ZERO_MW).sum()),
+        peak_load_mw=float(ds["load_mw"].max()),
+        grid_import_cap_mw=supply.grid_import_cap_mw,
+        tariff=prep.grid.tariff,
+        demand_peaks_mw=dict(ds.attrs.get("demand_peaks_mw", {})),
+        reliability=reliability_summary(supply, capacity),
+        contracts=contract_summaries(prep, ds, capacity, costs.by_technology),
     )
+    site.warnings = site_warnings(prep, site)
+    return site
 
 
 def flexibility(flexible: SiteSummary, rigid: SiteSummary) -> Flexibility:
@@ -342,6 +366,14 @@ def aggregate(scenario_name: str, sites: list[SiteSummary]) -> Summary:
         wue_l_per_kwh=add("water_m3") / it if it > 0 else 0.0,
         solve_seconds=add("solve_seconds"),
         sites=sites,
+        cfe_annual_matching=sum(s.cfe_annual_matching * s.facility_energy_mwh for s in sites) / fac
+        if fac > 0
+        else 0.0,
+        unserved_hours=int(sum(s.unserved_hours for s in sites)),
+        design_power_mw=float(
+            sum(s.reliability.design_power_mw for s in sites if s.reliability is not None)
+        ),
+        warnings=[w for s in sites for w in s.warnings],
     )
 
 
@@ -379,7 +411,11 @@ def series(prep: PreparedSite, ds: xr.Dataset) -> xr.Dataset:
 
 
 def size_site(prep: PreparedSite, wacc: float) -> SizedSite:
-    """A prepared site sized without the supply LP: energy at its grid tariff and intensity."""
+    """A prepared site sized without the supply LP: all from the grid, at its full tariff.
+
+    Energy at the hourly price, demand and coincident-peak charges on the facility load, and
+    fixed charges; emissions at the grid's hourly intensity.
+    """
     supply = prep.supply
     it = prep.it_mw if supply.flexible_it_mw is None else prep.it_mw + supply.flexible_it_mw
     facility_mw = it * prep.pue
@@ -392,7 +428,9 @@ def size_site(prep: PreparedSite, wacc: float) -> SizedSite:
         facility_energy_mwh=facility_mwh,
         pue_annual=float(facility_mw.sum() / it.sum()) if it.sum() > 0 else float("nan"),
         peak_facility_mw=float(facility_mw.max()),
-        total_annual_cost_usd=float((facility_mw * price).sum()),
+        total_annual_cost_usd=float((facility_mw * price).sum())
+        + grid_charges_usd(supply, facility_mw)
+        + prep.grid.fixed_usd_per_year,
         emissions_tco2e=emissions,
     )
     if prep.compute is not None:

@@ -10,12 +10,14 @@ once.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 
 from pydantic import Field, model_validator
 
 from gigafactory.scenario.base import NonNeg, ScenarioModel
+from gigafactory.scenario.firm import Contract, ContractLocation, ContractShape, Reliability
 from gigafactory.scenario.studies import (
     CandidateKind,
     OrbitDesignOptions,
@@ -28,6 +30,9 @@ from gigafactory.units import MWH_PER_MMBTU, kg_per_mwh_to_t_per_mwh, kw_to_mw_c
 __all__ = [
     "CandidateKind",
     "ComputeSpec",
+    "Contract",
+    "ContractLocation",
+    "ContractShape",
     "Cooling",
     "Finance",
     "FlexibleTraining",
@@ -42,6 +47,7 @@ __all__ = [
     "PlacementSpec",
     "Policy",
     "Precision",
+    "Reliability",
     "Scenario",
     "SeriesOverrides",
     "SiteSpec",
@@ -126,6 +132,29 @@ class GridConnection(ScenarioModel):
     export_price_fraction: float = Field(
         0.5, ge=0, le=1, description="Export revenue as a share of the import tariff [-]"
     )
+    export_price_usd_per_mwh: NonNeg | None = Field(
+        None, description="Flat export price; overrides export_price_fraction [USD/MWh]"
+    )
+    tariff: str | None = Field(
+        None,
+        description="Library tariff (`gigafactory catalog tariffs`), or `flat` for the flat "
+        "average; default: the site's library tariff where one is public, else flat; "
+        "ignored when price_usd_per_mwh or price_csv is given [-]",
+    )
+    demand_usd_per_kw_month: NonNeg | None = Field(
+        None,
+        description="Demand charge on each month's peak import; overrides the tariff's "
+        "[USD/kW-month]",
+    )
+    fixed_usd_per_month: NonNeg | None = Field(
+        None, description="Fixed charges; overrides the tariff's [USD/month]"
+    )
+    cfe_csv: Path | None = Field(
+        None, description="Hourly carbon-free share of imports CSV (column `cfe_share`) [-]"
+    )
+    in_service: dt.date | None = Field(
+        None, description="Date the feed is energised; no import before it [-]"
+    )
 
     @property
     def carbon_t_per_mwh(self) -> float | None:
@@ -152,6 +181,28 @@ class TechnologyOptions(ScenarioModel):
         None, description="Override of fixed O&M [USD/kW/yr]"
     )
     lifetime_years: float | None = Field(None, gt=0, description="Override of the asset life [yr]")
+    backup_only: bool = Field(
+        False,
+        description="Thermal unit that runs only in grid outages (ride-through); counts in "
+        "the planning reserve [-]",
+    )
+    max_full_load_hours: float | None = Field(
+        None, ge=0, le=8760, description="Run-hour permit, as full-load hours per year [h]"
+    )
+    nox_cap_t: NonNeg | None = Field(None, description="Annual NOx permit of this unit type [t]")
+    scr: bool = Field(
+        False, description="Selective catalytic reduction: cuts NOx by 90 % at a cost [-]"
+    )
+    unit_mw: float | None = Field(None, gt=0, description="Size of one unit, for N-1 [MW]")
+    capacity_credit: float | None = Field(
+        None, ge=0, le=1, description="Accredited firm share for the planning reserve [-]"
+    )
+    in_service: dt.date | None = Field(None, description="First day in service [-]")
+    retire: dt.date | None = Field(
+        None,
+        description="Day it leaves (temporary units); fixed costs are paid for the "
+        "days in service [-]",
+    )
 
     def catalog_overrides(self) -> dict[str, float]:
         """The cost and life overrides given, in the catalog's canonical units.
@@ -180,6 +231,9 @@ class TechnologyOptions(ScenarioModel):
     def _limits(self) -> TechnologyOptions:
         if self.max_mw is not None and self.max_mw < self.existing_mw:
             msg = f"max_mw ({self.max_mw}) is below existing_mw ({self.existing_mw})"
+            raise ValueError(msg)
+        if self.in_service and self.retire and self.retire <= self.in_service:
+            msg = f"retire ({self.retire}) is not after in_service ({self.in_service})"
             raise ValueError(msg)
         return self
 
@@ -323,6 +377,9 @@ class SiteSpec(ScenarioModel):
     technologies: dict[str, TechnologyOptions] = Field(
         default_factory=dict, description="Technologies allowed at this site [-]"
     )
+    contracts: list[Contract] = Field(
+        default_factory=list, description="Power purchase agreements and storage tolls [-]"
+    )
     series: SeriesOverrides = Field(default_factory=SeriesOverrides)
 
     @property
@@ -377,12 +434,20 @@ class SolverOptions(ScenarioModel):
 
     mode: Mode = Field(Mode.expansion, description="Optimise capacities or dispatch only [-]")
     method: SolveMethod = Field(SolveMethod.auto, description="LP algorithm [-]")
-    value_of_lost_load_usd_per_mwh: NonNeg | None = Field(
-        10_000.0,
-        description="Penalty on unserved energy; null forbids unserved energy [USD/MWh]",
-    )
     time_limit_s: float | None = Field(None, gt=0, description="Solver time limit [s]")
     threads: int = Field(1, ge=1, description="Sites solved in parallel [-]")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: object) -> object:
+        if isinstance(data, dict) and "value_of_lost_load_usd_per_mwh" in data:
+            msg = (
+                "value_of_lost_load_usd_per_mwh moved to reliability: supply is firm by "
+                "default; to allow unserved energy give reliability.allow_unserved: true "
+                "and reliability.value_of_lost_load_usd_per_mwh"
+            )
+            raise ValueError(msg)
+        return data
 
 
 class Scenario(ScenarioModel):
@@ -395,6 +460,7 @@ class Scenario(ScenarioModel):
     year: int = Field(2025, ge=1990, le=2100, description="Calendar year of the hourly index [-]")
     sites: list[SiteSpec] = Field(min_length=1, description="Sites [-]")
     policy: Policy = Field(default_factory=Policy)
+    reliability: Reliability = Field(default_factory=Reliability)
     finance: Finance = Field(default_factory=Finance)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     orbit: OrbitSpec | None = Field(None, description="Orbital alternative to the first site [-]")

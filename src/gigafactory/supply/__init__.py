@@ -9,20 +9,34 @@
   milliseconds, for fault replays and sweeps.
 """
 
-from gigafactory.supply.extract import cfe_share, emitting_supply_mw, extract
+from gigafactory.supply.extract import (
+    SOLUTION_ZERO_MW,
+    annual_matching,
+    cfe_share,
+    emitting_supply_mw,
+    extract,
+)
+from gigafactory.supply.firm import capacity_credits, firm_capacity_mw, largest_contingency_mw
+from gigafactory.supply.inputs import DemandCharge
 from gigafactory.supply.model import SiteSupply, SupplyTech, build_model, nominal_load_mw
 from gigafactory.supply.rules import Replay, replay, ride_through
 from gigafactory.supply.solve import PriceResolver, optimise, solve
 
 __all__ = [
+    "SOLUTION_ZERO_MW",
+    "DemandCharge",
     "PriceResolver",
     "Replay",
     "SiteSupply",
     "SupplyTech",
+    "annual_matching",
     "build_model",
+    "capacity_credits",
     "cfe_share",
     "emitting_supply_mw",
     "extract",
+    "firm_capacity_mw",
+    "largest_contingency_mw",
     "nominal_load_mw",
     "optimise",
     "replay",

@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
-from gigafactory.supply.model import (
-    SiteSupply,
+from gigafactory.supply.charges import peak_variable
+from gigafactory.supply.inputs import SiteSupply
+from gigafactory.supply.terms import (
     availability_matrix,
+    available_on_site,
+    off_site,
     per_technology,
     technology_index,
 )
@@ -21,7 +24,7 @@ from gigafactory.supply.model import (
 if TYPE_CHECKING:
     import linopy
 
-__all__ = ["SOLUTION_ZERO_MW", "cfe_share", "emitting_supply_mw", "extract"]
+__all__ = ["SOLUTION_ZERO_MW", "annual_matching", "cfe_share", "emitting_supply_mw", "extract"]
 
 SOLUTION_ZERO_MW = 1e-7
 """Solution values below this are reported as zero: an interior point solution without
@@ -43,7 +46,8 @@ def emitting_supply_mw(ds: xr.Dataset, site: SiteSupply) -> xr.DataArray:
     """
     emitting = [t.name for t in site.techs if not t.clean and t.kind != "storage"]
     supply = ds["dispatch_mw"].sel(technology=emitting).sum("technology")
-    return supply + (1.0 - site.grid_cfe_share) * ds["grid_import_mw"] + ds["unserved_mw"]
+    grid_emitting = (1.0 - site.hourly(site.grid_cfe_share)) * ds["grid_import_mw"]
+    return supply + grid_emitting + ds["unserved_mw"]
 
 
 def cfe_share(ds: xr.Dataset, site: SiteSupply) -> float:
@@ -58,6 +62,26 @@ def cfe_share(ds: xr.Dataset, site: SiteSupply) -> float:
         return 0.0
     share = 1.0 - float(emitting_supply_mw(ds, site).sum()) / total
     return min(max(share, 0.0), 1.0)
+
+
+def annual_matching(ds: xr.Dataset, site: SiteSupply) -> float:
+    """Annually matched carbon-free share of the load (RE100 accounting) [-].
+
+    Carbon-free energy over the year, whatever the hour: clean on-site output used or
+    stored, the clean share of imports, and everything that off-site contracts with
+    certificates produced (delivered or not), divided by the load, at most 1. It is at
+    least the hourly share of :func:`cfe_share`; the gap is what hourly matching costs.
+    """
+    total = float(ds["load_mw"].sum())
+    if total <= 0:
+        return 0.0
+    on_site = [t.name for t in site.techs if t.clean and t.kind != "storage" and not t.off_site]
+    clean = float(ds["dispatch_mw"].sel(technology=on_site).sum())
+    clean += float((site.hourly(site.grid_cfe_share) * ds["grid_import_mw"]).sum())
+    if "contract_output_mw" in ds:
+        certified = [t.name for t in off_site(site) if t.clean]
+        clean += float(ds["contract_output_mw"].sel(contract=certified).sum())
+    return min(max(clean / total, 0.0), 1.0)
 
 
 def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
@@ -85,7 +109,7 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
         coords={"technology": names, "time": time_index},
         dims=("technology", "time"),
     )
-    available_techs = site.of_kind("variable") + site.of_kind("contract")
+    available_techs = available_on_site(site)
     available = xr.zeros_like(zeros_t)
     if available_techs:
         avail = availability_matrix(site, available_techs) * capacity.sel(
@@ -96,6 +120,9 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
     thermal = _solution(model, "thermal-dispatch")
     if thermal is not None:
         dispatch.loc[{"technology": thermal.technology}] = thermal
+    delivered = _solution(model, "contract-delivered")
+    if delivered is not None:
+        dispatch.loc[{"technology": delivered.technology}] = delivered
     charge = _solution(model, "storage-charge")
     discharge = _solution(model, "storage-discharge")
     soc = _solution(model, "storage-soc")
@@ -113,6 +140,8 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
         load = load + site.hourly(site.flexible_pue) * flexible_it
     net_storage = zeros_t if discharge is None else (discharge - charge).sum("technology")  # type: ignore[operator]
     thermal_sum = zeros_t if thermal is None else thermal.sum("technology")
+    if delivered is not None:
+        thermal_sum = thermal_sum + delivered.sum("technology")
     surplus = available + thermal_sum + net_storage + grid_import - grid_export + unserved - load
     curtailed = surplus.clip(min=0.0)
     # Spill is attributed to the sources that can spill, pro rata to their output.
@@ -141,6 +170,11 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
     )
     if flexible_it is not None:
         ds["flexible_it_mw"] = flexible_it
+    contracts = off_site(site)
+    if contracts:
+        names_c = technology_index(contracts)
+        output = availability_matrix(site, contracts) * capacity.sel(technology=names_c)
+        ds["contract_output_mw"] = output.rename(technology="contract")
     if storage:
         # Own dimension so storage variables do not get NaN rows for other technologies.
         ds["storage_energy_mwh"] = storage_energy.rename(technology="storage")  # type: ignore[union-attr]
@@ -158,9 +192,16 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
         "storage_energy_mwh": "MWh",
         "storage_charge_mw": "MW",
         "storage_soc_mwh": "MWh",
+        "contract_output_mw": "MW",
     }
     for name, unit in units.items():
         if name in ds:
             ds[name].attrs["units"] = unit
     ds.attrs["objective_usd"] = float(model.objective.value or 0.0)
+    peaks: dict[str, list[float]] = {}
+    for charge in site.demand_charges:
+        values = _solution(model, peak_variable(charge.name))
+        if values is not None:
+            peaks[charge.name] = [float(v) for v in values.values]
+    ds.attrs["demand_peaks_mw"] = peaks
     return ds

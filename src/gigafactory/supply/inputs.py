@@ -17,7 +17,7 @@ import xarray as xr
 
 from gigafactory.units import HOURS_PER_YEAR
 
-__all__ = ["KINDS", "SiteSupply", "SupplyTech", "nominal_load_mw"]
+__all__ = ["KINDS", "DemandCharge", "SiteSupply", "SupplyTech", "nominal_load_mw"]
 
 KINDS = ("variable", "contract", "thermal", "storage")
 
@@ -48,6 +48,24 @@ class SupplyTech:
         Storage efficiencies [-].
     duration_h : float
         Storage energy per MW of power [h].
+    backup_only : bool
+        Thermal unit that runs only when the grid is lost (ride-through), never in normal
+        hours; it still counts in the planning reserve.
+    max_full_load_hours : float or None
+        Annual output at most this many hours at full capacity (a run-hour permit) [h].
+    nox_kg_per_mwh : float
+        NOx per MWh delivered, after any SCR [kg/MWh].
+    nox_cap_t : float or None
+        Annual NOx permit of this technology [t].
+    capacity_credit : float or None
+        Accredited firm share of capacity for the planning reserve [-]; None: by kind
+        (see :func:`gigafactory.supply.firm.capacity_credits`).
+    unit_mw : float or None
+        Size of the largest single unit, for N-1 [MW].
+    off_site : bool
+        Contract delivered through the grid feed (counts against the import cap).
+    online : numpy.ndarray or None
+        Hourly 1/0 mask: the asset is in service (in-service and retirement dates) [-].
     """
 
     name: str
@@ -62,6 +80,21 @@ class SupplyTech:
     charge_efficiency: float = 1.0
     discharge_efficiency: float = 1.0
     duration_h: float = 0.0
+    backup_only: bool = False
+    max_full_load_hours: float | None = None
+    nox_kg_per_mwh: float = 0.0
+    nox_cap_t: float | None = None
+    capacity_credit: float | None = None
+    unit_mw: float | None = None
+    off_site: bool = False
+    online: np.ndarray | None = None
+
+    @property
+    def hourly_availability(self) -> np.ndarray | float:
+        """Availability per MW times the in-service mask [-]."""
+        if self.online is None:
+            return self.availability
+        return np.asarray(self.availability, dtype=float) * self.online
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -89,6 +122,25 @@ def nominal_load_mw(
 
 
 @dataclass(frozen=True)
+class DemandCharge:
+    """A charge on the peak grid import in each billing period.
+
+    Attributes
+    ----------
+    name : str
+        Label, e.g. ``monthly`` or ``annual-ratchet``.
+    usd_per_mw : float
+        Charge per MW of each period's peak import [USD/MW per period].
+    period : numpy.ndarray of int
+        Billing period of each hour (0, 1, ...), -1 for hours the charge ignores [-].
+    """
+
+    name: str
+    usd_per_mw: float
+    period: np.ndarray
+
+
+@dataclass(frozen=True)
 class SiteSupply:
     """Inputs of one site's supply LP.
 
@@ -110,8 +162,15 @@ class SiteSupply:
         Import intensity [tCO2e/MWh].
     grid_export_price : numpy.ndarray
         Export revenue [USD/MWh].
-    grid_cfe_share : float
-        Carbon-free share of imports [-].
+    grid_cfe_share : numpy.ndarray or float
+        Carbon-free share of imports, hourly or flat [-].
+    grid_online : numpy.ndarray or None
+        Hourly 1/0 mask: the grid feed is in service [-].
+    demand_charges : tuple of DemandCharge
+        Charges on the peak import per billing period.
+    grid_coincident_usd_per_mw : numpy.ndarray or float
+        Charge on the import in each hour, per MW (coincident-peak transmission charges
+        such as ERCOT's 4CP) [USD/MW]; not scaled by :attr:`weight`.
     value_of_lost_load : float or None
         Penalty on unserved energy; None forbids it [USD/MWh].
     co2_cap_t : float or None
@@ -128,6 +187,17 @@ class SiteSupply:
         Lowest and highest training pace in any hour, as shares of its nominal pace [-].
     flexible_window_h : int
         Training energy is delivered within each window of this many hours [h].
+    design_load_mw : float or None
+        Design (nameplate) facility power that the planning reserve covers [MW]; None:
+        the peak of the hourly load.
+    reserve_margin : float or None
+        Planning reserve: accredited firm capacity >= design load x (1 + margin) [-].
+    n_minus_1 : bool
+        Firm capacity less the largest contingency (grid feed or largest unit) still
+        covers the design load.
+    ride_through_hours : int
+        Survive a grid outage of this many hours starting at any hour, from storage and
+        on-site supply [h].
     """
 
     name: str
@@ -139,7 +209,10 @@ class SiteSupply:
     grid_carbon: np.ndarray | float = 0.0
     grid_export_cap_mw: float = 0.0
     grid_export_price: np.ndarray | float = 0.0
-    grid_cfe_share: float = 0.0
+    grid_cfe_share: np.ndarray | float = 0.0
+    grid_online: np.ndarray | None = None
+    demand_charges: tuple[DemandCharge, ...] = ()
+    grid_coincident_usd_per_mw: np.ndarray | float = 0.0
     value_of_lost_load: float | None = None
     co2_cap_t: float | None = None
     carbon_price: float = 0.0
@@ -149,6 +222,10 @@ class SiteSupply:
     flexible_floor: float = 1.0
     flexible_ceiling: float = 1.0
     flexible_window_h: int = 168
+    design_load_mw: float | None = None
+    reserve_margin: float | None = None
+    n_minus_1: bool = False
+    ride_through_hours: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -172,6 +249,20 @@ class SiteSupply:
             return np.asarray(self.load_mw, dtype=float)
         flexible = self.flexible_ceiling * np.asarray(self.flexible_pue) * self.flexible_it_mw
         return np.asarray(self.load_mw + flexible)
+
+    @property
+    def grid_cap_mw(self) -> np.ndarray | float:
+        """Import cap per hour, zero while the feed is not in service [MW]."""
+        if self.grid_online is None:
+            return self.grid_import_cap_mw
+        return self.grid_import_cap_mw * np.asarray(self.grid_online, dtype=float)
+
+    @property
+    def peak_design_mw(self) -> float:
+        """The power the planning reserve covers: design load, else the hourly peak [MW]."""
+        if self.design_load_mw is not None:
+            return self.design_load_mw
+        return float(np.max(self.max_load_mw))
 
     def of_kind(self, kind: str) -> list[SupplyTech]:
         """Technologies of one kind, in input order."""

@@ -22,14 +22,24 @@ scaled by ``w = 8760 / T`` to a year.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from gigafactory.errors import InfeasibleError
+from gigafactory.supply.charges import add_demand_charges, charge_terms
+from gigafactory.supply.firm import add_firm_constraints
 from gigafactory.supply.inputs import KINDS, SiteSupply, SupplyTech, nominal_load_mw
+from gigafactory.supply.terms import (
+    availability_matrix,
+    available_on_site,
+    off_site,
+    per_technology,
+    running_thermal,
+    technology_index,
+)
 
 if TYPE_CHECKING:
     import linopy
@@ -44,32 +54,6 @@ __all__ = [
     "per_technology",
     "technology_index",
 ]
-
-
-def technology_index(techs: list[SupplyTech]) -> pd.Index:
-    """The ``technology`` coordinate of a list of technologies."""
-    return pd.Index([t.name for t in techs], name="technology")
-
-
-def per_technology(techs: list[SupplyTech], attr: str) -> xr.DataArray:
-    """One attribute of each technology on the ``technology`` coordinate."""
-    return xr.DataArray(
-        [float(getattr(t, attr)) for t in techs],
-        coords={"technology": technology_index(techs)},
-        dims="technology",
-    )
-
-
-def availability_matrix(site: SiteSupply, techs: list[SupplyTech]) -> xr.DataArray:
-    """Hourly available output per MW of each technology [-] (technology, time)."""
-    data = np.stack(
-        [np.broadcast_to(np.asarray(t.availability, float), (len(site.time),)) for t in techs]
-    )
-    return xr.DataArray(
-        data,
-        coords={"technology": technology_index(techs), "time": site.time},
-        dims=("technology", "time"),
-    )
 
 
 def add_capacity_variables(model: linopy.Model, site: SiteSupply) -> None:
@@ -90,18 +74,21 @@ def add_capacity_variables(model: linopy.Model, site: SiteSupply) -> None:
 def add_operation_variables(model: linopy.Model, site: SiteSupply) -> None:
     """Hourly dispatch, storage, grid and unserved-energy variables [MW, MWh]."""
     time_coord = {"time": site.time}
-    thermal, storage = site.of_kind("thermal"), site.of_kind("storage")
+    thermal, storage = running_thermal(site), site.of_kind("storage")
     if thermal:
         model.add_variables(
             lower=0, coords=[technology_index(thermal), site.time], name="thermal-dispatch"
+        )
+    contracts = off_site(site)
+    if contracts:
+        model.add_variables(
+            lower=0, coords=[technology_index(contracts), site.time], name="contract-delivered"
         )
     if storage:
         for name in ("storage-charge", "storage-discharge", "storage-soc"):
             model.add_variables(lower=0, coords=[technology_index(storage), site.time], name=name)
     if site.grid_import_cap_mw > 0:
-        model.add_variables(
-            lower=0, upper=site.grid_import_cap_mw, coords=time_coord, name="grid-import"
-        )
+        model.add_variables(lower=0, upper=site.hourly(site.grid_cap_mw), name="grid-import")
     if site.grid_export_cap_mw > 0:
         model.add_variables(
             lower=0, upper=site.grid_export_cap_mw, coords=time_coord, name="grid-export"
@@ -153,10 +140,12 @@ def _sum_terms(terms: list[Any]) -> Any:
 def _net_supply(model: linopy.Model, site: SiteSupply) -> Any:
     """Hourly supply to the facility as a linear expression [MW]."""
     terms = []
-    available = site.of_kind("variable") + site.of_kind("contract")
+    available = available_on_site(site)
     if available:
         cap = model.variables["capacity"].sel(technology=technology_index(available))
         terms.append((availability_matrix(site, available) * cap).sum("technology"))
+    if "contract-delivered" in model.variables:
+        terms.append(model.variables["contract-delivered"].sum("technology"))
     if "thermal-dispatch" in model.variables:
         terms.append(model.variables["thermal-dispatch"].sum("technology"))
     if "storage-discharge" in model.variables:
@@ -176,16 +165,21 @@ def _carbon_emitting_supply(model: linopy.Model, site: SiteSupply) -> Any:
     unserved energy (load not served by carbon-free energy either).
     """
     terms = []
-    available = [t for t in site.of_kind("variable") + site.of_kind("contract") if not t.clean]
+    available = [t for t in available_on_site(site) if not t.clean]
     if available:
         cap = model.variables["capacity"].sel(technology=technology_index(available))
         terms.append((availability_matrix(site, available) * cap).sum("technology"))
-    thermal = [t for t in site.of_kind("thermal") if not t.clean]
+    brown = [t for t in off_site(site) if not t.clean]
+    if brown:
+        delivered = model.variables["contract-delivered"].sel(technology=technology_index(brown))
+        terms.append(delivered.sum("technology"))
+    thermal = [t for t in running_thermal(site) if not t.clean]
     if thermal:
         dispatch = model.variables["thermal-dispatch"].sel(technology=technology_index(thermal))
         terms.append(dispatch.sum("technology"))
-    if "grid-import" in model.variables and site.grid_cfe_share < 1:
-        terms.append((1.0 - site.grid_cfe_share) * model.variables["grid-import"])
+    if "grid-import" in model.variables and np.any(np.asarray(site.grid_cfe_share) < 1):
+        emitting_share = 1.0 - site.hourly(site.grid_cfe_share)
+        terms.append(emitting_share * model.variables["grid-import"])
     if "unserved" in model.variables:
         terms.append(model.variables["unserved"])
     return _sum_terms(terms)
@@ -212,14 +206,41 @@ def add_balance_constraints(model: linopy.Model, site: SiteSupply) -> None:
 
 
 def add_thermal_constraints(model: linopy.Model, site: SiteSupply) -> None:
-    """Dispatchable output within capacity: ``p_g(t) - P_g <= 0`` (``thermal-dispatch-limit``)."""
-    thermal = site.of_kind("thermal")
+    """Dispatchable output within capacity while in service.
+
+    ``p_g(t) - o_g(t) P_g <= 0`` (``thermal-dispatch-limit``), with ``o_g(t)`` the 1/0
+    in-service mask.
+    """
+    thermal = running_thermal(site)
     if not thermal:
         return
     cap = model.variables["capacity"].sel(technology=technology_index(thermal))
+    online = availability_matrix(site, [replace(t, availability=1.0) for t in thermal])
     model.add_constraints(
-        model.variables["thermal-dispatch"] - cap <= 0, name="thermal-dispatch-limit"
+        model.variables["thermal-dispatch"] - online * cap <= 0, name="thermal-dispatch-limit"
     )
+
+
+def add_contract_constraints(model: linopy.Model, site: SiteSupply) -> None:
+    """Off-site contracts: delivered energy within output, and through the grid feed.
+
+    ``q_k(t) - a_k(t) P_k <= 0`` (``contract-delivery-limit``) and
+    ``m(t) + sum_k q_k(t) <= M(t)`` (``grid-feed-limit``): energy bought off site reaches
+    the campus over the same connection as grid imports.
+    """
+    contracts = off_site(site)
+    if not contracts:
+        return
+    delivered = model.variables["contract-delivered"]
+    cap = model.variables["capacity"].sel(technology=technology_index(contracts))
+    model.add_constraints(
+        delivered - availability_matrix(site, contracts) * cap <= 0,
+        name="contract-delivery-limit",
+    )
+    flow = delivered.sum("technology")
+    if "grid-import" in model.variables:
+        flow = flow + model.variables["grid-import"]
+    model.add_constraints(flow <= site.hourly(site.grid_cap_mw), name="grid-feed-limit")
 
 
 def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -259,7 +280,7 @@ def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
 def _emissions(model: linopy.Model, site: SiteSupply) -> Any:
     """Annual emissions as a linear expression [tCO2e]."""
     terms = []
-    thermal = [t for t in site.of_kind("thermal") if t.co2 > 0]
+    thermal = [t for t in running_thermal(site) if t.co2 > 0]
     if thermal:
         p = model.variables["thermal-dispatch"].sel(technology=technology_index(thermal))
         terms.append((per_technology(thermal, "co2") * p).sum() * site.weight)
@@ -319,7 +340,7 @@ def add_objective(model: linopy.Model, site: SiteSupply) -> None:
         terms.append(
             (per_technology(list(site.techs), "fixed_cost") * model.variables["capacity"]).sum()
         )
-    thermal = site.of_kind("thermal")
+    thermal = running_thermal(site)
     if thermal:
         marginal = per_technology(thermal, "marginal_cost") + site.carbon_price * per_technology(
             thermal, "co2"
@@ -335,6 +356,7 @@ def add_objective(model: linopy.Model, site: SiteSupply) -> None:
     if "unserved" in model.variables:
         assert site.value_of_lost_load is not None
         terms.append(model.variables["unserved"].sum() * (site.value_of_lost_load * w))
+    terms.extend(charge_terms(model, site))
     expr = terms[0]
     for term in terms[1:]:
         expr = expr + term
@@ -367,8 +389,11 @@ def build_model(site: SiteSupply) -> linopy.Model:
     add_flexible_load(model, site)
     add_balance_constraints(model, site)
     add_thermal_constraints(model, site)
+    add_contract_constraints(model, site)
     add_storage_constraints(model, site)
     add_co2_constraints(model, site)
     add_cfe_constraints(model, site)
+    add_firm_constraints(model, site)
+    add_demand_charges(model, site)
     add_objective(model, site)
     return model

@@ -69,12 +69,18 @@ def replay(
     """
     n = len(site.time)
     load = np.broadcast_to(site.nominal_load_mw, (n,)).copy()  # training at its nominal pace
+    up = np.ones(n, dtype=bool) if grid_available is None else np.asarray(grid_available, bool)
     available = np.zeros(n)
+    through_feed = np.zeros(n)
     dispatch: dict[str, np.ndarray] = {}
     for tech in site.of_kind("variable") + site.of_kind("contract"):
-        output = np.broadcast_to(np.asarray(tech.availability, dtype=float), (n,)) * capacity.get(
-            tech.name, 0.0
-        )
+        output = np.broadcast_to(
+            np.asarray(tech.hourly_availability, dtype=float), (n,)
+        ) * capacity.get(tech.name, 0.0)
+        if tech.off_site:  # delivered over the feed: lost with it, and within its cap
+            room = np.clip(np.broadcast_to(site.grid_cap_mw, (n,)) - through_feed, 0.0, None)
+            output = np.where(up, np.minimum(output, room), 0.0)
+            through_feed += output
         dispatch[tech.name] = output.copy()
         available += output
     net = load - available
@@ -82,19 +88,18 @@ def replay(
     names, caps, costs, co2 = [], [], [], []
     for tech in site.of_kind("thermal"):
         share = (thermal_available or {}).get(tech.name, np.ones(n))
+        online = np.broadcast_to(1.0 if tech.online is None else tech.online, (n,))
+        if tech.backup_only:  # runs only while the grid is down
+            online = online * ~up
         names.append(tech.name)
-        caps.append(capacity.get(tech.name, 0.0) * np.asarray(share, dtype=float))
+        caps.append(capacity.get(tech.name, 0.0) * np.asarray(share, dtype=float) * online)
         costs.append(np.full(n, tech.marginal_cost + site.carbon_price * tech.co2))
         co2.append(np.full(n, tech.co2))
     grid_carbon = np.broadcast_to(np.asarray(site.grid_carbon, dtype=float), (n,))
     if site.grid_import_cap_mw > 0:
-        up = (
-            np.ones(n, dtype=bool)
-            if grid_available is None
-            else np.asarray(grid_available, dtype=bool)
-        )
         names.append("__grid__")
-        caps.append(np.where(up, site.grid_import_cap_mw, 0.0))
+        feed = np.broadcast_to(site.grid_cap_mw, (n,)) - through_feed
+        caps.append(np.where(up, np.clip(feed, 0.0, None), 0.0))
         costs.append(
             np.broadcast_to(np.asarray(site.grid_price, dtype=float), (n,))
             + site.carbon_price * grid_carbon

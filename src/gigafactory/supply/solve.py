@@ -52,7 +52,13 @@ def solve(
 def _shortfall(site: SiteSupply, method: str) -> str:
     """Explain an infeasible site by re-solving with unserved energy allowed."""
     probe = replace(
-        site, value_of_lost_load=PROBE_VALUE_OF_LOST_LOAD, cfe_target=None, co2_cap_t=None
+        site,
+        value_of_lost_load=PROBE_VALUE_OF_LOST_LOAD,
+        cfe_target=None,
+        co2_cap_t=None,
+        reserve_margin=None,
+        n_minus_1=False,
+        ride_through_hours=0,
     )
     model = build_model(probe)
     status, condition = solve(model, method=method)
@@ -62,6 +68,12 @@ def _shortfall(site: SiteSupply, method: str) -> str:
     short = unserved > SHORTFALL_MW
     if not short.any():
         parts = []
+        if site.reserve_margin is not None or site.n_minus_1:
+            parts.append("the planning reserve")
+        if site.ride_through_hours > 0:
+            parts.append(f"the {site.ride_through_hours} h ride-through")
+        if any(t.nox_cap_t is not None or t.max_full_load_hours is not None for t in site.techs):
+            parts.append("the NOx and run-hour permits")
         if site.co2_cap_t is not None:
             parts.append(f"the CO2 cap of {site.co2_cap_t:,.0f} t")
         if site.cfe_target is not None:
@@ -69,14 +81,14 @@ def _shortfall(site: SiteSupply, method: str) -> str:
         what = " and ".join(parts) or "a policy constraint"
         return (
             f"site '{site.name}': load can be met, but not within {what}; "
-            "allow more carbon-free capacity or relax the policy"
+            "allow more capacity (carbon-free, storage or backup) or relax them"
         )
     first = pd.Timestamp(site.time[int(np.argmax(short))])
     return (
         f"site '{site.name}': supply is short in {int(short.sum()):,} of {len(short):,} hours "
         f"(first {first:%Y-%m-%d %H:%M} UTC), by up to {unserved.max():,.1f} MW and "
         f"{unserved.sum() * site.weight:,.0f} MWh in the year; raise build limits or the grid "
-        "import cap, or set solver.value_of_lost_load_usd_per_mwh"
+        "import cap, allow storage or backup, or set reliability.allow_unserved: true"
     )
 
 

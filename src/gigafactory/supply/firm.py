@@ -1,0 +1,250 @@
+"""Firm supply in the design LP: planning reserve, N-1, outage ride-through, permits.
+
+REopt- and HOMER-style reliability terms, each off unless the scenario asks for it:
+
+* planning reserve (``planning-reserve``): ``sum_k c_k P_k + c_grid M >= (1 + r) D``, with
+  ``c_k`` the accredited share of each technology (:func:`capacity_credits`) and ``D`` the
+  design (nameplate) facility power;
+* N-1 (``n-minus-1``): the same accredited capacity less the largest contingency (the
+  grid feed, or the largest unit of a technology that states ``unit_mw``) still covers D;
+* outage ride-through (``ride-through-*``): for an outage of N hours starting at any hour
+  t, storage holds at t-1 the energy that on-site supply cannot give over t..t+N-1;
+* run-hour and NOx permits per technology (``full-load-hours``, ``nox-cap``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+import xarray as xr
+
+from gigafactory.errors import InfeasibleError
+from gigafactory.supply.inputs import SiteSupply, SupplyTech
+from gigafactory.supply.terms import (
+    availability_matrix,
+    available_on_site,
+    per_technology,
+    running_thermal,
+    technology_index,
+)
+from gigafactory.units import KG_PER_T
+
+if TYPE_CHECKING:
+    import linopy
+
+__all__ = [
+    "FULL_CREDIT_DURATION_H",
+    "THERMAL_CREDIT",
+    "TOP_LOAD_HOURS",
+    "add_firm_constraints",
+    "capacity_credits",
+    "firm_capacity_mw",
+    "largest_contingency_mw",
+]
+
+THERMAL_CREDIT = 0.95
+"""Accredited share of thermal capacity: one less a 5 % forced outage rate, the rate the
+fault replays use; an estimate (NERC GADS reports EFORd of a few % to ~10 % for gas
+units) [-]."""
+
+FULL_CREDIT_DURATION_H = 4.0
+"""Storage duration that earns full capacity credit, as in CAISO's and PJM's resource
+adequacy rules (4 hours at rated power); shorter storage earns duration / 4 [h]."""
+
+TOP_LOAD_HOURS = 100
+"""Hours of highest load over which a variable resource's mean output is its capacity
+credit: the capacity-factor approximation of Madaeni, Sioshansi and Denholm, "Comparing
+capacity value estimation techniques for photovoltaic solar power", IEEE J. Photovoltaics
+3(1), 2013 [h]."""
+
+
+def capacity_credits(site: SiteSupply) -> dict[str, float]:
+    """Accredited firm share of each technology's capacity [-].
+
+    A technology's own ``capacity_credit`` wins; otherwise thermal units at
+    :data:`THERMAL_CREDIT`, storage at ``min(1, duration / 4 h)``, variable renewables and
+    on-site contracts at their mean availability over the :data:`TOP_LOAD_HOURS` hours of
+    highest load, off-site contracts at zero (they ride on the grid feed, which is
+    counted once).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.date_range("2025-01-01", periods=4, freq="h", tz="UTC")
+    >>> site = SiteSupply("s", t, np.array([1.0, 3.0, 2.0, 1.0]), (
+    ...     SupplyTech("pv", "variable", 0.0, availability=np.array([0.0, 0.5, 0.2, 0.0])),
+    ...     SupplyTech("bat", "storage", 0.0, duration_h=2.0)))
+    >>> capacity_credits(site)
+    {'pv': 0.175, 'bat': 0.5}
+    """
+    load = np.asarray(site.max_load_mw, dtype=float)
+    top = np.argsort(-load, kind="stable")[: min(TOP_LOAD_HOURS, load.size)]
+    out: dict[str, float] = {}
+    for tech in site.techs:
+        if tech.capacity_credit is not None:
+            out[tech.name] = tech.capacity_credit
+        elif tech.kind == "thermal":
+            out[tech.name] = THERMAL_CREDIT
+        elif tech.kind == "storage":
+            out[tech.name] = min(1.0, tech.duration_h / FULL_CREDIT_DURATION_H)
+        elif tech.kind == "contract" and tech.off_site:
+            out[tech.name] = 0.0
+        else:
+            avail = np.broadcast_to(np.asarray(tech.hourly_availability, float), load.shape)
+            out[tech.name] = round(float(avail[top].mean()), 12)
+    return out
+
+
+def _grid_credit_mw(site: SiteSupply) -> float:
+    """The grid feed's firm capacity: its cap in the hour it is least in service [MW]."""
+    return float(np.min(site.grid_cap_mw)) if site.grid_import_cap_mw > 0 else 0.0
+
+
+def largest_contingency_mw(site: SiteSupply) -> float:
+    """The largest single loss for N-1: the grid feed or the largest stated unit [MW]."""
+    units = [t.unit_mw for t in site.techs if t.unit_mw is not None]
+    return max([_grid_credit_mw(site), *units], default=0.0)
+
+
+def firm_capacity_mw(site: SiteSupply, capacity_mw: dict[str, float]) -> float:
+    """Accredited firm capacity of built capacities, grid feed included [MW]."""
+    credits = capacity_credits(site)
+    built = sum(credits[name] * capacity_mw.get(name, 0.0) for name in credits)
+    return float(built + _grid_credit_mw(site))
+
+
+def _accredited(model: linopy.Model, site: SiteSupply) -> linopy.LinearExpression | None:
+    if not site.techs:
+        return None
+    credits = capacity_credits(site)
+    coeff = xr.DataArray(
+        [credits[t.name] for t in site.techs],
+        coords={"technology": technology_index(list(site.techs))},
+        dims="technology",
+    )
+    return (coeff * model.variables["capacity"]).sum()
+
+
+def _require(model: linopy.Model, site: SiteSupply, need_mw: float, name: str) -> None:
+    """``accredited >= need_mw`` as a constraint, or an error if nothing can meet it."""
+    expr = _accredited(model, site)
+    if expr is None or not any(c > 0 for c in capacity_credits(site).values()):
+        if need_mw > 1e-9:
+            msg = (
+                f"site '{site.name}': the {name.replace('-', ' ')} needs {need_mw:,.1f} MW "
+                "more accredited capacity than the grid feed gives, and no technology "
+                "allowed can provide it; allow thermal units or storage, or raise the "
+                "import cap"
+            )
+            raise InfeasibleError(msg)
+        return
+    model.add_constraints(expr >= need_mw, name=name)
+
+
+def add_reserve_constraints(model: linopy.Model, site: SiteSupply) -> None:
+    """Planning reserve and N-1 on accredited capacity (``planning-reserve``, ``n-minus-1``)."""
+    design = site.peak_design_mw
+    grid = _grid_credit_mw(site)
+    if site.reserve_margin is not None:
+        _require(model, site, design * (1.0 + site.reserve_margin) - grid, "planning-reserve")
+    if site.n_minus_1:
+        _require(model, site, design + largest_contingency_mw(site) - grid, "n-minus-1")
+
+
+def _on_site_supply(model: linopy.Model, site: SiteSupply) -> linopy.LinearExpression | None:
+    """Hourly on-site supply that keeps running when the grid is lost [MW]."""
+    terms = []
+    thermal = site.of_kind("thermal")
+    if thermal:
+        cap = model.variables["capacity"].sel(technology=technology_index(thermal))
+        online = availability_matrix(site, [replace(t, availability=1.0) for t in thermal])
+        terms.append((online * cap).sum("technology"))
+    available = available_on_site(site)
+    if available:
+        cap = model.variables["capacity"].sel(technology=technology_index(available))
+        terms.append((availability_matrix(site, available) * cap).sum("technology"))
+    if not terms:
+        return None
+    expr = terms[0]
+    for term in terms[1:]:
+        expr = expr + term
+    return expr
+
+
+def add_ride_through(model: linopy.Model, site: SiteSupply) -> None:
+    """Survive a grid outage of N hours starting at any hour (``ride-through-*``).
+
+    ``r(t) >= L(t) - S(t)``, ``r >= 0`` is the gap that on-site supply ``S`` (thermal
+    units incl. backup-only ones, on-site renewables and contracts) leaves during an
+    outage; storage covers it: ``r(t) <= sum_s P_s`` (``ride-through-power``) and
+    ``sum_s eta_d,s e_s(t-1) >= sum_{k<N} r(t+k)`` (``ride-through-energy``, cyclic), with L
+    the load at training's nominal pace. Without storage, ``S(t) >= L(t)`` in every hour.
+    """
+    hours = site.ride_through_hours
+    if hours <= 0:
+        return
+    load = site.hourly(site.nominal_load_mw)
+    supply = _on_site_supply(model, site)
+    storage = site.of_kind("storage")
+    if not storage:
+        if supply is None:
+            msg = (
+                f"site '{site.name}': a {hours} h ride-through needs on-site supply or "
+                "storage, and none is allowed"
+            )
+            raise InfeasibleError(msg)
+        model.add_constraints(supply >= load, name="ride-through-supply")
+        return
+    gap = model.add_variables(lower=0, coords=[site.time], name="ride-through-gap")
+    if supply is None:
+        model.add_constraints(gap >= load, name="ride-through-gap-def")
+    else:
+        model.add_constraints(gap + supply >= load, name="ride-through-gap-def")
+    names = technology_index(storage)
+    cap = model.variables["capacity"].sel(technology=names)
+    model.add_constraints(gap - cap.sum("technology") <= 0, name="ride-through-power")
+    soc = model.variables["storage-soc"]
+    usable = (per_technology(storage, "discharge_efficiency") * soc.roll(time=1)).sum("technology")
+    window = gap
+    for k in range(1, hours):
+        window = window + gap.roll(time=-k)
+    model.add_constraints(usable - window >= 0, name="ride-through-energy")
+
+
+def _limited(techs: list[SupplyTech], attr: str) -> list[SupplyTech]:
+    return [t for t in techs if getattr(t, attr) is not None]
+
+
+def add_permit_constraints(model: linopy.Model, site: SiteSupply) -> None:
+    """Annual run-hour and NOx permits of thermal technologies.
+
+    * ``full-load-hours``: ``w sum_t p_g(t) <= H_g P_g``: the annual output of at most
+      ``H_g`` hours at full capacity (an LP cannot count hours on, so a run-hour permit is
+      read as full-load-equivalent hours);
+    * ``nox-cap``: ``w sum_t n_g p_g(t) <= N_g`` with ``n_g`` the NOx per MWh after any SCR.
+    """
+    thermal = running_thermal(site)
+    hours = _limited(thermal, "max_full_load_hours")
+    if hours:
+        names = technology_index(hours)
+        output = model.variables["thermal-dispatch"].sel(technology=names).sum("time")
+        cap = model.variables["capacity"].sel(technology=names)
+        limit = per_technology(hours, "max_full_load_hours")
+        model.add_constraints(site.weight * output - limit * cap <= 0, name="full-load-hours")
+    nox = _limited(thermal, "nox_cap_t")
+    if nox:
+        names = technology_index(nox)
+        output = model.variables["thermal-dispatch"].sel(technology=names).sum("time")
+        per_mwh_t = per_technology(nox, "nox_kg_per_mwh") / KG_PER_T
+        model.add_constraints(
+            site.weight * per_mwh_t * output <= per_technology(nox, "nox_cap_t"), name="nox-cap"
+        )
+
+
+def add_firm_constraints(model: linopy.Model, site: SiteSupply) -> None:
+    """Every firm-supply family that the site asks for (see the module docstring)."""
+    add_reserve_constraints(model, site)
+    add_ride_through(model, site)
+    add_permit_constraints(model, site)

@@ -1,0 +1,67 @@
+"""Building blocks shared by the supply LP's constraint families: coordinates and groups.
+
+Technologies on the ``technology`` coordinate, their hourly availability, and the groups
+the constraints treat alike (thermal units that run in normal hours, contracts delivered
+over the grid feed, output fixed by availability).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from gigafactory.supply.inputs import SiteSupply, SupplyTech
+
+__all__ = [
+    "availability_matrix",
+    "available_on_site",
+    "off_site",
+    "per_technology",
+    "running_thermal",
+    "technology_index",
+]
+
+
+def technology_index(techs: list[SupplyTech]) -> pd.Index:
+    """The ``technology`` coordinate of a list of technologies."""
+    return pd.Index([t.name for t in techs], name="technology")
+
+
+def per_technology(techs: list[SupplyTech], attr: str) -> xr.DataArray:
+    """One attribute of each technology on the ``technology`` coordinate."""
+    return xr.DataArray(
+        [float(getattr(t, attr)) for t in techs],
+        coords={"technology": technology_index(techs)},
+        dims="technology",
+    )
+
+
+def availability_matrix(site: SiteSupply, techs: list[SupplyTech]) -> xr.DataArray:
+    """Hourly available output per MW of each technology [-] (technology, time)."""
+    data = np.stack(
+        [
+            np.broadcast_to(np.asarray(t.hourly_availability, float), (len(site.time),))
+            for t in techs
+        ]
+    )
+    return xr.DataArray(
+        data,
+        coords={"technology": technology_index(techs), "time": site.time},
+        dims=("technology", "time"),
+    )
+
+
+def running_thermal(site: SiteSupply) -> list[SupplyTech]:
+    """Thermal units dispatched in normal hours (backup-only units are not)."""
+    return [t for t in site.of_kind("thermal") if not t.backup_only]
+
+
+def off_site(site: SiteSupply) -> list[SupplyTech]:
+    """Contracts delivered through the grid feed."""
+    return [t for t in site.of_kind("contract") if t.off_site]
+
+
+def available_on_site(site: SiteSupply) -> list[SupplyTech]:
+    """Variable renewables and on-site contracts: output = availability x capacity."""
+    return site.of_kind("variable") + [t for t in site.of_kind("contract") if not t.off_site]
