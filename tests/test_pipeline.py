@@ -13,9 +13,9 @@ import yaml
 import gigafactory
 from conftest import small_scenario
 from gigafactory import InfeasibleError, Results, load_scenario
-from gigafactory.results import SUMMARY_KEYS
 from gigafactory.pipeline.prepare import prepare_site
 from gigafactory.resource import weather
+from gigafactory.results import SUMMARY_KEYS
 from gigafactory.scenario import scenario_from_dict
 
 TIMING_KEYS = {"solve_seconds", "run_seconds"}
@@ -252,7 +252,12 @@ def test_grid_carbon_csv_in_kg_and_typical_tariff_shape(tmp_path):
     carbon = np.where(np.arange(8760) % 24 < 12, 300.0, 500.0)
     (tmp_path / "carbon.csv").write_text("carbon_kg_per_mwh\n" + "\n".join(map(str, carbon)) + "\n")
     data = small_scenario(
-        grid={"import_cap_mw": 40, "carbon_csv": "carbon.csv", "shape": "typical", "tariff": "flat"},
+        grid={
+            "import_cap_mw": 40,
+            "carbon_csv": "carbon.csv",
+            "shape": "typical",
+            "tariff": "flat",
+        },
         technologies={"gas_ct": {"max_mw": 100}},
     )
     path = tmp_path / "s.yaml"

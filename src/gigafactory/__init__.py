@@ -28,11 +28,24 @@ from gigafactory.errors import (
     SolverError,
     did_you_mean,
 )
-from gigafactory.pipeline import COMPARE_COLUMNS, compare, faults, orbit, place, run, size
+from gigafactory.pipeline import (
+    COMPARE_COLUMNS,
+    compare,
+    contract_overview,
+    faults,
+    orbit,
+    place,
+    run,
+    size,
+    tariff_overview,
+)
 from gigafactory.report import (
+    FIRM_STYLE,
     charts_html,
     compare_html,
     figures,
+    firm_html,
+    notices_html,
     orbit_html,
     page_html,
     placement_html,
@@ -53,6 +66,7 @@ from gigafactory.scenario import (
 )
 from gigafactory.summary import (
     FaultReplay,
+    Notice,
     OrbitSummary,
     PlacementSummary,
     SiteSummary,
@@ -77,12 +91,14 @@ except metadata.PackageNotFoundError:  # pragma: no cover - running from a sourc
 
 __all__ = [
     "COMPARE_COLUMNS",
+    "FIRM_STYLE",
     "METRICS",
     "CatalogError",
     "DataFileError",
     "FaultReplay",
     "GigafactoryError",
     "InfeasibleError",
+    "Notice",
     "OrbitSummary",
     "PlacementSummary",
     "Results",
@@ -98,12 +114,15 @@ __all__ = [
     "charts_html",
     "compare",
     "compare_html",
+    "contract_overview",
     "did_you_mean",
     "dump_scenario",
     "faults",
     "figures",
+    "firm_html",
     "grid_cases",
     "load_scenario",
+    "notices_html",
     "orbit",
     "orbit_html",
     "page_html",
@@ -122,6 +141,7 @@ __all__ = [
     "site_overview",
     "size",
     "sweep_html",
+    "tariff_overview",
     "to_plain",
     "write_report",
     "write_results",

@@ -35,6 +35,7 @@ __all__ = [
     "Flexibility",
     "InferenceService",
     "InferenceTotals",
+    "Notice",
     "OrbitDesignSummary",
     "OrbitGround",
     "OrbitSensitivity",
@@ -220,6 +221,18 @@ class FleetSummary(_Fleet):
     total_cost_of_ownership_usd: Number
 
 
+class Notice(Section):
+    """One line a planner must read before trusting the numbers.
+
+    ``level`` is ``warning`` (the result is not what a firm design promises: unserved
+    energy) or ``note`` (a fallback, a binding limit, a technology not built, a target that
+    does not bind).
+    """
+
+    level: str
+    text: str
+
+
 class ReliabilitySummary(Section):
     """How firm a solved site is: accredited capacity against its design power."""
 
@@ -282,7 +295,7 @@ class SiteSummary(Section):
     demand_peaks_mw: dict[str, list[Number]] = {}
     reliability: ReliabilitySummary | None = None
     contracts: dict[str, ContractSummary] = {}
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     flexibility: Flexibility | None = None
     compute: SiteCompute | None = None
 
@@ -394,7 +407,7 @@ class Summary(Section):
     cfe_annual_matching: Number = math.nan
     unserved_hours: int = 0
     design_power_mw: Number = math.nan
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     compute: FleetSummary | None = None
     orbit: OrbitSummary | None = None
     placement: PlacementSummary | None = None

@@ -6,6 +6,7 @@ import sys
 from enum import StrEnum
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -168,3 +169,69 @@ def sites_command(
     for record in table.to_dict("records"):
         view.add_row(*(fmt.format(record[key]) for key, _, fmt in columns))
     console.print(view)
+
+
+@app.command()
+@user_errors
+def tariffs(
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Print every tariff with its sources (CSV).")
+    ] = False,
+) -> None:
+    """List the grid tariffs as signed, and what a flat load pays under each."""
+    frame = gigafactory.tariff_overview()
+    if as_csv:
+        sys.stdout.write(frame.to_csv(index=False))
+        return
+    table = Table(show_header=True, caption="* has estimates. Sources: --csv")
+    for header in (
+        "tariff",
+        "sites",
+        "energy\n[USD/MWh]",
+        "demand\n[USD/kW-yr]",
+        "4CP\n[USD/kW-yr]",
+        "flat load\n[USD/MWh]",
+    ):
+        table.add_column(
+            header,
+            justify="left" if header in {"tariff", "sites"} else "right",
+            no_wrap=header == "tariff",
+        )
+    for row in frame.to_dict("records"):
+        table.add_row(
+            f"{row['tariff']}{' *' if row['estimate'] else ''}",
+            str(row["sites"]),
+            f"{row['energy_usd_per_mwh']:,.1f}",
+            f"{row['demand_usd_per_mw_year'] / 1000:,.1f}",
+            f"{row['coincident_usd_per_mw_year'] / 1000:,.1f}",
+            f"{row['flat_load_usd_per_mwh']:,.1f}",
+        )
+    console.print(table)
+
+
+@app.command()
+@user_errors
+def contracts(
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Print every contract with its sources (CSV).")
+    ] = False,
+) -> None:
+    """List the library's power purchase agreements (sites[].contracts[].preset)."""
+    frame = gigafactory.contract_overview()
+    if as_csv:
+        sys.stdout.write(frame.to_csv(index=False))
+        return
+    table = Table(show_header=True, caption="Sources: --csv")
+    for header in ("contract", "technology", "shape", "location", "max MW", "USD/MWh"):
+        table.add_column(header)
+    for row in frame.to_dict("records"):
+        cap = row["max_mw"]
+        table.add_row(
+            str(row["contract"]),
+            str(row["technology"]),
+            str(row["shape"]),
+            str(row["location"]),
+            "-" if pd.isna(cap) else f"{cap:,.0f}",
+            str(row["price_usd_per_mwh"]),
+        )
+    console.print(table)

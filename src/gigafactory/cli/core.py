@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 import gigafactory
@@ -54,11 +55,13 @@ def _print_summary(summary: gigafactory.Summary) -> None:
         ("PUE (annual)", summary.pue_annual, "-"),
         ("total annual cost", summary.total_annual_cost_usd / 1e6, "million USD"),
         ("LCOE", summary.lcoe_usd_per_mwh, "USD/MWh"),
-        ("hourly CFE share", 100 * summary.cfe_share, "%"),
+        ("hourly CFE share (24/7)", 100 * summary.cfe_share, "%"),
+        ("annual CFE match (RE100)", 100 * summary.cfe_annual_matching, "%"),
         ("emissions", summary.emissions_tco2e / 1e3, "ktCO2e"),
         ("NOx", summary.nox_t, "t"),
         ("water", summary.water_m3 / 1e3, "thousand m3"),
         ("unserved", summary.unserved_mwh, "MWh"),
+        ("design power", summary.design_power_mw, "MW"),
         ("curtailed", summary.curtailed_mwh / 1e3, "GWh"),
         ("solve time", summary.solve_seconds, "s"),
     ]
@@ -68,7 +71,32 @@ def _print_summary(summary: gigafactory.Summary) -> None:
         table.add_row(f"capacity {name}", f"{value:,.1f}", "MW")
     for name, value in summary.storage_mwh.items():
         table.add_row(f"storage {name}", f"{value:,.0f}", "MWh")
+    for site in summary.sites:
+        prefix = f"{site.site}: " if len(summary.sites) > 1 else ""
+        table.add_row(f"{prefix}grid feed ({site.tariff})", f"{site.grid_import_cap_mw:,.1f}", "MW")
+        if site.reliability is not None:
+            table.add_row(
+                f"{prefix}accredited firm capacity",
+                f"{site.reliability.accredited_firm_mw:,.1f}",
+                "MW",
+            )
+        for name, contract in site.contracts.items():
+            table.add_row(f"{prefix}contract {name}", f"{contract.mw:,.1f}", "MW")
+    breakdown = summary.cost_breakdown_usd
+    if breakdown.demand_charges:
+        table.add_row("demand charges", f"{breakdown.demand_charges / 1e6:,.2f}", "million USD")
     console.print(table)
+    print_notices(summary.warnings)
+
+
+def print_notices(notices: list[gigafactory.Notice]) -> None:
+    """Warnings in a red banner, notes below it, one line each."""
+    for notice in notices:
+        if notice.level == "warning":
+            console.print(f"[bold white on red] WARNING [/] {escape(notice.text)}")
+    for notice in notices:
+        if notice.level != "warning":
+            console.print(f"[yellow]note:[/] {escape(notice.text)}")
 
 
 @app.command()

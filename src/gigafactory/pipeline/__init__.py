@@ -1,15 +1,19 @@
 """The pipeline: the only room that chains the others.
 
-* :mod:`~gigafactory.pipeline.prepare`: a site's weather, capacity factors, loads, grid
-  series and costs -> the supply LP's inputs;
+* :mod:`~gigafactory.pipeline.prepare`: a site's weather, capacity factors, loads and
+  costs -> the supply LP's inputs, with :mod:`~gigafactory.pipeline.grid_terms` (tariff,
+  carbon, CFE share, charges) and :mod:`~gigafactory.pipeline.supply_techs` (technologies,
+  permits, contracts);
 * :mod:`~gigafactory.pipeline.runner`: :func:`run` (prepare, solve, summarise) and
   :func:`size` (no LP);
-* :mod:`~gigafactory.pipeline.summarise`: solved sites -> the typed summary;
+* :mod:`~gigafactory.pipeline.summarise`: solved sites -> the typed summary, with
+  :mod:`~gigafactory.pipeline.firm_summary` (reliability, contracts, grid charges, notices);
 * studies: :func:`compare` (sites), :func:`orbit`, :func:`place` (inference placement),
   :func:`faults` (fault replays).
 """
 
 from gigafactory.pipeline.fault_study import faults
+from gigafactory.pipeline.grid_terms import contract_overview, tariff_overview
 from gigafactory.pipeline.orbit_study import orbit
 from gigafactory.pipeline.placement_study import place
 from gigafactory.pipeline.prepare import PreparedSite, prepare_site
@@ -21,6 +25,7 @@ __all__ = [
     "PreparedSite",
     "Progress",
     "compare",
+    "contract_overview",
     "faults",
     "orbit",
     "place",
@@ -28,4 +33,5 @@ __all__ = [
     "run",
     "run_prepared",
     "size",
+    "tariff_overview",
 ]

@@ -9,10 +9,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from gigafactory.pipeline.grid_terms import FLAT_FALLBACK
 from gigafactory.pipeline.prepare import PreparedSite
 from gigafactory.pipeline.supply_techs import resolve_contract
-from gigafactory.summary import ContractSummary, ReliabilitySummary, SiteSummary
+from gigafactory.summary import ContractSummary, Notice, ReliabilitySummary, SiteSummary
 from gigafactory.supply import (
     SiteSupply,
     capacity_credits,
@@ -115,38 +114,48 @@ def contract_summaries(
     return out
 
 
-def site_warnings(prep: PreparedSite, site: SiteSummary) -> list[str]:
+def site_warnings(prep: PreparedSite, site: SiteSummary) -> list[Notice]:
     """What a planner must see before trusting the numbers, one line each."""
     name = site.site
-    out = []
+    out: list[Notice] = []
+
+    def note(text: str, level: str = "note") -> None:
+        out.append(Notice(level=level, text=f"{name}: {text}"))
+
     if site.unserved_mwh > 0:
         voll = prep.supply.value_of_lost_load or 0.0
-        out.append(
-            f"{name}: {site.unserved_mwh:,.1f} MWh unserved in {site.unserved_hours:,} hours "
+        note(
+            f"{site.unserved_mwh:,.1f} MWh unserved in {site.unserved_hours:,} hours "
             f"(reliability.allow_unserved at {voll:,.0f} USD/MWh; "
-            f"{site.cost_breakdown_usd.unserved / 1e6:,.2f} M USD counted in the total)"
+            f"{site.cost_breakdown_usd.unserved / 1e6:,.2f} M USD counted in the total)",
+            "warning",
         )
-    if prep.grid.tariff == FLAT_FALLBACK and prep.grid.tariff_is_fallback:
-        if prep.supply.grid_import_cap_mw > 0:
-            price = float(np.mean(prep.grid.price_usd_per_mwh))
-            out.append(
-                f"{name}: grid energy at a flat average of {price:,.1f} USD/MWh, a fallback: "
-                "no public tariff for this grid in the library (no demand charges)"
-            )
+    if prep.grid.tariff_is_fallback and prep.supply.grid_import_cap_mw > 0:
+        price = float(np.mean(prep.grid.price_usd_per_mwh))
+        note(
+            f"grid energy at a flat average of {price:,.1f} USD/MWh, a fallback: no public "
+            "tariff for this grid in the library (no demand charges)"
+        )
     for tech_name, options in prep.spec.technologies.items():
         built = site.capacity_mw.get(tech_name, 0.0)
-        if options.max_mw is not None and options.max_mw > options.existing_mw:
-            if built >= options.max_mw - BINDING_TOLERANCE_MW:
-                out.append(f"{name}: {tech_name} is at its build limit of {options.max_mw:,.0f} MW")
-            elif built < BINDING_TOLERANCE_MW:
-                out.append(
-                    f"{name}: {tech_name} is allowed (up to {options.max_mw:,.0f} MW) but not "
-                    "built: other supply is cheaper for this load and these targets"
-                )
+        if options.max_mw is None or options.max_mw <= options.existing_mw:
+            continue
+        if built >= options.max_mw - BINDING_TOLERANCE_MW:
+            note(f"{tech_name} is at its build limit of {options.max_mw:,.0f} MW")
+        elif built < BINDING_TOLERANCE_MW:
+            note(
+                f"{tech_name} is allowed (up to {options.max_mw:,.0f} MW) but not built: other "
+                "supply is cheaper for this load and these targets"
+            )
+    for contract, summary in site.contracts.items():
+        if summary.mw < BINDING_TOLERANCE_MW:
+            note(
+                f"contract {contract} is offered but not signed (0 MW): it costs more than it saves"
+            )
     target = prep.supply.cfe_target
     if target is not None and site.cfe_share > target + SLACK_TARGET_SHARE:
-        out.append(
-            f"{name}: hourly CFE {site.cfe_share:.1%} is above its {target:.0%} target: the "
-            "target does not bind (cost, not policy, sets the mix)"
+        note(
+            f"hourly CFE {site.cfe_share:.1%} is above its {target:.0%} target: the target "
+            "does not bind (cost, not policy, sets the mix)"
         )
     return out

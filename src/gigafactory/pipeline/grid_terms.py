@@ -25,7 +25,7 @@ from gigafactory.scenario import GridShapeName, SiteSpec
 from gigafactory.supply import DemandCharge
 from gigafactory.units import KG_PER_T, KW_PER_MW
 
-__all__ = ["GridTerms", "grid_terms", "in_service_mask"]
+__all__ = ["GridTerms", "contract_overview", "grid_terms", "in_service_mask", "tariff_overview"]
 
 PRICE_BOUNDS_USD_PER_MWH = (-1e4, 1e5)
 """Accepted hourly grid tariffs in a price CSV [USD/MWh]; an estimate spanning the
@@ -230,3 +230,54 @@ def _hourly_grid_value(
     if shape_name == GridShapeName.typical:
         return gridshape.shaped_series(index, mean, longitude, shape, rng)
     return np.full(n_hours, mean)
+
+
+def tariff_overview(year: int = 2025) -> pd.DataFrame:
+    """The library tariffs: what a flat 1 MW load pays under each, and their sources.
+
+    Columns ``tariff``, ``title``, ``sites``, ``energy_usd_per_mwh`` (mean energy charge),
+    ``demand_usd_per_mw_year``, ``coincident_usd_per_mw_year``, ``fixed_usd_per_year``,
+    ``flat_load_usd_per_mwh`` (all-in, a constant load), ``estimate``, ``sources``.
+    """
+    index = pd.date_range(f"{year}-01-01", periods=8760, freq="h", tz="UTC")
+    rows = []
+    for name, entry in catalog.tariffs().items():
+        t = hourly_tariff(name, entry, index, np.zeros(len(index)))
+        demand = sum(rate * len(np.unique(p[p >= 0])) for _, rate, p in t.demand)
+        coincident = float(np.sum(t.coincident_usd_per_mw))
+        energy = float(np.mean(t.energy_usd_per_mwh))
+        rows.append(
+            {
+                "tariff": name,
+                "title": t.title,
+                "sites": ", ".join(entry.get("sites", [])),
+                "energy_usd_per_mwh": energy,
+                "demand_usd_per_mw_year": demand,
+                "coincident_usd_per_mw_year": coincident,
+                "fixed_usd_per_year": t.fixed_usd_per_year,
+                "flat_load_usd_per_mwh": energy + (demand + coincident) / len(index),
+                "estimate": t.estimate,
+                "sources": " | ".join(t.sources),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def contract_overview() -> pd.DataFrame:
+    """The library's power purchase agreements (``data/contracts.yaml``), one row each."""
+    rows = []
+    for name, entry in catalog.contract_presets().items():
+        price = entry.get("price_usd_per_mwh")
+        rows.append(
+            {
+                "contract": name,
+                "title": entry.get("title", name),
+                "technology": entry.get("technology", ""),
+                "shape": entry.get("shape", "as_produced"),
+                "location": entry.get("location", "off_site"),
+                "max_mw": entry.get("max_mw"),
+                "price_usd_per_mwh": "cost-based" if price is None else price,
+                "sources": " | ".join(entry.get("sources", [])),
+            }
+        )
+    return pd.DataFrame(rows)

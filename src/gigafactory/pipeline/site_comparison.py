@@ -109,9 +109,15 @@ def compare(
         try:
             result = run(one)
         except InfeasibleError as err:
-            rows.append({"site": name, "name": catalog.get_site(name).label,
-                         "total_annual_cost_usd": float("nan"), "infeasible": str(err),
-                         "dropped": ", ".join(dropped)})
+            rows.append(
+                {
+                    "site": name,
+                    "name": catalog.get_site(name).label,
+                    "total_annual_cost_usd": float("nan"),
+                    "infeasible": str(err),
+                    "dropped": ", ".join(dropped),
+                }
+            )
             continue
         results[name] = result
         s = result.summary

@@ -11,6 +11,13 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory import compute, economics, facility
+from gigafactory.pipeline.firm_summary import (
+    contract_summaries,
+    demand_charges_usd,
+    grid_charges_usd,
+    reliability_summary,
+    site_warnings,
+)
 from gigafactory.pipeline.prepare import PreparedSite
 from gigafactory.summary import (
     CostBreakdown,
@@ -25,13 +32,6 @@ from gigafactory.summary import (
     Summary,
     TrainingRun,
     TrainingTotals,
-)
-from gigafactory.pipeline.firm_summary import (
-    contract_summaries,
-    demand_charges_usd,
-    grid_charges_usd,
-    reliability_summary,
-    site_warnings,
 )
 from gigafactory.supply import SOLUTION_ZERO_MW, annual_matching, cfe_share
 from gigafactory.units import DAYS_PER_YEAR, MINUTES_PER_HOUR, MS_PER_S, SECONDS_PER_DAY, W_PER_MW
@@ -390,6 +390,7 @@ def series(prep: PreparedSite, ds: xr.Dataset) -> xr.Dataset:
             np.asarray(prep.supply.hourly(prep.supply.grid_price)),
             "USD/MWh",
         ),
+        "grid_cfe_share": (np.asarray(prep.supply.hourly(prep.supply.grid_cfe_share)), "1"),
     }
     for name, (values, unit) in extra.items():
         out[name] = xr.DataArray(

@@ -218,7 +218,7 @@ def contract_technologies(
                 "give an import cap or location: on_site"
             )
             raise ScenarioError(msg)
-        bounds = {"existing_mw": 0.0, "max_mw": contract.max_mw}
+        bounds: dict[str, Any] = {"existing_mw": 0.0, "max_mw": contract.max_mw}
         if shape == ContractShape.tolling:
             if tech.kind != "storage" or contract.price_usd_per_kw_month is None:
                 msg = f"{here}: a toll needs a storage technology and price_usd_per_kw_month"

@@ -6,15 +6,19 @@
 * :mod:`~gigafactory.report.studies`: compare, orbit, placement and sweep pages.
 """
 
+from gigafactory.report.firm import FIRM_STYLE, firm_html, notices_html
 from gigafactory.report.page import COLOURS, charts_html, page_html, rows_html
 from gigafactory.report.run import figures, report_html, write_report, write_results
 from gigafactory.report.studies import compare_html, orbit_html, placement_html, sweep_html
 
 __all__ = [
     "COLOURS",
+    "FIRM_STYLE",
     "charts_html",
     "compare_html",
     "figures",
+    "firm_html",
+    "notices_html",
     "orbit_html",
     "page_html",
     "placement_html",

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from gigafactory.report.firm import FIRM_STYLE, firm_html, notices_html
 from gigafactory.report.page import COLOURS, USD_PER_MILLION, charts_html, page_html
 from gigafactory.results import Results, write_text_atomic
 from gigafactory.summary import Flexibility, SiteCompute, SiteSummary, Summary
@@ -264,12 +265,14 @@ def _table(summary: Summary) -> str:
         ("PUE (annual)", summary.pue_annual, "-"),
         ("Total annual cost", summary.total_annual_cost_usd / USD_PER_MILLION, "million USD"),
         ("LCOE of facility energy", summary.lcoe_usd_per_mwh, "USD/MWh"),
-        ("Hourly CFE share", summary.cfe_share * 100, "%"),
+        ("Hourly CFE share (24/7)", summary.cfe_share * 100, "%"),
+        ("Annual CFE match (RE100)", summary.cfe_annual_matching * 100, "%"),
         ("Emissions", summary.emissions_tco2e / 1e3, "ktCO2e"),
         ("NOx (local)", summary.nox_t, "t"),
         ("Water", summary.water_m3 / 1e3, "thousand m3"),
         ("WUE", summary.wue_l_per_kwh, "L/kWh of IT energy"),
         ("Unserved energy", summary.unserved_mwh, "MWh"),
+        ("Design power", summary.design_power_mw, "MW"),
         ("Curtailed energy", summary.curtailed_mwh / 1e3, "GWh"),
     ]
     body = "".join(
@@ -296,19 +299,23 @@ def report_html(results: Results, *, week: int | None = None) -> str:
     by_site = {s.site: s for s in results.summary.sites}
     for site, figs in figures(results, week=week).items():
         parts.append(f"<h2>{html.escape(site)}</h2>")
+        parts.append(firm_html(by_site[site]))
         computed = by_site[site].compute
         if computed is not None:
             parts.append(_compute_table(computed))
         parts.append(charts_html(figs))
     summary = results.summary
     info = results.info
-    body = f"""<p>{html.escape(results.scenario.description)}</p>
+    body = f"""{notices_html(summary.warnings)}
+<p>{html.escape(results.scenario.description)}</p>
 {_table(summary)}
 {"".join(parts)}
 <p><small>gigafactory {html.escape(str(info.get("gigafactory", "")))}, HiGHS via highspy
 {html.escape(str(info.get("solver", {}).get("highspy", "")))},
 seed {results.scenario.seed}.</small></p>"""
-    return page_html(summary.scenario, body, title=f"gigafactory: {summary.scenario}")
+    return page_html(
+        summary.scenario, body, title=f"gigafactory: {summary.scenario}", style=FIRM_STYLE
+    )
 
 
 def write_report(results: Results, path: str | Path, *, week: int | None = None) -> Path:

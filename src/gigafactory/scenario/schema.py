@@ -137,7 +137,7 @@ class GridConnection(ScenarioModel):
     )
     tariff: str | None = Field(
         None,
-        description="Library tariff (`gigafactory catalog tariffs`), or `flat` for the flat "
+        description="Library tariff (`gigafactory tariffs`), or `flat` for the flat "
         "average; default: the site's library tariff where one is public, else flat; "
         "ignored when price_usd_per_mwh or price_csv is given [-]",
     )

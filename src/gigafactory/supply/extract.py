@@ -199,9 +199,9 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
             ds[name].attrs["units"] = unit
     ds.attrs["objective_usd"] = float(model.objective.value or 0.0)
     peaks: dict[str, list[float]] = {}
-    for charge in site.demand_charges:
-        values = _solution(model, peak_variable(charge.name))
+    for demand in site.demand_charges:
+        values = _solution(model, peak_variable(demand.name))
         if values is not None:
-            peaks[charge.name] = [float(v) for v in values.values]
+            peaks[demand.name] = [float(v) for v in values.values]
     ds.attrs["demand_peaks_mw"] = peaks
     return ds

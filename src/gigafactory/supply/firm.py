@@ -15,7 +15,7 @@ REopt- and HOMER-style reliability terms, each off unless the scenario asks for 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import xarray as xr
@@ -153,7 +153,7 @@ def add_reserve_constraints(model: linopy.Model, site: SiteSupply) -> None:
         _require(model, site, design + largest_contingency_mw(site) - grid, "n-minus-1")
 
 
-def _on_site_supply(model: linopy.Model, site: SiteSupply) -> linopy.LinearExpression | None:
+def _on_site_supply(model: linopy.Model, site: SiteSupply) -> Any:
     """Hourly on-site supply that keeps running when the grid is lost [MW]."""
     terms = []
     thermal = site.of_kind("thermal")

@@ -94,7 +94,7 @@ class SupplyTech:
         """Availability per MW times the in-service mask [-]."""
         if self.online is None:
             return self.availability
-        return np.asarray(self.availability, dtype=float) * self.online
+        return np.asarray(np.asarray(self.availability, dtype=float) * self.online)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -66,6 +66,7 @@ COMPARED = (
     ("total_annual_cost_usd", 1e-6, "total cost (M USD)"),
     ("lcoe_usd_per_mwh", 1, "LCOE (USD/MWh)"),
     ("cfe_share", 100, "CFE (%)"),
+    ("unserved_mwh", 1, "unserved (MWh)"),
     ("emissions_tco2e", 1e-3, "emissions (kt)"),
     ("pue_annual", 1, "PUE"),
     ("water_m3", 1e-3, "water (k m3)"),
@@ -80,7 +81,7 @@ def _page(title: str, body: str) -> HTMLResponse:
             body,
             title=f"{title} - gigafactory",
             plotly_src="/static/plotly.min.js",
-            style=STYLE,
+            style=STYLE + gigafactory.FIRM_STYLE,
             nav=NAV,
         )
     )
@@ -170,16 +171,21 @@ def run_page(run_id: str, ctx: Context) -> HTMLResponse:
         ("LCOE", f"{s.lcoe_usd_per_mwh:,.1f} USD/MWh"),
         ("hourly CFE share", f"{100 * s.cfe_share:.1f} %"),
         ("emissions", f"{s.emissions_tco2e / 1e3:,.1f} ktCO2e"),
+        ("annual CFE match (RE100)", f"{100 * s.cfe_annual_matching:.1f} %"),
         ("unserved", f"{s.unserved_mwh:,.1f} MWh"),
+        ("demand charges", f"{s.cost_breakdown_usd.demand_charges / 1e6:,.2f} million USD"),
     ] + [(f"capacity {k}", f"{v:,.1f} MW") for k, v in s.capacity_mw.items()]
     table = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
+    by_site = {site.site: site for site in s.sites}
     charts = "".join(
-        f"<h2>{html.escape(site)}</h2>" + gigafactory.charts_html(figs)
+        f"<h2>{html.escape(site)}</h2>"
+        + gigafactory.firm_html(by_site[site])
+        + gigafactory.charts_html(figs)
         for site, figs in gigafactory.figures(results).items()
     )
     return _page(
         record.name,
-        f"""<p id="progress">done</p>
+        f"""<p id="progress">done</p>{gigafactory.notices_html(s.warnings)}
 <p><a href="/runs/{run_id}/download">download results</a></p>
 <table id="summary">{table}</table>{charts}""",
     )

@@ -1,0 +1,92 @@
+"""Firm supply in a page: the warnings banner, reserve, grid feed, charges and contracts.
+
+Shared by the run report and the web app's result page.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+from gigafactory.report.page import USD_PER_MILLION
+from gigafactory.summary import Notice, SiteSummary
+
+__all__ = ["FIRM_STYLE", "firm_html", "notices_html"]
+
+FIRM_STYLE = """.banner{background:#b00020;color:#fff;padding:.6em 1em;margin:.5em 0;
+font-weight:600}
+.notes{background:#fff8e1;border-left:4px solid #f0b400;padding:.4em 1em;margin:.5em 0}"""
+"""CSS of the banner and the notes."""
+
+
+def notices_html(notices: list[Notice]) -> str:
+    """Warnings as a red banner (one line each), notes in a box below; empty if none."""
+    warnings = [n.text for n in notices if n.level == "warning"]
+    notes = [n.text for n in notices if n.level != "warning"]
+    out = "".join(
+        f"<div class='banner' role='alert'>WARNING: {html.escape(w)}</div>" for w in warnings
+    )
+    if notes:
+        items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+        out += f"<div class='notes'><ul>{items}</ul></div>"
+    return out
+
+
+def _row(label: str, value: str, unit: str = "") -> str:
+    return (
+        f"<tr><td>{html.escape(label)}</td><td class='n'>{html.escape(value)}</td>"
+        f"<td>{html.escape(unit)}</td></tr>"
+    )
+
+
+def firm_html(site: SiteSummary) -> str:
+    """Tables of a site's firm supply: feed, tariff, charges, reserve, backup, contracts."""
+    breakdown = site.cost_breakdown_usd
+    rows = [
+        _row("grid feed (import cap)", f"{site.grid_import_cap_mw:,.1f}", "MW"),
+        _row("tariff", site.tariff),
+        _row("peak grid import", f"{site.peak_grid_import_mw:,.1f}", "MW"),
+        _row("grid energy", f"{breakdown.grid_energy / USD_PER_MILLION:,.2f}", "million USD"),
+        _row("demand charges", f"{breakdown.demand_charges / USD_PER_MILLION:,.2f}", "million USD"),
+        _row("fixed charges", f"{breakdown.fixed_charges / USD_PER_MILLION:,.3f}", "million USD"),
+        _row("hourly CFE (24/7)", f"{100 * site.cfe_share:,.1f}", "%"),
+        _row("annual CFE match (RE100)", f"{100 * site.cfe_annual_matching:,.1f}", "%"),
+        _row("unserved energy", f"{site.unserved_mwh:,.1f}", f"MWh in {site.unserved_hours} h"),
+    ]
+    rel = site.reliability
+    if rel is not None:
+        required = rel.required_reserve_margin
+        rows += [
+            _row("design power", f"{rel.design_power_mw:,.1f}", "MW"),
+            _row("peak load", f"{site.peak_load_mw:,.1f}", "MW"),
+            _row("accredited firm capacity", f"{rel.accredited_firm_mw:,.1f}", "MW"),
+            _row(
+                "reserve margin (required)",
+                f"{100 * rel.reserve_margin:,.1f}"
+                + ("" if required is None or math.isnan(required) else f" ({100 * required:.0f})"),
+                "%",
+            ),
+            _row(
+                "N-1 (largest loss)",
+                f"{'met' if rel.n_minus_1_met else 'not met'}",
+                f"{rel.largest_contingency_mw:,.1f} MW",
+            ),
+            _row("ride-through", f"{rel.ride_through_hours}", "h"),
+            _row("backup-only units", f"{rel.backup_mw:,.1f}", "MW"),
+        ]
+    out = f"<table><tr><th>Firm supply</th><th>Value</th><th>Unit</th></tr>{''.join(rows)}</table>"
+    if site.contracts:
+        head = (
+            "<tr><th>Contract</th><th>Technology</th><th>Shape</th><th>Where</th><th>MW</th>"
+            "<th>Produced [MWh]</th><th>Used [MWh]</th><th>Cost [M USD]</th></tr>"
+        )
+        body = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{html.escape(c.technology)}</td>"
+            f"<td>{html.escape(c.shape)}</td><td>{html.escape(c.location)}</td>"
+            f"<td class='n'>{c.mw:,.1f}</td><td class='n'>{c.produced_mwh:,.0f}</td>"
+            f"<td class='n'>{c.delivered_mwh:,.0f}</td>"
+            f"<td class='n'>{c.cost_usd / USD_PER_MILLION:,.2f}</td></tr>"
+            for name, c in site.contracts.items()
+        )
+        out += f"<table>{head}{body}</table>"
+    return out
