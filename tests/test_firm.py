@@ -397,3 +397,24 @@ def test_summary_reports_design_power_and_the_feed(tmp_path):
     text = json.loads(results.to_json())
     assert text["sites"][0]["grid_import_cap_mw"] == 80.0
     assert text["sites"][0]["tariff"] == "tva_large_general"
+
+
+def test_grid_cfe_share_follows_the_carbon_shape(tmp_path):
+    # Carbon 300 kg/MWh by night and 500 by day (mean 400), annual CFE share 0.5: the emitting
+    # share 0.5 scales with intensity, so 1 - 0.5 x 300/400 = 0.625 by night and
+    # 1 - 0.5 x 500/400 = 0.375 by day; the annual mean stays 0.5.
+    carbon = np.where(np.arange(8760) % 24 < 12, 300.0, 500.0)
+    (tmp_path / "carbon.csv").write_text("carbon_kg_per_mwh\n" + "\n".join(map(str, carbon)) + "\n")
+    data = small_scenario(
+        grid={"import_cap_mw": 80, "carbon_csv": str(tmp_path / "carbon.csv"), "cfe_share": 0.5},
+        technologies={},
+    )
+    results = gigafactory.run(scenario_from_dict(data))
+    share = results.series["campus"]["grid_cfe_share"].to_numpy()
+    np.testing.assert_allclose(share[:12], 0.625)
+    np.testing.assert_allclose(share[12:24], 0.375)
+    assert share.mean() == pytest.approx(0.5)
+    # grid only: hourly CFE is the import-weighted share
+    site = results.summary.sites[0]
+    load = results.series["campus"]["load_mw"].to_numpy()
+    assert site.cfe_share == pytest.approx(float((share * load).sum() / load.sum()))
