@@ -10,6 +10,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import gigafactory
@@ -19,7 +21,14 @@ from gigafactory.cli import app
 from gigafactory.errors import InfeasibleError, ScenarioError
 from gigafactory.resource.tariff import hourly_tariff
 from gigafactory.scenario import scenario_from_dict
-from gigafactory.supply import DemandCharge, SiteSupply, SupplyTech, optimise, replay
+from gigafactory.supply import (
+    DemandCharge,
+    SiteSupply,
+    SupplyTech,
+    firm_capacity_mw,
+    optimise,
+    replay,
+)
 
 
 def hours(n: int, start: str = "2025-01-01") -> pd.DatetimeIndex:
@@ -418,3 +427,42 @@ def test_grid_cfe_share_follows_the_carbon_shape(tmp_path):
     site = results.summary.sites[0]
     load = results.series["campus"]["load_mw"].to_numpy()
     assert site.cfe_share == pytest.approx(float((share * load).sum() / load.sum()))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    load=st.lists(st.floats(5.0, 50.0), min_size=24, max_size=24),
+    margin=st.floats(0.0, 0.5),
+    rate=st.floats(0.0, 50_000.0),
+    cap=st.floats(0.0, 40.0),
+)
+def test_reserve_and_demand_peaks_hold(load, margin, rate, cap):
+    # Invariants on random days: accredited capacity covers the design load with the margin,
+    # each billed peak is at least every import of its period, and the balance holds.
+    techs = (
+        SupplyTech("gas", "thermal", fixed_cost=60_000.0, marginal_cost=60.0),
+        SupplyTech("bat", "storage", fixed_cost=30_000.0, duration_h=4.0),
+    )
+    site = SiteSupply(
+        "h",
+        hours(24),
+        np.asarray(load),
+        techs,
+        grid_import_cap_mw=cap,
+        grid_price=80.0,
+        reserve_margin=margin,
+        demand_charges=(DemandCharge("daily", rate, np.zeros(24, dtype=int)),),
+    )
+    ds = optimise(site, method="simplex")
+    names, values = ds["technology"].values, ds["capacity_mw"].values
+    capacity = {str(k): float(v) for k, v in zip(names, values, strict=True)}
+    assert firm_capacity_mw(site, capacity) >= (1 + margin) * max(load) - 1e-6
+    if cap > 0:
+        (peak,) = ds.attrs["demand_peaks_mw"]["daily"]
+        assert peak >= float(ds["grid_import_mw"].max()) - 1e-6
+    supply = (
+        ds["dispatch_mw"].sum("technology")
+        - ds["storage_charge_mw"].sum("storage")
+        + ds["grid_import_mw"]
+    )
+    assert (supply - ds["load_mw"] >= -1e-6).all()

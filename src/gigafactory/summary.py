@@ -436,13 +436,19 @@ class RideThrough(Section):
 
 
 class FaultReplay(Section):
-    """One site's optimised year replayed under seeded faults."""
+    """One site's optimised year replayed under seeded faults.
+
+    ``unserved_without_faults_mwh`` is what the same rule-based dispatch leaves unserved in
+    a year without faults (the rules do not time storage as the LP does); the difference is
+    what the faults cost.
+    """
 
     unserved_mwh: Number
     shortfall_hours: int
     outage_hours: int
     interruptions_from_power: int
     ride_through: RideThrough
+    unserved_without_faults_mwh: float | None = None
     lost_accelerator_hours: float | None = None
     training_days_lost: float | None = None
     interruptions_from_accelerators: float | None = None

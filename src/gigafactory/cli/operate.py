@@ -140,6 +140,10 @@ def faults_command(
         rows = [
             ("grid outage hours", f"{r.outage_hours:,}"),
             ("unserved energy (MWh)", f"{r.unserved_mwh:,.1f}"),
+            (
+                "  same rules, no faults (MWh)",
+                f"{r.unserved_without_faults_mwh or 0.0:,.1f}",
+            ),
             ("hours short", f"{r.shortfall_hours:,}"),
             ("power interruptions", f"{r.interruptions_from_power:,}"),
         ]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 import gigafactory
@@ -140,6 +141,11 @@ def compare(
     for record in table.to_dict("records"):
         if record["dropped"]:
             console.print(f"{record['site']}: no resource for {record['dropped']}; left out there")
+        if record.get("infeasible"):
+            console.print(
+                f"[yellow]{escape(str(record['site']))}: cannot be served firm, ranked last:[/] "
+                f"{escape(str(record['infeasible']))}"
+            )
     console.print(f"table: {folder / 'compare.csv'}\nreport: {folder / 'compare.html'}")
 
 

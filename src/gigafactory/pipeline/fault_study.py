@@ -72,6 +72,7 @@ def faults(
             for t in site.of_kind("thermal")
         }
         replayed = replay(site, capacity, grid_available=grid_up, thermal_available=thermal)
+        baseline = replay(site, capacity)
         load = site.nominal_load_mw
         short = replayed.unserved > SHORTFALL_MW
         events = int(np.count_nonzero(short & ~np.roll(short, 1)))
@@ -88,6 +89,7 @@ def faults(
                 battery_mwh=energy_mwh,
                 gas_mw=float(max(load.max() - firm_onsite, 0.0)),
             ),
+            unserved_without_faults_mwh=float(baseline.unserved.sum()),
         )
         comp = summary.compute
         if comp is not None:

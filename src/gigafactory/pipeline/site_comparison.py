@@ -30,7 +30,11 @@ COMPARE_COLUMNS = (
     "peak_grid_import_mw",
     "pue_annual",
     "unserved_mwh",
+    "demand_charges_usd",
+    "reserve_margin",
+    "backup_mw",
     "capacity_mw",
+    "contracts",
 )
 """Columns of a site comparison, one row per site."""
 
@@ -121,6 +125,7 @@ def compare(
             continue
         results[name] = result
         s = result.summary
+        rel = s.sites[0].reliability
         rows.append(
             {
                 "site": name,
@@ -136,8 +141,14 @@ def compare(
                 "peak_grid_import_mw": s.sites[0].peak_grid_import_mw,
                 "pue_annual": s.pue_annual,
                 "unserved_mwh": s.unserved_mwh,
+                "demand_charges_usd": s.cost_breakdown_usd.demand_charges,
+                "reserve_margin": rel.reserve_margin if rel is not None else float("nan"),
+                "backup_mw": rel.backup_mw if rel is not None else 0.0,
                 "capacity_mw": "; ".join(
                     f"{k} {v:,.0f}" for k, v in s.capacity_mw.items() if v >= SHOWN_MW
+                ),
+                "contracts": "; ".join(
+                    f"{k} {c.mw:,.0f} MW" for k, c in s.sites[0].contracts.items()
                 ),
                 "dropped": ", ".join(dropped),
                 "infeasible": "",
