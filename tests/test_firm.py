@@ -466,3 +466,30 @@ def test_reserve_and_demand_peaks_hold(load, margin, rate, cap):
         + ds["grid_import_mw"]
     )
     assert (supply - ds["load_mw"] >= -1e-6).all()
+
+
+def test_backup_is_sized_to_design_power_energy_to_the_load():
+    # Hourly load 10 MW but a 15 MW design (nameplate at peak PUE): the genset is sized to
+    # 15 MW although an outage never draws more than 10 MW.
+    genset = SupplyTech("diesel", "thermal", fixed_cost=2_000.0, backup_only=True)
+    site = SiteSupply(
+        "rt",
+        hours(24),
+        np.full(24, 10.0),
+        (genset,),
+        grid_import_cap_mw=20.0,
+        grid_price=50.0,
+        ride_through_hours=4,
+        design_load_mw=15.0,
+    )
+    ds = optimise(site, method="simplex")
+    assert float(ds["capacity_mw"].sel(technology="diesel")) == pytest.approx(15.0)
+
+
+def test_connection_sized_to_design_power():
+    data = small_scenario(grid={"size_to_design": True}, technologies={})
+    results = gigafactory.run(scenario_from_dict(data))
+    site = results.summary.sites[0]
+    assert site.reliability is not None
+    assert site.grid_import_cap_mw == pytest.approx(site.reliability.design_power_mw)
+    assert site.unserved_mwh == 0.0

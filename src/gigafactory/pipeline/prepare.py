@@ -276,12 +276,13 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
         from_intensity = policy.co2_cap_t_per_mwh * float(nominal.sum())
         co2_cap = from_intensity if co2_cap is None else min(co2_cap, from_intensity)
     reliability = scenario.reliability
+    design = design_power_mw(spec, plan, len(time_index), pue)
     supply = SiteSupply(
         name=spec.id,
         time=time_index,
         load_mw=facility_load,
         techs=tuple(supply_techs + contract_techs),
-        grid_import_cap_mw=spec.grid.import_cap_mw,
+        grid_import_cap_mw=design if spec.grid.size_to_design else spec.grid.import_cap_mw,
         grid_price=grid.price_usd_per_mwh,
         grid_carbon=grid.carbon_t_per_mwh,
         grid_export_cap_mw=spec.grid.export_cap_mw,
@@ -301,7 +302,7 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
         flexible_floor=flex.floor if flex else 1.0,
         flexible_ceiling=flex.ceiling if flex else 1.0,
         flexible_window_h=flex.window_hours if flex else 168,
-        design_load_mw=design_power_mw(spec, plan, len(time_index), pue),
+        design_load_mw=design,
         reserve_margin=reliability.planning_reserve_margin,
         n_minus_1=reliability.n_minus_1,
         ride_through_hours=reliability.ride_through_hours,

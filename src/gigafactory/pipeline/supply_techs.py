@@ -212,7 +212,7 @@ def contract_technologies(
         tech = catalog.get_technology(contract.technology or "")
         shape = contract.shape or ContractShape.as_produced
         off_site = (contract.location or ContractLocation.off_site) == ContractLocation.off_site
-        if off_site and spec.grid.import_cap_mw <= 0:
+        if off_site and spec.grid.import_cap_mw <= 0 and not spec.grid.size_to_design:
             msg = (
                 f"{here}.location: off_site needs the grid feed, and grid.import_cap_mw is 0; "
                 "give an import cap or location: on_site"

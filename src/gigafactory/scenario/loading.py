@@ -158,7 +158,7 @@ def check_references(scenario: Scenario, source: str) -> None:
                     "'grid:' field, not as a technology"
                 )
                 raise ScenarioError(msg)
-        if site.catalog is None and site.grid.import_cap_mw > 0:
+        if site.catalog is None and (site.grid.import_cap_mw > 0 or site.grid.size_to_design):
             if site.grid.price_usd_per_mwh is None and site.grid.price_csv is None:
                 msg = f"{where}.grid.price_usd_per_mwh: required for a site without a catalog entry"
                 raise ScenarioError(msg)

@@ -108,6 +108,11 @@ class GridConnection(ScenarioModel):
     """Grid connection: import cap, tariff and carbon intensity (catalog values by default)."""
 
     import_cap_mw: NonNeg = Field(0.0, description="Largest grid import [MW]")
+    size_to_design: bool = Field(
+        False,
+        description="Size the connection to the design power (nameplate IT x peak PUE); "
+        "overrides import_cap_mw [-]",
+    )
     price_usd_per_mwh: NonNeg | None = Field(
         None, description="Flat energy tariff; default: the site's catalog tariff [USD/MWh]"
     )

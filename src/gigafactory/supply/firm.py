@@ -180,7 +180,9 @@ def add_ride_through(model: linopy.Model, site: SiteSupply) -> None:
     units incl. backup-only ones, on-site renewables and contracts) leaves during an
     outage; storage covers it: ``r(t) <= sum_s P_s`` (``ride-through-power``) and
     ``sum_s eta_d,s e_s(t-1) >= sum_{k<N} r(t+k)`` (``ride-through-energy``, cyclic), with L
-    the load at training's nominal pace. Without storage, ``S(t) >= L(t)`` in every hour.
+    the load at training's nominal pace; thermal and storage power together reach the
+    design power (``ride-through-design``): backup is sized to nameplate, its energy to the
+    load. Without storage, ``S(t) >= L(t)`` in every hour.
     """
     hours = site.ride_through_hours
     if hours <= 0:
@@ -188,6 +190,11 @@ def add_ride_through(model: linopy.Model, site: SiteSupply) -> None:
     load = site.hourly(site.nominal_load_mw)
     supply = _on_site_supply(model, site)
     storage = site.of_kind("storage")
+    # backup power is sized to the design power, energy to the hourly load
+    firm = [t for t in site.techs if t.kind in {"thermal", "storage"}]
+    if firm:
+        cap_firm = model.variables["capacity"].sel(technology=technology_index(firm))
+        model.add_constraints(cap_firm.sum() >= site.peak_design_mw, name="ride-through-design")
     if not storage:
         if supply is None:
             msg = (
