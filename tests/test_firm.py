@@ -493,3 +493,26 @@ def test_connection_sized_to_design_power():
     assert site.reliability is not None
     assert site.grid_import_cap_mw == pytest.approx(site.reliability.design_power_mw)
     assert site.unserved_mwh == 0.0
+
+
+def test_storage_toll_is_paid_per_kw_month():
+    # A 20 MW Li-ion toll at 8 USD/kW-month: 8 x 12 x 1,000 x 20 = 1.92 M USD a year,
+    # dispatched by the buyer like its own battery.
+    data = small_scenario(
+        grid={"import_cap_mw": 40},
+        technologies={"gas_ct": {"max_mw": 100}},
+        contracts=[
+            {
+                "name": "toll",
+                "technology": "liion_4h",
+                "shape": "tolling",
+                "location": "on_site",
+                "price_usd_per_kw_month": 8.0,
+                "mw": 20.0,
+            }
+        ],
+    )
+    site = gigafactory.run(scenario_from_dict(data)).summary.sites[0]
+    assert site.contracts["toll"].cost_usd == pytest.approx(1_920_000.0)
+    assert site.contracts["toll"].mw == pytest.approx(20.0)
+    assert site.storage_mwh["toll"] == pytest.approx(80.0)
