@@ -516,3 +516,15 @@ def test_storage_toll_is_paid_per_kw_month():
     assert site.contracts["toll"].cost_usd == pytest.approx(1_920_000.0)
     assert site.contracts["toll"].mw == pytest.approx(20.0)
     assert site.storage_mwh["toll"] == pytest.approx(80.0)
+
+
+def test_report_shows_the_banner_and_firm_supply():
+    data = small_scenario(technologies={})
+    data["reliability"] = {"allow_unserved": True}
+    results = gigafactory.run(scenario_from_dict(data))
+    page = gigafactory.report_html(results)
+    text = results.summary.warnings[0].text
+    assert f"<div class='banner' role='alert'>WARNING: {text}</div>" in page
+    assert "<th>Firm supply</th>" in page and "tva_large_general" in page
+    clean = gigafactory.report_html(gigafactory.run(scenario_from_dict(small_scenario())))
+    assert "class='banner'" not in clean

@@ -14,7 +14,6 @@ REopt- and HOMER-style reliability terms, each off unless the scenario asks for 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,8 +24,10 @@ from gigafactory.supply.inputs import SiteSupply, SupplyTech
 from gigafactory.supply.terms import (
     availability_matrix,
     available_on_site,
+    online_matrix,
     per_technology,
     running_thermal,
+    sum_terms,
     technology_index,
 )
 from gigafactory.units import KG_PER_T
@@ -159,18 +160,13 @@ def _on_site_supply(model: linopy.Model, site: SiteSupply) -> Any:
     thermal = site.of_kind("thermal")
     if thermal:
         cap = model.variables["capacity"].sel(technology=technology_index(thermal))
-        online = availability_matrix(site, [replace(t, availability=1.0) for t in thermal])
+        online = online_matrix(site, thermal)
         terms.append((online * cap).sum("technology"))
     available = available_on_site(site)
     if available:
         cap = model.variables["capacity"].sel(technology=technology_index(available))
         terms.append((availability_matrix(site, available) * cap).sum("technology"))
-    if not terms:
-        return None
-    expr = terms[0]
-    for term in terms[1:]:
-        expr = expr + term
-    return expr
+    return sum_terms(terms)
 
 
 def add_ride_through(model: linopy.Model, site: SiteSupply) -> None:

@@ -22,7 +22,6 @@ scaled by ``w = 8760 / T`` to a year.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,8 +35,10 @@ from gigafactory.supply.terms import (
     availability_matrix,
     available_on_site,
     off_site,
+    online_matrix,
     per_technology,
     running_thermal,
+    sum_terms,
     technology_index,
 )
 
@@ -128,15 +129,6 @@ def _flexible_facility(model: linopy.Model, site: SiteSupply) -> Any:
     return site.hourly(site.flexible_pue) * model.variables["flexible-it"]
 
 
-def _sum_terms(terms: list[Any]) -> Any:
-    if not terms:
-        return None
-    expr = terms[0]
-    for term in terms[1:]:
-        expr = expr + term
-    return expr
-
-
 def _net_supply(model: linopy.Model, site: SiteSupply) -> Any:
     """Hourly supply to the facility as a linear expression [MW]."""
     terms = []
@@ -155,7 +147,7 @@ def _net_supply(model: linopy.Model, site: SiteSupply) -> Any:
         terms.append(model.variables["grid-import"])
     if "grid-export" in model.variables:
         terms.append(-1 * model.variables["grid-export"])
-    return _sum_terms(terms)
+    return sum_terms(terms)
 
 
 def _carbon_emitting_supply(model: linopy.Model, site: SiteSupply) -> Any:
@@ -182,7 +174,7 @@ def _carbon_emitting_supply(model: linopy.Model, site: SiteSupply) -> Any:
         terms.append(emitting_share * model.variables["grid-import"])
     if "unserved" in model.variables:
         terms.append(model.variables["unserved"])
-    return _sum_terms(terms)
+    return sum_terms(terms)
 
 
 def add_balance_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -215,7 +207,7 @@ def add_thermal_constraints(model: linopy.Model, site: SiteSupply) -> None:
     if not thermal:
         return
     cap = model.variables["capacity"].sel(technology=technology_index(thermal))
-    online = availability_matrix(site, [replace(t, availability=1.0) for t in thermal])
+    online = online_matrix(site, thermal)
     model.add_constraints(
         model.variables["thermal-dispatch"] - online * cap <= 0, name="thermal-dispatch-limit"
     )

@@ -7,6 +7,9 @@ over the grid feed, output fixed by availability).
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -17,8 +20,10 @@ __all__ = [
     "availability_matrix",
     "available_on_site",
     "off_site",
+    "online_matrix",
     "per_technology",
     "running_thermal",
+    "sum_terms",
     "technology_index",
 ]
 
@@ -65,3 +70,18 @@ def off_site(site: SiteSupply) -> list[SupplyTech]:
 def available_on_site(site: SiteSupply) -> list[SupplyTech]:
     """Variable renewables and on-site contracts: output = availability x capacity."""
     return site.of_kind("variable") + [t for t in site.of_kind("contract") if not t.off_site]
+
+
+def online_matrix(site: SiteSupply, techs: list[SupplyTech]) -> xr.DataArray:
+    """Hourly 1/0 in-service mask of each technology [-] (technology, time)."""
+    return availability_matrix(site, [replace(t, availability=1.0) for t in techs])
+
+
+def sum_terms(terms: list[Any]) -> Any:
+    """The sum of linear expressions, or None for none."""
+    if not terms:
+        return None
+    expr = terms[0]
+    for term in terms[1:]:
+        expr = expr + term
+    return expr
