@@ -528,3 +528,17 @@ def test_report_shows_the_banner_and_firm_supply():
     assert "<th>Firm supply</th>" in page and "tva_large_general" in page
     clean = gigafactory.report_html(gigafactory.run(scenario_from_dict(small_scenario())))
     assert "class='banner'" not in clean
+
+
+def test_contract_errors_name_the_field():
+    toll = {"name": "t", "technology": "liion_4h", "shape": "tolling", "location": "off_site"}
+    data = small_scenario(contracts=[{**toll, "price_usd_per_kw_month": 8.0}])
+    with pytest.raises(ScenarioError) as err:
+        gigafactory.run(scenario_from_dict(data))
+    assert str(err.value) == (
+        "sites[0].contracts[0]: a toll needs a storage technology, price_usd_per_kw_month and "
+        "location on_site"
+    )
+    data = small_scenario(contracts=[{"name": "w", "technology": "wind_ofshore"}])
+    with pytest.raises(ScenarioError, match=r"^sites\[0\]\.contracts\[0\]\.technology: unknown "):
+        gigafactory.run(scenario_from_dict(data))

@@ -10,7 +10,6 @@ import numpy as np
 import xarray as xr
 
 from gigafactory.pipeline.prepare import PreparedSite
-from gigafactory.pipeline.supply_techs import resolve_contract
 from gigafactory.summary import ContractSummary, Notice, ReliabilitySummary, SiteSummary
 from gigafactory.supply import (
     SiteSupply,
@@ -91,8 +90,7 @@ def contract_summaries(
     """Capacity, energy and cost of each contract of a solved site."""
     out: dict[str, ContractSummary] = {}
     techs = {t.name: t for t in prep.supply.techs}
-    for i, given in enumerate(prep.spec.contracts):
-        contract = resolve_contract(given, f"contracts[{i}]")
+    for contract in prep.contracts:
         tech = techs[contract.name]
         delivered = float(ds["dispatch_mw"].sel(technology=contract.name).sum())
         avail = np.broadcast_to(np.asarray(tech.hourly_availability, float), len(prep.supply.time))
@@ -102,8 +100,8 @@ def contract_summaries(
         paid = cost.get(contract.name, 0.0)
         out[contract.name] = ContractSummary(
             technology=contract.technology or "",
-            shape=(contract.shape.value if contract.shape else "as_produced"),
-            location=("off_site" if tech.off_site else "on_site"),
+            shape=str(contract.shape),
+            location=str(contract.location),
             certificates=tech.clean,
             mw=capacity.get(contract.name, 0.0),
             produced_mwh=produced,

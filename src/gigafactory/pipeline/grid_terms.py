@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,6 @@ class GridTerms:
     fixed_usd_per_year: float
     tariff: str
     """Tariff name; ``flat`` for a flat price, ``csv`` for an hourly price file."""
-    tariff_title: str
     tariff_is_fallback: bool
     """True when the price is the catalog's flat average because no tariff is public."""
 
@@ -80,7 +80,7 @@ def in_service_mask(
     return on.astype(float)
 
 
-def _library_tariff(spec: SiteSpec, where: str) -> tuple[str, dict[str, object]] | None:
+def _library_tariff(spec: SiteSpec, where: str) -> tuple[str, dict[str, Any]] | None:
     """The tariff the scenario names, or the catalog site's default; None for flat."""
     table = catalog.tariffs()
     name = spec.grid.tariff
@@ -111,25 +111,12 @@ def grid_terms(
 ) -> GridTerms:
     """Hourly price, carbon, CFE share, charges and in-service mask of a site's feed."""
     grid = spec.grid
-    carbon = _hourly_grid_value(
-        grid.carbon_csv,
-        "carbon_kg_per_mwh",
-        CARBON_BOUNDS_KG_PER_MWH,
-        KG_PER_T,
-        grid.carbon_t_per_mwh,
-        entry.params["grid_carbon_t_per_mwh"] if entry else 0.0,
-        gridshape.CARBON_SHAPE,
-        grid.shape,
-        index,
-        longitude,
-        rng,
-    )
     tariff: HourlyTariff | None = None
     library = None
     if grid.price_usd_per_mwh is None and grid.price_csv is None:
         library = _library_tariff(spec, where)
     if library is not None:
-        tariff = hourly_tariff(library[0], library[1], index, temp_air)  # type: ignore[arg-type]
+        tariff = hourly_tariff(library[0], library[1], index, temp_air)
         price = tariff.energy_usd_per_mwh
     else:
         price = _hourly_grid_value(
@@ -145,6 +132,20 @@ def grid_terms(
             longitude,
             rng,
         )
+    # after the price: the typical shapes draw their noise in this order
+    carbon = _hourly_grid_value(
+        grid.carbon_csv,
+        "carbon_kg_per_mwh",
+        CARBON_BOUNDS_KG_PER_MWH,
+        KG_PER_T,
+        grid.carbon_t_per_mwh,
+        entry.params["grid_carbon_t_per_mwh"] if entry else 0.0,
+        gridshape.CARBON_SHAPE,
+        grid.shape,
+        index,
+        longitude,
+        rng,
+    )
     demand = [DemandCharge(n, r, p) for n, r, p in (tariff.demand if tariff else [])]
     if grid.demand_usd_per_kw_month is not None:
         month = np.asarray(index.month) - 1
@@ -152,23 +153,19 @@ def grid_terms(
     fixed = tariff.fixed_usd_per_year if tariff else 0.0
     if grid.fixed_usd_per_month is not None:
         fixed = grid.fixed_usd_per_month * MONTHS_PER_YEAR
+    if grid.import_cap_mw <= 0 and not grid.size_to_design:
+        fixed = 0.0  # no feed, no bill
     export = (
         np.full(len(index), grid.export_price_usd_per_mwh)
         if grid.export_price_usd_per_mwh is not None
         else price * grid.export_price_fraction
     )
     if tariff is not None:
-        name, title, fallback = tariff.name, tariff.title, False
+        name = tariff.name
     elif grid.price_csv is not None:
-        name, title, fallback = "csv", f"hourly prices from {grid.price_csv.name}", False
+        name = "csv"
     else:
-        fallback = grid.price_usd_per_mwh is None
         name = FLAT_FALLBACK
-        title = (
-            "flat average revenue (no public tariff in the library)"
-            if fallback
-            else ("flat price given by the scenario")
-        )
     return GridTerms(
         price_usd_per_mwh=np.asarray(price, dtype=float),
         carbon_t_per_mwh=carbon,
@@ -179,8 +176,9 @@ def grid_terms(
         coincident_usd_per_mw=tariff.coincident_usd_per_mw if tariff else 0.0,
         fixed_usd_per_year=fixed,
         tariff=name,
-        tariff_title=title,
-        tariff_is_fallback=fallback,
+        tariff_is_fallback=tariff is None
+        and grid.price_csv is None
+        and grid.price_usd_per_mwh is None,
     )
 
 

@@ -24,7 +24,7 @@ from gigafactory.pipeline.supply_techs import (
     tech_costs,
 )
 from gigafactory.resource import iotools, solar, weather, wind
-from gigafactory.scenario import ComputeSpec, Scenario, SiteSpec
+from gigafactory.scenario import ComputeSpec, Contract, Scenario, SiteSpec
 from gigafactory.supply import SiteSupply, nominal_load_mw
 
 __all__ = ["WIND_CURVES", "WIND_SPEED_PARAMETER", "PreparedSite", "prepare_site"]
@@ -60,6 +60,8 @@ class PreparedSite:
     supply: SiteSupply
     costs: dict[str, economics.TechnologyCost]
     grid: GridTerms
+    contracts: tuple[Contract, ...]
+    """The site's contracts, resolved (presets and defaults filled in)."""
     compute: compute.ComputePlan | None = None
 
 
@@ -243,12 +245,10 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
     time_index = weather.hourly_index(scenario.year)
     lat, lon, elevation, entry = _site_location(spec)
     wx = _weather(spec, where, time_index, lat, lon, elevation, rng)
-    contracted = [
-        resolve_contract(c, f"{where}.contracts[{i}]").technology or ""
-        for i, c in enumerate(spec.contracts)
+    contracts = [
+        resolve_contract(c, f"{where}.contracts[{i}]") for i, c in enumerate(spec.contracts)
     ]
-    for name in contracted:
-        catalog.get_technology(name)  # unknown names fail here, with a suggestion
+    contracted = [c.technology or "" for c in contracts]
     cfs = _capacity_factors(spec, where, wx, lat, entry, rng, contracted)
     it = _it_load(spec, len(time_index))
     plan = None
@@ -267,7 +267,9 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
     grid = grid_terms(spec, where, entry, time_index, lon, temp, rng)
     costs = tech_costs(scenario, spec, entry)
     supply_techs = supply_technologies(scenario, spec, where, costs, cfs, time_index)
-    contract_techs, contract_costs = contract_technologies(scenario, spec, where, costs, cfs)
+    contract_techs, contract_costs = contract_technologies(
+        scenario, spec, where, contracts, costs, cfs
+    )
     costs.update(contract_costs)
     policy = scenario.policy
     co2_cap = policy.co2_cap_t
@@ -307,4 +309,6 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
         n_minus_1=reliability.n_minus_1,
         ride_through_hours=reliability.ride_through_hours,
     )
-    return PreparedSite(spec, lat, lon, wx, cfs, it, pue, supply, costs, grid, plan)
+    return PreparedSite(
+        spec, lat, lon, wx, cfs, it, pue, supply, costs, grid, tuple(contracts), plan
+    )

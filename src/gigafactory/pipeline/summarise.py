@@ -91,7 +91,7 @@ def site_summary(prep: PreparedSite, ds: xr.Dataset) -> SiteSummary:
         grid_carbon=supply.hourly(supply.grid_carbon),
         carbon_price=supply.carbon_price,
         demand_charges_usd=demand_charges_usd(prep, ds),
-        fixed_charges_usd=prep.grid.fixed_usd_per_year if supply.grid_import_cap_mw > 0 else 0.0,
+        fixed_charges_usd=prep.grid.fixed_usd_per_year,
         unserved_mwh=unserved,
         value_of_lost_load=supply.value_of_lost_load or 0.0,
     )

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from gigafactory import catalog, economics
-from gigafactory.errors import ScenarioError, did_you_mean
+from gigafactory.errors import CatalogError, ScenarioError, did_you_mean
 from gigafactory.pipeline.grid_terms import in_service_mask
 from gigafactory.resource.tariff import MONTHS_PER_YEAR
 from gigafactory.scenario import (
@@ -154,19 +154,37 @@ def supply_technologies(
 
 
 def resolve_contract(contract: Contract, where: str) -> Contract:
-    """A contract with its library preset's fields filled in where the scenario is silent."""
-    if contract.preset is None:
-        return contract
-    presets = catalog.contract_presets()
-    if contract.preset not in presets:
-        msg = (
-            f"{where}.preset: unknown contract '{contract.preset}'"
-            f"{did_you_mean(contract.preset, presets)}; allowed: {', '.join(sorted(presets))}"
-        )
-        raise ScenarioError(msg)
-    fields = {k: v for k, v in presets[contract.preset].items() if k not in {"title", "sources"}}
-    given = contract.model_dump(exclude_none=True)
-    return Contract.model_validate({**fields, **given})
+    """A contract as the model takes it: preset fields, then defaults, where it is silent.
+
+    The library preset's fields fill what the scenario leaves out; then a contract is as
+    produced, off site (a storage toll on site) and with certificates unless it says
+    otherwise. Its technology is checked against the catalog here.
+    """
+    fields: dict[str, Any] = {}
+    if contract.preset is not None:
+        presets = catalog.contract_presets()
+        if contract.preset not in presets:
+            msg = (
+                f"{where}.preset: unknown contract '{contract.preset}'"
+                f"{did_you_mean(contract.preset, presets)}; allowed: {', '.join(sorted(presets))}"
+            )
+            raise ScenarioError(msg)
+        preset = presets[contract.preset]
+        fields = {k: v for k, v in preset.items() if k not in {"title", "sources"}}
+    merged = {**fields, **contract.model_dump(exclude_none=True)}
+    merged.setdefault("shape", ContractShape.as_produced)
+    tolling = merged["shape"] == ContractShape.tolling
+    merged.setdefault(
+        "location", ContractLocation.on_site if tolling else ContractLocation.off_site
+    )
+    merged.setdefault("certificates", True)
+    resolved = Contract.model_validate(merged)
+    try:
+        catalog.get_technology(resolved.technology or "")
+    except CatalogError as err:
+        msg = f"{where}.technology: {err}"
+        raise ScenarioError(msg) from None
+    return resolved
 
 
 def _availability(
@@ -189,6 +207,7 @@ def contract_technologies(
     scenario: Scenario,
     spec: SiteSpec,
     where: str,
+    contracts: list[Contract],
     own_costs: dict[str, economics.TechnologyCost],
     capacity_factors: dict[str, np.ndarray],
 ) -> tuple[list[SupplyTech], dict[str, economics.TechnologyCost]]:
@@ -198,20 +217,19 @@ def contract_technologies(
     is used or spilled; baseload ``price x 8760``; cost-based (no price) the resource's own
     annualised capex and fixed O&M at the site's finance; a storage toll
     ``price x 12 x 1000`` per MW of power. Off-site energy reaches the campus through the
-    grid feed.
+    grid feed. ``contracts`` are resolved (:func:`resolve_contract`), in scenario order.
     """
     techs: list[SupplyTech] = []
     costs: dict[str, economics.TechnologyCost] = {}
-    for i, given in enumerate(spec.contracts):
+    for i, contract in enumerate(contracts):
         here = f"{where}.contracts[{i}]"
-        contract = resolve_contract(given, here)
         name = contract.name
         if name in spec.technologies or name in costs:
             msg = f"{here}.name: '{name}' is already a technology or contract of this site"
             raise ScenarioError(msg)
         tech = catalog.get_technology(contract.technology or "")
-        shape = contract.shape or ContractShape.as_produced
-        off_site = (contract.location or ContractLocation.off_site) == ContractLocation.off_site
+        shape = contract.shape
+        off_site = contract.location == ContractLocation.off_site
         if off_site and spec.grid.import_cap_mw <= 0 and not spec.grid.size_to_design:
             msg = (
                 f"{here}.location: off_site needs the grid feed, and grid.import_cap_mw is 0; "
@@ -220,8 +238,11 @@ def contract_technologies(
             raise ScenarioError(msg)
         bounds: dict[str, Any] = {"existing_mw": 0.0, "max_mw": contract.max_mw}
         if shape == ContractShape.tolling:
-            if tech.kind != "storage" or contract.price_usd_per_kw_month is None:
-                msg = f"{here}: a toll needs a storage technology and price_usd_per_kw_month"
+            if tech.kind != "storage" or contract.price_usd_per_kw_month is None or off_site:
+                msg = (
+                    f"{here}: a toll needs a storage technology, price_usd_per_kw_month and "
+                    "location on_site"
+                )
                 raise ScenarioError(msg)
             fixed = contract.price_usd_per_kw_month * MONTHS_PER_YEAR * KW_PER_MW
             if contract.mw is not None:
@@ -249,15 +270,14 @@ def contract_technologies(
             )
             fixed = own.annuity_usd_per_mw_year + own.fom_usd_per_mw_year
         else:
-            msg = f"{here}.price_usd_per_mwh: required for a {shape.value} {tech.kind} contract"
+            msg = f"{here}.price_usd_per_mwh: required for a {shape} {tech.kind} contract"
             raise ScenarioError(msg)
         mw = contract.mw
         if contract.volume_mwh_per_year is not None:
             mw = contract.volume_mwh_per_year / (mean_avail * HOURS_PER_YEAR)
         if mw is not None:
             bounds = {"existing_mw": mw, "max_mw": mw}
-        certificates = contract.certificates if contract.certificates is not None else True
-        clean = certificates and tech.kind in {"variable", "contract"}
+        clean = bool(contract.certificates) and tech.kind in {"variable", "contract"}
         techs.append(
             SupplyTech(
                 name,

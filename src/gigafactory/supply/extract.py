@@ -139,10 +139,11 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
     if flexible_it is not None:
         load = load + site.hourly(site.flexible_pue) * flexible_it
     net_storage = zeros_t if discharge is None else (discharge - charge).sum("technology")  # type: ignore[operator]
-    thermal_sum = zeros_t if thermal is None else thermal.sum("technology")
+    # thermal output and off-site contract energy: both delivered as dispatched
+    dispatched = zeros_t if thermal is None else thermal.sum("technology")
     if delivered is not None:
-        thermal_sum = thermal_sum + delivered.sum("technology")
-    surplus = available + thermal_sum + net_storage + grid_import - grid_export + unserved - load
+        dispatched = dispatched + delivered.sum("technology")
+    surplus = available + dispatched + net_storage + grid_import - grid_export + unserved - load
     curtailed = surplus.clip(min=0.0)
     # Spill is attributed to the sources that can spill, pro rata to their output.
     if available_techs:

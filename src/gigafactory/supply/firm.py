@@ -77,7 +77,7 @@ def capacity_credits(site: SiteSupply) -> dict[str, float]:
     >>> site = SiteSupply("s", t, np.array([1.0, 3.0, 2.0, 1.0]), (
     ...     SupplyTech("pv", "variable", 0.0, availability=np.array([0.0, 0.5, 0.2, 0.0])),
     ...     SupplyTech("bat", "storage", 0.0, duration_h=2.0)))
-    >>> capacity_credits(site)
+    >>> {name: round(c, 3) for name, c in capacity_credits(site).items()}
     {'pv': 0.175, 'bat': 0.5}
     """
     load = np.asarray(site.max_load_mw, dtype=float)
@@ -94,7 +94,7 @@ def capacity_credits(site: SiteSupply) -> dict[str, float]:
             out[tech.name] = 0.0
         else:
             avail = np.broadcast_to(np.asarray(tech.hourly_availability, float), load.shape)
-            out[tech.name] = round(float(avail[top].mean()), 12)
+            out[tech.name] = float(avail[top].mean())
     return out
 
 
@@ -116,22 +116,11 @@ def firm_capacity_mw(site: SiteSupply, capacity_mw: dict[str, float]) -> float:
     return float(built + _grid_credit_mw(site))
 
 
-def _accredited(model: linopy.Model, site: SiteSupply) -> linopy.LinearExpression | None:
-    if not site.techs:
-        return None
-    credits = capacity_credits(site)
-    coeff = xr.DataArray(
-        [credits[t.name] for t in site.techs],
-        coords={"technology": technology_index(list(site.techs))},
-        dims="technology",
-    )
-    return (coeff * model.variables["capacity"]).sum()
-
-
-def _require(model: linopy.Model, site: SiteSupply, need_mw: float, name: str) -> None:
-    """``accredited >= need_mw`` as a constraint, or an error if nothing can meet it."""
-    expr = _accredited(model, site)
-    if expr is None or not any(c > 0 for c in capacity_credits(site).values()):
+def _require(
+    model: linopy.Model, site: SiteSupply, credits: dict[str, float], need_mw: float, name: str
+) -> None:
+    """``sum_k c_k P_k >= need_mw`` as a constraint, or an error if nothing can meet it."""
+    if not any(c > 0 for c in credits.values()):
         if need_mw > 1e-9:
             msg = (
                 f"site '{site.name}': the {name.replace('-', ' ')} needs {need_mw:,.1f} MW "
@@ -141,17 +130,27 @@ def _require(model: linopy.Model, site: SiteSupply, need_mw: float, name: str) -
             )
             raise InfeasibleError(msg)
         return
-    model.add_constraints(expr >= need_mw, name=name)
+    coeff = xr.DataArray(
+        [credits[t.name] for t in site.techs],
+        coords={"technology": technology_index(list(site.techs))},
+        dims="technology",
+    )
+    model.add_constraints((coeff * model.variables["capacity"]).sum() >= need_mw, name=name)
 
 
 def add_reserve_constraints(model: linopy.Model, site: SiteSupply) -> None:
     """Planning reserve and N-1 on accredited capacity (``planning-reserve``, ``n-minus-1``)."""
+    if site.reserve_margin is None and not site.n_minus_1:
+        return
     design = site.peak_design_mw
     grid = _grid_credit_mw(site)
+    credits = capacity_credits(site)
     if site.reserve_margin is not None:
-        _require(model, site, design * (1.0 + site.reserve_margin) - grid, "planning-reserve")
+        need = design * (1.0 + site.reserve_margin) - grid
+        _require(model, site, credits, need, "planning-reserve")
     if site.n_minus_1:
-        _require(model, site, design + largest_contingency_mw(site) - grid, "n-minus-1")
+        need = design + largest_contingency_mw(site) - grid
+        _require(model, site, credits, need, "n-minus-1")
 
 
 def _on_site_supply(model: linopy.Model, site: SiteSupply) -> Any:

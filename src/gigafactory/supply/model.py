@@ -28,7 +28,7 @@ import numpy as np
 import xarray as xr
 
 from gigafactory.errors import InfeasibleError
-from gigafactory.supply.charges import add_demand_charges, charge_terms
+from gigafactory.supply.charges import add_demand_charges, charge_terms, feed_flow
 from gigafactory.supply.firm import add_firm_constraints
 from gigafactory.supply.inputs import KINDS, SiteSupply, SupplyTech, nominal_load_mw
 from gigafactory.supply.terms import (
@@ -229,10 +229,7 @@ def add_contract_constraints(model: linopy.Model, site: SiteSupply) -> None:
         delivered - availability_matrix(site, contracts) * cap <= 0,
         name="contract-delivery-limit",
     )
-    flow = delivered.sum("technology")
-    if "grid-import" in model.variables:
-        flow = flow + model.variables["grid-import"]
-    model.add_constraints(flow <= site.hourly(site.grid_cap_mw), name="grid-feed-limit")
+    model.add_constraints(feed_flow(model) <= site.hourly(site.grid_cap_mw), name="grid-feed-limit")
 
 
 def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -290,8 +287,7 @@ def add_co2_constraints(model: linopy.Model, site: SiteSupply) -> None:
     terms = _emissions(model, site)
     if not terms:
         return
-    expr = terms[0] if len(terms) == 1 else terms[0] + terms[1]
-    model.add_constraints(expr <= site.co2_cap_t, name="co2-cap")
+    model.add_constraints(sum_terms(terms) <= site.co2_cap_t, name="co2-cap")
 
 
 def add_cfe_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -349,10 +345,7 @@ def add_objective(model: linopy.Model, site: SiteSupply) -> None:
         assert site.value_of_lost_load is not None
         terms.append(model.variables["unserved"].sum() * (site.value_of_lost_load * w))
     terms.extend(charge_terms(model, site))
-    expr = terms[0]
-    for term in terms[1:]:
-        expr = expr + term
-    model.add_objective(expr)
+    model.add_objective(sum_terms(terms))
 
 
 def build_model(site: SiteSupply) -> linopy.Model:
