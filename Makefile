@@ -19,7 +19,8 @@ $(VENV)/.stamp-base: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-demo: $(VENV)/.stamp-base
+# everything a README command needs: the web app and Dask sweeps too
+demo: $(VENV)/.stamp-web,dask
 	$(BIN)/gigafactory run korea-southwest --output $(OUT)
 
 test: $(VENV)/.stamp-test
