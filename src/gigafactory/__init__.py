@@ -66,12 +66,14 @@ from gigafactory.scenario import (
 )
 from gigafactory.summary import (
     FaultReplay,
+    MarginalValues,
     Notice,
     OrbitSummary,
     PlacementSummary,
     SiteSummary,
     SizedSite,
     Summary,
+    TechnologyMargin,
     to_plain,
 )
 from gigafactory.sweep import (
@@ -98,6 +100,7 @@ __all__ = [
     "FaultReplay",
     "GigafactoryError",
     "InfeasibleError",
+    "MarginalValues",
     "Notice",
     "OrbitSummary",
     "PlacementSummary",
@@ -108,6 +111,7 @@ __all__ = [
     "SizedSite",
     "SolverError",
     "Summary",
+    "TechnologyMargin",
     "Vary",
     "__version__",
     "catalog_table",

@@ -35,6 +35,7 @@ __all__ = [
     "Flexibility",
     "InferenceService",
     "InferenceTotals",
+    "MarginalValues",
     "Notice",
     "OrbitDesignSummary",
     "OrbitGround",
@@ -49,6 +50,7 @@ __all__ = [
     "SiteSummary",
     "SizedSite",
     "Summary",
+    "TechnologyMargin",
     "TornadoEntry",
     "TrainingRun",
     "TrainingTotals",
@@ -261,6 +263,40 @@ class ContractSummary(Section):
     usd_per_delivered_mwh: float | None = None
 
 
+class TechnologyMargin(Section):
+    """Why one technology is or is not built, from the LP's reduced cost of its capacity."""
+
+    technology: str
+    status: str
+    """``built``, ``not built``, ``at build limit``, ``existing only`` or ``contracted``."""
+    capacity_mw: Number
+    max_mw: float | None = None
+    reduced_cost_usd_per_mw_year: Number
+    """Annualised cost minus what one more MW would save [USD/MW/yr]: > 0 for one left
+    out, < 0 for one held at its limit (one more MW of limit would save that much)."""
+    price: float | None = None
+    """Its price today in ``price_unit`` (capex, or a contract's energy price)."""
+    entry_price: float | None = None
+    """The price in ``price_unit`` at which it would enter (left out) or grow (at its
+    limit, where it is worth building up to); ``None`` when no price would do (its fixed
+    O&M alone exceeds its value)."""
+    price_unit: str = ""
+    text: str
+
+
+class MarginalValues(Section):
+    """What the LP's marginal values say: the answers a planner asks a model first."""
+
+    technologies: list[TechnologyMargin]
+    grid_connection_usd_per_mw_year: float | None = None
+    """One more MW of grid connection in every hour would save this [USD/MW/yr]."""
+    cfe_target_usd_per_point: float | None = None
+    """One more percentage point of hourly CFE target would cost this [USD/yr]."""
+    co2_shadow_price_usd_per_t: float | None = None
+    """One tonne less of CO2 cap would cost this [USD/t]."""
+    text: list[str]
+
+
 class SiteSummary(Section):
     """Energy, emissions, water and cost of one solved site."""
 
@@ -296,6 +332,7 @@ class SiteSummary(Section):
     reliability: ReliabilitySummary | None = None
     contracts: dict[str, ContractSummary] = {}
     warnings: list[Notice] = []
+    marginals: MarginalValues | None = None
     flexibility: Flexibility | None = None
     compute: SiteCompute | None = None
 

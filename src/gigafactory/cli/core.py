@@ -86,7 +86,19 @@ def _print_summary(summary: gigafactory.Summary) -> None:
     if breakdown.demand_charges:
         table.add_row("demand charges", f"{breakdown.demand_charges / 1e6:,.2f}", "million USD")
     console.print(table)
+    print_marginals(summary)
     print_notices(summary.warnings)
+
+
+def print_marginals(summary: gigafactory.Summary) -> None:
+    """Why each technology is or is not built, from the LP's marginal values."""
+    for site in summary.sites:
+        if site.marginals is None:
+            continue
+        prefix = f" ({site.site})" if len(summary.sites) > 1 else ""
+        console.print(f"[bold]why this mix{prefix}:[/]")
+        for line in site.marginals.text:
+            console.print(f"  {escape(line)}")
 
 
 def print_notices(notices: list[gigafactory.Notice]) -> None:

@@ -134,22 +134,21 @@ def site_warnings(prep: PreparedSite, site: SiteSummary) -> list[Notice]:
             f"grid energy at a flat average of {price:,.1f} USD/MWh, a fallback: no public "
             "tariff for this grid in the library (no demand charges)"
         )
-    for tech_name, options in prep.spec.technologies.items():
-        built = site.capacity_mw.get(tech_name, 0.0)
-        if options.max_mw is None or options.max_mw <= options.existing_mw:
-            continue
-        if built >= options.max_mw - BINDING_TOLERANCE_MW:
-            note(f"{tech_name} is at its build limit of {options.max_mw:,.0f} MW")
-        elif built < BINDING_TOLERANCE_MW:
-            note(
-                f"{tech_name} is allowed (up to {options.max_mw:,.0f} MW) but not built: other "
-                "supply is cheaper for this load and these targets"
-            )
-    for contract, summary in site.contracts.items():
-        if summary.mw < BINDING_TOLERANCE_MW:
-            note(
-                f"contract {contract} is offered but not signed (0 MW): it costs more than it saves"
-            )
+    if site.marginals is None:  # no solver duals: say what is binding without prices
+        for tech_name, options in prep.spec.technologies.items():
+            built = site.capacity_mw.get(tech_name, 0.0)
+            if options.max_mw is None or options.max_mw <= options.existing_mw:
+                continue
+            if built >= options.max_mw - BINDING_TOLERANCE_MW:
+                note(f"{tech_name} is at its build limit of {options.max_mw:,.0f} MW")
+            elif built < BINDING_TOLERANCE_MW:
+                note(
+                    f"{tech_name} is allowed (up to {options.max_mw:,.0f} MW) but not built: "
+                    "other supply is cheaper for this load and these targets"
+                )
+        for contract, summary in site.contracts.items():
+            if summary.mw < BINDING_TOLERANCE_MW:
+                note(f"contract {contract} is offered but not signed (0 MW)")
     target = prep.supply.cfe_target
     if target is not None and site.cfe_share > target + SLACK_TARGET_SHARE:
         note(

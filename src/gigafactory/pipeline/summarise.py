@@ -11,6 +11,7 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory import compute, economics, facility
+from gigafactory.pipeline.explain import marginal_summary
 from gigafactory.pipeline.firm_summary import (
     contract_summaries,
     demand_charges_usd,
@@ -150,6 +151,7 @@ def site_summary(prep: PreparedSite, ds: xr.Dataset) -> SiteSummary:
         reliability=reliability_summary(supply, capacity),
         contracts=contract_summaries(prep, ds, capacity, costs.by_technology),
     )
+    site.marginals = marginal_summary(prep, ds, capacity)
     site.warnings = site_warnings(prep, site)
     return site
 

@@ -13,6 +13,7 @@ import xarray as xr
 
 from gigafactory.supply.charges import peak_variable
 from gigafactory.supply.inputs import SiteSupply
+from gigafactory.supply.marginals import marginal_values
 from gigafactory.supply.terms import (
     availability_matrix,
     available_on_site,
@@ -205,4 +206,5 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
         if values is not None:
             peaks[demand.name] = [float(v) for v in values.values]
     ds.attrs["demand_peaks_mw"] = peaks
+    ds.attrs["marginals"] = marginal_values(model, site)
     return ds

@@ -1,0 +1,98 @@
+"""Answers that explain themselves: reduced costs, entry prices and the value of the feed.
+
+Expected numbers are hand calculations written next to them, and the entry price is
+checked the way a planner would: re-solve just below and just above it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import gigafactory
+from conftest import small_scenario
+from gigafactory.cli import app
+from gigafactory.scenario import scenario_from_dict
+from gigafactory.supply import SiteSupply, SupplyTech, optimise
+
+HOURS = 24
+WEIGHT = 8760 / HOURS  # each modelled hour stands for 365 hours of the year
+
+
+def _toy(fixed: float, *, cap: float = 50.0, max_mw: float | None = None) -> SiteSupply:
+    # 10 MW flat load, grid at 100 USD/MWh, one source giving half its capacity every hour.
+    time = pd.date_range("2025-06-01", periods=HOURS, freq="h", tz="UTC")
+    pv = SupplyTech("pv", "variable", fixed_cost=fixed, availability=0.5, max_mw=max_mw)
+    return SiteSupply(
+        "toy", time, np.full(HOURS, 10.0), (pv,), grid_import_cap_mw=cap, grid_price=100.0
+    )
+
+
+def test_a_source_left_out_has_its_shortfall_as_reduced_cost():
+    # One MW saves 0.5 MWh of grid each hour: 0.5 x 8,760 x 100 = 438,000 USD/yr. At a
+    # fixed cost of 500,000 it stays out, 62,000 USD/MW/yr short of entering.
+    ds = optimise(_toy(500_000.0), method="simplex")
+    assert float(ds["capacity_mw"].sel(technology="pv")) == 0.0
+    reduced = ds.attrs["marginals"]["reduced_cost_usd_per_mw_year"]["pv"]
+    assert reduced == pytest.approx(62_000.0, rel=1e-9)
+    assert ds.attrs["marginals"]["grid_connection_usd_per_mw_year"] == pytest.approx(0.0)
+
+
+def test_a_source_at_its_limit_has_the_value_of_one_more_mw():
+    # At 400,000 USD/MW/yr it saves 38,000 more than it costs, so it is built to its 5 MW
+    # limit (2.5 MW of output, below the 10 MW load) and one more MW of limit saves 38,000.
+    ds = optimise(_toy(400_000.0, max_mw=5.0), method="simplex")
+    assert float(ds["capacity_mw"].sel(technology="pv")) == pytest.approx(5.0)
+    reduced = ds.attrs["marginals"]["reduced_cost_usd_per_mw_year"]["pv"]
+    assert reduced == pytest.approx(-38_000.0, rel=1e-9)
+
+
+def test_the_value_of_one_more_mw_of_grid_connection():
+    # An 8 MW feed: the source must carry 2 MW in every hour, so 4 MW of it is built at
+    # 500,000 each. One more MW of feed buys 8,760 MWh at 100 (876,000) and saves 2 MW of
+    # the source (1,000,000): it is worth 124,000 USD/yr.
+    ds = optimise(_toy(500_000.0, cap=8.0), method="simplex")
+    assert float(ds["capacity_mw"].sel(technology="pv")) == pytest.approx(4.0)
+    value = ds.attrs["marginals"]["grid_connection_usd_per_mw_year"]
+    assert value == pytest.approx(124_000.0, rel=1e-9)
+    assert WEIGHT * HOURS == 8760
+
+
+def _margin(summary: gigafactory.Summary, name: str) -> gigafactory.TechnologyMargin:
+    [margin] = [m for m in summary.sites[0].marginals.technologies if m.technology == name]
+    return margin
+
+
+def _run(solar: dict) -> gigafactory.Summary:
+    technologies = {"solar_fixed": {"max_mw": 200, **solar}, "gas_ct": {"max_mw": 100}}
+    return gigafactory.run(scenario_from_dict(small_scenario(technologies=technologies))).summary
+
+
+def test_a_technology_enters_just_below_its_entry_price_and_not_above():
+    base = _run({})
+    margin = _margin(base, "solar_fixed")
+    assert margin.status == "not built"
+    assert margin.price_unit == "USD/kW"
+    assert margin.price == pytest.approx(1430.0)  # the catalog's LBNL 2024 price
+    assert 0 < margin.entry_price < margin.price
+    assert margin.text == (
+        f"solar_fixed: not built; it would enter below {margin.entry_price:,.0f} USD/kW "
+        "(now 1,430 USD/kW)"
+    )
+    below = _run({"capex_usd_per_kw": 0.97 * margin.entry_price})
+    above = _run({"capex_usd_per_kw": 1.03 * margin.entry_price})
+    assert below.capacity_mw["solar_fixed"] > 0.1  # it enters (the first MWs are worth most)
+    assert above.capacity_mw["solar_fixed"] == pytest.approx(0.0, abs=0.01)
+
+
+def test_run_prints_why_each_technology_is_or_is_not_built(tmp_path):
+    result = CliRunner().invoke(
+        app, ["run", "korea-southwest", "-o", str(tmp_path / "out"), "--no-report"]
+    )
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "why this mix:" in out
+    for name in ("wind_offshore", "solar_fixed", "liion_4h", "grid connection"):
+        assert f" {name}" in out
