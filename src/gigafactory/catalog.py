@@ -20,6 +20,12 @@ from gigafactory.errors import CatalogError, did_you_mean
 from gigafactory.units import KG_PER_LB, MWH_PER_MMBTU
 
 __all__ = [
+    "COST_YEARS",
+    "DEFAULT_COST_YEAR",
+    "DEFAULT_REGION",
+    "DEFAULT_SCOPE",
+    "REGIONS",
+    "SCOPES",
     "Accelerator",
     "CatalogValue",
     "Site",
@@ -109,6 +115,10 @@ class CatalogValue:
     year: int
     estimate: bool
     note: str = ""
+    scope: str = ""
+    """What a price covers: installed, turnkey or ex-works (see :data:`SCOPES`)."""
+    region: str = ""
+    cost_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,8 @@ class Technology:
     description: str
     params: dict[str, float]
     provenance: dict[str, CatalogValue] = field(repr=False)
+    notes: tuple[str, ...] = ()
+    """Where the asked-for cost variant was missing and another row was used."""
 
     def get(self, key: str, default: float | None = None) -> float:
         """Return a canonical parameter, or ``default`` when given and absent."""
@@ -198,7 +210,10 @@ def _provenance(row: dict[str, str], value: float | str) -> CatalogValue:
         source=row["source"],
         year=int(row["year"]),
         estimate=row["estimate"] == "true",
-        note=row.get("note", ""),
+        note=row.get("note") or "",
+        scope=row.get("scope") or "",
+        region=row.get("region") or "",
+        cost_year=int(row["cost_year"]) if row.get("cost_year") else None,
     )
 
 
@@ -217,10 +232,61 @@ def _convert(
     return name, float(row["value"]) * factor
 
 
-@functools.cache
-def technologies() -> dict[str, Technology]:
+COST_YEARS = (2025, 2030)
+"""Years the catalog's cost variants are for."""
+REGIONS = ("US", "KR", "CN", "EU")
+"""Regions a scenario may price technologies for; rows marked ``global`` serve any."""
+SCOPES = ("installed", "turnkey", "ex-works")
+"""What a price covers: ``installed`` (equipment, EPC and grid connection, as NREL ATB),
+``turnkey`` (equipment and EPC, no grid connection, as BNEF's system prices) or
+``ex-works`` (equipment at the factory gate)."""
+DEFAULT_COST_YEAR, DEFAULT_REGION, DEFAULT_SCOPE = 2025, "US", "installed"
+
+
+def _variant_score(
+    row: dict[str, str], year: int, region: str, scope: str
+) -> tuple[int, int, int, int]:
+    """How well a row fits the asked-for variant: region, then year, then scope."""
+    row_region = row.get("region") or ""
+    if row_region == region:
+        region_score = 3
+    elif row_region in {"", "global"}:
+        region_score = 2
+    elif row_region == DEFAULT_REGION:
+        region_score = 1
+    else:
+        region_score = 0
+    row_year = int(row.get("cost_year") or 0)
+    year_score = 2 if row_year in {0, year} else 1
+    scope_score = 1 if (row.get("scope") or "") in {"", "-", scope} else 0
+    closeness = -abs(row_year - year) if row_year else 0
+    return region_score, year_score, scope_score, closeness
+
+
+def _chosen(
+    rows: list[dict[str, str]], year: int, region: str, scope: str
+) -> tuple[dict[str, str], list[str]]:
+    """The row of one parameter that fits best, and what of the asked-for variant it lacks."""
+    best = max(rows, key=lambda row: _variant_score(row, year, region, scope))
+    region_score, year_score, scope_score, _ = _variant_score(best, year, region, scope)
+    misses = []
+    if region_score < 2:
+        misses.append(f"no {region} price, the {best.get('region')} one is used")
+    if year_score < 2:
+        misses.append(f"no {year} value, the {best.get('cost_year')} one is used")
+    if scope_score < 1:
+        misses.append(f"no {scope} price, the {best.get('scope')} one is used")
+    return best, misses
+
+
+def technologies(
+    year: int = DEFAULT_COST_YEAR, region: str = DEFAULT_REGION, scope: str = DEFAULT_SCOPE
+) -> dict[str, Technology]:
     """Load the technology catalog (``data/technologies.csv``) in canonical units.
 
+    Where a parameter has several rows (``region``, ``cost_year``, ``scope`` columns), the
+    one for the asked-for region (else ``global``, else the US), year (else the nearest)
+    and scope is used; :attr:`Technology.notes` says where the asked-for one was missing.
     Storage without separate charge/discharge efficiencies gets the square root of its
     round-trip efficiency for each; a FOM given as a share of capex is turned into
     USD/MW/yr using the full (power + energy) capex per MW.
@@ -229,17 +295,39 @@ def technologies() -> dict[str, Technology]:
     --------
     >>> round(technologies()["gas_ct"].params["co2_t_per_mwh_th"], 4)
     0.181
+    >>> technologies(region="CN")["liion_4h"].params["capex_energy_usd_per_mwh"]
+    85000.0
     """
+    for value, allowed, what in (
+        (year, COST_YEARS, "cost year"),
+        (region, REGIONS, "region"),
+        (scope, SCOPES, "scope"),
+    ):
+        if value not in allowed:
+            msg = f"{what} {value!r} not in {', '.join(map(str, allowed))}"
+            raise CatalogError(msg)
+    return _technologies(year, region, scope)
+
+
+@functools.cache
+def _technologies(year: int, region: str, scope: str) -> dict[str, Technology]:
     grouped = _grouped("technologies.csv", "technology")
     out: dict[str, Technology] = {}
     for name, rows in grouped.items():
         kind, description = "", ""
         params: dict[str, float] = {}
         prov: dict[str, CatalogValue] = {}
+        misses: dict[str, list[str]] = {}
+        by_parameter: dict[str, list[dict[str, str]]] = {}
         for row in rows:
             if row["parameter"] == "kind":
                 kind, description = row["value"], row["note"]
                 continue
+            by_parameter.setdefault(row["parameter"], []).append(row)
+        for parameter_rows in by_parameter.values():
+            row, missing = _chosen(parameter_rows, year, region, scope)
+            for miss in missing:
+                misses.setdefault(miss, []).append(row["parameter"])
             canon, value = _convert(_TECH_UNITS, "technologies.csv", row, "technology")
             params[canon] = value
             prov[canon] = _provenance(row, float(row["value"]))
@@ -247,7 +335,8 @@ def technologies() -> dict[str, Technology]:
             msg = f"data/technologies.csv: {name}.kind is '{kind}'; allowed: {', '.join(KINDS)}"
             raise CatalogError(msg)
         _complete(name, kind, params)
-        out[name] = Technology(name, kind, description, params, prov)
+        notes = tuple(f"{name} {', '.join(params_)}: {miss}" for miss, params_ in misses.items())
+        out[name] = Technology(name, kind, description, params, prov, notes)
     return out
 
 
@@ -299,9 +388,14 @@ def contract_presets() -> dict[str, dict[str, Any]]:
     return _library_yaml("contracts.yaml")
 
 
-def get_technology(name: str) -> Technology:
+def get_technology(
+    name: str,
+    year: int = DEFAULT_COST_YEAR,
+    region: str = DEFAULT_REGION,
+    scope: str = DEFAULT_SCOPE,
+) -> Technology:
     """Return one technology, or a :class:`CatalogError` naming the closest match."""
-    table = technologies()
+    table = technologies(year, region, scope)
     if name not in table:
         msg = (
             f"unknown technology '{name}'{did_you_mean(name, table)}; "

@@ -84,8 +84,10 @@ def technology_margin(
         status = "contracted"
         text = f"{name}: signed for {limit:,.1f} MW, which the LP takes as given"
         if math.isfinite(reduced) and not marginal:
-            worth = "saves" if reduced < 0 else "costs"
-            text += f"; each MW of it {worth} {_usd(abs(reduced))}/yr more than it is paid"
+            if reduced < 0:
+                text += f"; each MW of it saves {_usd(-reduced)}/yr more than it costs"
+            else:
+                text += f"; each MW of it costs {_usd(reduced)}/yr more than it saves"
     elif at_limit:
         status = "at build limit"
         text = f"{name}: at its build limit of {limit:,.1f} MW"
@@ -107,12 +109,16 @@ def technology_margin(
         if marginal:
             text = f"{lead}; at the margin: it would {verb} at any lower cost{now}"
         elif entry is None:
-            text = f"{lead}; it would not {verb} even at zero capex: its fixed O&M exceeds its value"
+            text = (
+                f"{lead}; it would not {verb} even at zero capex: its fixed O&M exceeds its value"
+            )
         else:
             text = f"{lead}; it would {verb} below {_fmt(entry, unit)}{now}"
     else:
         status = "built"
-        text = f"{name}: {capacity_mw:,.1f} MW built, at the optimum (adding or removing a MW costs more)"
+        text = (
+            f"{name}: {capacity_mw:,.1f} MW built, at the optimum (one MW more or less costs more)"
+        )
     return TechnologyMargin(
         technology=name,
         status=status,

@@ -149,6 +149,8 @@ def site_warnings(prep: PreparedSite, site: SiteSummary) -> list[Notice]:
         for contract, summary in site.contracts.items():
             if summary.mw < BINDING_TOLERANCE_MW:
                 note(f"contract {contract} is offered but not signed (0 MW)")
+    for cost_note in prep.cost_notes:
+        note(f"cost variant: {cost_note}")
     target = prep.supply.cfe_target
     if target is not None and site.cfe_share > target + SLACK_TARGET_SHARE:
         note(

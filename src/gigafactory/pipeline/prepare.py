@@ -20,6 +20,7 @@ from gigafactory.pipeline.grid_terms import GridTerms, grid_terms
 from gigafactory.pipeline.supply_techs import (
     contract_technologies,
     resolve_contract,
+    site_catalog,
     supply_technologies,
     tech_costs,
 )
@@ -36,12 +37,17 @@ IT_LOAD_BOUNDS_MW = (0.0, 1e6)
 """Accepted hourly IT load in a load profile CSV [MW]; outside is a data error (an estimate:
 a thousand times the largest campus announced)."""
 
-WIND_CURVES = {"wind_onshore": "nrel_atb2020_7mw_200", "wind_offshore": "iea_15mw_240"}
+WIND_CURVES = {
+    "wind_onshore": "nrel_atb2020_7mw_200",
+    "wind_offshore": "iea_15mw_240",
+    "wind_offshore_floating": "iea_15mw_240",
+}
 """Power curve used by each wind technology (see ``data/power_curves.csv``)."""
 
 WIND_SPEED_PARAMETER = {
     "wind_onshore": "wind_speed_onshore_m_s",
     "wind_offshore": "wind_speed_offshore_m_s",
+    "wind_offshore_floating": "wind_speed_offshore_m_s",
 }
 """Catalog site parameter holding the mean wind speed each wind technology sees [m/s]."""
 
@@ -63,6 +69,8 @@ class PreparedSite:
     contracts: tuple[Contract, ...]
     """The site's contracts, resolved (presets and defaults filled in)."""
     compute: compute.ComputePlan | None = None
+    cost_notes: tuple[str, ...] = ()
+    """Where the catalog had no price for the asked-for cost year, region or scope."""
 
 
 def _site_seed(scenario: Scenario, index: int) -> np.random.Generator:
@@ -140,7 +148,7 @@ def _capacity_factors(
             if entry is None or entry.params.get(key, 0.0) <= 0:
                 msg = (
                     f"{where}.technologies.{name}: the site has no "
-                    f"{name.removeprefix('wind_')} wind "
+                    f"{name.removeprefix('wind_').removesuffix('_floating')} wind "
                     "resource in the catalog; give series.capacity_factors_csv with a "
                     f"'{name}' column"
                 )
@@ -309,6 +317,9 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
         n_minus_1=reliability.n_minus_1,
         ride_through_hours=reliability.ride_through_hours,
     )
+    table = site_catalog(scenario, spec)
+    used = dict.fromkeys([*spec.technologies, *contracted])
+    notes = tuple(note for name in used for note in table[name].notes)
     return PreparedSite(
-        spec, lat, lon, wx, cfs, it, pue, supply, costs, grid, tuple(contracts), plan
+        spec, lat, lon, wx, cfs, it, pue, supply, costs, grid, tuple(contracts), plan, notes
     )

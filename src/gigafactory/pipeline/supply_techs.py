@@ -19,9 +19,11 @@ from gigafactory.errors import CatalogError, ScenarioError, did_you_mean
 from gigafactory.pipeline.grid_terms import in_service_mask
 from gigafactory.resource.tariff import MONTHS_PER_YEAR
 from gigafactory.scenario import (
+    COUNTRY_REGIONS,
     Contract,
     ContractLocation,
     ContractShape,
+    CostRegion,
     Mode,
     Scenario,
     SiteSpec,
@@ -29,7 +31,25 @@ from gigafactory.scenario import (
 from gigafactory.supply import SupplyTech
 from gigafactory.units import HOURS_PER_YEAR, KW_PER_MW
 
-__all__ = ["contract_technologies", "resolve_contract", "supply_technologies", "tech_costs"]
+__all__ = [
+    "contract_technologies",
+    "resolve_contract",
+    "site_catalog",
+    "supply_technologies",
+    "tech_costs",
+]
+
+
+def site_catalog(scenario: Scenario, spec: SiteSpec) -> dict[str, catalog.Technology]:
+    """The technology catalog priced for this site.
+
+    The scenario's cost year and scope, and its region (``costs.region``, else the catalog
+    site's country, else the US).
+    """
+    basis = scenario.costs
+    country = catalog.get_site(spec.catalog).country if spec.catalog else ""
+    region = basis.region or COUNTRY_REGIONS.get(country) or CostRegion.US
+    return catalog.technologies(basis.year, str(region), str(basis.scope))
 
 
 def tech_costs(
@@ -40,8 +60,9 @@ def tech_costs(
     if gas_price is None:
         gas_price = entry.params["gas_price_usd_per_mwh_th"] if entry else float("nan")
     out: dict[str, economics.TechnologyCost] = {}
+    table = site_catalog(scenario, spec)
     for name, options in spec.technologies.items():
-        tech = catalog.get_technology(name)
+        tech = table[name]
         own_fuel = "fuel_price_usd_per_mwh_th" in tech.params
         if tech.kind == "thermal" and not own_fuel and not np.isfinite(gas_price):
             msg = (
@@ -95,7 +116,7 @@ def supply_technologies(
     index: pd.DatetimeIndex,
 ) -> list[SupplyTech]:
     """The site's own technologies as LP inputs; ``costs`` is updated for in-service dates."""
-    table = catalog.technologies()
+    table = site_catalog(scenario, spec)
     dispatch_only = scenario.solver.mode == Mode.dispatch
     credits = scenario.reliability.capacity_credit
     out = []
@@ -221,13 +242,14 @@ def contract_technologies(
     """
     techs: list[SupplyTech] = []
     costs: dict[str, economics.TechnologyCost] = {}
+    table = site_catalog(scenario, spec)
     for i, contract in enumerate(contracts):
         here = f"{where}.contracts[{i}]"
         name = contract.name
         if name in spec.technologies or name in costs:
             msg = f"{here}.name: '{name}' is already a technology or contract of this site"
             raise ScenarioError(msg)
-        tech = catalog.get_technology(contract.technology or "")
+        tech = table[contract.technology or ""]
         shape = contract.shape
         off_site = contract.location == ContractLocation.off_site
         if off_site and spec.grid.import_cap_mw <= 0 and not spec.grid.size_to_design:

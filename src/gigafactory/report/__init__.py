@@ -6,7 +6,7 @@
 * :mod:`~gigafactory.report.studies`: compare, orbit, placement and sweep pages.
 """
 
-from gigafactory.report.firm import FIRM_STYLE, firm_html, notices_html
+from gigafactory.report.firm import FIRM_STYLE, firm_html, marginals_html, notices_html
 from gigafactory.report.page import COLOURS, charts_html, page_html, rows_html
 from gigafactory.report.run import figures, report_html, write_report, write_results
 from gigafactory.report.studies import compare_html, orbit_html, placement_html, sweep_html
@@ -18,6 +18,7 @@ __all__ = [
     "compare_html",
     "figures",
     "firm_html",
+    "marginals_html",
     "notices_html",
     "orbit_html",
     "page_html",

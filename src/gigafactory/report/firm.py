@@ -11,7 +11,7 @@ import math
 from gigafactory.report.page import USD_PER_MILLION
 from gigafactory.summary import Notice, SiteSummary
 
-__all__ = ["FIRM_STYLE", "firm_html", "notices_html"]
+__all__ = ["FIRM_STYLE", "firm_html", "marginals_html", "notices_html"]
 
 FIRM_STYLE = """.banner{background:#b00020;color:#fff;padding:.6em 1em;margin:.5em 0;
 font-weight:600}
@@ -90,3 +90,32 @@ def firm_html(site: SiteSummary) -> str:
         )
         out += f"<table>{head}{body}</table>"
     return out
+
+
+def marginals_html(site: SiteSummary) -> str:
+    """Why each technology is or is not built: status, price now, entry price, value."""
+    margins = site.marginals
+    if margins is None:
+        return ""
+    head = (
+        "<tr><th>Technology</th><th>Status</th><th>MW</th><th>Price now</th>"
+        "<th>Enters / grows at</th><th>Reduced cost [USD/MW-yr]</th></tr>"
+    )
+
+    def price(value: float | None, unit: str) -> str:
+        return "-" if value is None else f"{value:,.1f} {unit}"
+
+    body = "".join(
+        f"<tr><td>{html.escape(m.technology)}</td><td>{html.escape(m.status)}</td>"
+        f"<td class='n'>{m.capacity_mw:,.1f}</td>"
+        f"<td class='n'>{html.escape(price(m.price, m.price_unit))}</td>"
+        f"<td class='n'>{html.escape(price(m.entry_price, m.price_unit))}</td>"
+        f"<td class='n'>{m.reduced_cost_usd_per_mw_year:,.0f}</td></tr>"
+        for m in margins.technologies
+    )
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in margins.text)
+    return (
+        "<h3>Why this mix</h3><p>From the LP's reduced costs and duals: the price below which "
+        "a technology left out would enter, and what one more MW of a limit is worth.</p>"
+        f"<table>{head}{body}</table><ul class='why'>{items}</ul>"
+    )

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from gigafactory.report.firm import FIRM_STYLE, firm_html, notices_html
+from gigafactory.report.firm import FIRM_STYLE, firm_html, marginals_html, notices_html
 from gigafactory.report.page import COLOURS, USD_PER_MILLION, charts_html, page_html
 from gigafactory.results import Results, write_text_atomic
 from gigafactory.summary import Flexibility, SiteCompute, SiteSummary, Summary
@@ -300,6 +300,7 @@ def report_html(results: Results, *, week: int | None = None) -> str:
     for site, figs in figures(results, week=week).items():
         parts.append(f"<h2>{html.escape(site)}</h2>")
         parts.append(firm_html(by_site[site]))
+        parts.append(marginals_html(by_site[site]))
         computed = by_site[site].compute
         if computed is not None:
             parts.append(_compute_table(computed))

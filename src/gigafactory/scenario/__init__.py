@@ -14,12 +14,15 @@ from gigafactory.scenario.loading import (
     scenario_from_yaml,
 )
 from gigafactory.scenario.schema import (
+    COUNTRY_REGIONS,
     CandidateKind,
     ComputeSpec,
     Contract,
     ContractLocation,
     ContractShape,
     Cooling,
+    CostRegion,
+    Costs,
     Finance,
     FlexibleTraining,
     GridConnection,
@@ -44,12 +47,15 @@ from gigafactory.scenario.schema import (
 )
 
 __all__ = [
+    "COUNTRY_REGIONS",
     "CandidateKind",
     "ComputeSpec",
     "Contract",
     "ContractLocation",
     "ContractShape",
     "Cooling",
+    "CostRegion",
+    "Costs",
     "Finance",
     "FlexibleTraining",
     "GridConnection",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -28,12 +29,16 @@ from gigafactory.scenario.studies import (
 from gigafactory.units import MWH_PER_MMBTU, kg_per_mwh_to_t_per_mwh, kw_to_mw_cost
 
 __all__ = [
+    "COUNTRY_REGIONS",
     "CandidateKind",
     "ComputeSpec",
     "Contract",
     "ContractLocation",
     "ContractShape",
     "Cooling",
+    "CostRegion",
+    "CostScope",
+    "Costs",
     "Finance",
     "FlexibleTraining",
     "GridConnection",
@@ -434,6 +439,53 @@ class Finance(ScenarioModel):
     currency_year: int = Field(2024, ge=1990, le=2100, description="Year of the USD values [-]")
 
 
+class CostRegion(StrEnum):
+    """Regions the technology catalog prices for."""
+
+    US = "US"
+    KR = "KR"
+    CN = "CN"
+    EU = "EU"
+
+
+class CostScope(StrEnum):
+    """What a price covers."""
+
+    installed = "installed"
+    turnkey = "turnkey"
+    ex_works = "ex-works"
+
+
+COUNTRY_REGIONS = {"US": CostRegion.US, "KR": CostRegion.KR, "CN": CostRegion.CN}
+"""A catalog site's country -> the cost region it is priced in by default; EU members
+below, and every other country the US (the catalog's fullest region)."""
+COUNTRY_REGIONS.update(
+    dict.fromkeys(
+        ("AT", "BE", "DE", "DK", "ES", "FI", "FR", "IE", "IT", "NL", "PL", "PT", "SE"),
+        CostRegion.EU,
+    )
+)
+
+
+class Costs(ScenarioModel):
+    """Which of the catalog's cost variants to use (year, region, scope)."""
+
+    year: Literal[2025, 2030] = Field(
+        2025, description="Cost year of the catalog's variants: 2025 or 2030 [-]"
+    )
+    region: CostRegion | None = Field(
+        None,
+        description=(
+            "Price region; default: each site's country (KR, CN, EU members; else US). "
+            "A region without its own row uses the global one, else the US one, and says so [-]"
+        ),
+    )
+    scope: CostScope = Field(
+        CostScope.installed,
+        description="What prices cover: installed (incl. grid connection), turnkey, ex-works [-]",
+    )
+
+
 class SolverOptions(ScenarioModel):
     """Solver options."""
 
@@ -467,6 +519,7 @@ class Scenario(ScenarioModel):
     policy: Policy = Field(default_factory=Policy)
     reliability: Reliability = Field(default_factory=Reliability)
     finance: Finance = Field(default_factory=Finance)
+    costs: Costs = Field(default_factory=Costs)
     solver: SolverOptions = Field(default_factory=SolverOptions)
     orbit: OrbitSpec | None = Field(None, description="Orbital alternative to the first site [-]")
     placement: PlacementSpec | None = Field(None, description="Where to serve inference from [-]")

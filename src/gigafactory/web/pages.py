@@ -182,6 +182,7 @@ def run_page(run_id: str, ctx: Context) -> HTMLResponse:
     charts = "".join(
         f"<h2>{html.escape(site)}</h2>"
         + gigafactory.firm_html(by_site[site])
+        + gigafactory.marginals_html(by_site[site])
         + gigafactory.charts_html(figs)
         for site, figs in gigafactory.figures(results).items()
     )
