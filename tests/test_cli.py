@@ -49,7 +49,9 @@ def test_catalog_tables():
     result = runner.invoke(app, ["catalog", "technologies", "--csv"])
     assert result.exit_code == 0
     header = result.output.splitlines()[0]
-    assert header == "technology,parameter,value,unit,source,year,estimate,note"
+    assert (
+        header == "technology,parameter,value,unit,source,year,estimate,note,scope,region,cost_year"
+    )
     sites = runner.invoke(app, ["catalog", "sites"])
     assert sites.exit_code == 0
     assert "korea_southwest" in sites.output

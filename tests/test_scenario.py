@@ -69,9 +69,9 @@ CASES = {
     "unknown technology": (
         lambda d: d["sites"][0]["technologies"].update(irnoair_100h={}),
         "sites[0].technologies.irnoair_100h: unknown technology 'irnoair_100h'; did you mean "
-        "'ironair_100h'?; allowed: diesel_genset, gas_cc, gas_ct, gas_recip, grid, ironair_100h, "
-        "liion_4h, "
-        "megapack_4h, nuclear_ppa, solar_fixed, solar_tracking, wind_offshore, wind_onshore",
+        "'ironair_100h'?; allowed: diesel_genset, gas_cc, gas_ct, gas_ct_mobile, gas_recip, grid, "
+        "ironair_100h, liion_4h, megapack_2h, megapack_4h, nuclear_ppa, solar_fixed, "
+        "solar_tracking, wind_offshore, wind_offshore_floating, wind_onshore",
     ),
     "bad enum": (
         lambda d: d["sites"][0].update(cooling="immerson"),
@@ -106,8 +106,9 @@ CASES = {
     "unknown accelerator": (
         lambda d: d["sites"][0].update(compute={"idle_accelerators": {"h100": 8}}),
         "sites[0].compute.idle_accelerators.h100: unknown accelerator 'h100'; did you mean "
-        "'h100_sxm'?; allowed: b200, gb200, gb300, h100_sxm, h200_sxm, mi300x, mi325x, mi355x, "
-        "rebel_quad, rngd, tpu7x, tpu_v5p, tpu_v6e, trainium2, trainium3",
+        "'h100_sxm'?; allowed: a100_40gb, a100_80gb, b200, gb200, gb300, h100_sxm, h200_sxm, "
+        "mi300x, mi325x, mi355x, rebel_quad, rngd, tpu7x, tpu_v5p, tpu_v6e, trainium2, "
+        "trainium3, v100_sxm2",
     ),
 }
 

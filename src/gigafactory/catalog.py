@@ -7,7 +7,6 @@ canonical unit here, and nowhere else; an unknown unit is an error, never a gues
 
 from __future__ import annotations
 
-import csv
 import functools
 from dataclasses import dataclass, field
 from importlib import resources
@@ -16,8 +15,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gigafactory.catalog_rows import (
+    _ACCEL_TEXT,
+    _ACCEL_UNITS,
+    _SITE_TEXT,
+    _SITE_UNITS,
+    _TECH_UNITS,
+    COST_YEARS,
+    DEFAULT_COST_YEAR,
+    DEFAULT_REGION,
+    DEFAULT_SCOPE,
+    REGIONS,
+    SCOPES,
+    _read_rows,
+    accelerator_table,
+    chosen_row,
+    site_table,
+    technology_table,
+)
 from gigafactory.errors import CatalogError, did_you_mean
-from gigafactory.units import KG_PER_LB, MWH_PER_MMBTU
+from gigafactory.units import MWH_PER_MMBTU
 
 __all__ = [
     "COST_YEARS",
@@ -45,60 +62,6 @@ __all__ = [
     "technology_table",
 ]
 
-# (parameter, catalog unit) -> (canonical parameter, factor to canonical unit)
-_TECH_UNITS: dict[tuple[str, str], tuple[str, float]] = {
-    ("capex", "USD/kW"): ("capex_usd_per_mw", 1e3),
-    ("capex_energy", "USD/kWh"): ("capex_energy_usd_per_mwh", 1e3),
-    ("fom", "USD/kW/yr"): ("fom_usd_per_mw_year", 1e3),
-    ("fom_pct", "%/yr"): ("fom_fraction_of_capex", 1e-2),
-    ("vom", "USD/MWh"): ("vom_usd_per_mwh", 1.0),
-    ("lifetime", "yr"): ("lifetime_years", 1.0),
-    ("efficiency", "-"): ("efficiency", 1.0),
-    ("co2", "kg/MMBtu"): ("co2_t_per_mwh_th", 1e-3 / MWH_PER_MMBTU),
-    ("nox", "lb/MMBtu"): ("nox_kg_per_mwh_th", KG_PER_LB / MWH_PER_MMBTU),
-    ("round_trip_efficiency", "-"): ("round_trip_efficiency", 1.0),
-    ("charge_efficiency", "-"): ("charge_efficiency", 1.0),
-    ("discharge_efficiency", "-"): ("discharge_efficiency", 1.0),
-    ("duration", "h"): ("duration_h", 1.0),
-    ("ppa_price", "USD/MWh"): ("ppa_price_usd_per_mwh", 1.0),
-    ("availability", "-"): ("availability", 1.0),
-    ("fuel_price", "USD/MMBtu"): ("fuel_price_usd_per_mwh_th", 1.0 / MWH_PER_MMBTU),
-    ("system_loss", "-"): ("system_loss", 1.0),
-    ("gamma_pdc", "1/degC"): ("gamma_pdc_per_degc", 1.0),
-    ("dc_ac_ratio", "-"): ("dc_ac_ratio", 1.0),
-    ("hub_height", "m"): ("hub_height_m", 1.0),
-    ("losses", "-"): ("losses", 1.0),
-}
-
-_SITE_UNITS: dict[tuple[str, str], tuple[str, float]] = {
-    ("latitude", "deg"): ("latitude", 1.0),
-    ("longitude", "deg"): ("longitude", 1.0),
-    ("elevation", "m"): ("elevation_m", 1.0),
-    ("grid_price", "USD/MWh"): ("grid_price_usd_per_mwh", 1.0),
-    ("grid_carbon", "kg/MWh"): ("grid_carbon_t_per_mwh", 1e-3),
-    ("gas_price", "USD/MMBtu"): ("gas_price_usd_per_mwh_th", 1.0 / MWH_PER_MMBTU),
-    ("wind_speed_onshore", "m/s"): ("wind_speed_onshore_m_s", 1.0),
-    ("wind_speed_offshore", "m/s"): ("wind_speed_offshore_m_s", 1.0),
-    ("weibull_k", "-"): ("weibull_k", 1.0),
-    ("water_stress", "0-4"): ("water_stress", 1.0),
-    ("grid_wait", "yr"): ("grid_wait_years", 1.0),
-}
-_SITE_TEXT = {"name", "country", "timezone"}
-
-_ACCEL_UNITS: dict[tuple[str, str], tuple[str, float]] = {
-    ("tdp", "W"): ("tdp_w", 1.0),
-    ("bf16", "TFLOP/s"): ("flops_bf16", 1e12),
-    ("fp8", "TFLOP/s"): ("flops_fp8", 1e12),
-    ("fp4", "TFLOP/s"): ("flops_fp4", 1e12),
-    ("hbm", "GB"): ("hbm_bytes", 1e9),
-    ("hbm_bandwidth", "TB/s"): ("hbm_bytes_per_s", 1e12),
-    ("scaleup_domain", "chips"): ("scaleup_domain", 1.0),
-    ("system_power", "W"): ("system_w", 1.0),
-    ("price", "USD"): ("price_usd", 1.0),
-    ("server_overhead", "-"): ("server_overhead", 1.0),
-    ("life", "yr"): ("life_years", 1.0),
-}
-_ACCEL_TEXT = {"name", "vendor"}
 PRECISIONS = ("bf16", "fp8", "fp4")
 """Numeric formats with a dense peak rate in the accelerator catalog."""
 
@@ -189,12 +152,6 @@ class Accelerator:
         raise CatalogError(msg)
 
 
-def _read_rows(filename: str) -> list[dict[str, str]]:
-    text = resources.files("gigafactory").joinpath("data", filename).read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if not line.startswith("#")]
-    return list(csv.DictReader(lines))
-
-
 def _grouped(filename: str, key: str) -> dict[str, list[dict[str, str]]]:
     """Rows of a long catalog CSV grouped by their ``key`` column, in file order."""
     grouped: dict[str, list[dict[str, str]]] = {}
@@ -230,53 +187,6 @@ def _convert(
         raise CatalogError(msg)
     name, factor = table[(param, unit)]
     return name, float(row["value"]) * factor
-
-
-COST_YEARS = (2025, 2030)
-"""Years the catalog's cost variants are for."""
-REGIONS = ("US", "KR", "CN", "EU")
-"""Regions a scenario may price technologies for; rows marked ``global`` serve any."""
-SCOPES = ("installed", "turnkey", "ex-works")
-"""What a price covers: ``installed`` (equipment, EPC and grid connection, as NREL ATB),
-``turnkey`` (equipment and EPC, no grid connection, as BNEF's system prices) or
-``ex-works`` (equipment at the factory gate)."""
-DEFAULT_COST_YEAR, DEFAULT_REGION, DEFAULT_SCOPE = 2025, "US", "installed"
-
-
-def _variant_score(
-    row: dict[str, str], year: int, region: str, scope: str
-) -> tuple[int, int, int, int]:
-    """How well a row fits the asked-for variant: region, then year, then scope."""
-    row_region = row.get("region") or ""
-    if row_region == region:
-        region_score = 3
-    elif row_region in {"", "global"}:
-        region_score = 2
-    elif row_region == DEFAULT_REGION:
-        region_score = 1
-    else:
-        region_score = 0
-    row_year = int(row.get("cost_year") or 0)
-    year_score = 2 if row_year in {0, year} else 1
-    scope_score = 1 if (row.get("scope") or "") in {"", "-", scope} else 0
-    closeness = -abs(row_year - year) if row_year else 0
-    return region_score, year_score, scope_score, closeness
-
-
-def _chosen(
-    rows: list[dict[str, str]], year: int, region: str, scope: str
-) -> tuple[dict[str, str], list[str]]:
-    """The row of one parameter that fits best, and what of the asked-for variant it lacks."""
-    best = max(rows, key=lambda row: _variant_score(row, year, region, scope))
-    region_score, year_score, scope_score, _ = _variant_score(best, year, region, scope)
-    misses = []
-    if region_score < 2:
-        misses.append(f"no {region} price, the {best.get('region')} one is used")
-    if year_score < 2:
-        misses.append(f"no {year} value, the {best.get('cost_year')} one is used")
-    if scope_score < 1:
-        misses.append(f"no {scope} price, the {best.get('scope')} one is used")
-    return best, misses
 
 
 def technologies(
@@ -325,7 +235,7 @@ def _technologies(year: int, region: str, scope: str) -> dict[str, Technology]:
                 continue
             by_parameter.setdefault(row["parameter"], []).append(row)
         for parameter_rows in by_parameter.values():
-            row, missing = _chosen(parameter_rows, year, region, scope)
+            row, missing = chosen_row(parameter_rows, year, region, scope)
             for miss in missing:
                 misses.setdefault(miss, []).append(row["parameter"])
             canon, value = _convert(_TECH_UNITS, "technologies.csv", row, "technology")
@@ -492,21 +402,6 @@ def power_curve(
         raise CatalogError(msg)
     sub = frame[frame["curve"] == name].sort_values("wind_speed_m_s")
     return sub["wind_speed_m_s"].to_numpy(), sub["power_pu"].to_numpy()
-
-
-def technology_table() -> pd.DataFrame:
-    """The technology catalog as printed by ``gigafactory catalog technologies``."""
-    return pd.DataFrame(_read_rows("technologies.csv"))
-
-
-def site_table() -> pd.DataFrame:
-    """The site catalog as printed by ``gigafactory catalog sites``."""
-    return pd.DataFrame(_read_rows("sites.csv"))
-
-
-def accelerator_table() -> pd.DataFrame:
-    """The accelerator catalog as printed by ``gigafactory catalog accelerators``."""
-    return pd.DataFrame(_read_rows("accelerators.csv"))
 
 
 def catalog_table(name: str) -> pd.DataFrame:
