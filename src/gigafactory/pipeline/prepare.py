@@ -116,8 +116,8 @@ def _capacity_factors(
     entry: catalog.Site | None,
     rng: np.random.Generator,
     contracted: list[str],
+    techs: dict[str, catalog.Technology],
 ) -> dict[str, np.ndarray]:
-    techs = catalog.technologies()
     names = list(dict.fromkeys([*spec.technologies, *contracted]))
     variable = [name for name in names if techs[name].kind == "variable"]
     given: dict[str, np.ndarray] = {}
@@ -257,7 +257,8 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
         resolve_contract(c, f"{where}.contracts[{i}]") for i, c in enumerate(spec.contracts)
     ]
     contracted = [c.technology or "" for c in contracts]
-    cfs = _capacity_factors(spec, where, wx, lat, entry, rng, contracted)
+    table = site_catalog(scenario, spec)
+    cfs = _capacity_factors(spec, where, wx, lat, entry, rng, contracted, table)
     it = _it_load(spec, len(time_index))
     plan = None
     if spec.compute is not None:
@@ -273,10 +274,10 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
         it, flexible = it + flexible, None  # no room to move: firm load
     facility_load = it * pue
     grid = grid_terms(spec, where, entry, time_index, lon, temp, rng)
-    costs = tech_costs(scenario, spec, entry)
-    supply_techs = supply_technologies(scenario, spec, where, costs, cfs, time_index)
+    costs = tech_costs(scenario, spec, entry, table)
+    supply_techs = supply_technologies(scenario, spec, where, costs, cfs, time_index, table)
     contract_techs, contract_costs = contract_technologies(
-        scenario, spec, where, contracts, costs, cfs
+        scenario, spec, where, contracts, costs, cfs, table
     )
     costs.update(contract_costs)
     policy = scenario.policy
@@ -317,7 +318,6 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
         n_minus_1=reliability.n_minus_1,
         ride_through_hours=reliability.ride_through_hours,
     )
-    table = site_catalog(scenario, spec)
     used = dict.fromkeys([*spec.technologies, *contracted])
     notes = tuple(note for name in used for note in table[name].notes)
     return PreparedSite(

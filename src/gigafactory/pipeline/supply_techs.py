@@ -53,14 +53,16 @@ def site_catalog(scenario: Scenario, spec: SiteSpec) -> dict[str, catalog.Techno
 
 
 def tech_costs(
-    scenario: Scenario, spec: SiteSpec, entry: catalog.Site | None
+    scenario: Scenario,
+    spec: SiteSpec,
+    entry: catalog.Site | None,
+    table: dict[str, catalog.Technology],
 ) -> dict[str, economics.TechnologyCost]:
     """Per-technology cost and emission parameters in model units (SCR applied)."""
     gas_price = spec.gas_price_usd_per_mwh_th
     if gas_price is None:
         gas_price = entry.params["gas_price_usd_per_mwh_th"] if entry else float("nan")
     out: dict[str, economics.TechnologyCost] = {}
-    table = site_catalog(scenario, spec)
     for name, options in spec.technologies.items():
         tech = table[name]
         own_fuel = "fuel_price_usd_per_mwh_th" in tech.params
@@ -114,9 +116,9 @@ def supply_technologies(
     costs: dict[str, economics.TechnologyCost],
     capacity_factors: dict[str, np.ndarray],
     index: pd.DatetimeIndex,
+    table: dict[str, catalog.Technology],
 ) -> list[SupplyTech]:
     """The site's own technologies as LP inputs; ``costs`` is updated for in-service dates."""
-    table = site_catalog(scenario, spec)
     dispatch_only = scenario.solver.mode == Mode.dispatch
     credits = scenario.reliability.capacity_credit
     out = []
@@ -231,6 +233,7 @@ def contract_technologies(
     contracts: list[Contract],
     own_costs: dict[str, economics.TechnologyCost],
     capacity_factors: dict[str, np.ndarray],
+    table: dict[str, catalog.Technology],
 ) -> tuple[list[SupplyTech], dict[str, economics.TechnologyCost]]:
     """Contracts as LP technologies and their costs (paid per MW contracted).
 
@@ -242,7 +245,6 @@ def contract_technologies(
     """
     techs: list[SupplyTech] = []
     costs: dict[str, economics.TechnologyCost] = {}
-    table = site_catalog(scenario, spec)
     for i, contract in enumerate(contracts):
         here = f"{where}.contracts[{i}]"
         name = contract.name
