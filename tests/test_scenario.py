@@ -107,8 +107,8 @@ CASES = {
         lambda d: d["sites"][0].update(compute={"idle_accelerators": {"h100": 8}}),
         "sites[0].compute.idle_accelerators.h100: unknown accelerator 'h100'; did you mean "
         "'h100_sxm'?; allowed: a100_40gb, a100_80gb, b200, gb200, gb300, h100_sxm, h200_sxm, "
-        "mi300x, mi325x, mi355x, rebel_quad, rngd, tpu7x, tpu_v5p, tpu_v6e, trainium2, "
-        "trainium3, v100_sxm2",
+        "h800_sxm, mi300x, mi325x, mi355x, rebel_quad, rngd, tpu7x, tpu_v5p, tpu_v6e, "
+        "trainium2, trainium3, v100_sxm2, or define it under the scenario's accelerators:",
     ),
 }
 

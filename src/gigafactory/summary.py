@@ -120,7 +120,12 @@ class Flexibility(Section):
 
 
 class TrainingRun(Section):
-    """One sized training run and what it costs and emits at its site."""
+    """One sized training run and what it costs and emits at its site.
+
+    ``energy_mwh`` and ``emissions_tco2e`` count the energy inside ``boundary``
+    (``accelerator``, ``server`` or ``facility``; see
+    :func:`~gigafactory.compute.boundary_energy_mwh`).
+    """
 
     name: str
     accelerator: str
@@ -131,6 +136,7 @@ class TrainingRun(Section):
     goodput: Number
     interruptions: Number
     checkpoint_interval_min: Number
+    boundary: str
     energy_mwh: Number
     emissions_tco2e: Number
     cost_usd: Number
@@ -150,7 +156,11 @@ class TrainingTotals(Section):
 
 
 class InferenceService(Section):
-    """One inference service: fleet, latency, energy and cost per token."""
+    """One inference service: fleet, latency, energy and cost per token.
+
+    ``wh_per_query``, ``energy_mwh`` and ``emissions_tco2e`` count the energy inside
+    ``boundary``, as for :class:`TrainingRun`.
+    """
 
     name: str
     accelerator: str
@@ -161,8 +171,10 @@ class InferenceService(Section):
     ttft_ms: Number
     tpot_met: bool
     ttft_met: bool
+    boundary: str
     wh_per_query: Number
     energy_mwh: Number
+    emissions_tco2e: Number
     usd_per_million_tokens: Number
 
 

@@ -8,13 +8,19 @@
 * :mod:`~gigafactory.compute.plan`: a site's workloads -> fleet and hourly IT load.
 """
 
-from gigafactory.compute.hardware import hardware_capex, it_power_mw, it_power_w
+from gigafactory.compute.hardware import (
+    boundary_energy_mwh,
+    hardware_capex,
+    it_power_mw,
+    it_power_w,
+)
 from gigafactory.compute.inference import (
     MLPERF_LLAMA2_70B,
     InferenceModel,
     InferencePerformance,
     diurnal_profile,
     inference_performance,
+    mfu_tokens_per_s,
 )
 from gigafactory.compute.plan import (
     ComputePlan,
@@ -49,6 +55,7 @@ __all__ = [
     "ServedInference",
     "TrainingJob",
     "TrainingResult",
+    "boundary_energy_mwh",
     "checkpoint_interval",
     "diurnal_profile",
     "goodput",
@@ -56,6 +63,7 @@ __all__ = [
     "inference_performance",
     "it_power_mw",
     "it_power_w",
+    "mfu_tokens_per_s",
     "plan_compute",
     "size_training",
     "training_flops",

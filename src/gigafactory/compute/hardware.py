@@ -11,9 +11,11 @@ from gigafactory.catalog import Accelerator
 from gigafactory.units import W_PER_MW
 
 __all__ = [
+    "BOUNDARIES",
     "IDLE_POWER_FRACTION",
     "NETWORKING_FRACTION",
     "NETWORK_STORAGE_OVERHEAD",
+    "boundary_energy_mwh",
     "hardware_capex",
     "it_power_mw",
     "it_power_w",
@@ -74,3 +76,44 @@ def hardware_capex(
     """
     p = accelerator.params
     return accelerators * p["price_usd"] * (1 + p["server_overhead"]) * (1 + networking_fraction)
+
+
+BOUNDARIES = ("accelerator", "server", "facility")
+"""Accounting boundaries of a workload's energy, from the chips outward."""
+
+
+def boundary_energy_mwh(
+    boundary: str, accelerator_hours: float, tdp_w: float, it_energy_mwh: float, pue: float
+) -> float:
+    """Energy of a workload counted at an accounting boundary [MWh].
+
+    Parameters
+    ----------
+    boundary : {'accelerator', 'server', 'facility'}
+        ``accelerator``: the chips at their TDP for every accelerator-hour, the model-card
+        convention (an upper bound of the chips' draw); ``server``: the servers at their
+        modelled draw, without scale-out network and storage; ``facility``: IT with
+        network and storage times the PUE.
+    accelerator_hours : float
+        Accelerator-hours of the workload [h].
+    tdp_w : float
+        Thermal design power of one accelerator [W].
+    it_energy_mwh : float
+        IT energy of the workload, network and storage included [MWh].
+    pue : float
+        Power usage effectiveness over the workload's hours [-].
+
+    Examples
+    --------
+    >>> # Llama 3.1 405B model card: 30.84M H100-80GB GPU-hours at a 700 W TDP
+    >>> boundary_energy_mwh("accelerator", 30.84e6, 700.0, 0.0, 1.0)
+    21588.0
+    """
+    if boundary == "accelerator":
+        return accelerator_hours * tdp_w / W_PER_MW
+    if boundary == "server":
+        return it_energy_mwh / (1 + NETWORK_STORAGE_OVERHEAD)
+    if boundary == "facility":
+        return it_energy_mwh * pue
+    msg = f"unknown accounting boundary '{boundary}'; allowed: {', '.join(BOUNDARIES)}"
+    raise ValueError(msg)

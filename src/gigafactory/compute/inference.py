@@ -27,6 +27,7 @@ __all__ = [
     "InferencePerformance",
     "diurnal_profile",
     "inference_performance",
+    "mfu_tokens_per_s",
 ]
 
 WEIGHTS_HBM_SHARE = 0.6
@@ -82,11 +83,33 @@ class InferencePerformance:
     ttft_s: float
 
 
-def _roofline(acc: Accelerator, model: InferenceModel, batch_cap: float) -> InferencePerformance:
-    precision = "fp4" if model.bytes_per_parameter <= 0.5 else "fp8"
+def _precision(model: InferenceModel) -> str:
+    """Numeric format whose dense peak a model's weight format runs at."""
     if model.bytes_per_parameter >= 2:
-        precision = "bf16"
-    flops = acc.peak_flops(precision)
+        return "bf16"
+    return "fp4" if model.bytes_per_parameter <= 0.5 else "fp8"
+
+
+def mfu_tokens_per_s(acc: Accelerator, model: InferenceModel, mfu: float) -> float:
+    """Output tokens per second per accelerator at a model FLOPs utilisation [1/s].
+
+    Every prompt and output token costs ``2 N`` FLOP (N active parameters), so one query
+    takes ``2 N (prompt + output)`` at ``mfu`` of the dense peak of the weight format.
+
+    Examples
+    --------
+    >>> from gigafactory.catalog import get_accelerator
+    >>> # H100 at FP8 (1,979 TFLOP/s), 70B, 300 + 294 tokens, 10 % MFU
+    >>> round(mfu_tokens_per_s(get_accelerator("h100_sxm"), MLPERF_LLAMA2_70B, 0.10))
+    700
+    """
+    flops = acc.peak_flops(_precision(model))
+    per_query = 2 * model.active_parameters * (model.prompt_tokens + model.output_tokens)
+    return mfu * flops * model.output_tokens / per_query
+
+
+def _roofline(acc: Accelerator, model: InferenceModel, batch_cap: float) -> InferencePerformance:
+    flops = acc.peak_flops(_precision(model))
     bandwidth = acc.params["hbm_bytes_per_s"]
     hbm = acc.params["hbm_bytes"]
     weights = model.active_parameters * model.bytes_per_parameter
@@ -122,6 +145,8 @@ def inference_performance(
     model: InferenceModel = MLPERF_LLAMA2_70B,
     *,
     tpot_target_s: float | None = None,
+    mfu: float | None = None,
+    tokens_per_s: float | None = None,
 ) -> InferencePerformance:
     """Output tokens per second per accelerator from a calibrated roofline.
 
@@ -131,6 +156,11 @@ def inference_performance(
     the fewest power-of-two accelerators that keep them under 60 % of HBM. One efficiency
     factor, fitted once so that H100 reproduces MLPerf v4.1 Llama-2-70B offline (2,675
     tokens/s at FP8), scales every result [1]. A TPOT target shrinks the batch.
+
+    Where a throughput is known, it replaces the roofline's: ``mfu`` gives it from model
+    FLOPs utilisation (:func:`mfu_tokens_per_s`), ``tokens_per_s`` is a measured one [1/s].
+    The replica size stays the roofline's, and the latencies scale with the throughput at
+    the roofline's batch.
 
     Examples
     --------
@@ -144,8 +174,18 @@ def inference_performance(
     while tpot_target_s is not None and perf.tpot_s / eta > tpot_target_s and batch > 1:
         batch = max(batch / 2, 1.0)
         perf = _roofline(acc, model, batch)
+    rate = perf.tokens_per_s * eta
+    if mfu is not None:
+        rate = mfu_tokens_per_s(acc, model, mfu)
+    elif tokens_per_s is not None:
+        rate = tokens_per_s
+    slower = perf.tokens_per_s * eta / rate
     return InferencePerformance(
-        perf.tokens_per_s * eta, perf.replica_size, perf.batch, perf.tpot_s / eta, perf.ttft_s / eta
+        rate,
+        perf.replica_size,
+        perf.batch,
+        perf.tpot_s / eta * slower,
+        perf.ttft_s / eta * slower,
     )
 
 

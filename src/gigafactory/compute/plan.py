@@ -75,6 +75,8 @@ class InferenceJob:
     peak_hour_local: float
     tpot_target_s: float | None
     ttft_target_s: float | None
+    mfu: float | None = None
+    tokens_per_s_per_accelerator: float | None = None
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,13 @@ def plan_compute(
             firm += power_mw
     served = []
     for s in inference:
-        perf = inference_performance(s.accelerator, s.model, tpot_target_s=s.tpot_target_s)
+        perf = inference_performance(
+            s.accelerator,
+            s.model,
+            tpot_target_s=s.tpot_target_s,
+            mfu=s.mfu,
+            tokens_per_s=s.tokens_per_s_per_accelerator,
+        )
         demand = (
             s.tokens_per_day
             / SECONDS_PER_DAY

@@ -179,12 +179,11 @@ def _it_load(spec: SiteSpec, n_hours: int) -> np.ndarray:
 
 
 def _workloads(
-    spec: ComputeSpec,
+    spec: ComputeSpec, table: dict[str, catalog.Accelerator]
 ) -> tuple[
     list[compute.TrainingJob], list[compute.InferenceJob], list[tuple[catalog.Accelerator, int]]
 ]:
     """The scenario's workloads as the compute model takes them (accelerators resolved once)."""
-    table = catalog.accelerators()
     training = [
         compute.TrainingJob(
             name=t.name,
@@ -224,6 +223,8 @@ def _workloads(
             peak_hour_local=s.peak_hour_local,
             tpot_target_s=s.tpot_target_s,
             ttft_target_s=s.ttft_target_s,
+            mfu=s.mfu,
+            tokens_per_s_per_accelerator=s.tokens_per_s_per_accelerator,
         )
         for s in spec.inference
     ]
@@ -264,7 +265,9 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
     if spec.compute is not None:
         # local solar hour is close enough for a diurnal demand shape
         hour_local = (np.asarray(time_index.hour) + lon / DEGREES_PER_HOUR) % 24
-        plan = compute.plan_compute(*_workloads(spec.compute), hour_local)
+        plan = compute.plan_compute(
+            *_workloads(spec.compute, scenario.accelerator_table()), hour_local
+        )
         it = it + plan.firm_it_mw
     temp, wet = wx["temp_air"].to_numpy(), wx["temp_wet_bulb"].to_numpy()
     pue = facility.pue(temp, wet, spec.cooling.value)

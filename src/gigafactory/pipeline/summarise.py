@@ -213,9 +213,16 @@ def compute_summary(
     tco = hardware + facility_capex + energy_supply_usd
     per_hour = economics.usd_per_accelerator_hour(tco, n_total)
     runs = []
+    boundary = spec.boundary.value
     for t, r in plan.training:
         power_w = compute.training_it_power_w(t.accelerator, r) / r.accelerators
-        energy = r.accelerator_hours * power_w / W_PER_MW * pue_annual
+        energy = compute.boundary_energy_mwh(
+            boundary,
+            r.accelerator_hours,
+            t.accelerator.params["tdp_w"],
+            r.accelerator_hours * power_w / W_PER_MW,
+            pue_annual,
+        )
         runs.append(
             TrainingRun(
                 name=t.name,
@@ -227,6 +234,7 @@ def compute_summary(
                 goodput=r.goodput,
                 interruptions=r.interruptions,
                 checkpoint_interval_min=r.checkpoint_interval_s / MINUTES_PER_HOUR,
+                boundary=boundary,
                 energy_mwh=energy,
                 emissions_tco2e=energy * carbon_t_per_mwh,
                 cost_usd=r.accelerator_hours * per_hour,
@@ -236,7 +244,13 @@ def compute_summary(
     for served in plan.inference:
         s, perf, count = served.job, served.performance, served.accelerators
         tokens_year = s.tokens_per_day * DAYS_PER_YEAR
-        energy = float(served.it_mw.sum()) * pue_annual  # MWh per year
+        energy = compute.boundary_energy_mwh(  # MWh per year
+            boundary,
+            count * len(served.it_mw),
+            s.accelerator.params["tdp_w"],
+            float(served.it_mw.sum()),
+            pue_annual,
+        )
         queries = tokens_year / s.model.output_tokens
         services.append(
             InferenceService(
@@ -249,8 +263,10 @@ def compute_summary(
                 ttft_ms=perf.ttft_s * MS_PER_S,
                 tpot_met=s.tpot_target_s is None or perf.tpot_s <= s.tpot_target_s,
                 ttft_met=s.ttft_target_s is None or perf.ttft_s <= s.ttft_target_s,
+                boundary=boundary,
                 wh_per_query=energy * W_PER_MW / queries,
                 energy_mwh=energy,
+                emissions_tco2e=energy * carbon_t_per_mwh,
                 usd_per_million_tokens=economics.usd_per_million_tokens(
                     count, per_hour, tokens_year
                 ),

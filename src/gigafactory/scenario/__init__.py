@@ -15,6 +15,8 @@ from gigafactory.scenario.loading import (
 )
 from gigafactory.scenario.schema import (
     COUNTRY_REGIONS,
+    AcceleratorSpec,
+    AccountingBoundary,
     CandidateKind,
     ComputeSpec,
     Contract,
@@ -48,6 +50,8 @@ from gigafactory.scenario.schema import (
 
 __all__ = [
     "COUNTRY_REGIONS",
+    "AcceleratorSpec",
+    "AccountingBoundary",
     "CandidateKind",
     "ComputeSpec",
     "Contract",

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from gigafactory import catalog
-from gigafactory.errors import CatalogError, ScenarioError
+from gigafactory.errors import CatalogError, ScenarioError, did_you_mean
 from gigafactory.scenario.schema import Scenario
 
 __all__ = [
@@ -121,6 +121,7 @@ def _resolve_paths(scenario: Scenario, base: Path) -> Scenario:
 def check_references(scenario: Scenario, source: str) -> None:
     """Cross-field checks against the catalog and the file system (second validation layer)."""
     techs = catalog.technologies()
+    accelerators = scenario.accelerator_table()
     for i, site in enumerate(scenario.sites):
         where = f"{source}: sites[{i}]"
         if site.catalog is not None:
@@ -133,18 +134,17 @@ def check_references(scenario: Scenario, source: str) -> None:
             named: list[tuple[str, str]] = [
                 (f"training[{j}]", t.accelerator) for j, t in enumerate(site.compute.training)
             ] + [(f"inference[{j}]", s.accelerator) for j, s in enumerate(site.compute.inference)]
+            named += [(f"idle_accelerators.{n}", n) for n in site.compute.idle_accelerators]
             for label, accelerator in named:
-                try:
-                    catalog.get_accelerator(accelerator)
-                except CatalogError as err:
-                    msg = f"{where}.compute.{label}.accelerator: {err}"
-                    raise ScenarioError(msg) from None
-            for name in site.compute.idle_accelerators:
-                try:
-                    catalog.get_accelerator(name)
-                except CatalogError as err:
-                    msg = f"{where}.compute.idle_accelerators.{name}: {err}"
-                    raise ScenarioError(msg) from None
+                if accelerator not in accelerators:
+                    field = label if label.startswith("idle") else f"{label}.accelerator"
+                    msg = (
+                        f"{where}.compute.{field}: unknown accelerator '{accelerator}'"
+                        f"{did_you_mean(accelerator, accelerators)}; allowed: "
+                        f"{', '.join(sorted(accelerators))}, or define it under the "
+                        "scenario's accelerators:"
+                    )
+                    raise ScenarioError(msg)
         for name in site.technologies:
             if name not in techs:
                 try:

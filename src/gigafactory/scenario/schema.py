@@ -16,7 +16,17 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
+from gigafactory import catalog
 from gigafactory.scenario.base import NonNeg, ScenarioModel
+from gigafactory.scenario.compute import (
+    AcceleratorSpec,
+    AccountingBoundary,
+    ComputeSpec,
+    FlexibleTraining,
+    InferenceSpec,
+    Precision,
+    TrainingSpec,
+)
 from gigafactory.scenario.costs import COUNTRY_REGIONS, CostRegion, Costs, CostScope
 from gigafactory.scenario.firm import Contract, ContractLocation, ContractShape, Reliability
 from gigafactory.scenario.studies import (
@@ -30,6 +40,8 @@ from gigafactory.units import MWH_PER_MMBTU, kg_per_mwh_to_t_per_mwh, kw_to_mw_c
 
 __all__ = [
     "COUNTRY_REGIONS",
+    "AcceleratorSpec",
+    "AccountingBoundary",
     "CandidateKind",
     "ComputeSpec",
     "Contract",
@@ -261,115 +273,6 @@ class SeriesOverrides(ScenarioModel):
     )
 
 
-class Precision(StrEnum):
-    """Numeric format of a workload."""
-
-    bf16 = "bf16"
-    fp8 = "fp8"
-    fp4 = "fp4"
-
-
-class FlexibleTraining(ScenarioModel):
-    """Training that may slow down in any hour if its energy over each window is delivered."""
-
-    floor: float = Field(
-        0.5, ge=0, le=1, description="Lowest pace in any hour, share of nominal [-]"
-    )
-    ceiling: float = Field(
-        1.1,
-        ge=1,
-        le=2,
-        description="Highest pace, share of nominal: spare accelerators or raised power caps; "
-        "an estimate [-]",
-    )
-    window_hours: int = Field(
-        168, ge=1, le=8760, description="Energy is delivered within each window of this length [h]"
-    )
-
-
-class TrainingSpec(ScenarioModel):
-    """A training run; its fleet trains back to back all year."""
-
-    name: str = Field(min_length=1, description="Label [-]")
-    accelerator: str = Field(description="Catalog accelerator [-]")
-    parameters: float | None = Field(None, gt=0, description="Parameters N (active) [-]")
-    tokens: float | None = Field(None, gt=0, description="Training tokens D [-]")
-    flops: float | None = Field(None, gt=0, description="Training compute; default 6 N D [FLOP]")
-    precision: Precision = Field(Precision.bf16, description="Format of the MFU's peak [-]")
-    mfu: float = Field(
-        0.40, gt=0, le=1, description="Model FLOPs utilisation; Llama 3 405B 38-43 % [-]"
-    )
-    accelerators: int | None = Field(None, gt=0, description="Fleet size [-]")
-    deadline_days: float | None = Field(None, gt=0, description="Size the fleet to finish in [d]")
-    checkpoint_s: float | None = Field(
-        None, gt=0, description="Checkpoint write time; default 16 B/param at 2 TB/s [s]"
-    )
-    restart_s: float = Field(600.0, ge=0, description="Restart time after an interruption [s]")
-    flexible: FlexibleTraining | None = Field(
-        None, description="Let the supply optimisation slow training down [-]"
-    )
-
-    @model_validator(mode="after")
-    def _complete(self) -> TrainingSpec:
-        if self.flops is None and (self.parameters is None or self.tokens is None):
-            msg = "give flops, or parameters and tokens"
-            raise ValueError(msg)
-        if (self.accelerators is None) == (self.deadline_days is None):
-            msg = "give exactly one of accelerators or deadline_days"
-            raise ValueError(msg)
-        return self
-
-
-class InferenceSpec(ScenarioModel):
-    """An inference service: a model, its traffic and latency targets."""
-
-    name: str = Field(min_length=1, description="Label [-]")
-    accelerator: str = Field(description="Catalog accelerator [-]")
-    active_parameters: float = Field(gt=0, description="Active parameters per token [-]")
-    bytes_per_parameter: float = Field(1.0, gt=0, le=4, description="Weight format, FP8 = 1 [B]")
-    kv_bytes_per_token: float = Field(
-        163_840.0, gt=0, description="KV cache per token at 1 B/value; Llama-2-70B 163,840 [B]"
-    )
-    tokens_per_day: float = Field(gt=0, description="Output tokens served per day [-]")
-    prompt_tokens: float = Field(300.0, ge=0, description="Mean prompt length [-]")
-    output_tokens: float = Field(300.0, gt=0, description="Mean output length [-]")
-    peak_to_mean: float = Field(1.5, ge=1, le=2, description="Daily peak over mean demand [-]")
-    peak_hour_local: float = Field(20.0, ge=0, lt=24, description="Hour of peak demand [h]")
-    max_batch: int = Field(64, ge=1, description="Sequences per replica at most [-]")
-    ttft_target_s: float | None = Field(None, gt=0, description="Time to first token target [s]")
-    tpot_target_s: float | None = Field(None, gt=0, description="Time per output token target [s]")
-
-
-class ComputeSpec(ScenarioModel):
-    """AI workloads of a site; they set its IT load."""
-
-    training: list[TrainingSpec] = Field(default_factory=list, description="Training runs [-]")
-    inference: list[InferenceSpec] = Field(
-        default_factory=list, description="Inference services [-]"
-    )
-    idle_accelerators: dict[str, int] = Field(
-        default_factory=dict, description="Installed accelerators without work [-]"
-    )
-    rent_usd_per_accelerator_hour: float = Field(
-        2.35,
-        gt=0,
-        description="Rental price to compare with owning; SemiAnalysis H100 rental index, "
-        "Mar 2026 [USD/h]",
-    )
-    facility_capex_usd_per_mw: float = Field(
-        11.7e6,
-        ge=0,
-        description="Facility capex per MW of IT; Cushman & Wakefield 2025 US average [USD/MW]",
-    )
-
-    @model_validator(mode="after")
-    def _some_work(self) -> ComputeSpec:
-        if not self.training and not self.inference and not self.idle_accelerators:
-            msg = "give training, inference or idle_accelerators"
-            raise ValueError(msg)
-        return self
-
-
 class SiteSpec(ScenarioModel):
     """One campus at one place."""
 
@@ -473,6 +376,9 @@ class Scenario(ScenarioModel):
     reliability: Reliability = Field(default_factory=Reliability)
     finance: Finance = Field(default_factory=Finance)
     costs: Costs = Field(default_factory=Costs)
+    accelerators: dict[str, AcceleratorSpec] = Field(
+        default_factory=dict, description="Accelerators the catalog lacks, by name [-]"
+    )
     solver: SolverOptions = Field(default_factory=SolverOptions)
     orbit: OrbitSpec | None = Field(None, description="Orbital alternative to the first site [-]")
     placement: PlacementSpec | None = Field(None, description="Where to serve inference from [-]")
@@ -487,6 +393,22 @@ class Scenario(ScenarioModel):
             if unknown:
                 allowed = ", ".join(sorted(OrbitDesignOptions.model_fields))
                 msg = f"orbit.variants.{name}: unknown option '{unknown[0]}'; allowed: {allowed}"
+                raise ValueError(msg)
+        return self
+
+    def accelerator_table(self) -> dict[str, catalog.Accelerator]:
+        """The catalog's accelerators and the scenario's own, by name."""
+        own = {name: spec.to_accelerator(name) for name, spec in self.accelerators.items()}
+        return {**catalog.accelerators(), **own}
+
+    @model_validator(mode="after")
+    def _own_accelerators_are_new(self) -> Scenario:
+        for name in self.accelerators:
+            if name in catalog.accelerators():
+                msg = (
+                    f"accelerators.{name}: already in the catalog; give the scenario's own "
+                    "accelerator another name"
+                )
                 raise ValueError(msg)
         return self
 
