@@ -101,24 +101,41 @@ def test_catalog_accelerators_and_size():
 
 def test_compare_ranks_sites_and_writes_table(write_yaml, tmp_path):
     data = small_scenario(
-        technologies={"solar_fixed": {"max_mw": 200}, "wind_offshore": {"max_mw": 50}}
+        technologies={
+            "solar_fixed": {"max_mw": 200},
+            "wind_offshore": {"max_mw": 50},
+            "gas_ct": {"max_mw": 100},
+        }
     )
     data["sites"][0]["catalog"] = "ulsan"
     data["sites"][0]["grid"] = {"import_cap_mw": 60}
     out = tmp_path / "cmp"
     result = runner.invoke(
-        app, ["compare", str(write_yaml(data)), "--sites", "memphis,ulsan", "-o", str(out)]
+        app,
+        [
+            "compare",
+            str(write_yaml(data)),
+            "--sites",
+            "memphis,ulsan",
+            "--weights",
+            "cost=1",
+            "-o",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "compare.csv")
+    # cost alone: the score is the cost scaled from cheapest (0) to dearest (1)
     assert list(table["site"]) == sorted(
         table["site"], key=dict(zip(table["site"], table["total_annual_cost_usd"], strict=True)).get
     )
     assert list(table["rank"]) == [1, 2]
+    assert list(table["score"]) == [0.0, 1.0]
+    assert "weights: cost 1.00" in result.output
     # Memphis is inland: offshore wind is left out there, and said so
     dropped = dict(zip(table["site"], table["dropped"].fillna(""), strict=True))
     assert dropped == {"memphis": "wind_offshore", "ulsan": ""}
-    assert "memphis: no resource for wind_offshore" in result.output
+    assert "memphis: left out there: wind_offshore" in result.output
     assert "Plotly.newPlot" in (out / "compare.html").read_text()
 
 

@@ -30,12 +30,15 @@ from gigafactory.errors import (
 )
 from gigafactory.pipeline import (
     COMPARE_COLUMNS,
+    CRITERIA,
+    DEFAULT_WEIGHTS,
     compare,
     contract_overview,
     faults,
     orbit,
     place,
     run,
+    siting_weights,
     size,
     tariff_overview,
 )
@@ -94,6 +97,8 @@ except metadata.PackageNotFoundError:  # pragma: no cover - running from a sourc
 
 __all__ = [
     "COMPARE_COLUMNS",
+    "CRITERIA",
+    "DEFAULT_WEIGHTS",
     "FIRM_STYLE",
     "METRICS",
     "CatalogError",
@@ -145,6 +150,7 @@ __all__ = [
     "scenario_from_dict",
     "scenario_from_yaml",
     "site_overview",
+    "siting_weights",
     "size",
     "sweep_html",
     "tariff_overview",

@@ -63,6 +63,7 @@ _SITE_UNITS: dict[tuple[str, str], tuple[str, float]] = {
     ("weibull_k", "-"): ("weibull_k", 1.0),
     ("water_stress", "0-4"): ("water_stress", 1.0),
     ("grid_wait", "yr"): ("grid_wait_years", 1.0),
+    ("grid_available", "MW"): ("grid_available_mw", 1.0),
 }
 _SITE_TEXT = {"name", "country", "timezone"}
 

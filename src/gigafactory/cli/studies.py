@@ -82,11 +82,28 @@ def compare(
     sites: Annotated[
         str, typer.Option("--sites", help="Comma-separated catalog sites (see catalog sites).")
     ] = "",
+    weights: Annotated[
+        str,
+        typer.Option(
+            "--weights",
+            help="Ranking weights, e.g. cost=1,carbon=0.5 (criteria: cost, carbon, "
+            "time_to_power, water, latency; unnamed ones get 0). Default: cost 0.5, carbon "
+            "0.2, time_to_power 0.15, water 0.1, latency 0.05.",
+        ),
+    ] = "",
+    users: Annotated[
+        str,
+        typer.Option(
+            "--users",
+            help="Countries of the users for the latency criterion, e.g. KR,JP (default: the "
+            "scenario's placement countries).",
+        ),
+    ] = "",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Folder (default: out/<name>-compare).")
     ] = None,
 ) -> None:
-    """Run the scenario's campus at several sites and rank them."""
+    """Run the scenario's campus at several sites, each with its own grid facts, and rank them."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     loaded = gigafactory.load_scenario(scenario)
@@ -96,6 +113,8 @@ def compare(
     if len(names) < 2:
         msg = "compare: give at least two sites with --sites a,b (catalog names)"
         raise gigafactory.ScenarioError(msg)
+    chosen = gigafactory.siting_weights(weights) if weights else None
+    countries = [c.strip().upper() for c in users.split(",") if c.strip()] or None
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -107,6 +126,8 @@ def compare(
         table, _ = gigafactory.compare(
             loaded,
             names,
+            weights=chosen,
+            users=countries,
             progress=lambda msg, done: bar.update(task, completed=done, description=msg),
         )
     folder = output or Path("out") / f"{loaded.name}-compare"
@@ -114,33 +135,49 @@ def compare(
     gigafactory.write_text_atomic(
         folder / "compare.html", gigafactory.compare_html(table, f"{loaded.name}: site comparison")
     )
-    view = Table(title=f"{loaded.name}: sites ranked by total annual cost")
+    view = Table(title=f"{loaded.name}: sites ranked by weighted score (0 best)")
     columns: list[tuple[str, str, float, str]] = [
         ("rank", "rank", 1, "{:.0f}"),
         ("site", "site", 1, "{}"),
+        ("score", "score", 1, "{:.2f}"),
         ("total_annual_cost_usd", "M USD/yr", 1e-6, "{:,.1f}"),
-        ("lcoe_usd_per_mwh", "USD/MWh", 1, "{:,.1f}"),
         ("usd_per_accelerator_hour", "USD/acc-h", 1, "{:,.2f}"),
         ("cfe_share", "CFE %", 100, "{:,.1f}"),
         ("emissions_tco2e", "ktCO2e", 1e-3, "{:,.1f}"),
-        ("water_m3", "k m3 water", 1e-3, "{:,.1f}"),
-        ("peak_grid_import_mw", "grid MW", 1, "{:,.1f}"),
+        ("grid_feed_mw", "feed MW", 1, "{:,.0f}"),
+        ("peak_grid_import_mw", "import MW", 1, "{:,.1f}"),
+        ("grid_wait_years", "wait yr", 1, "{:.0f}"),
+        ("water_stress", "water 0-4", 1, "{:.0f}"),
+        ("user_rtt_ms", "RTT ms", 1, "{:.0f}"),
     ]
-    if table["usd_per_accelerator_hour"].isna().all():
-        columns = [c for c in columns if c[0] != "usd_per_accelerator_hour"]
+    columns = [c for c in columns if c[0] in table and not table[c[0]].isna().all()]
     for column, label, _, _ in columns:
         view.add_column(label, justify="left" if column == "site" else "right", no_wrap=True)
     for record in table.to_dict("records"):
         view.add_row(
             *(
-                fmt.format(record[c] * scale if c != "site" else record[c])
+                "-"
+                if c != "site" and record[c] != record[c]  # NaN: no value
+                else fmt.format(record[c] * scale if c != "site" else record[c])
                 for c, _, scale, fmt in columns
             )
         )
     console.print(view)
+    used = table.attrs["weights"]
+    console.print(
+        "weights: "
+        + ", ".join(f"{k} {w:.2f}" for k, w in used.items())
+        + (f"; users in {', '.join(table.attrs['users'])}" if table.attrs["users"] else "")
+        + " (change with --weights cost=1,carbon=0.5; latency needs --users)"
+    )
     for record in table.to_dict("records"):
+        if record["feed_source"] == "site library":
+            console.print(
+                f"{record['site']}: feed {record['grid_feed_mw']:,.0f} MW, the most the site "
+                "library says is available there"
+            )
         if record["dropped"]:
-            console.print(f"{record['site']}: no resource for {record['dropped']}; left out there")
+            console.print(f"{record['site']}: left out there: {record['dropped']}")
         if record.get("infeasible"):
             console.print(
                 f"[yellow]{escape(str(record['site']))}: cannot be served firm, ranked last:[/] "

@@ -18,10 +18,18 @@ from gigafactory.pipeline.orbit_study import orbit
 from gigafactory.pipeline.placement_study import place
 from gigafactory.pipeline.prepare import PreparedSite, prepare_site
 from gigafactory.pipeline.runner import Progress, run, run_prepared, size
-from gigafactory.pipeline.site_comparison import COMPARE_COLUMNS, compare
+from gigafactory.pipeline.site_comparison import (
+    COMPARE_COLUMNS,
+    CRITERIA,
+    DEFAULT_WEIGHTS,
+    compare,
+    siting_weights,
+)
 
 __all__ = [
     "COMPARE_COLUMNS",
+    "CRITERIA",
+    "DEFAULT_WEIGHTS",
     "PreparedSite",
     "Progress",
     "compare",
@@ -32,6 +40,7 @@ __all__ = [
     "prepare_site",
     "run",
     "run_prepared",
+    "siting_weights",
     "size",
     "tariff_overview",
 ]

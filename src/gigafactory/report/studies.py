@@ -10,6 +10,7 @@ from gigafactory.summary import AssignmentRow, OrbitSummary, PlacementSummary
 __all__ = ["compare_html", "orbit_html", "placement_html", "sweep_html"]
 
 _COMPARE_CHARTS = (
+    ("score", 1.0, "weighted siting score [0 best - 1 worst]"),
     ("total_annual_cost_usd", 1e-6, "total annual cost [million USD/yr]"),
     ("lcoe_usd_per_mwh", 1.0, "LCOE of facility energy [USD/MWh]"),
     ("usd_per_accelerator_hour", 1.0, "cost per accelerator-hour [USD/h]"),
@@ -17,6 +18,9 @@ _COMPARE_CHARTS = (
     ("emissions_tco2e", 1e-3, "emissions [ktCO2e/yr]"),
     ("water_m3", 1e-3, "water [thousand m3/yr]"),
     ("peak_grid_import_mw", 1.0, "peak grid draw [MW]"),
+    ("grid_wait_years", 1.0, "wait for a grid connection [yr]"),
+    ("water_stress", 1.0, "baseline water stress [0-4]"),
+    ("user_rtt_ms", 1.0, "population-weighted round trip to users [ms]"),
 )
 
 
@@ -35,11 +39,18 @@ def compare_html(table: pd.DataFrame, title: str) -> str:
         fig.update_layout(title=label, height=360, margin={"t": 50, "b": 40})
         figs.append(fig)
     shown = table.drop(columns=["name"]).copy()
+    used = table.attrs.get("weights", {})
+    weights = ", ".join(f"{k} {w:.2f}" for k, w in used.items()) or "none"
+    countries = table.attrs.get("users", [])
+    users = f" Users in {', '.join(countries)}." if countries else ""
     body = shown.to_html(index=False, float_format=lambda v: f"{v:,.2f}", border=0)
     return page_html(
         title,
-        f"""<p>Ranked by total annual cost (1 = cheapest). Each site runs the same campus
-with its own climate, tariff, grid carbon, gas price and wind resource.</p>
+        f"""<p>Ranked by a weighted score (0 = best on every criterion, 1 = worst; each
+criterion scaled from its best to its worst site). Weights: {weights}.{users} Each site
+runs the same campus with its own climate, tariff, grid carbon, gas price, wind resource
+and the feed its site library says is available; the campus's contracts stay at its own
+site.</p>
 {body}
 {charts_html(figs)}""",
     )
