@@ -166,3 +166,17 @@ def test_sites_lists_and_filters():
         "error: --sort: 'tarif' is not a column; did you mean 'tariff'?; allowed: tariff, carbon, "
         "temp, ghi, water, wait, name"
     )
+
+
+def test_time_limit_is_an_error_not_zeros(write_yaml, tmp_path):
+    # HiGHS stops at a 1 ms limit with status ok and termination time_limit: linopy's
+    # solution is then no answer, so the run must fail in one line instead of printing zeros
+    data = small_scenario()
+    data["solver"] = {"time_limit_s": 0.001}
+    result = runner.invoke(app, ["run", str(write_yaml(data)), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: site 'campus': the solver stopped at its time limit (0.001 s) before an "
+        "optimal solution; raise solver.time_limit_s or remove it"
+    )
+    assert not (tmp_path / "out" / "summary.json").exists()

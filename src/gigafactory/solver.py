@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import linopy
 
-__all__ = ["IPM_THRESHOLD", "METHODS", "c_stdout_silenced", "solve_highs"]
+__all__ = [
+    "INFEASIBLE",
+    "IPM_THRESHOLD",
+    "METHODS",
+    "c_stdout_silenced",
+    "not_optimal",
+    "solve_highs",
+]
 
 IPM_THRESHOLD = 20_000
 """Variables above which ``method='auto'`` uses the interior-point solver [-]; an estimate
@@ -53,6 +60,45 @@ def solve_highs(
     with c_stdout_silenced():
         status, condition = model.solve(solver_name="highs", progress=False, **options)
     return str(status), str(condition)
+
+
+INFEASIBLE = frozenset({"infeasible", "infeasible_or_unbounded"})
+"""Termination conditions a caller explains itself (where supply is short, by how much)."""
+
+
+def not_optimal(
+    where: str, status: str, condition: str, *, time_limit_s: float | None = None
+) -> str | None:
+    """One line saying why a solve gave no optimal solution and what to change; None if optimal.
+
+    Only ``status == 'ok'`` with ``condition == 'optimal'`` passes: a time limit, an
+    unbounded problem, numerical trouble or an unknown status each get their own line.
+
+    Examples
+    --------
+    >>> not_optimal("site 'a'", "ok", "optimal") is None
+    True
+    >>> print(not_optimal("site 'a'", "ok", "time_limit", time_limit_s=0.5)[:61])
+    site 'a': the solver stopped at its time limit (0.5 s) before
+    """
+    if status == "ok" and condition == "optimal":
+        return None
+    if condition == "time_limit":
+        limit = f" ({time_limit_s:g} s)" if time_limit_s is not None else ""
+        return (
+            f"{where}: the solver stopped at its time limit{limit} before an optimal solution; "
+            "raise solver.time_limit_s or remove it"
+        )
+    if condition == "unbounded":
+        return (
+            f"{where}: the problem is unbounded (cost can fall without limit); look for a "
+            "negative price or cost, or a technology without a build limit that earns money"
+        )
+    return (
+        f"{where}: the solver stopped without an optimal solution ({status}, {condition}); "
+        "look for extreme values (loads, prices, caps many orders of magnitude apart) or "
+        "try solver.method: simplex"
+    )
 
 
 @contextlib.contextmanager

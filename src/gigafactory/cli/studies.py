@@ -57,6 +57,8 @@ def size(
                 (f"{run.name}: accelerator-hours", run.accelerator_hours / 1e6, "million h"),
                 (f"{run.name}: goodput", 100 * run.goodput, "%"),
                 (f"{run.name}: interruptions", run.interruptions, "-"),
+                (f"{run.name}: energy ({run.boundary})", run.energy_mwh, "MWh"),
+                (f"{run.name}: emissions ({run.boundary})", run.emissions_tco2e, "tCO2e"),
                 (f"{run.name}: cost", run.cost_usd / 1e6, "million USD"),
             ]
         for svc in comp.inference_services if comp else []:
@@ -67,7 +69,7 @@ def size(
                     svc.tokens_per_s_per_accelerator,
                     "-",
                 ),
-                (f"{svc.name}: energy per query", svc.wh_per_query, "Wh"),
+                (f"{svc.name}: energy per query ({svc.boundary})", svc.wh_per_query, "Wh"),
                 (f"{svc.name}: cost", svc.usd_per_million_tokens, "USD/M tokens"),
             ]
         for name, value, unit in rows:

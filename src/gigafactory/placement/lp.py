@@ -23,7 +23,7 @@ import xarray as xr
 
 from gigafactory.errors import SolverError
 from gigafactory.placement.latency import fibre_rtt_ms, great_circle_km, leo_rtt_ms
-from gigafactory.solver import solve_highs
+from gigafactory.solver import not_optimal, solve_highs
 from gigafactory.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -179,7 +179,8 @@ def solve_placement(problem: PlacementProblem) -> dict[str, Any]:
     """Build, solve (HiGHS) and extract the placement LP."""
     model, pairs, rtt = build_model(problem)
     status, condition = solve_highs(model, method="choose")
-    if status != "ok":
-        msg = f"placement: solver stopped with {status} ({condition})"
+    stopped = not_optimal("placement", status, condition)
+    if stopped is not None:
+        msg = stopped
         raise SolverError(msg)
     return extract(model, problem, pairs, rtt)

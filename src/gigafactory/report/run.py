@@ -225,7 +225,8 @@ def _compute_table(compute: SiteCompute) -> str:
             ),
             (f"{run.name}: goodput", f"{100 * run.goodput:,.1f}", "%"),
             (f"{run.name}: interruptions", f"{run.interruptions:,.0f}", "-"),
-            (f"{run.name}: emissions", f"{run.emissions_tco2e:,.0f}", "tCO2e"),
+            (f"{run.name}: energy ({run.boundary})", f"{run.energy_mwh:,.0f}", "MWh"),
+            (f"{run.name}: emissions ({run.boundary})", f"{run.emissions_tco2e:,.0f}", "tCO2e"),
             (f"{run.name}: cost", f"{run.cost_usd / USD_PER_MILLION:,.1f}", "million USD"),
         ]
     for svc in compute.inference_services:
@@ -235,7 +236,11 @@ def _compute_table(compute: SiteCompute) -> str:
                 f"{svc.tokens_per_s_per_accelerator:,.0f}",
                 "-",
             ),
-            (f"{svc.name}: energy per query", f"{svc.wh_per_query:,.3f}", "Wh"),
+            (
+                f"{svc.name}: energy per query ({svc.boundary})",
+                f"{svc.wh_per_query:,.3f}",
+                "Wh",
+            ),
             (
                 f"{svc.name}: price of tokens",
                 f"{svc.usd_per_million_tokens:,.3f}",

@@ -19,7 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory.errors import InfeasibleError, SolverError
-from gigafactory.solver import c_stdout_silenced, solve_highs
+from gigafactory.solver import INFEASIBLE, c_stdout_silenced, not_optimal, solve_highs
 from gigafactory.supply.extract import extract
 from gigafactory.supply.model import SiteSupply, build_model
 
@@ -62,7 +62,7 @@ def _shortfall(site: SiteSupply, method: str) -> str:
     )
     model = build_model(probe)
     status, condition = solve(model, method=method)
-    if status != "ok":
+    if not_optimal("", status, condition) is not None:
         return f"site '{site.name}': infeasible ({condition}); could not locate the shortfall"
     unserved = model.variables["unserved"].solution.to_numpy()
     short = unserved > SHORTFALL_MW
@@ -109,11 +109,11 @@ def optimise(
         solved - built,
         built - started,
     )
-    if condition in {"infeasible", "infeasible_or_unbounded"}:
+    if condition in INFEASIBLE:
         raise InfeasibleError(_shortfall(site, method))
-    if status != "ok":
-        msg = f"site '{site.name}': solver stopped with {status} ({condition})"
-        raise SolverError(msg)
+    stopped = not_optimal(f"site '{site.name}'", status, condition, time_limit_s=time_limit_s)
+    if stopped is not None:
+        raise SolverError(stopped)
     ds = extract(model, site)
     ds.attrs.update(
         status=status,
