@@ -61,6 +61,14 @@ CASES = {
         lambda d: d["sites"][0]["technologies"]["solar_fixed"].update(max_mw=-5),
         "sites[0].technologies.solar_fixed.max_mw: Input should be greater than or equal to 0 (got -5)",
     ),
+    "boolean for a number": (
+        lambda d: d["sites"][0]["load"].update(it_mw=True),
+        "sites[0].load.it_mw: true is not a number; give a number (got True)",
+    ),
+    "infinite number": (
+        lambda d: d["sites"][0]["load"].update(it_mw=float("inf")),
+        "sites[0].load.it_mw: Input should be a finite number (got inf)",
+    ),
     "unknown site": (
         lambda d: d["sites"][0].update(catalog="memphs"),
         "sites[0].catalog: unknown site 'memphs'; did you mean 'memphis'?; allowed: 43 sites, "

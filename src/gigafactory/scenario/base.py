@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 __all__ = ["NonNeg", "ScenarioModel"]
 
 
-class ScenarioModel(BaseModel):
-    """A scenario section: unknown fields are errors, values are frozen."""
+def _is_number(annotation: Any) -> bool:
+    """True for ``float``, ``int`` and optional or annotated forms of them."""
+    if annotation in (float, int):
+        return True
+    return any(_is_number(a) for a in get_args(annotation))
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class ScenarioModel(BaseModel):
+    """A scenario section: unknown fields are errors, values are frozen, numbers finite.
+
+    ``.inf`` and ``.nan`` are rejected, and so is ``true``/``false`` where a number is
+    expected (pydantic would read ``true`` as 1).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_boolean_for_number(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name is not None:
+            if _is_number(cls.model_fields[info.field_name].annotation):
+                msg = f"{str(value).lower()} is not a number; give a number"
+                raise ValueError(msg)
+        return value
 
 
 NonNeg = Annotated[float, Field(ge=0)]
