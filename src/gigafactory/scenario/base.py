@@ -28,10 +28,10 @@ class ScenarioModel(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_boolean_for_number(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, bool) and info.field_name is not None:
-            if _is_number(cls.model_fields[info.field_name].annotation):
-                msg = f"{str(value).lower()} is not a number; give a number"
-                raise ValueError(msg)
+        name = info.field_name
+        if isinstance(value, bool) and name and _is_number(cls.model_fields[name].annotation):
+            msg = f"{str(value).lower()} is not a number; give a number"
+            raise ValueError(msg)
         return value
 
 
