@@ -6,7 +6,14 @@ import copy
 
 import pytest
 
-from gigafactory import ScenarioError, dump_scenario, load_scenario, preset_names, presets
+from gigafactory import (
+    ScenarioError,
+    did_you_mean,
+    dump_scenario,
+    load_scenario,
+    preset_names,
+    presets,
+)
 from gigafactory.scenario import scenario_from_dict
 
 BASE = {
@@ -174,3 +181,27 @@ def test_duplicate_site_ids():
     data = mutate(lambda d: d["sites"].append(copy.deepcopy(d["sites"][0])))
     with pytest.raises(ScenarioError, match="site ids must be unique; repeated: a"):
         scenario_from_dict(data)
+
+
+def test_unknown_field_inside_a_mapping_lists_its_fields():
+    data = {
+        "name": "s",
+        "sites": [
+            {
+                "id": "a",
+                "catalog": "memphis",
+                "load": {"it_mw": 5},
+                "technologies": {"solar_fixed": {"max_MW": 5}},
+            }
+        ],
+    }
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict(data, source="s.yaml")
+    assert str(err.value).startswith(
+        "s.yaml: sites[0].technologies.solar_fixed.max_MW: unknown field 'max_MW'; did you "
+        "mean 'max_mw'?; allowed: backup_only, capacity_credit, capex_usd_per_kw,"
+    )
+
+
+def test_suggestions_ignore_case():
+    assert did_you_mean("H10O", ["h100_sxm", "b200"]) == "; did you mean 'h100_sxm'?"

@@ -57,7 +57,12 @@ def closest(name: str, choices: Iterable[str], n: int = 1) -> list[str]:
     >>> closest("irnoair", ["ironair", "liion", "solar"])
     ['ironair']
     """
-    return difflib.get_close_matches(name, list(choices), n=n, cutoff=0.5)
+    # case-insensitive: 'H10O' is close to 'h100_sxm'
+    by_lower = {c.lower(): c for c in choices}
+    return [
+        by_lower[m]
+        for m in difflib.get_close_matches(name.lower(), list(by_lower), n=n, cutoff=0.5)
+    ]
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:

@@ -8,6 +8,7 @@ closest match suggested. Relative file references become relative to the scenari
 from __future__ import annotations
 
 import difflib
+import typing
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -49,12 +50,15 @@ def _lookup(data: Any, loc: tuple[int | str, ...]) -> Any:
 def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
     """Follow ``loc`` through the schema and return the model that owns its last part."""
     model: Any = Scenario
+    key_next = False  # the part after a mapping field is a key, not a field
     for part in loc[:-1]:
-        if isinstance(part, int) or model is None:
+        if isinstance(part, int) or model is None or key_next:
+            key_next = False
             continue
         field_info = model.model_fields.get(part)
         if field_info is None:
             return None
+        key_next = typing.get_origin(field_info.annotation) is dict
         model = _inner_model(field_info.annotation)
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
@@ -76,9 +80,10 @@ def _describe_error(err: Any, data: Any) -> str:
         owner = _model_at(loc)
         allowed = sorted(owner.model_fields) if owner else []
         name = str(loc[-1])
-        near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.5)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
-        return f"{path}: unknown field '{name}'{hint}; allowed: {', '.join(allowed)}"
+        return (
+            f"{path}: unknown field '{name}'{did_you_mean(name, allowed)}; allowed: "
+            + ", ".join(allowed)
+        )
     value = _lookup(data, loc)
     shown = "missing" if err["type"] == "missing" else f"got {value!r}"
     message = err["msg"].removeprefix("Value error, ")
