@@ -184,17 +184,8 @@ def test_duplicate_site_ids():
 
 
 def test_unknown_field_inside_a_mapping_lists_its_fields():
-    data = {
-        "name": "s",
-        "sites": [
-            {
-                "id": "a",
-                "catalog": "memphis",
-                "load": {"it_mw": 5},
-                "technologies": {"solar_fixed": {"max_MW": 5}},
-            }
-        ],
-    }
+    data = copy.deepcopy(BASE)
+    data["sites"][0]["technologies"] = {"solar_fixed": {"max_MW": 5}}
     with pytest.raises(ScenarioError) as err:
         scenario_from_dict(data, source="s.yaml")
     assert str(err.value).startswith(
