@@ -14,7 +14,7 @@ from gigafactory import (
     preset_names,
     presets,
 )
-from gigafactory.scenario import scenario_from_dict
+from gigafactory.scenario import scenario_from_dict, scenario_from_yaml
 
 BASE = {
     "name": "t",
@@ -196,3 +196,41 @@ def test_unknown_field_inside_a_mapping_lists_its_fields():
 
 def test_suggestions_ignore_case():
     assert did_you_mean("H10O", ["h100_sxm", "b200"]) == "; did you mean 'h100_sxm'?"
+
+
+BOMB = "".join(
+    f"{k}: &{k} [{', '.join([prev] * 9)}]\n"
+    for k, prev in zip("abcdefg", ["x", "*a", "*b", "*c", "*d", "*e", "*f"], strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # 9**7 = 4.8 million values from about 300 bytes
+        (
+            BOMB + "name: *g\nsites: *g\n",
+            "b.yaml: more than 200,000 values once YAML aliases are expanded; a scenario "
+            "needs a few hundred (remove the repeated aliases)",
+        ),
+        (
+            "name: x\nsites: " + "[" * 500 + "]" * 500 + "\n",
+            "b.yaml: nested too deeply to read; a scenario needs about 8 levels",
+        ),
+        (
+            "name: x\nsites: " + "[" * 45 + "]" * 45 + "\n",
+            "b.yaml: nested deeper than 40 levels; a scenario needs about 8",
+        ),
+        (
+            "name: "
+            + "[" * 30
+            + "]" * 30
+            + "\nsites: [{id: a, catalog: memphis, load: {it_mw: 5}}]\n",
+            "b.yaml: name: Input should be a valid string (got [[[[[...]]]]])",
+        ),
+    ],
+)
+def test_hostile_yaml_gets_one_short_line(text, message):
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_yaml(text, "b.yaml")
+    assert str(err.value) == message

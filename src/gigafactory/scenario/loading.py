@@ -73,6 +73,28 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+SHOWN_CHARS = 300
+"""Longest value echoed in an error line [characters]."""
+
+
+def _short_repr(value: Any, depth: int = 0) -> str:
+    """``repr`` bounded in size, keys in the user's order: an error never echoes a huge value.
+
+    At most 8 items per mapping or list, 4 levels and :data:`SHOWN_CHARS` characters.
+    """
+    if isinstance(value, dict | list) and depth >= 4:
+        return "{...}" if isinstance(value, dict) else "[...]"
+    if isinstance(value, dict):
+        parts = [f"{k!r}: {_short_repr(v, depth + 1)}" for k, v in list(value.items())[:8]]
+        text = "{" + ", ".join(parts + (["..."] if len(value) > 8 else [])) + "}"
+    elif isinstance(value, list):
+        parts = [_short_repr(v, depth + 1) for v in value[:8]]
+        text = "[" + ", ".join(parts + (["..."] if len(value) > 8 else [])) + "]"
+    else:
+        text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+
+
 def _describe_error(err: Any, data: Any) -> str:
     loc = tuple(err["loc"])
     path = _fmt_loc(loc)
@@ -85,7 +107,7 @@ def _describe_error(err: Any, data: Any) -> str:
             + ", ".join(allowed)
         )
     value = _lookup(data, loc)
-    shown = "missing" if err["type"] == "missing" else f"got {value!r}"
+    shown = "missing" if err["type"] == "missing" else f"got {_short_repr(value)}"
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "enum":
         near = difflib.get_close_matches(
@@ -242,6 +264,36 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
     return _load_text(text, str(path), path.parent)
 
 
+MAX_VALUES = 200_000
+"""Most values a scenario may hold once YAML aliases are expanded [-] (the largest preset
+holds a few hundred); more is an alias bomb or a mistake."""
+
+MAX_DEPTH = 40
+"""Deepest nesting of a scenario's mappings and lists [-] (the schema needs about 8)."""
+
+
+def _check_size(data: Any, source: str) -> None:
+    """Refuse data too large or too deep to be a scenario, before validating it."""
+    stack = [(data, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            msg = (
+                f"{source}: more than {MAX_VALUES:,} values once YAML aliases are expanded; "
+                "a scenario needs a few hundred (remove the repeated aliases)"
+            )
+            raise ScenarioError(msg)
+        if depth > MAX_DEPTH:
+            msg = f"{source}: nested deeper than {MAX_DEPTH} levels; a scenario needs about 8"
+            raise ScenarioError(msg)
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+
+
 def _load_text(text: str, source: str, base: Path | None) -> Scenario:
     try:
         data = yaml.safe_load(text)
@@ -251,6 +303,10 @@ def _load_text(text: str, source: str, base: Path | None) -> Scenario:
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         msg = f"{source}:{where}: malformed YAML: {problem}"
         raise ScenarioError(msg) from None
+    except RecursionError:
+        msg = f"{source}: nested too deeply to read; a scenario needs about 8 levels"
+        raise ScenarioError(msg) from None
+    _check_size(data, source)
     return scenario_from_dict(data, source, base)
 
 
