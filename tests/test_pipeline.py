@@ -97,6 +97,21 @@ def test_user_series_override_synthesised(tmp_path):
     assert results.summary.it_energy_mwh == pytest.approx(50 * 8760)
 
 
+def test_capacity_factor_column_with_a_typo_is_an_error(tmp_path):
+    # was: a 'solar_fixd' column silently ignored and solar synthesised instead
+    (tmp_path / "cf.csv").write_text("solar_fixd\n" + "0.2\n" * 8760)
+    data = small_scenario(series={"capacity_factors_csv": "cf.csv"})
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(gigafactory.ScenarioError) as err:
+        gigafactory.run(load_scenario(path))
+    assert str(err.value) == (
+        f"sites[0].series.capacity_factors_csv: {tmp_path / 'cf.csv'}: column 'solar_fixd' is "
+        "not a variable technology; did you mean 'solar_fixed'?; allowed: solar_fixed, "
+        "solar_tracking, wind_offshore, wind_offshore_floating, wind_onshore (and a time column)"
+    )
+
+
 def test_dispatch_mode_keeps_existing_capacity():
     data = small_scenario(
         technologies={"gas_ct": {"existing_mw": 30}, "solar_fixed": {"existing_mw": 20}}

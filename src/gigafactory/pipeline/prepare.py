@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from gigafactory import catalog, compute, economics, facility
-from gigafactory.errors import ScenarioError
+from gigafactory.errors import ScenarioError, did_you_mean
 from gigafactory.pipeline.grid_terms import GridTerms, grid_terms
 from gigafactory.pipeline.supply_techs import (
     contract_technologies,
@@ -43,6 +43,9 @@ WIND_CURVES = {
     "wind_offshore_floating": "iea_15mw_240",
 }
 """Power curve used by each wind technology (see ``data/power_curves.csv``)."""
+
+TIME_COLUMNS = {"time", "timestamp", "datetime", "hour", "utc_time"}
+"""Column names a capacity-factor CSV may carry besides its technologies (lower case)."""
 
 WIND_SPEED_PARAMETER = {
     "wind_onshore": "wind_speed_onshore_m_s",
@@ -123,6 +126,15 @@ def _capacity_factors(
     given: dict[str, np.ndarray] = {}
     if spec.series.capacity_factors_csv is not None and variable:
         frame, meta = iotools.read_hourly_csv(spec.series.capacity_factors_csv, [], bounds=None)
+        known = sorted(name for name, tech in techs.items() if tech.kind == "variable")
+        for column in meta["columns"]:
+            if column not in known and column.lower() not in TIME_COLUMNS:
+                msg = (
+                    f"{where}.series.capacity_factors_csv: {meta['path']}: column '{column}' "
+                    f"is not a variable technology{did_you_mean(column, known)}; allowed: "
+                    f"{', '.join(known)} (and a time column)"
+                )
+                raise ScenarioError(msg)
         present = [name for name in variable if name in meta["columns"]]
         frame, _ = iotools.read_hourly_csv(
             spec.series.capacity_factors_csv, present, bounds=dict.fromkeys(present, (0.0, 1.0))
