@@ -195,3 +195,35 @@ def test_killed_worker_is_marked_failed_at_next_start(tmp_path):
     assert store.get(finished).state == "done"
     assert not (tmp_path / "results" / victim).exists()  # no half-written result
     store.close()
+
+
+def test_a_worker_killed_mid_run_never_takes_the_pool_down(tmp_path):
+    # was: the run stayed "running" and every later POST /api/runs returned 500
+    # (BrokenProcessPool) until a restart
+    import gigafactory
+    from gigafactory.web.worker import WORKER_DIED, WorkerPool
+
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+    store = RunStore(url)
+    pool = WorkerPool(url, tmp_path / "results", workers=1)
+    victim = store.create(
+        "victim", gigafactory.dump_scenario(gigafactory.load_scenario("pine-island"))
+    )
+    doomed = pool.submit(victim)
+    deadline = time.time() + 60
+    while store.get(victim).state != "running" and time.time() < deadline:
+        time.sleep(0.2)
+    os.kill(store.get(victim).pid, signal.SIGKILL)
+    with pytest.raises(Exception, match="terminated abruptly"):
+        doomed.result(timeout=60)
+    deadline = time.time() + 10
+    while store.get(victim).state == "running" and time.time() < deadline:
+        time.sleep(0.1)
+    assert store.get(victim).state == "failed"
+    assert store.get(victim).error == WORKER_DIED
+    # the next run is served by a fresh pool
+    after = store.create("after", SMALL)
+    assert pool.submit(after).result(timeout=120) == "done"
+    assert store.get(after).state == "done"
+    pool.shutdown()
+    store.close()

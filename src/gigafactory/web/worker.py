@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-__all__ = ["WorkerPool", "execute"]
+__all__ = ["WORKER_DIED", "WorkerPool", "execute"]
 
 
 def execute(db_url: str, run_id: str, results_root: str) -> str:
@@ -39,19 +41,59 @@ def execute(db_url: str, run_id: str, results_root: str) -> str:
     return "done"
 
 
+WORKER_DIED = (
+    "the worker process running it died (killed or out of memory) before it finished; "
+    "submit the run again"
+)
+"""Error recorded for a run whose worker process disappeared."""
+
+
 class WorkerPool:
-    """A bounded pool of processes (spawned, so no state is shared with the server)."""
+    """A bounded pool of processes (spawned, so no state is shared with the server).
+
+    A worker that dies (``kill -9``, the out-of-memory killer) breaks a
+    :class:`~concurrent.futures.ProcessPoolExecutor` for good: the runs it held are marked
+    failed with :data:`WORKER_DIED`, and the next submission starts a fresh pool, so one
+    dead worker never takes the server's runs down.
+    """
 
     def __init__(self, db_url: str, results_root: Path, workers: int = 2) -> None:
         self.db_url = db_url
         self.results_root = results_root
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        self.workers = workers
+        self._lock = threading.Lock()
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
         )
 
     def submit(self, run_id: str) -> Future[str]:
-        """Queue a run."""
-        return self._pool.submit(execute, self.db_url, run_id, str(self.results_root))
+        """Queue a run; a pool broken by a dead worker is replaced first."""
+        with self._lock:
+            try:
+                future = self._pool.submit(execute, self.db_url, run_id, str(self.results_root))
+            except BrokenProcessPool:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+                future = self._pool.submit(execute, self.db_url, run_id, str(self.results_root))
+        future.add_done_callback(lambda f: self._record_death(run_id, f))
+        return future
+
+    def _record_death(self, run_id: str, future: Future[str]) -> None:
+        """Mark a run failed when its worker died (the worker could not say so itself)."""
+        if future.cancelled() or not isinstance(future.exception(), BrokenProcessPool):
+            return
+        from gigafactory.web.store import RunStore
+
+        store = RunStore(self.db_url)
+        try:
+            record = store.get(run_id)
+            if record is not None and record.state in {"queued", "running"}:
+                store.fail(run_id, WORKER_DIED)
+        finally:
+            store.close()
 
     def shutdown(self) -> None:
         """Stop accepting work; running scenarios finish."""
