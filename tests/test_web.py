@@ -102,6 +102,18 @@ def test_bad_input_is_4xx_never_500(client):
         422,
     }
     assert not (Path("/") / "evil.csv").exists()
+    # numbers JSON cannot hold (1e999999 reads as infinity): was a 500 while echoing them
+    for body in ('{"yaml": 1e999999}', '{"yaml": NaN}'):
+        for url in ("/api/validate", "/api/runs"):
+            bad = client.post(url, content=body, headers={"content-type": "application/json"})
+            assert bad.status_code == 422
+            assert bad.json()["detail"] == [
+                {
+                    "loc": ["body", "yaml"],
+                    "msg": "Input should be a valid string",
+                    "type": "string_type",
+                }
+            ]
 
 
 def test_uploaded_file_can_be_named(client, tmp_path):

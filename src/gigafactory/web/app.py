@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 import gigafactory
@@ -59,6 +60,16 @@ def create_app(
         if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
             return JSONResponse({"detail": f"request body over {MAX_BODY_BYTES:,} bytes"}, 413)
         return await call_next(request)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own handler echoes the input, and an input JSON cannot hold (1e999999
+        # read as infinity, NaN) made it fail with a 500; say what is wrong without it
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": detail}, 422)
 
     app.include_router(api_router)
     app.include_router(pages_router)
