@@ -90,12 +90,21 @@ def test_bad_input_is_4xx_never_500(client):
     assert client.get("/api/presets/nope").status_code == 404
     big = "x" * (MAX_BODY_BYTES + 10)
     assert client.post("/api/validate", json={"yaml": big}).status_code == 413
-    traversal = small_scenario(load={"profile_csv": "../../etc/passwd"})
-    response = client.post("/api/runs", json={"yaml": yaml.safe_dump(traversal)})
-    assert response.status_code == 422
-    assert (
-        "file references must name an uploaded file" in response.json()["detail"]
-        or "file not found" in response.json()["detail"]
+    # a path outside the uploads gets the same answer whether it exists or not (was: "file
+    # not found: /etc/nope" against "must name an uploaded file" for /etc/passwd), and no
+    # answer shows the server's folders
+    for path in ("../../etc/passwd", "/etc/passwd", "/etc/nope"):
+        outside = small_scenario(load={"profile_csv": path})
+        response = client.post("/api/runs", json={"yaml": yaml.safe_dump(outside)})
+        assert response.status_code == 422
+        assert response.json()["detail"] == (
+            "<web>: sites[0].load.profile_csv: file references must name an uploaded file "
+            f"(got '{path}')"
+        )
+    missing = small_scenario(load={"profile_csv": "load.csv"})
+    response = client.post("/api/runs", json={"yaml": yaml.safe_dump(missing)})
+    assert response.json()["detail"] == (
+        "<web>: sites[0].load.profile_csv: no uploaded file named 'load.csv'; upload it first"
     )
     assert client.post("/api/uploads", files={"file": ("../evil.csv", b"x")}).status_code in {
         201,

@@ -61,6 +61,7 @@ from gigafactory.report import (
 from gigafactory.results import Results, write_text_atomic
 from gigafactory.scenario import (
     Scenario,
+    check_references,
     dump_scenario,
     load_scenario,
     preset_names,
@@ -122,6 +123,7 @@ __all__ = [
     "__version__",
     "catalog_table",
     "charts_html",
+    "check_references",
     "compare",
     "compare_html",
     "contract_overview",

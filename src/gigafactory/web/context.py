@@ -56,8 +56,9 @@ class WebContext:
 
     def parse(self, text: str) -> gigafactory.Scenario:
         """A scenario from the web: its file references must name uploaded files."""
-        scenario = gigafactory.scenario_from_yaml(text, "<web>", self.uploads)
+        scenario = gigafactory.scenario_from_yaml(text, "<web>", self.uploads, references=False)
         _check_files(scenario, self.uploads)
+        gigafactory.check_references(scenario, "<web>")
         return scenario
 
     def record(self, run_id: str, *, done: bool = False) -> RunRecord:
@@ -87,9 +88,14 @@ def _check_files(scenario: gigafactory.Scenario, uploads: Path) -> None:
             if value is None:
                 continue
             path = Path(value).resolve()
+            # as the user wrote it: never show the server's folders
+            given = str(value).removeprefix(f"{uploads}/")
             if path.parent != root:
                 msg = (
                     f"<web>: sites[{i}].{name}: file references must name an uploaded file "
-                    f"(got '{value}')"
+                    f"(got '{given}')"
                 )
+                raise gigafactory.ScenarioError(msg)
+            if not path.is_file():
+                msg = f"<web>: sites[{i}].{name}: no uploaded file named '{given}'; upload it first"
                 raise gigafactory.ScenarioError(msg)
