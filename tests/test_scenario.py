@@ -72,6 +72,11 @@ CASES = {
         lambda d: d["sites"][0]["load"].update(it_mw=True),
         "sites[0].load.it_mw: true is not a number; give a number (got True)",
     ),
+    "implausible load": (
+        lambda d: d["sites"][0]["load"].update(it_mw=100_000),
+        "sites[0].load.it_mw: 100,000 MW is above 20,000 MW, four times the largest campus "
+        "announced (5 GW); did you mean kW (100 MW)? (got 100000)",
+    ),
     "infinite number": (
         lambda d: d["sites"][0]["load"].update(it_mw=float("inf")),
         "sites[0].load.it_mw: Input should be a finite number (got inf)",

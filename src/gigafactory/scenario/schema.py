@@ -14,7 +14,7 @@ import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from gigafactory import catalog
 from gigafactory.scenario.base import NonNeg, ScenarioModel
@@ -98,6 +98,12 @@ class Mode(StrEnum):
     dispatch = "dispatch"
 
 
+MAX_CAMPUS_IT_MW = 20_000.0
+"""Largest IT load one site may have [MW]: four times the largest single campuses announced,
+Meta's Hyperion and Stargate UAE at 5 GW each (2025 announcements); above it a value is
+almost surely in kW."""
+
+
 class LoadSpec(ScenarioModel):
     """IT load of the campus."""
 
@@ -105,6 +111,17 @@ class LoadSpec(ScenarioModel):
     profile_csv: Path | None = Field(
         None, description="Hourly IT load CSV (8760 rows, column `it_mw`) [MW]"
     )
+
+    @field_validator("it_mw")
+    @classmethod
+    def _plausible(cls, value: float | None) -> float | None:
+        if value is not None and value > MAX_CAMPUS_IT_MW:
+            msg = (
+                f"{value:,.0f} MW is above {MAX_CAMPUS_IT_MW:,.0f} MW, four times the largest "
+                f"campus announced (5 GW); did you mean kW ({value / 1e3:,.0f} MW)?"
+            )
+            raise ValueError(msg)
+        return value
 
     @model_validator(mode="after")
     def _one_of(self) -> LoadSpec:
