@@ -47,6 +47,7 @@ __all__ = [
     "CatalogValue",
     "Site",
     "Technology",
+    "accelerator_from_rows",
     "accelerators",
     "contract_presets",
     "get_accelerator",
@@ -428,20 +429,24 @@ def accelerators() -> dict[str, Accelerator]:
     (989000000000000.0, 1275.0)
     """
     grouped = _grouped("accelerators.csv", "accelerator")
-    out: dict[str, Accelerator] = {}
-    for name, rows in grouped.items():
-        text: dict[str, str] = {}
-        params: dict[str, float] = {}
-        prov: dict[str, CatalogValue] = {}
-        for row in rows:
-            if row["parameter"] in _ACCEL_TEXT:
-                text[row["parameter"]] = row["value"]
-                continue
-            canon, value = _convert(_ACCEL_UNITS, "accelerators.csv", row, "accelerator")
-            params[canon] = value
-            prov[canon] = _provenance(row, float(row["value"]))
-        out[name] = Accelerator(name, text["name"], text["vendor"], params, prov)
-    return out
+    return {name: accelerator_from_rows(name, rows) for name, rows in grouped.items()}
+
+
+def accelerator_from_rows(
+    name: str, rows: list[dict[str, str]], file: str = "accelerators.csv"
+) -> Accelerator:
+    """One accelerator from rows shaped as ``data/accelerators.csv``'s (a scenario's too)."""
+    text: dict[str, str] = {}
+    params: dict[str, float] = {}
+    prov: dict[str, CatalogValue] = {}
+    for row in rows:
+        if row["parameter"] in _ACCEL_TEXT:
+            text[row["parameter"]] = row["value"]
+            continue
+        canon, value = _convert(_ACCEL_UNITS, file, {**row, "accelerator": name}, "accelerator")
+        params[canon] = value
+        prov[canon] = _provenance(row, float(row["value"]))
+    return Accelerator(name, text["name"], text["vendor"], params, prov)
 
 
 def get_accelerator(name: str) -> Accelerator:

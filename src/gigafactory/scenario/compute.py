@@ -77,33 +77,35 @@ class AcceleratorSpec(ScenarioModel):
         return self
 
     def to_accelerator(self, name: str) -> catalog.Accelerator:
-        """The accelerator in the catalog's canonical units (W, FLOP/s, bytes, USD, yr)."""
-        params = {
-            "tdp_w": self.tdp_w,
-            "system_w": self.system_w,
-            "flops_bf16": self.bf16_tflops * 1e12,
-            "hbm_bytes": self.hbm_gb * 1e9,
-            "hbm_bytes_per_s": self.hbm_tb_s * 1e12,
-            "scaleup_domain": float(self.scaleup_domain),
-            "price_usd": self.price_usd,
-            "server_overhead": self.server_overhead,
-            "life_years": self.life_years,
+        """The accelerator in the catalog's canonical units, converted as a catalog row is."""
+        values: dict[str, tuple[object, str]] = {
+            "name": (self.label, "-"),
+            "vendor": (self.vendor, "-"),
+            "tdp": (self.tdp_w, "W"),
+            "system_power": (self.system_w, "W"),
+            "bf16": (self.bf16_tflops, "TFLOP/s"),
+            "fp8": (self.fp8_tflops, "TFLOP/s"),
+            "fp4": (self.fp4_tflops, "TFLOP/s"),
+            "hbm": (self.hbm_gb, "GB"),
+            "hbm_bandwidth": (self.hbm_tb_s, "TB/s"),
+            "scaleup_domain": (self.scaleup_domain, "chips"),
+            "price": (self.price_usd, "USD"),
+            "server_overhead": (self.server_overhead, "-"),
+            "life": (self.life_years, "yr"),
         }
-        if self.fp8_tflops is not None:
-            params["flops_fp8"] = self.fp8_tflops * 1e12
-        if self.fp4_tflops is not None:
-            params["flops_fp4"] = self.fp4_tflops * 1e12
-        provenance = {
-            key: catalog.CatalogValue(
-                value=value,
-                unit="",
-                source=f"scenario: {self.source}",
-                year=self.year,
-                estimate=self.estimate,
-            )
-            for key, value in params.items()
-        }
-        return catalog.Accelerator(name, self.label, self.vendor, params, provenance)
+        rows = [
+            {
+                "parameter": parameter,
+                "value": str(value),
+                "unit": unit,
+                "source": f"scenario: {self.source}",
+                "year": str(self.year),
+                "estimate": str(self.estimate).lower(),
+            }
+            for parameter, (value, unit) in values.items()
+            if value is not None
+        ]
+        return catalog.accelerator_from_rows(name, rows, "the scenario's accelerators")
 
 
 class Precision(StrEnum):
