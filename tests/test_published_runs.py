@@ -180,6 +180,13 @@ def test_unknown_accelerator_points_at_the_scenarios_own():
     assert text.endswith("or define it under the scenario's accelerators:")
 
 
+def test_scenario_boundaries_are_the_models():
+    # the scenario's enum and the compute room's names are kept in two rooms; one list
+    from gigafactory.scenario import AccountingBoundary
+
+    assert tuple(b.value for b in AccountingBoundary) == compute.BOUNDARIES
+
+
 def test_boundary_energy_by_hand():
     # 1,000 accelerator-hours at 700 W TDP; 2 MWh of IT at PUE 1.2
     assert compute.boundary_energy_mwh("accelerator", 1_000, 700, 2.0, 1.2) == 0.7

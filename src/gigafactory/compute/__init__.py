@@ -9,6 +9,7 @@
 """
 
 from gigafactory.compute.hardware import (
+    BOUNDARIES,
     boundary_energy_mwh,
     hardware_capex,
     it_power_mw,
@@ -45,6 +46,7 @@ from gigafactory.compute.training import (
 
 __all__ = [
     "ACCELERATOR_MTBI_HOURS",
+    "BOUNDARIES",
     "MLPERF_LLAMA2_70B",
     "RESTART_SECONDS",
     "ComputePlan",

@@ -181,6 +181,5 @@ def solve_placement(problem: PlacementProblem) -> dict[str, Any]:
     status, condition = solve_highs(model, method="choose")
     stopped = not_optimal("placement", status, condition)
     if stopped is not None:
-        msg = stopped
-        raise SolverError(msg)
+        raise SolverError(stopped)
     return extract(model, problem, pairs, rtt)
