@@ -143,10 +143,13 @@ def test_infeasible_policy_is_named():
         techs=(SupplyTech("gas", "thermal", fixed_cost=1.0, marginal_cost=10.0, co2=0.5),),
         co2_cap_t=100.0,
     )
-    with pytest.raises(
-        InfeasibleError, match="load can be met, but not within the CO2 cap of 100 t"
-    ):
+    # the two hours stand for a year: gas alone emits 10 MW x 8,760 h x 0.5 t/MWh = 43,800 t
+    with pytest.raises(InfeasibleError) as err:
         optimise(site, method="simplex")
+    assert str(err.value) == (
+        "site 'dirty': the load can be met, but not within the CO2 cap of 100 t "
+        "(policy.co2_cap_t); allow more carbon-free capacity, storage or backup, or relax it"
+    )
 
 
 def test_cfe_target_without_clean_supply_is_explained():

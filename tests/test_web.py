@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import time
@@ -24,6 +25,7 @@ def client(tmp_path):
         db_url=f"sqlite:///{tmp_path / 'runs.db'}", results_root=tmp_path / "results", workers=2
     )
     with TestClient(app) as c:
+        c.uploads = tmp_path / "results" / "uploads"  # type: ignore[attr-defined]
         yield c
 
 
@@ -106,11 +108,14 @@ def test_bad_input_is_4xx_never_500(client):
     assert response.json()["detail"] == (
         "<web>: sites[0].load.profile_csv: no uploaded file named 'load.csv'; upload it first"
     )
-    assert client.post("/api/uploads", files={"file": ("../evil.csv", b"x")}).status_code in {
-        201,
-        422,
-    }
-    assert not (Path("/") / "evil.csv").exists()
+    # a path in an upload's name is dropped: the file lands in the uploads folder by its name
+    evil = client.post("/api/uploads", files={"file": ("../evil.csv", b"x")})
+    assert evil.status_code == 201
+    assert evil.json() == {"name": "evil.csv"}
+    assert (client.uploads / "evil.csv").read_bytes() == b"x"
+    assert not (client.uploads.parent / "evil.csv").exists()
+    hidden = client.post("/api/uploads", files={"file": (".env", b"x")})
+    assert hidden.status_code == 422
     # numbers JSON cannot hold (1e999999 reads as infinity): was a 500 while echoing them
     for body in ('{"yaml": 1e999999}', '{"yaml": NaN}'):
         for url in ("/api/validate", "/api/runs"):
@@ -123,6 +128,22 @@ def test_bad_input_is_4xx_never_500(client):
                     "type": "string_type",
                 }
             ]
+
+
+def test_an_upload_never_replaces_another(client):
+    # was: uploading the same name twice silently replaced the first file
+    first = client.post("/api/uploads", files={"file": ("load.csv", b"it_mw\n40\n")})
+    assert first.status_code == 201
+    again = client.post("/api/uploads", files={"file": ("load.csv", b"it_mw\n40\n")})
+    assert again.status_code == 201  # the same bytes: nothing changes
+    other = client.post("/api/uploads", files={"file": ("load.csv", b"it_mw\n99\n")})
+    assert other.status_code == 409
+    assert other.json()["detail"] == (
+        "an upload named 'load.csv' already exists with other content; scenarios may name it, "
+        "so it is kept: upload this file under another name"
+    )
+    assert (client.uploads / "load.csv").read_bytes() == b"it_mw\n40\n"
+    assert [p.name for p in client.uploads.iterdir()] == ["load.csv"]  # no temporary left
 
 
 def test_uploaded_file_can_be_named(client, tmp_path):
@@ -248,3 +269,71 @@ def test_a_worker_killed_mid_run_never_takes_the_pool_down(tmp_path):
     assert store.get(after).state == "done"
     pool.shutdown()
     store.close()
+
+
+SERVER = """
+import os, sys, time
+from pathlib import Path
+import gigafactory
+from gigafactory.web.store import RunStore
+from gigafactory.web.worker import WorkerPool
+
+url, root, mode = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+pool = WorkerPool(url, root, workers=1)
+if mode == "idle":
+    print(pool._pool.submit(os.getpid).result(), flush=True)
+else:
+    store = RunStore(url)
+    run = store.create("long", gigafactory.dump_scenario(gigafactory.load_scenario("pine-island")))
+    pool.submit(run)
+    while store.get(run).state != "running":
+        time.sleep(0.2)
+    print(store.get(run).pid, flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (exited, not yet reaped) counts as gone
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "State:\tZ" in status.read_text())
+
+
+@pytest.mark.parametrize("mode", ["idle", "running"])
+def test_workers_die_with_their_server(tmp_path, mode):
+    # was: killing the server left its workers alive (~800 MB each) for minutes
+    import subprocess
+    import sys
+
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, f"sqlite:///{tmp_path / 'runs.db'}", str(tmp_path), mode],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    worker = int(server.stdout.readline())
+    assert _alive(worker)
+    server.kill()
+    server.wait()
+    server.stdout.close()
+    deadline = time.time() + 10
+    while _alive(worker) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not _alive(worker), f"worker {worker} outlived its server"
+
+
+def test_a_summary_with_undefined_figures_is_served_as_json_null(client, tmp_path):
+    # was: a NaN in the summary (no accelerator-hours: no price per accelerator-hour) was
+    # stored as the non-JSON token NaN, and GET .../summary answered 500
+    store = RunStore(f"sqlite:///{tmp_path / 'runs.db'}")
+    run = store.create("nan", SMALL)
+    store.start(run, os.getpid())
+    (tmp_path / "results" / run).mkdir(parents=True)
+    store.finish(run, {"usd_per_accelerator_hour": math.nan, "x": [1.0, math.inf]}, str(tmp_path))
+    store.close()
+    response = client.get(f"/api/runs/{run}/summary")
+    assert response.status_code == 200
+    assert response.json() == {"usd_per_accelerator_hour": None, "x": [1.0, None]}

@@ -33,6 +33,7 @@ from gigafactory.catalog_rows import (
     site_table,
     technology_table,
 )
+from gigafactory.catalog_wind import diurnal_shape, iec_class, onshore_curve, power_curve
 from gigafactory.errors import CatalogError, did_you_mean
 from gigafactory.units import MWH_PER_MMBTU
 
@@ -50,9 +51,12 @@ __all__ = [
     "accelerator_from_rows",
     "accelerators",
     "contract_presets",
+    "diurnal_shape",
     "get_accelerator",
     "get_site",
     "get_technology",
+    "iec_class",
+    "onshore_curve",
     "power_curve",
     "site_climate",
     "site_overview",
@@ -373,36 +377,15 @@ def site_climate(name: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index ``month`` (1..12); columns ``ghi`` [W/m2], ``temp_mean`` [degC],
-        ``temp_max`` [degC], ``relative_humidity`` [%].
+        ``temp_max`` [degC], ``relative_humidity`` [%], ``wind_ratio`` (monthly mean wind
+        speed over the annual mean) [-].
     """
     get_site(name)
     frame = _climate()
     sub = frame[frame["site"] == name]
     table = sub.pivot(index="month", columns="variable", values="value")
     table.columns.name = None
-    return table[["ghi", "temp_mean", "temp_max", "relative_humidity"]]
-
-
-@functools.cache
-def _curves() -> pd.DataFrame:
-    return pd.DataFrame(_read_rows("power_curves.csv")).astype(
-        {"wind_speed_m_s": float, "power_pu": float}
-    )
-
-
-def power_curve(
-    name: str,
-) -> tuple[np.ndarray[Any, np.dtype[np.float64]], np.ndarray[Any, np.dtype[np.float64]]]:
-    """Return a turbine power curve as ``(wind_speed [m/s], power [pu of rated])``."""
-    frame = _curves()
-    names = sorted(set(frame["curve"]))
-    if name not in names:
-        msg = (
-            f"unknown power curve '{name}'{did_you_mean(name, names)}; allowed: {', '.join(names)}"
-        )
-        raise CatalogError(msg)
-    sub = frame[frame["curve"] == name].sort_values("wind_speed_m_s")
-    return sub["wind_speed_m_s"].to_numpy(), sub["power_pu"].to_numpy()
+    return table[["ghi", "temp_mean", "temp_max", "relative_humidity", "wind_ratio"]]
 
 
 def catalog_table(name: str) -> pd.DataFrame:

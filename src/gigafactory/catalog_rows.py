@@ -61,6 +61,7 @@ _SITE_UNITS: dict[tuple[str, str], tuple[str, float]] = {
     ("wind_speed_onshore", "m/s"): ("wind_speed_onshore_m_s", 1.0),
     ("wind_speed_offshore", "m/s"): ("wind_speed_offshore_m_s", 1.0),
     ("weibull_k", "-"): ("weibull_k", 1.0),
+    ("wind_solar_correlation", "-"): ("wind_solar_correlation", 1.0),
     ("water_stress", "0-4"): ("water_stress", 1.0),
     ("grid_wait", "yr"): ("grid_wait_years", 1.0),
     ("grid_available", "MW"): ("grid_available_mw", 1.0),

@@ -9,6 +9,7 @@ placement LP (:mod:`gigafactory.placement.lp`) both call it.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -57,9 +58,25 @@ def solve_highs(
         options.update(solver="simplex")
     if time_limit_s is not None:
         options["time_limit"] = float(time_limit_s)
-    with c_stdout_silenced():
+    with c_stdout_silenced(), _linopy_warnings_silenced():
         status, condition = model.solve(solver_name="highs", progress=False, **options)
     return str(status), str(condition)
+
+
+@contextlib.contextmanager
+def _linopy_warnings_silenced() -> Iterator[None]:
+    """Hold back linopy's own report of a failed solve (an 11-line block on stderr).
+
+    Every caller checks status and termination itself and says in one line what went wrong
+    and what to change (:func:`not_optimal`, the supply LP's infeasibility explanation).
+    """
+    logger = logging.getLogger("linopy")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 INFEASIBLE = frozenset({"infeasible", "infeasible_or_unbounded"})

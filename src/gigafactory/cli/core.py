@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +14,22 @@ from rich.table import Table
 
 import gigafactory
 from gigafactory.cli.app import ScenarioArg, app, console, user_errors
+
+
+@contextlib.contextmanager
+def naming_the_scenario(scenario: str) -> Iterator[None]:
+    """Prefix errors found while preparing a run (data files, field checks) with the scenario.
+
+    Those errors name the field (``sites[0].load.profile_csv: ...``) but not the file the
+    user wrote it in; loading errors already do.
+    """
+    try:
+        yield
+    except (gigafactory.DataFileError, gigafactory.ScenarioError) as err:
+        if not str(err).startswith("sites["):
+            raise
+        msg = f"{scenario}: {err}"
+        raise type(err)(msg) from None
 
 
 @app.command()
@@ -30,11 +48,15 @@ def run(
     loaded = gigafactory.load_scenario(scenario)
     folder = output or Path("out") / loaded.name
     if as_json:
-        results = gigafactory.run(loaded)
+        with naming_the_scenario(scenario):
+            results = gigafactory.run(loaded)
         gigafactory.write_results(results, folder, report=not no_report)
         sys.stdout.write(results.to_json() + "\n")
         return
-    with console.status(f"{loaded.name}: starting", spinner="dots") as status:
+    with (
+        naming_the_scenario(scenario),
+        console.status(f"{loaded.name}: starting", spinner="dots") as status,
+    ):
         results = gigafactory.run(
             loaded, progress=lambda msg: status.update(f"{loaded.name}: {msg}")
         )
@@ -114,9 +136,13 @@ def print_notices(notices: list[gigafactory.Notice]) -> None:
 @app.command()
 @user_errors
 def validate(scenario: ScenarioArg) -> None:
-    """Check a scenario (schema, catalog names, files) without solving."""
+    """Check a scenario without solving: schema, catalog names, and every data file it names."""
     loaded = gigafactory.load_scenario(scenario)
-    console.print(f"ok: {loaded.name} ({len(loaded.sites)} site{'s' * (len(loaded.sites) > 1)})")
+    with naming_the_scenario(scenario):
+        files = gigafactory.check(loaded)
+    sites = f"{len(loaded.sites)} site{'s' * (len(loaded.sites) > 1)}"
+    read = f", {files} data file{'s' * (files != 1)} read" if files else ""
+    console.print(f"ok: {loaded.name} ({sites}{read})")
 
 
 @app.command()

@@ -17,7 +17,7 @@ from gigafactory.pipeline.grid_terms import contract_overview, tariff_overview
 from gigafactory.pipeline.orbit_study import orbit
 from gigafactory.pipeline.placement_study import place
 from gigafactory.pipeline.prepare import PreparedSite, prepare_site
-from gigafactory.pipeline.runner import Progress, run, run_prepared, size
+from gigafactory.pipeline.runner import Progress, check, run, run_prepared, size
 from gigafactory.pipeline.site_comparison import (
     COMPARE_COLUMNS,
     CRITERIA,
@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "PreparedSite",
     "Progress",
+    "check",
     "compare",
     "contract_overview",
     "faults",

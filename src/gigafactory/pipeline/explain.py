@@ -149,8 +149,9 @@ def marginal_summary(
     grid = values.get("grid_connection_usd_per_mw_year")
     if grid is not None:
         text.append(
-            f"grid connection: one more MW would save {_usd(grid)}/yr"
-            + (" (the feed is not a limit)" if grid < 1.0 else "")
+            "grid connection: not a limit (one more MW would save nothing)"
+            if grid < 1.0
+            else f"grid connection: one more MW would save {_usd(grid)}/yr"
         )
     cfe = values.get("cfe_target_usd_per_point")
     if cfe is not None:

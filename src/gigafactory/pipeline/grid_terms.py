@@ -22,7 +22,7 @@ from gigafactory.errors import ScenarioError, did_you_mean
 from gigafactory.resource import grid as gridshape
 from gigafactory.resource import iotools
 from gigafactory.resource.tariff import MONTHS_PER_YEAR, HourlyTariff, hourly_tariff
-from gigafactory.scenario import GridShapeName, SiteSpec
+from gigafactory.scenario import FLAT_TARIFF, GridShapeName, SiteSpec
 from gigafactory.supply import DemandCharge
 from gigafactory.units import KG_PER_T, KW_PER_MW
 
@@ -36,7 +36,7 @@ CARBON_BOUNDS_KG_PER_MWH = (0.0, 2000.0)
 """Accepted hourly grid intensities in a carbon CSV [kgCO2e/MWh]; an estimate (lignite plant
 emits about 1,100-1,200)."""
 
-FLAT_FALLBACK = "flat"
+FLAT_FALLBACK = FLAT_TARIFF
 """Tariff name of a flat energy price (the catalog's average revenue, or the scenario's)."""
 
 

@@ -15,17 +15,23 @@ import numpy as np
 import pandas as pd
 
 from gigafactory import catalog, compute, economics, facility
-from gigafactory.errors import ScenarioError, did_you_mean
+from gigafactory.errors import DataFileError, ScenarioError, did_you_mean
 from gigafactory.pipeline.grid_terms import GridTerms, grid_terms
 from gigafactory.pipeline.supply_techs import (
     contract_technologies,
-    resolve_contract,
     site_catalog,
     supply_technologies,
     tech_costs,
 )
 from gigafactory.resource import iotools, solar, weather, wind
-from gigafactory.scenario import ComputeSpec, Contract, Scenario, SiteSpec
+from gigafactory.scenario import (
+    ComputeSpec,
+    Contract,
+    Scenario,
+    SiteSpec,
+    data_files,
+    resolve_contract,
+)
 from gigafactory.supply import SiteSupply, nominal_load_mw
 
 __all__ = ["WIND_CURVES", "WIND_SPEED_PARAMETER", "PreparedSite", "prepare_site"]
@@ -42,7 +48,8 @@ WIND_CURVES = {
     "wind_offshore": "iea_15mw_240",
     "wind_offshore_floating": "iea_15mw_240",
 }
-"""Power curve used by each wind technology (see ``data/power_curves.csv``)."""
+"""Power curve used by each wind technology (see ``data/power_curves.csv``); onshore, a site
+whose mean speed is above IEC class III's 7.5 m/s gets ``catalog.onshore_curve`` instead."""
 
 TIME_COLUMNS = {"time", "timestamp", "datetime", "hour", "utc_time"}
 """Column names a capacity-factor CSV may carry besides its technologies (lower case)."""
@@ -116,6 +123,7 @@ def _capacity_factors(
     where: str,
     wx: pd.DataFrame,
     lat: float,
+    lon: float,
     entry: catalog.Site | None,
     rng: np.random.Generator,
     contracted: list[str],
@@ -165,10 +173,19 @@ def _capacity_factors(
                     f"'{name}' column"
                 )
                 raise ScenarioError(msg)
+            mean_speed = entry.params[key]
+            hours = pd.DatetimeIndex(wx.index)
             speed = wind.synthesise_wind_speed(
-                len(wx), entry.params[key], rng, k=entry.params["weibull_k"]
+                len(wx),
+                mean_speed,
+                rng,
+                k=entry.params["weibull_k"],
+                shape=_wind_shape(entry, hours, lon, offshore=name != "wind_onshore"),
+                common=wind.daily_solar_score(wx["ghi"].to_numpy(), hours, lon),
+                correlation=entry.params.get("wind_solar_correlation", 0.0),
             )
-            curve_speed, curve_power = catalog.power_curve(WIND_CURVES[name])
+            curve = catalog.onshore_curve(mean_speed) if name == "wind_onshore" else None
+            curve_speed, curve_power = catalog.power_curve(curve or WIND_CURVES[name])
             out[name] = wind.power_curve_output(
                 speed, curve_speed, curve_power, losses=tech.params["losses"]
             )
@@ -176,6 +193,15 @@ def _capacity_factors(
             msg = f"{where}.technologies.{name}: no capacity-factor model"
             raise ScenarioError(msg)
     return out
+
+
+def _wind_shape(
+    entry: catalog.Site, index: pd.DatetimeIndex, lon: float, *, offshore: bool
+) -> np.ndarray:
+    """The site's seasonal (monthly normals) and diurnal (hub-height profile) wind shape."""
+    monthly = catalog.site_climate(entry.name)["wind_ratio"].to_numpy()
+    amplitude, peak_hour = catalog.diurnal_shape("offshore" if offshore else "onshore")
+    return wind.hourly_shape(index, lon, monthly, amplitude, peak_hour)
 
 
 def _it_load(spec: SiteSpec, n_hours: int) -> np.ndarray:
@@ -259,7 +285,23 @@ def design_power_mw(
 
 
 def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
-    """Compute weather, capacity factors, facility load and LP inputs of one site."""
+    """Compute weather, capacity factors, facility load and LP inputs of one site.
+
+    A data file's error names the scenario field that points at it
+    (``sites[0].load.profile_csv: load.csv: row 5, ...``).
+    """
+    try:
+        return _prepare_site(scenario, index)
+    except DataFileError as err:
+        message = str(err)
+        for field, path in data_files(scenario.sites[index]).items():
+            if message.startswith(f"{path}:"):
+                message = f"sites[{index}].{field}: {message}"
+                break
+        raise DataFileError(message) from None
+
+
+def _prepare_site(scenario: Scenario, index: int) -> PreparedSite:
     spec = scenario.sites[index]
     where = f"sites[{index}]"
     rng = _site_seed(scenario, index)
@@ -271,7 +313,7 @@ def prepare_site(scenario: Scenario, index: int) -> PreparedSite:
     ]
     contracted = [c.technology or "" for c in contracts]
     table = site_catalog(scenario, spec)
-    cfs = _capacity_factors(spec, where, wx, lat, entry, rng, contracted, table)
+    cfs = _capacity_factors(spec, where, wx, lat, lon, entry, rng, contracted, table)
     it = _it_load(spec, len(time_index))
     plan = None
     if spec.compute is not None:

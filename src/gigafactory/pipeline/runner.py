@@ -27,11 +27,11 @@ from gigafactory.pipeline.summarise import (
     size_site,
 )
 from gigafactory.results import Results, run_info
-from gigafactory.scenario import Scenario
+from gigafactory.scenario import Scenario, data_files
 from gigafactory.summary import SizedSite
 from gigafactory.supply import SiteSupply, optimise
 
-__all__ = ["Progress", "run", "run_prepared", "size"]
+__all__ = ["Progress", "check", "run", "run_prepared", "size"]
 
 Progress = Callable[[str], None]
 
@@ -146,3 +146,19 @@ def size(scenario: Scenario) -> dict[str, SizedSite]:
         spec.id: size_site(prepare_site(scenario, i), scenario.finance.wacc)
         for i, spec in enumerate(scenario.sites)
     }
+
+
+def check(scenario: Scenario) -> int:
+    """Read and check every data file a scenario names, as a run would, without solving.
+
+    Each site is prepared in full (weather, capacity factors, loads, tariffs), so a data
+    file that :func:`run` would reject is rejected here, with the scenario field naming it.
+
+    Returns
+    -------
+    int
+        Number of data files read.
+    """
+    for i in range(len(scenario.sites)):
+        prepare_site(scenario, i)
+    return sum(len(data_files(site)) for site in scenario.sites)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from gigafactory import catalog, economics
-from gigafactory.errors import CatalogError, ScenarioError, did_you_mean
+from gigafactory.errors import ScenarioError
 from gigafactory.pipeline.grid_terms import in_service_mask
 from gigafactory.resource.tariff import MONTHS_PER_YEAR
 from gigafactory.scenario import (
@@ -33,7 +33,6 @@ from gigafactory.units import HOURS_PER_YEAR, KW_PER_MW
 
 __all__ = [
     "contract_technologies",
-    "resolve_contract",
     "site_catalog",
     "supply_technologies",
     "tech_costs",
@@ -174,40 +173,6 @@ def supply_technologies(
                 )
             )
     return out
-
-
-def resolve_contract(contract: Contract, where: str) -> Contract:
-    """A contract as the model takes it: preset fields, then defaults, where it is silent.
-
-    The library preset's fields fill what the scenario leaves out; then a contract is as
-    produced, off site (a storage toll on site) and with certificates unless it says
-    otherwise. Its technology is checked against the catalog here.
-    """
-    fields: dict[str, Any] = {}
-    if contract.preset is not None:
-        presets = catalog.contract_presets()
-        if contract.preset not in presets:
-            msg = (
-                f"{where}.preset: unknown contract '{contract.preset}'"
-                f"{did_you_mean(contract.preset, presets)}; allowed: {', '.join(sorted(presets))}"
-            )
-            raise ScenarioError(msg)
-        preset = presets[contract.preset]
-        fields = {k: v for k, v in preset.items() if k not in {"title", "sources"}}
-    merged = {**fields, **contract.model_dump(exclude_none=True)}
-    merged.setdefault("shape", ContractShape.as_produced)
-    tolling = merged["shape"] == ContractShape.tolling
-    merged.setdefault(
-        "location", ContractLocation.on_site if tolling else ContractLocation.off_site
-    )
-    merged.setdefault("certificates", True)
-    resolved = Contract.model_validate(merged)
-    try:
-        catalog.get_technology(resolved.technology or "")
-    except CatalogError as err:
-        msg = f"{where}.technology: {err}"
-        raise ScenarioError(msg) from None
-    return resolved
 
 
 def _availability(

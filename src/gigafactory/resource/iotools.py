@@ -234,7 +234,10 @@ def read_weather_file(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
             frame, meta = pvlib.iotools.read_pvgis_tmy(path, map_variables=True)[:2]
             hour_ending = False
     except Exception as err:  # pvlib raises many types on malformed files
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        if isinstance(err, KeyError):  # pvlib looks fields up by name: say which was missing
+            first = f"no '{err.args[0]}' field where the format has one"
+        else:
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         msg = f"{path}: not a readable {fmt.upper()} file: {first}"
         raise DataFileError(msg) from None
     data = _typical_year(frame, path, hour_ending=hour_ending)

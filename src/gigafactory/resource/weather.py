@@ -289,7 +289,8 @@ def synthesise_irradiance(
         / np.bincount(month, minlength=13)[1:]
     )
     k_month = np.clip(np.asarray(ghi_monthly, dtype=float) / clear_monthly, 0.05, 0.98)
-    day = np.asarray((index - index[0]).days)
+    # consecutive day numbers, so a leap year's dropped 29 February leaves no gap
+    day = pd.factorize(np.asarray(index.normalize()))[0]
     k_for_day = k_month[np.asarray(index.month[::24]) - 1][: day.max() + 1]
     draws = rng.beta(k_for_day * clearness_concentration, (1 - k_for_day) * clearness_concentration)
     ghi = ghi_clear * draws[day]

@@ -4,8 +4,10 @@
 :mod:`~gigafactory.scenario.loading` reads YAML or a preset name (``presets/*.yaml``).
 """
 
+from gigafactory.scenario.firm import resolve_contract
 from gigafactory.scenario.loading import (
     check_references,
+    data_files,
     dump_scenario,
     load_scenario,
     preset_names,
@@ -15,6 +17,7 @@ from gigafactory.scenario.loading import (
 )
 from gigafactory.scenario.schema import (
     COUNTRY_REGIONS,
+    FLAT_TARIFF,
     AcceleratorSpec,
     AccountingBoundary,
     CandidateKind,
@@ -50,6 +53,7 @@ from gigafactory.scenario.schema import (
 
 __all__ = [
     "COUNTRY_REGIONS",
+    "FLAT_TARIFF",
     "AcceleratorSpec",
     "AccountingBoundary",
     "CandidateKind",
@@ -82,10 +86,12 @@ __all__ = [
     "TechnologyOptions",
     "TrainingSpec",
     "check_references",
+    "data_files",
     "dump_scenario",
     "load_scenario",
     "preset_names",
     "presets",
+    "resolve_contract",
     "scenario_from_dict",
     "scenario_from_yaml",
 ]

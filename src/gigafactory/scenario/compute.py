@@ -10,6 +10,7 @@ reproduced next to the full facility's.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
@@ -211,7 +212,7 @@ class ComputeSpec(ScenarioModel):
     inference: list[InferenceSpec] = Field(
         default_factory=list, description="Inference services [-]"
     )
-    idle_accelerators: dict[str, int] = Field(
+    idle_accelerators: dict[str, Annotated[int, Field(ge=0)]] = Field(
         default_factory=dict, description="Installed accelerators without work [-]"
     )
     rent_usd_per_accelerator_hour: float = Field(

@@ -18,10 +18,12 @@ from pydantic import BaseModel, ValidationError
 
 from gigafactory import catalog
 from gigafactory.errors import CatalogError, ScenarioError, did_you_mean
-from gigafactory.scenario.schema import Scenario
+from gigafactory.scenario.firm import resolve_contract
+from gigafactory.scenario.schema import FLAT_TARIFF, Scenario, SiteSpec
 
 __all__ = [
     "check_references",
+    "data_files",
     "dump_scenario",
     "load_scenario",
     "preset_names",
@@ -145,6 +147,19 @@ def _resolve_paths(scenario: Scenario, base: Path) -> Scenario:
     return fixed
 
 
+def data_files(site: SiteSpec) -> dict[str, Path]:
+    """The data files a site names, by field path within the site (``load.profile_csv``)."""
+    files = {
+        "load.profile_csv": site.load.profile_csv if site.load else None,
+        "grid.price_csv": site.grid.price_csv,
+        "grid.carbon_csv": site.grid.carbon_csv,
+        "grid.cfe_csv": site.grid.cfe_csv,
+        "series.weather_file": site.series.weather_file,
+        "series.capacity_factors_csv": site.series.capacity_factors_csv,
+    }
+    return {field: path for field, path in files.items() if path is not None}
+
+
 def check_references(scenario: Scenario, source: str) -> None:
     """Cross-field checks against the catalog and the file system (second validation layer)."""
     techs = catalog.technologies()
@@ -185,6 +200,16 @@ def check_references(scenario: Scenario, source: str) -> None:
                     "'grid:' field, not as a technology"
                 )
                 raise ScenarioError(msg)
+        for j, contract in enumerate(site.contracts):
+            resolve_contract(contract, f"{where}.contracts[{j}]")
+        tariff = site.grid.tariff
+        if tariff is not None and tariff != FLAT_TARIFF and tariff not in catalog.tariffs():
+            table = catalog.tariffs()
+            msg = (
+                f"{where}.grid.tariff: unknown tariff '{tariff}'{did_you_mean(tariff, table)}; "
+                f"allowed: {FLAT_TARIFF}, {', '.join(sorted(table))}"
+            )
+            raise ScenarioError(msg)
         if site.catalog is None and (site.grid.import_cap_mw > 0 or site.grid.size_to_design):
             if site.grid.price_usd_per_mwh is None and site.grid.price_csv is None:
                 msg = f"{where}.grid.price_usd_per_mwh: required for a site without a catalog entry"
@@ -192,15 +217,8 @@ def check_references(scenario: Scenario, source: str) -> None:
             if site.grid.carbon_kg_per_mwh is None and site.grid.carbon_csv is None:
                 msg = f"{where}.grid.carbon_kg_per_mwh: required for a site without a catalog entry"
                 raise ScenarioError(msg)
-        files = {
-            "load.profile_csv": site.load.profile_csv if site.load else None,
-            "grid.price_csv": site.grid.price_csv,
-            "grid.carbon_csv": site.grid.carbon_csv,
-            "series.weather_file": site.series.weather_file,
-            "series.capacity_factors_csv": site.series.capacity_factors_csv,
-        }
-        for field_path, path in files.items():
-            if path is not None and not path.is_file():
+        for field_path, path in data_files(site).items():
+            if not path.is_file():
                 msg = f"{where}.{field_path}: file not found: {path}"
                 raise ScenarioError(msg)
 
@@ -297,9 +315,29 @@ def _check_size(data: Any, source: str) -> None:
             stack.extend((v, depth + 1) for v in node)
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a key given twice in one mapping is an error.
+
+    PyYAML keeps the last of two equal keys without a word, so a pasted second
+    ``technologies:`` block would silently replace the first.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if isinstance(key, typing.Hashable) and key in seen:
+                mark = key_node.start_mark
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key '{key}' given twice in one mapping", mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _load_text(text: str, source: str, base: Path | None, *, references: bool = True) -> Scenario:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -40,6 +40,7 @@ from gigafactory.units import MWH_PER_MMBTU, kg_per_mwh_to_t_per_mwh, kw_to_mw_c
 
 __all__ = [
     "COUNTRY_REGIONS",
+    "FLAT_TARIFF",
     "AcceleratorSpec",
     "AccountingBoundary",
     "CandidateKind",
@@ -98,6 +99,9 @@ class Mode(StrEnum):
     dispatch = "dispatch"
 
 
+FLAT_TARIFF = "flat"
+"""``grid.tariff`` value that asks for the flat average price instead of a library tariff."""
+
 MAX_CAMPUS_IT_MW = 20_000.0
 """Largest IT load one site may have [MW]: four times the largest single campuses announced,
 Meta's Hyperion and Stargate UAE at 5 GW each (2025 announcements); above it a value is
@@ -116,9 +120,15 @@ class LoadSpec(ScenarioModel):
     @classmethod
     def _plausible(cls, value: float | None) -> float | None:
         if value is not None and value > MAX_CAMPUS_IT_MW:
+            shown = f"{value:,.0f}" if value < 1e9 else f"{value:.3g}"
+            hint = (
+                f"; did you mean kW ({value / 1e3:,.0f} MW)?"
+                if value / 1e3 <= MAX_CAMPUS_IT_MW
+                else " (not even in kW: give the campus's IT load in MW)"
+            )
             msg = (
-                f"{value:,.0f} MW is above {MAX_CAMPUS_IT_MW:,.0f} MW, four times the largest "
-                f"campus announced (5 GW); did you mean kW ({value / 1e3:,.0f} MW)?"
+                f"{shown} MW is above {MAX_CAMPUS_IT_MW:,.0f} MW, four times the largest "
+                f"campus announced (5 GW){hint}"
             )
             raise ValueError(msg)
         return value

@@ -69,19 +69,24 @@ def _shortfall(site: SiteSupply, method: str) -> str:
     if not short.any():
         parts = []
         if site.reserve_margin is not None or site.n_minus_1:
-            parts.append("the planning reserve")
+            parts.append("the planning reserve (reliability.planning_reserve_margin, n_minus_1)")
         if site.ride_through_hours > 0:
-            parts.append(f"the {site.ride_through_hours} h ride-through")
+            parts.append(
+                f"the {site.ride_through_hours} h ride-through (reliability.ride_through_hours)"
+            )
         if any(t.nox_cap_t is not None or t.max_full_load_hours is not None for t in site.techs):
-            parts.append("the NOx and run-hour permits")
+            parts.append(
+                "the NOx and run-hour permits (technologies' nox_cap_t, max_full_load_hours)"
+            )
         if site.co2_cap_t is not None:
-            parts.append(f"the CO2 cap of {site.co2_cap_t:,.0f} t")
+            parts.append(f"the CO2 cap of {site.co2_cap_t:,.0f} t (policy.co2_cap_t)")
         if site.cfe_target is not None:
-            parts.append(f"the CFE target of {site.cfe_target:.0%}")
+            parts.append(f"the CFE target of {site.cfe_target:.0%} (policy.cfe_target)")
         what = " and ".join(parts) or "a policy constraint"
+        pronoun = "them" if len(parts) > 1 else "it"
         return (
-            f"site '{site.name}': load can be met, but not within {what}; "
-            "allow more capacity (carbon-free, storage or backup) or relax them"
+            f"site '{site.name}': the load can be met, but not within {what}; allow more "
+            f"carbon-free capacity, storage or backup, or relax {pronoun}"
         )
     first = pd.Timestamp(site.time[int(np.argmax(short))])
     return (

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -148,5 +150,30 @@ async def api_upload(file: UploadFile, ctx: Context) -> dict[str, str]:
     content = await file.read()
     if len(content) > MAX_BODY_BYTES:
         raise HTTPException(413, f"file over {MAX_BODY_BYTES:,} bytes")
-    (ctx.uploads / name).write_bytes(content)
+    if not _store_once(ctx.uploads / name, content):
+        raise HTTPException(
+            409,
+            f"an upload named '{name}' already exists with other content; scenarios may name "
+            "it, so it is kept: upload this file under another name",
+        )
     return {"name": name}
+
+
+def _store_once(path: Path, content: bytes) -> bool:
+    """Write ``content`` to ``path`` unless another file is there; True when ``path`` holds it.
+
+    The bytes go to a temporary file first and are linked into place, which fails if the
+    name exists: a finished upload is never replaced, and a half-written one never seen.
+    """
+    if path.exists():
+        return path.read_bytes() == content
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        path.hardlink_to(tmp)
+    except FileExistsError:
+        return path.read_bytes() == content
+    finally:
+        Path(tmp).unlink()
+    return True

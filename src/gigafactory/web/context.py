@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from fastapi import HTTPException, Request
 
@@ -13,19 +12,10 @@ import gigafactory
 from gigafactory.web.store import RunRecord, RunStore
 from gigafactory.web.worker import WorkerPool
 
-__all__ = ["FILE_FIELDS", "MAX_BODY_BYTES", "WebContext", "context", "line_of"]
+__all__ = ["MAX_BODY_BYTES", "WebContext", "context", "line_of"]
 
 MAX_BODY_BYTES = 1_000_000
 """Largest request body accepted [bytes]; larger ones get 413."""
-
-FILE_FIELDS = (
-    "load.profile_csv",
-    "grid.price_csv",
-    "grid.carbon_csv",
-    "series.weather_file",
-    "series.capacity_factors_csv",
-)
-"""Scenario fields (per site) that name a file: from the web, an uploaded one."""
 
 
 def line_of(message: str) -> int | None:
@@ -81,12 +71,7 @@ def _check_files(scenario: gigafactory.Scenario, uploads: Path) -> None:
     """File references from the web must name uploaded files (no paths, no traversal)."""
     root = uploads.resolve()
     for i, site in enumerate(scenario.sites):
-        for name in FILE_FIELDS:
-            group, attr = name.split(".")
-            section: Any = getattr(site, group)
-            value = getattr(section, attr, None) if section else None
-            if value is None:
-                continue
+        for name, value in gigafactory.data_files(site).items():
             path = Path(value).resolve()
             # as the user wrote it: never show the server's folders
             given = str(value).removeprefix(f"{uploads}/")

@@ -11,6 +11,7 @@ at the next start; other runs are never touched.
 from __future__ import annotations
 
 import json
+import math
 import os
 import uuid
 from datetime import UTC, datetime
@@ -157,7 +158,7 @@ class RunStore:
             state="done",
             finished_at=_now(),
             progress="done",
-            summary_json=json.dumps(summary, default=float),
+            summary_json=json.dumps(finite_or_null(summary), default=float, allow_nan=False),
             results_path=results_path,
         )
 
@@ -182,3 +183,24 @@ class RunStore:
                 record.progress = "failed"
                 record.error = "interrupted: the process running it stopped before it finished"
             return [r.id for r in stale]
+
+
+def finite_or_null(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (JSON ``null``).
+
+    A summary leaves a figure undefined as NaN (no accelerator-hours, so no price per
+    accelerator-hour); JSON has no NaN, and a strict reader (the browser, PostgreSQL's JSON
+    type, FastAPI's response) rejects it, so the store writes ``null``.
+
+    Examples
+    --------
+    >>> finite_or_null({"a": float("nan"), "b": [1.0, float("inf")], "c": "x"})
+    {'a': None, 'b': [1.0, None], 'c': 'x'}
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_or_null(v) for v in value]
+    return value

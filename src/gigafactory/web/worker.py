@@ -5,11 +5,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-__all__ = ["WORKER_DIED", "WorkerPool", "execute"]
+__all__ = ["WORKER_DIED", "WorkerPool", "execute", "exit_with_server"]
 
 
 def execute(db_url: str, run_id: str, results_root: str) -> str:
@@ -41,6 +42,26 @@ def execute(db_url: str, run_id: str, results_root: str) -> str:
     return "done"
 
 
+SERVER_CHECK_SECONDS = 1.0
+"""How often a worker checks that its server is still alive [s]."""
+
+
+def exit_with_server(server_pid: int) -> None:
+    """Worker initializer: end this worker as soon as the server that started it is gone.
+
+    A server killed with ``kill -9`` cannot stop its pool, and its workers would otherwise
+    live on (hundreds of MB each). When the server dies the worker is re-parented, so its
+    parent process id changes; a daemon thread watches for that and exits at once.
+    """
+
+    def watch() -> None:
+        while os.getppid() == server_pid:
+            time.sleep(SERVER_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-server", daemon=True).start()
+
+
 WORKER_DIED = (
     "the worker process running it died (killed or out of memory) before it finished; "
     "submit the run again"
@@ -66,7 +87,10 @@ class WorkerPool:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=exit_with_server,
+            initargs=(os.getpid(),),
         )
 
     def submit(self, run_id: str) -> Future[str]:

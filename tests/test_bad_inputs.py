@@ -1,0 +1,491 @@
+"""A standing corpus of bad inputs, through ``gigafactory validate`` as a user would type it.
+
+Every case must end with exit code 1, one line on stderr that starts with ``error:`` and
+names the field path (and the closest valid name where there is one), and no traceback.
+Then every preset is mutated field by field with values a careless user could write: each
+mutation is either a valid scenario or one such line, never another exception.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from gigafactory import ScenarioError, dump_scenario, load_scenario, preset_names
+from gigafactory.cli import app
+from gigafactory.scenario import scenario_from_dict
+
+runner = CliRunner()
+
+BASE: dict[str, Any] = {
+    "name": "t",
+    "sites": [
+        {
+            "id": "a",
+            "catalog": "memphis",
+            "load": {"it_mw": 50},
+            "grid": {"import_cap_mw": 10},
+            "technologies": {"solar_fixed": {"max_mw": 100}, "gas_ct": {"max_mw": 100}},
+        }
+    ],
+}
+
+HOURLY = 8760
+
+
+def _site(d: dict[str, Any]) -> dict[str, Any]:
+    site: dict[str, Any] = d["sites"][0]
+    return site
+
+
+def _set(path: str, value: object) -> Callable[[dict[str, Any]], None]:
+    """A change that sets ``path`` (``sites.0.load.it_mw``) to ``value``."""
+
+    def change(d: dict[str, Any]) -> None:
+        keys = path.split(".")
+        node: Any = d
+        for key in keys[:-1]:
+            node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
+        node[keys[-1]] = value
+
+    return change
+
+
+def _csv(header: str, rows: list[str]) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+# (change, field path the message must name, a hint it must give or None)
+SCHEMA_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str | None]] = {
+    "load as text": (_set("sites.0.load.it_mw", "lots"), "sites[0].load.it_mw", None),
+    "load negative": (_set("sites.0.load.it_mw", -5), "sites[0].load.it_mw", None),
+    "load as bool": (_set("sites.0.load.it_mw", True), "sites[0].load.it_mw", "give a number"),
+    "load infinite": (_set("sites.0.load.it_mw", math.inf), "sites[0].load.it_mw", "finite"),
+    "load nan": (_set("sites.0.load.it_mw", math.nan), "sites[0].load.it_mw", "finite"),
+    "load 1e308": (_set("sites.0.load.it_mw", 1e308), "sites[0].load.it_mw", "not even in kW"),
+    "load in kW": (_set("sites.0.load.it_mw", 100_000), "sites[0].load.it_mw", "did you mean kW"),
+    "load a list": (_set("sites.0.load.it_mw", [50]), "sites[0].load.it_mw", None),
+    "load a mapping": (_set("sites.0.load.it_mw", {"mw": 50}), "sites[0].load.it_mw", None),
+    "field case": (_set("sites.0.load.IT_MW", 50), "sites[0].load.IT_MW", "did you mean 'it_mw'"),
+    "site typo": (_set("sites.0.colling", "air"), "sites[0].colling", "did you mean 'cooling'"),
+    "top typo": (_set("sede", 3), "sede", "did you mean 'seed'"),
+    "cooling typo": (_set("sites.0.cooling", "immerson"), "sites[0].cooling", "'immersion'"),
+    "cooling number": (_set("sites.0.cooling", 3), "sites[0].cooling", None),
+    "catalog typo": (_set("sites.0.catalog", "memphs"), "sites[0].catalog", "'memphis'"),
+    "catalog case": (_set("sites.0.catalog", "Memphis"), "sites[0].catalog", "'memphis'"),
+    "catalog number": (_set("sites.0.catalog", 7), "sites[0].catalog", None),
+    "technology typo": (
+        _set("sites.0.technologies.solar_fixd", {}),
+        "sites[0].technologies.solar_fixd",
+        "'solar_fixed'",
+    ),
+    "technology option typo": (
+        _set("sites.0.technologies.solar_fixed.max_MW", 5),
+        "sites[0].technologies.solar_fixed.max_MW",
+        "did you mean 'max_mw'",
+    ),
+    "max below existing": (
+        _set("sites.0.technologies.solar_fixed.existing_mw", 500),
+        "sites[0].technologies.solar_fixed",
+        None,
+    ),
+    "max negative": (
+        _set("sites.0.technologies.gas_ct.max_mw", -1),
+        "sites[0].technologies.gas_ct.max_mw",
+        None,
+    ),
+    "grid as technology": (_set("sites.0.technologies.grid", {}), "technologies.grid", None),
+    "grid cap text": (_set("sites.0.grid.import_cap_mw", "x"), "sites[0].grid.import_cap_mw", None),
+    "grid cap negative": (
+        _set("sites.0.grid.import_cap_mw", -10),
+        "sites[0].grid.import_cap_mw",
+        None,
+    ),
+    "grid cap infinite": (
+        _set("sites.0.grid.import_cap_mw", math.inf),
+        "sites[0].grid.import_cap_mw",
+        "finite",
+    ),
+    "grid field typo": (
+        _set("sites.0.grid.import_cap", 10),
+        "sites[0].grid.import_cap",
+        "did you mean 'import_cap_mw'",
+    ),
+    "grid price negative": (
+        _set("sites.0.grid.price_usd_per_mwh", -50),
+        "sites[0].grid.price_usd_per_mwh",
+        None,
+    ),
+    "grid carbon negative": (
+        _set("sites.0.grid.carbon_kg_per_mwh", -1),
+        "sites[0].grid.carbon_kg_per_mwh",
+        None,
+    ),
+    "tariff typo": (
+        _set("sites.0.grid.tariff", "tva_large_genral"),
+        "sites[0].grid.tariff",
+        "did you mean 'tva_large_general'",
+    ),
+    "latitude above 90": (_set("sites.0.latitude", 91), "sites[0].latitude", None),
+    "longitude below -180": (_set("sites.0.longitude", -200), "sites[0].longitude", None),
+    "id missing": (lambda d: _site(d).pop("id"), "sites[0].id", None),
+    "load and compute missing": (lambda d: _site(d).pop("load"), "sites[0]", "give load"),
+    "no location": (lambda d: _site(d).pop("catalog"), "sites[0]", "latitude and longitude"),
+    "sites empty": (_set("sites", []), "sites", None),
+    "sites a mapping": (_set("sites", {"id": "a"}), "sites", None),
+    "sites a string": (_set("sites", "memphis"), "sites", None),
+    "name a list": (_set("name", ["a"]), "name", None),
+    "seed text": (_set("seed", "one"), "seed", None),
+    "seed bool": (_set("seed", True), "seed", None),
+    "year old": (_set("year", 1800), "year", None),
+    "wacc above 1": (_set("finance.wacc", 7), "finance.wacc", None),
+    "wacc negative": (_set("finance.wacc", -0.1), "finance.wacc", None),
+    "finance typo": (_set("finance.wac", 0.07), "finance.wac", "did you mean 'wacc'"),
+    "cfe target above 1": (_set("policy.cfe_target", 80), "policy.cfe_target", None),
+    "co2 cap negative": (_set("policy.co2_cap_t", -1), "policy.co2_cap_t", None),
+    "carbon price text": (
+        _set("policy.carbon_price_usd_per_t", "high"),
+        "policy.carbon_price_usd_per_t",
+        None,
+    ),
+    "policy typo": (_set("policy.cfe_targt", 0.8), "policy.cfe_targt", "did you mean"),
+    "solver time limit negative": (
+        _set("solver.time_limit_s", -1),
+        "solver.time_limit_s",
+        None,
+    ),
+    "solver method typo": (_set("solver.method", "simplx"), "solver.method", "'simplex'"),
+    "reliability typo": (
+        _set("reliability.allow_unservd", True),
+        "reliability.allow_unservd",
+        "did you mean 'allow_unserved'",
+    ),
+    "old lost-load field": (
+        _set("solver.value_of_lost_load_usd_per_mwh", 1000),
+        "solver",
+        "reliability.allow_unserved",
+    ),
+    "accelerator typo": (
+        _set("sites.0.compute", {"idle_accelerators": {"H10O": 8}}),
+        "sites[0].compute.idle_accelerators.H10O",
+        "did you mean",
+    ),
+    "accelerator count negative": (
+        _set("sites.0.compute", {"idle_accelerators": {"h100_sxm": -8}}),
+        "sites[0].compute.idle_accelerators.h100_sxm",
+        None,
+    ),
+    "contract preset typo": (
+        _set("sites.0.contracts", [{"name": "w", "preset": "jeonnam-wind-pa"}]),
+        "sites[0].contracts[0]",
+        "did you mean",
+    ),
+    "duplicate site ids": (
+        lambda d: d["sites"].append(copy.deepcopy(_site(d))),
+        "sites",
+        None,
+    ),
+    "missing load file": (
+        _set("sites.0.load", {"profile_csv": "nowhere.csv"}),
+        "sites[0].load.profile_csv",
+        "file not found",
+    ),
+    "missing weather file": (
+        _set("sites.0.series", {"weather_file": "nowhere.epw"}),
+        "sites[0].series.weather_file",
+        "file not found",
+    ),
+    "missing cfe file": (
+        _set("sites.0.grid.cfe_csv", "nowhere.csv"),
+        "sites[0].grid.cfe_csv",
+        "file not found",
+    ),
+}
+
+# (file name, contents, where the scenario names it, field path, a hint or None)
+DATA_CASES: dict[str, tuple[str, str | bytes, str, str, str | None]] = {
+    "load short": ("l.csv", _csv("it_mw", ["40"] * 3), "sites.0.load", "load.profile_csv", "8760"),
+    "load empty": ("l.csv", "it_mw\n", "sites.0.load", "load.profile_csv", "0 data rows"),
+    "load nothing": ("l.csv", "", "sites.0.load", "load.profile_csv", None),
+    "load long": (
+        "l.csv",
+        _csv("it_mw", ["40"] * (HOURLY + 5)),
+        "sites.0.load",
+        "load.profile_csv",
+        "8760",
+    ),
+    "load text": (
+        "l.csv",
+        _csv("it_mw", ["40"] * 4 + ["abc"] + ["40"] * (HOURLY - 5)),
+        "sites.0.load",
+        "load.profile_csv",
+        "'abc' is not a number",
+    ),
+    "load column": (
+        "l.csv",
+        _csv("it_kw", ["40"] * HOURLY),
+        "sites.0.load",
+        "load.profile_csv",
+        "it_mw",
+    ),
+    "load negative": (
+        "l.csv",
+        _csv("it_mw", ["-40"] * HOURLY),
+        "sites.0.load",
+        "load.profile_csv",
+        None,
+    ),
+    "load nan": (
+        "l.csv",
+        _csv("it_mw", ["40"] * 9 + ["nan"] + ["40"] * (HOURLY - 10)),
+        "sites.0.load",
+        "load.profile_csv",
+        None,
+    ),
+    "load binary": ("l.csv", b"\x00\xff\xfe\x00" * 50, "sites.0.load", "load.profile_csv", None),
+    "price column": (
+        "p.csv",
+        _csv("usd", ["50"] * HOURLY),
+        "sites.0.grid",
+        "grid.price_csv",
+        None,
+    ),
+    "price text": (
+        "p.csv",
+        _csv("price_usd_per_mwh", ["cheap"] * HOURLY),
+        "sites.0.grid",
+        "grid.price_csv",
+        "is not a number",
+    ),
+    "carbon negative": (
+        "c.csv",
+        _csv("carbon_kg_per_mwh", ["-5"] * HOURLY),
+        "sites.0.grid",
+        "grid.carbon_csv",
+        None,
+    ),
+    "cfe above one": (
+        "f.csv",
+        _csv("cfe_share", ["1.5"] * HOURLY),
+        "sites.0.grid",
+        "grid.cfe_csv",
+        None,
+    ),
+    "capacity factor above one": (
+        "cf.csv",
+        _csv("solar_fixed", ["1.5"] * HOURLY),
+        "sites.0.series",
+        "series.capacity_factors_csv",
+        None,
+    ),
+    "capacity factor column typo": (
+        "cf.csv",
+        _csv("solar_fixd", ["0.2"] * HOURLY),
+        "sites.0.series",
+        "series.capacity_factors_csv",
+        "did you mean 'solar_fixed'",
+    ),
+    "weather garbage": (
+        "w.epw",
+        "this is not an EPW file\n",
+        "sites.0.series",
+        "series.weather_file",
+        "not a readable EPW file: no 'altitude' field",
+    ),
+    "weather empty": ("w.epw", "", "sites.0.series", "series.weather_file", None),
+    "weather json": ("w.json", '{"not": "pvgis"}', "sites.0.series", "series.weather_file", None),
+    "weather unknown kind": (
+        "w.xlsx",
+        "a,b\n",
+        "sites.0.series",
+        "series.weather_file",
+        None,
+    ),
+}
+
+FIELD_OF_SECTION = {
+    "load.profile_csv": "profile_csv",
+    "grid.price_csv": "price_csv",
+    "grid.carbon_csv": "carbon_csv",
+    "grid.cfe_csv": "cfe_csv",
+    "series.capacity_factors_csv": "capacity_factors_csv",
+    "series.weather_file": "weather_file",
+}
+
+# text given as the scenario file itself
+FILE_CASES: dict[str, tuple[str | bytes, str]] = {
+    "empty file": ("", "a scenario is a mapping"),
+    "a list": ("- 1\n- 2\n", "a scenario is a mapping"),
+    "a number": ("42\n", "a scenario is a mapping"),
+    "unclosed bracket": ("name: [x\n", "line"),
+    "tab indent": ("name: x\nsites:\n\t- id: a\n", "line"),
+    "binary": (b"\x00\x01\x02\xff", ""),
+    "alias bomb": (
+        "".join(
+            f"{k}: &{k} [{', '.join([p] * 9)}]\n"
+            for k, p in zip("abcdefg", ["x", "*a", "*b", "*c", "*d", "*e", "*f"], strict=True)
+        )
+        + "name: *g\nsites: *g\n",
+        "aliases",
+    ),
+    "deep nesting": ("name: x\nsites: " + "[" * 500 + "]" * 500 + "\n", "nested"),
+    "duplicate key": ("name: a\nname: b\nsites: []\n", "key 'name' given twice"),
+}
+
+
+def _check_one_line(result: Any, field: str, hint: str | None) -> str:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    err = result.stderr.strip()
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("error: "), err
+    assert field in err, err
+    if hint is not None:
+        assert hint in err, err
+    assert len(err) < 1_000, err
+    return err
+
+
+def _write(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("case", SCHEMA_CASES)
+def test_schema_corpus(case, tmp_path):
+    change, field, hint = SCHEMA_CASES[case]
+    data = copy.deepcopy(BASE)
+    change(data)
+    result = runner.invoke(app, ["validate", str(_write(tmp_path, data))])
+    err = _check_one_line(result, field, hint)
+    assert str(tmp_path / "scenario.yaml") in err  # the file is named too
+
+
+@pytest.mark.parametrize("case", DATA_CASES)
+def test_data_file_corpus(case, tmp_path):
+    # was: `validate` said "ok" for malformed data files that `run` then rejected, and the
+    # errors did not name the scenario field pointing at the file
+    name, content, section, field, hint = DATA_CASES[case]
+    target = tmp_path / name
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    data = copy.deepcopy(BASE)
+    _set(f"{section}.{FIELD_OF_SECTION[field]}", name)(data)
+    if field == "load.profile_csv":
+        _site(data)["load"].pop("it_mw", None)
+    if field == "series.capacity_factors_csv":
+        _site(data)["technologies"] = {"solar_fixed": {"max_mw": 100}}
+    result = runner.invoke(app, ["validate", str(_write(tmp_path, data))])
+    err = _check_one_line(result, f"sites[0].{field}", hint)
+    assert name in err
+    assert str(tmp_path / "scenario.yaml") in err
+
+
+@pytest.mark.parametrize("case", FILE_CASES)
+def test_scenario_file_corpus(case, tmp_path):
+    content, hint = FILE_CASES[case]
+    path = tmp_path / "scenario.yaml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    _check_one_line(result, str(path), hint or None)
+
+
+def test_the_corpus_is_at_least_a_hundred_cases():
+    cases = len(SCHEMA_CASES) + len(DATA_CASES) + len(FILE_CASES) + len(MUTATIONS)
+    assert cases >= 100, cases
+
+
+# ---- every preset, mutated field by field -------------------------------------------------
+
+BAD_VALUES: list[object] = [
+    "abc",
+    -1.0,
+    -1e12,
+    1e308,
+    math.inf,
+    math.nan,
+    True,
+    None,
+    [],
+    {},
+    "",
+]
+
+
+def _leaves(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _leaves(value, (*path, i))
+    else:
+        yield path
+
+
+PRESETS = {name: yaml.safe_load(dump_scenario(load_scenario(name))) for name in preset_names()}
+MUTATIONS = [
+    (name, path, value)
+    for name, data in PRESETS.items()
+    for path in list(_leaves(data))[:12]
+    for value in ("abc", -1.0)
+]
+"""A deterministic slice: the first twelve fields of each preset, as text and as -1."""
+
+
+def _mutated(name: str, path: tuple[Any, ...], value: object) -> dict[str, Any]:
+    data = copy.deepcopy(PRESETS[name])
+    node: Any = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return data
+
+
+def _field(path: tuple[Any, ...]) -> str:
+    out = ""
+    for key in path:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out
+
+
+def _valid_or_one_line(data: dict[str, Any], path: tuple[Any, ...]) -> None:
+    try:
+        scenario_from_dict(data, "m.yaml")
+    except ScenarioError as err:
+        message = str(err)
+        assert "\n" not in message
+        assert message.startswith("m.yaml: ")
+        assert len(message) < 1_000
+        # the message names the field, or the section above it for a cross-field check
+        parent = _field(path[:-1])
+        assert _field(path) in message or parent in message or "sites" in message, message
+
+
+@pytest.mark.parametrize(("name", "path", "value"), MUTATIONS)
+def test_preset_mutations(name, path, value):
+    _valid_or_one_line(_mutated(name, path, value), path)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_preset_field_any_bad_value(data):
+    name = data.draw(st.sampled_from(sorted(PRESETS)))
+    path = data.draw(st.sampled_from(list(_leaves(PRESETS[name]))))
+    value = data.draw(st.sampled_from(BAD_VALUES) | st.floats() | st.integers() | st.text())
+    _valid_or_one_line(_mutated(name, path, value), path)
