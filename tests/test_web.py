@@ -337,3 +337,17 @@ def test_a_summary_with_undefined_figures_is_served_as_json_null(client, tmp_pat
     response = client.get(f"/api/runs/{run}/summary")
     assert response.status_code == 200
     assert response.json() == {"usd_per_accelerator_hour": None, "x": [1.0, None]}
+
+
+def test_a_web_run_is_bounded_in_sites(client):
+    sites = [{**small_scenario()["sites"][0], "id": f"s{i}"} for i in range(13)]
+    response = client.post(
+        "/api/runs", json={"yaml": yaml.safe_dump({"name": "big", "sites": sites})}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "<web>: sites: 13 sites; a run from the web app has at most 12 (each is a full-year LP): "
+        "run larger studies with the CLI"
+    )
+    twelve = {"name": "ok", "sites": sites[:12]}
+    assert client.post("/api/validate", json={"yaml": yaml.safe_dump(twelve)}).json()["ok"] is True

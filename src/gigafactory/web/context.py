@@ -17,6 +17,10 @@ __all__ = ["MAX_BODY_BYTES", "WebContext", "context", "line_of"]
 MAX_BODY_BYTES = 1_000_000
 """Largest request body accepted [bytes]; larger ones get 413."""
 
+MAX_WEB_SITES = 12
+"""Most sites one web run may have: each is a full-year LP of ~1 min on two cores, so this
+bounds a request to minutes of worker time (an estimate; the CLI has no such limit)."""
+
 
 def line_of(message: str) -> int | None:
     """The YAML line an error message names, if any."""
@@ -47,6 +51,12 @@ class WebContext:
     def parse(self, text: str) -> gigafactory.Scenario:
         """A scenario from the web: its file references must name uploaded files."""
         scenario = gigafactory.scenario_from_yaml(text, "<web>", self.uploads, references=False)
+        if len(scenario.sites) > MAX_WEB_SITES:
+            msg = (
+                f"<web>: sites: {len(scenario.sites)} sites; a run from the web app has at most "
+                f"{MAX_WEB_SITES} (each is a full-year LP): run larger studies with the CLI"
+            )
+            raise gigafactory.ScenarioError(msg)
         _check_files(scenario, self.uploads)
         gigafactory.check_references(scenario, "<web>")
         return scenario
