@@ -407,6 +407,7 @@ def test_scenario_file_corpus(case, tmp_path):
 
 def test_the_corpus_is_at_least_a_hundred_cases():
     cases = len(SCHEMA_CASES) + len(DATA_CASES) + len(FILE_CASES) + len(MUTATIONS)
+    cases += len(RUN_CASES)
     assert cases >= 100, cases
 
 
@@ -489,3 +490,34 @@ def test_any_preset_field_any_bad_value(data):
     path = data.draw(st.sampled_from(list(_leaves(PRESETS[name]))))
     value = data.draw(st.sampled_from(BAD_VALUES) | st.floats() | st.integers() | st.text())
     _valid_or_one_line(_mutated(name, path, value), path)
+
+
+# ---- scenarios that load but cannot give a meaningful result ------------------------------
+
+RUN_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    # was: 100 % unserved and a total cost of 0.00, exit 0
+    "no supply at all": (
+        lambda d: _site(d).update(grid={"import_cap_mw": 0}, technologies={}),
+        "site 'a': no technology, grid or unserved energy can meet the load; allow "
+        "technologies, raise grid.import_cap_mw, or set reliability.allow_unserved",
+    ),
+    "zero CO2 with grid only": (
+        lambda d: (
+            _site(d).update(grid={"import_cap_mw": 100}, technologies={}),
+            d.update(policy={"co2_cap_t": 0}),
+        ),
+        "site 'a': the load can be met, but not within the CO2 cap of 0 t (policy.co2_cap_t); "
+        "allow more carbon-free capacity, storage or backup, or relax it",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", RUN_CASES)
+def test_meaningless_runs_are_one_line_errors(case, tmp_path):
+    change, message = RUN_CASES[case]
+    data = copy.deepcopy(BASE)
+    change(data)
+    result = runner.invoke(app, ["run", str(_write(tmp_path, data)), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {message}"
+    assert not (tmp_path / "o").exists()  # nothing written

@@ -189,7 +189,10 @@ def add_balance_constraints(model: linopy.Model, site: SiteSupply) -> None:
             model.variables["unserved"] if supply is None else supply + model.variables["unserved"]
         )
     if supply is None:
-        msg = f"site '{site.name}': no technology, grid or unserved energy can meet the load"
+        msg = (
+            f"site '{site.name}': no technology, grid or unserved energy can meet the load; "
+            "allow technologies, raise grid.import_cap_mw, or set reliability.allow_unserved"
+        )
         raise InfeasibleError(msg)
     flexible = _flexible_facility(model, site)
     if flexible is not None:
