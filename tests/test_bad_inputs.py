@@ -20,24 +20,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from conftest import small_scenario
 from gigafactory import ScenarioError, dump_scenario, load_scenario, preset_names
 from gigafactory.cli import app
 from gigafactory.scenario import scenario_from_dict
 
 runner = CliRunner()
 
-BASE: dict[str, Any] = {
-    "name": "t",
-    "sites": [
-        {
-            "id": "a",
-            "catalog": "memphis",
-            "load": {"it_mw": 50},
-            "grid": {"import_cap_mw": 10},
-            "technologies": {"solar_fixed": {"max_mw": 100}, "gas_ct": {"max_mw": 100}},
-        }
-    ],
-}
+BASE: dict[str, Any] = small_scenario()
+"""One site at Memphis (50 MW IT, a 40 MW feed, PV and gas allowed) that solves in seconds."""
 
 HOURLY = 8760
 
@@ -498,7 +489,7 @@ RUN_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     # was: 100 % unserved and a total cost of 0.00, exit 0
     "no supply at all": (
         lambda d: _site(d).update(grid={"import_cap_mw": 0}, technologies={}),
-        "site 'a': no technology, grid or unserved energy can meet the load; allow "
+        "site 'campus': no technology, grid or unserved energy can meet the load; allow "
         "technologies, raise grid.import_cap_mw, or set reliability.allow_unserved",
     ),
     "zero CO2 with grid only": (
@@ -506,7 +497,7 @@ RUN_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
             _site(d).update(grid={"import_cap_mw": 100}, technologies={}),
             d.update(policy={"co2_cap_t": 0}),
         ),
-        "site 'a': the load can be met, but not within the CO2 cap of 0 t (policy.co2_cap_t); "
+        "site 'campus': the load can be met, but not within the CO2 cap of 0 t (policy.co2_cap_t); "
         "allow more carbon-free capacity, storage or backup, or relax it",
     ),
 }
