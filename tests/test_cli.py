@@ -180,3 +180,23 @@ def test_time_limit_is_an_error_not_zeros(write_yaml, tmp_path):
         "optimal solution; raise solver.time_limit_s or remove it"
     )
     assert not (tmp_path / "out" / "summary.json").exists()
+
+
+def test_a_missing_optional_part_is_one_line(monkeypatch):
+    # was: `gigafactory serve` without the web extra ended in a ModuleNotFoundError traceback
+    import importlib
+
+    real = importlib.import_module
+
+    def without_uvicorn(name, *args, **kwargs):
+        if name == "uvicorn":
+            raise ModuleNotFoundError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(importlib, "import_module", without_uvicorn)
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: the web app needs uvicorn, which is not installed: "
+        "pip install 'gigafactory[web]' (make demo installs it)"
+    )

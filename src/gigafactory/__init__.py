@@ -24,9 +24,11 @@ from gigafactory.errors import (
     DataFileError,
     GigafactoryError,
     InfeasibleError,
+    MissingExtraError,
     ScenarioError,
     SolverError,
     did_you_mean,
+    import_extra,
 )
 from gigafactory.pipeline import (
     COMPARE_COLUMNS,
@@ -110,6 +112,7 @@ __all__ = [
     "GigafactoryError",
     "InfeasibleError",
     "MarginalValues",
+    "MissingExtraError",
     "Notice",
     "OrbitSummary",
     "PlacementSummary",
@@ -137,6 +140,7 @@ __all__ = [
     "figures",
     "firm_html",
     "grid_cases",
+    "import_extra",
     "load_scenario",
     "marginals_html",
     "notices_html",

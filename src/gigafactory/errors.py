@@ -8,16 +8,20 @@ exception, so callers who know nothing of gigafactory can still catch it.
 from __future__ import annotations
 
 import difflib
+import importlib
 from collections.abc import Iterable
+from types import ModuleType
 
 __all__ = [
     "CatalogError",
     "DataFileError",
     "GigafactoryError",
     "InfeasibleError",
+    "MissingExtraError",
     "ScenarioError",
     "SolverError",
     "closest",
+    "import_extra",
 ]
 
 
@@ -47,6 +51,29 @@ class InfeasibleError(GigafactoryError, RuntimeError):
 
 class SolverError(GigafactoryError, RuntimeError):
     """The solver stopped without an optimal solution for another reason."""
+
+
+class MissingExtraError(GigafactoryError, ImportError):
+    """An optional part (the web app, Dask) is not installed."""
+
+
+def import_extra(module: str, extra: str, what: str) -> ModuleType:
+    """Import an optional dependency, or say in one line which extra installs it.
+
+    Examples
+    --------
+    >>> import_extra("json", "web", "the web app").__name__
+    'json'
+    """
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError:
+        top = module.split(".", maxsplit=1)[0]
+        msg = (
+            f"{what} needs {top}, which is not installed: pip install 'gigafactory[{extra}]' "
+            "(make demo installs it)"
+        )
+        raise MissingExtraError(msg) from None
 
 
 def closest(name: str, choices: Iterable[str], n: int = 1) -> list[str]:

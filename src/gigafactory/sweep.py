@@ -255,6 +255,7 @@ def run_sweep(
     report = progress or (lambda _done, _total: None)
     report(finished, len(cases))
     if todo:
+        gigafactory.import_extra("dask.distributed", "dask", "a sweep")
         from dask.distributed import Client, LocalCluster, as_completed
 
         cluster = None

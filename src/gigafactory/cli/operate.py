@@ -15,12 +15,15 @@ from gigafactory.cli.app import ScenarioArg, app, as_json_text, console, user_er
 
 
 @app.command()
+@user_errors
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind (localhost).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Scenarios run at once.")] = 2,
 ) -> None:
     """Start the web app (FastAPI under uvicorn); runs are kept in the run store."""
+    for module in ("fastapi", "uvicorn", "sqlalchemy", "multipart"):
+        gigafactory.import_extra(module, "web", "the web app")
     import uvicorn
 
     from gigafactory.web.app import create_app
