@@ -50,6 +50,7 @@ __all__ = [
     "Technology",
     "accelerator_from_rows",
     "accelerators",
+    "climate_source",
     "contract_presets",
     "diurnal_shape",
     "get_accelerator",
@@ -359,6 +360,23 @@ def get_site(name: str) -> Site:
         msg = f"unknown site '{name}'{did_you_mean(name, table)}; allowed: {allowed}"
         raise CatalogError(msg)
     return table[name]
+
+
+def climate_source(name: str, variable: str) -> CatalogValue:
+    """Where a site's monthly ``variable`` normals come from (their first month's row)."""
+    frame = _climate()
+    rows = frame[(frame["site"] == name) & (frame["variable"] == variable)]
+    if rows.empty:
+        msg = f"site '{name}' has no monthly '{variable}' normals"
+        raise CatalogError(msg)
+    row = rows.iloc[0]
+    return CatalogValue(
+        value=float(row["value"]),
+        unit=str(row["unit"]),
+        source=str(row["source"]),
+        year=int(row["year"]),
+        estimate=row["estimate"] == "true",
+    )
 
 
 @functools.cache

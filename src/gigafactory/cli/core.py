@@ -63,6 +63,9 @@ def run(
         status.update(f"{loaded.name}: writing {folder}")
         path = gigafactory.write_results(results, folder, report=not no_report)
     _print_summary(results.summary)
+    for site in results.summary.sites:
+        if site.headline:
+            console.print(escape(site.headline), soft_wrap=False)
     console.print(f"results: {path}" + ("" if no_report else f"\nreport:  {path / 'report.html'}"))
 
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import xarray as xr
 
+from gigafactory.pipeline.assumptions import headline, site_assumptions
 from gigafactory.pipeline.orbit_study import orbit_summary
 from gigafactory.pipeline.placement_study import place
 from gigafactory.pipeline.prepare import PreparedSite, prepare_site
@@ -101,6 +102,8 @@ def run_prepared(
     site_summaries = []
     for p, ds in zip(prepared, solved, strict=True):
         site = site_summary(p, ds)
+        site.headline = headline(site)
+        site.assumptions = site_assumptions(scenario, p)
         if p.supply.flexible_it_mw is not None:
             site.flexibility = flexibility(site, site_summary(p, next(rigid_solved)))
         if p.compute is not None:

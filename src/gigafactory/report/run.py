@@ -298,6 +298,28 @@ def _table(summary: Summary) -> str:
     )
 
 
+def _assumptions_table(site: SiteSummary) -> str:
+    """Every input that shaped the site's answer, with value, unit, source and year."""
+    if not site.assumptions:
+        return ""
+    rows = "".join(
+        "<tr>"
+        f"<td>{html.escape(a.item)}</td>"
+        f"<td class='n'>{a.value if isinstance(a.value, str) else f'{a.value:,.4g}'}</td>"
+        f"<td>{html.escape(a.unit)}</td>"
+        f"<td>{html.escape(a.source)}</td>"
+        f"<td>{a.year or ''}</td>"
+        f"<td>{'estimate' if a.estimate else ''}</td>"
+        f"<td>{html.escape(a.scope)}</td>"
+        "</tr>"
+        for a in site.assumptions
+    )
+    return (
+        "<h3>Assumptions</h3><table><tr><th>Input</th><th>Value</th><th>Unit</th>"
+        f"<th>Source</th><th>Year</th><th></th><th>Scope</th></tr>{rows}</table>"
+    )
+
+
 def report_html(results: Results, *, week: int | None = None) -> str:
     """The report as one self-contained HTML page."""
     parts = []
@@ -305,6 +327,7 @@ def report_html(results: Results, *, week: int | None = None) -> str:
     for site, figs in figures(results, week=week).items():
         parts.append(f"<h2>{html.escape(site)}</h2>")
         parts.append(firm_html(by_site[site]))
+        parts.append(_assumptions_table(by_site[site]))
         parts.append(marginals_html(by_site[site]))
         computed = by_site[site].compute
         if computed is not None:
@@ -312,7 +335,13 @@ def report_html(results: Results, *, week: int | None = None) -> str:
         parts.append(charts_html(figs))
     summary = results.summary
     info = results.info
-    body = f"""{notices_html(summary.warnings)}
+    headlines = "".join(
+        f"<p class='headline'><strong>{html.escape(s.headline)}</strong></p>"
+        for s in summary.sites
+        if s.headline
+    )
+    body = f"""{headlines}
+{notices_html(summary.warnings)}
 <p>{html.escape(results.scenario.description)}</p>
 {_table(summary)}
 {"".join(parts)}

@@ -14,20 +14,22 @@ without runs or services is written as ``{}``.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Self
+from typing import Any
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    SerializerFunctionWrapHandler,
-    field_serializer,
-    field_validator,
-    model_serializer,
+from gigafactory.summary.base import Number, Section
+from gigafactory.summary.compute import (
+    FleetSummary,
+    InferenceService,
+    InferenceTotals,
+    OwnershipCost,
+    SiteCompute,
+    TrainingRun,
+    TrainingTotals,
 )
 
 __all__ = [
     "AssignmentRow",
+    "Assumption",
     "ContractSummary",
     "CostBreakdown",
     "FaultReplay",
@@ -58,38 +60,6 @@ __all__ = [
 ]
 
 
-def _null_is_nan(value: Any) -> Any:
-    return math.nan if value is None else value
-
-
-Number = Annotated[float, BeforeValidator(_null_is_nan)]
-"""A float that reads JSON ``null`` (how NaN is written) back as NaN."""
-
-
-class Section(BaseModel):
-    """Base of every summary section: fixed fields, absent optional sections left out."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @model_serializer(mode="wrap")
-    def _drop_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        return {k: v for k, v in data.items() if v is not None}
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain nested dicts and lists, keys in ``summary.json`` order (NaN kept)."""
-        return self.model_dump(mode="python")
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Self:
-        """Read a section back from :meth:`to_dict` output or its JSON."""
-        return cls.model_validate(data)
-
-
-def _empty_is_none(value: Any) -> Any:
-    return None if value == {} else value
-
-
 class CostBreakdown(Section):
     """Annual cost of a site's energy supply by kind [USD/yr]."""
 
@@ -117,122 +87,6 @@ class Flexibility(Section):
     peak_grid_import_mw_rigid: Number
     emissions_tco2e_rigid: Number
     unserved_mwh_rigid: Number
-
-
-class TrainingRun(Section):
-    """One sized training run and what it costs and emits at its site.
-
-    ``energy_mwh`` and ``emissions_tco2e`` count the energy inside ``boundary``
-    (``accelerator``, ``server`` or ``facility``; see
-    :func:`~gigafactory.compute.boundary_energy_mwh`).
-    """
-
-    name: str
-    accelerator: str
-    accelerators: int
-    flops: Number
-    days: Number
-    accelerator_hours: Number
-    goodput: Number
-    interruptions: Number
-    checkpoint_interval_min: Number
-    boundary: str
-    energy_mwh: Number
-    emissions_tco2e: Number
-    cost_usd: Number
-
-
-class TrainingTotals(Section):
-    """All training runs of a fleet together."""
-
-    flops: Number
-    accelerator_hours: Number
-    interruptions: Number
-    energy_mwh: Number
-    emissions_tco2e: Number
-    cost_usd: Number
-    days: Number
-    goodput: Number
-
-
-class InferenceService(Section):
-    """One inference service: fleet, latency, energy and cost per token.
-
-    ``wh_per_query``, ``energy_mwh`` and ``emissions_tco2e`` count the energy inside
-    ``boundary``, as for :class:`TrainingRun`.
-    """
-
-    name: str
-    accelerator: str
-    accelerators: int
-    tokens_per_s: Number
-    tokens_per_s_per_accelerator: Number
-    tpot_ms: Number
-    ttft_ms: Number
-    tpot_met: bool
-    ttft_met: bool
-    boundary: str
-    wh_per_query: Number
-    energy_mwh: Number
-    emissions_tco2e: Number
-    usd_per_million_tokens: Number
-
-
-class InferenceTotals(Section):
-    """All inference services of a fleet together."""
-
-    tokens_per_s: Number
-    wh_per_query: Number
-    usd_per_million_tokens: Number
-
-
-class OwnershipCost(Section):
-    """Annual cost of owning a site's compute by part [USD/yr]."""
-
-    accelerators_servers_network: Number
-    facility: Number
-    energy_supply: Number
-
-
-class _Fleet(Section):
-    @field_validator("training", "inference", mode="before", check_fields=False)
-    @classmethod
-    def _empty(cls, value: Any) -> Any:
-        return _empty_is_none(value)
-
-    @field_serializer("training", "inference", mode="wrap", check_fields=False)
-    def _as_empty(self, value: Any, handler: SerializerFunctionWrapHandler) -> Any:
-        return {} if value is None else handler(value)
-
-
-class SiteCompute(_Fleet):
-    """Fleet, training runs, inference services and compute economics of one site."""
-
-    accelerators: dict[str, int]
-    it_capacity_mw: Number
-    peak_it_mw: Number
-    training: TrainingTotals | None
-    training_runs: list[TrainingRun]
-    inference: InferenceTotals | None
-    inference_services: list[InferenceService]
-    usd_per_accelerator_hour: Number
-    total_cost_of_ownership_usd: Number
-    cost_of_ownership_usd: OwnershipCost
-    rent_usd_per_accelerator_hour: Number
-    breakeven_utilisation_vs_rent: Number
-
-
-class FleetSummary(_Fleet):
-    """The campus-wide compute section: fleets merged, runs and services listed."""
-
-    accelerators: dict[str, int]
-    it_capacity_mw: Number
-    training: TrainingTotals | None
-    training_runs: list[TrainingRun]
-    inference: InferenceTotals | None
-    inference_services: list[InferenceService]
-    usd_per_accelerator_hour: Number
-    total_cost_of_ownership_usd: Number
 
 
 class Notice(Section):
@@ -309,6 +163,21 @@ class MarginalValues(Section):
     text: list[str]
 
 
+class Assumption(Section):
+    """One input that shaped a site's result, with where it came from."""
+
+    item: str
+    """What it is: ``solar_fixed capex``, ``grid price``, ``WACC``."""
+    value: Number | str
+    unit: str
+    source: str
+    """A public document, ``scenario`` (the user's own value) or ``model`` (a default)."""
+    year: int | None = None
+    estimate: bool = False
+    scope: str = ""
+    """What a price covers: installed, turnkey or ex-works."""
+
+
 class SiteSummary(Section):
     """Energy, emissions, water and cost of one solved site."""
 
@@ -347,6 +216,9 @@ class SiteSummary(Section):
     marginals: MarginalValues | None = None
     flexibility: Flexibility | None = None
     compute: SiteCompute | None = None
+    headline: str = ""
+    """The answer in one sentence: what is built, what it costs, what is not built and why."""
+    assumptions: list[Assumption] = []
 
 
 class OrbitDesignSummary(Section):
@@ -461,6 +333,11 @@ class Summary(Section):
     orbit: OrbitSummary | None = None
     placement: PlacementSummary | None = None
     run_seconds: Number = math.nan
+
+    @property
+    def headline(self) -> str:
+        """Each site's one-sentence answer, in site order."""
+        return " ".join(site.headline for site in self.sites if site.headline)
 
 
 class SizedSite(Section):

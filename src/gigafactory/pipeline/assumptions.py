@@ -1,0 +1,233 @@
+"""What a site's answer rests on: each input that mattered, with its value, unit and source.
+
+Catalog values keep the catalog's own unit and citation (``USD/kW``, ``USD/MMBtu``); a
+value the scenario gave says ``scenario``. The headline sentence (:func:`headline`) reads
+the solved summary and its marginal values.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gigafactory import catalog
+from gigafactory.pipeline.prepare import WIND_SPEED_PARAMETER
+from gigafactory.pipeline.supply_techs import site_catalog
+from gigafactory.summary import Assumption, SiteSummary
+
+if TYPE_CHECKING:
+    from gigafactory.pipeline.prepare import PreparedSite
+    from gigafactory.scenario import Scenario
+
+__all__ = ["LABELS", "TECHNOLOGY_INPUTS", "headline", "site_assumptions"]
+
+TECHNOLOGY_INPUTS = {
+    "capex_usd_per_mw": "capex",
+    "capex_energy_usd_per_mwh": "energy capex",
+    "fom_usd_per_mw_year": "fixed O&M",
+    "fom_fraction_of_capex": "fixed O&M",
+    "vom_usd_per_mwh": "variable O&M",
+    "lifetime_years": "life",
+    "efficiency": "efficiency",
+    "round_trip_efficiency": "round-trip efficiency",
+    "ppa_price_usd_per_mwh": "PPA price",
+    "fuel_price_usd_per_mwh_th": "fuel price",
+    "losses": "losses",
+}
+"""Catalog parameters of a technology shown among the assumptions, with their labels."""
+
+OVERRIDES = {
+    "capex_usd_per_mw": ("capex_usd_per_kw", "USD/kW"),
+    "capex_energy_usd_per_mwh": ("capex_usd_per_kwh", "USD/kWh"),
+    "fom_usd_per_mw_year": ("fom_usd_per_kw_year", "USD/kW/yr"),
+    "lifetime_years": ("lifetime_years", "yr"),
+}
+"""Catalog parameter -> the scenario option that overrides it, in the scenario's unit."""
+
+SITE_INPUTS = {
+    "grid_price_usd_per_mwh": "grid price (flat average)",
+    "grid_carbon_t_per_mwh": "grid carbon intensity",
+    "gas_price_usd_per_mwh_th": "gas price",
+    "grid_available_mw": "grid feed available",
+    "weibull_k": "wind Weibull k",
+    "wind_solar_correlation": "wind-solar correlation",
+}
+"""Catalog site parameters shown among the assumptions, with their labels."""
+
+LABELS = {
+    "solar_fixed": "fixed PV",
+    "solar_tracking": "tracking PV",
+    "wind_onshore": "onshore wind",
+    "wind_offshore": "offshore wind",
+    "wind_offshore_floating": "floating offshore wind",
+    "liion_4h": "Li-ion",
+    "megapack_4h": "Megapack",
+    "megapack_2h": "Megapack (2 h)",
+    "ironair_100h": "iron-air",
+    "gas_cc": "gas combined cycle",
+    "gas_ct": "gas turbines",
+    "gas_ct_mobile": "mobile gas turbines",
+    "gas_recip": "gas engines",
+    "diesel_genset": "diesel backup",
+    "nuclear_ppa": "nuclear PPA",
+}
+"""Plain names of the catalog technologies for sentences."""
+
+AT_THE_MARGIN = 0.99
+"""An entry price above this share of today's price is "at the margin", not worth a clause."""
+
+SHOWN_MW = 0.5
+"""Capacities below this are left out of the headline [MW]."""
+
+
+def _from_catalog(item: str, value: catalog.CatalogValue) -> Assumption:
+    return Assumption(
+        item=item,
+        value=value.value,
+        unit=value.unit,
+        source=value.source,
+        year=value.year,
+        estimate=value.estimate,
+        scope=value.scope,
+    )
+
+
+def _given(item: str, value: float | str, unit: str) -> Assumption:
+    return Assumption(item=item, value=value, unit=unit, source="scenario")
+
+
+def site_assumptions(scenario: Scenario, prep: PreparedSite) -> list[Assumption]:
+    """Every input that shaped this site's LP: technologies, site, finance, policy.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario the site belongs to (finance, policy, cost basis).
+    prep : PreparedSite
+        The prepared site.
+
+    Returns
+    -------
+    list of Assumption
+        In the order technologies, site, grid, finance and policy.
+    """
+    spec = prep.spec
+    table = site_catalog(scenario, spec)
+    out: list[Assumption] = []
+    for tech in prep.supply.techs:
+        if tech.name not in table:
+            continue  # a contract: priced by its own terms, listed with the contracts
+        row = table[tech.name]
+        options = spec.technologies.get(tech.name)
+        for key, label in TECHNOLOGY_INPUTS.items():
+            item = f"{tech.name} {label}"
+            given = OVERRIDES.get(key)
+            if options is not None and given and getattr(options, given[0]) is not None:
+                out.append(_given(item, getattr(options, given[0]), given[1]))
+            elif key in row.provenance:
+                out.append(_from_catalog(item, row.provenance[key]))
+        if tech.max_mw is not None:
+            out.append(_given(f"{tech.name} build limit", tech.max_mw, "MW"))
+    entry = catalog.get_site(spec.catalog) if spec.catalog else None
+    if entry is not None:
+        for key, label in SITE_INPUTS.items():
+            if key in entry.provenance:
+                out.append(_from_catalog(label, entry.provenance[key]))
+        for name, key in WIND_SPEED_PARAMETER.items():
+            if any(t.name == name for t in prep.supply.techs) and key in entry.provenance:
+                out.append(_from_catalog(f"{name} mean speed", entry.provenance[key]))
+        ghi = catalog.site_climate(entry.name)["ghi"]
+        days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+        origin = catalog.climate_source(entry.name, "ghi")
+        out.append(
+            Assumption(
+                item="annual mean GHI",
+                value=round(float(np.average(ghi, weights=days)), 1),
+                unit="W/m2",
+                source=origin.source,
+                year=origin.year,
+                estimate=origin.estimate,
+            )
+        )
+    elif spec.series.weather_file is not None:
+        out.append(_given("weather", spec.series.weather_file.name, "file"))
+    out.append(
+        Assumption(
+            item="tariff",
+            value=prep.grid.tariff,
+            unit="-",
+            source="scenario" if spec.grid.tariff else "the site's public tariff (site library)",
+        )
+    )
+    out.append(_given("grid import cap", prep.supply.grid_import_cap_mw, "MW"))
+    out.append(_given("WACC", scenario.finance.wacc, "-"))
+    policy = scenario.policy
+    if policy.cfe_target is not None:
+        out.append(_given("hourly CFE target", policy.cfe_target, "-"))
+    if policy.co2_cap_t is not None:
+        out.append(_given("CO2 cap", policy.co2_cap_t, "t/yr"))
+    if policy.carbon_price_usd_per_t:
+        out.append(_given("carbon price", policy.carbon_price_usd_per_t, "USD/t"))
+    return out
+
+
+def _label(name: str) -> str:
+    return LABELS.get(name, name)
+
+
+def headline(site: SiteSummary) -> str:
+    """The site's answer in one sentence.
+
+    What is built (capacities above :data:`SHOWN_MW`, storage with its energy, contracts and
+    the grid feed), what it costs a year, its hourly CFE share and unserved energy, and for
+    each technology offered but not built the price at which it would enter.
+
+    Examples
+    --------
+    The sentence for ``korea-southwest`` reads: "campus: least cost is 273 MW fixed PV, Li-ion
+    100 MW / 398 MWh, ... and a 100 MW grid feed, 130.4 M USD/yr at 66 % hourly CFE, no
+    unserved energy."
+    """
+    built = []
+    contracts = set(site.contracts)
+    for name, mw in site.capacity_mw.items():
+        if mw < SHOWN_MW:
+            continue
+        if name in site.storage_mwh:
+            built.append(f"{_label(name)} {mw:,.0f} MW / {site.storage_mwh[name]:,.0f} MWh")
+        elif name in contracts:
+            built.append(f"a {mw:,.0f} MW contract ({name})")
+        else:
+            built.append(f"{mw:,.0f} MW {_label(name)}")
+    if site.grid_import_cap_mw > 0:
+        built.append(f"a {site.grid_import_cap_mw:,.0f} MW grid feed")
+    what = (
+        ", ".join(built[:-1]) + (" and " if len(built) > 1 else "") + built[-1]
+        if built
+        else ("nothing")
+    )
+    unserved = (
+        "no unserved energy"
+        if site.unserved_mwh < 1.0
+        else f"{site.unserved_mwh:,.0f} MWh unserved"
+    )
+    text = (
+        f"{site.site}: least cost is {what}, {site.total_annual_cost_usd / 1e6:,.1f} M USD/yr at "
+        f"{100 * site.cfe_share:.0f} % hourly CFE, {unserved}"
+    )
+    margins = site.marginals.technologies if site.marginals is not None else []
+    entering = [
+        f"{_label(m.technology)} would enter below {m.entry_price:,.0f} {m.price_unit} "
+        f"(now {m.price:,.0f})"
+        for m in margins
+        if m.status == "not built"
+        and m.entry_price is not None
+        and m.price is not None
+        and math.isfinite(m.entry_price)
+        and 0 < m.entry_price < AT_THE_MARGIN * m.price
+    ]
+    if entering:
+        text += "; not built: " + "; ".join(entering)
+    return text + "."
