@@ -73,6 +73,12 @@ SCHEMA_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str | None]
     "cooling number": (_set("sites.0.cooling", 3), "sites[0].cooling", None),
     "catalog typo": (_set("sites.0.catalog", "memphs"), "sites[0].catalog", "'memphis'"),
     "catalog case": (_set("sites.0.catalog", "Memphis"), "sites[0].catalog", "'memphis'"),
+    # found by hypothesis: a name with a line break was echoed as two lines
+    "catalog with a line break": (
+        _set("sites.0.catalog", "mem\nphis"),
+        "sites[0].catalog: unknown site 'mem\\nphis'",
+        "did you mean 'memphis'",
+    ),
     "catalog number": (_set("sites.0.catalog", 7), "sites[0].catalog", None),
     "technology typo": (
         _set("sites.0.technologies.solar_fixd", {}),

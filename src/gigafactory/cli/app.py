@@ -35,7 +35,8 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except gigafactory.GigafactoryError as err:
-            errors.print(f"error: {err}", markup=False, highlight=False, soft_wrap=True)
+            text = str(err).replace("\r", "\\r").replace("\n", "\\n")
+            errors.print(f"error: {text}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]

@@ -241,7 +241,12 @@ def scenario_from_dict(
     if base is not None:
         scenario = _resolve_paths(scenario, base)
     if references:
-        check_references(scenario, source)
+        try:
+            check_references(scenario, source)
+        except ScenarioError as err:
+            # a name the user wrote may hold line breaks: the message stays one line
+            msg = str(err).replace("\r", "\\r").replace("\n", "\\n")
+            raise ScenarioError(msg) from None
     return scenario
 
 
