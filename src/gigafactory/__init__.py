@@ -29,6 +29,7 @@ from gigafactory.errors import (
     SolverError,
     did_you_mean,
     import_extra,
+    one_line,
 )
 from gigafactory.pipeline import (
     COMPARE_COLUMNS,
@@ -61,7 +62,7 @@ from gigafactory.report import (
     write_report,
     write_results,
 )
-from gigafactory.results import Results, write_text_atomic
+from gigafactory.results import Results, json_safe, write_text_atomic
 from gigafactory.scenario import (
     Scenario,
     check_references,
@@ -141,9 +142,11 @@ __all__ = [
     "firm_html",
     "grid_cases",
     "import_extra",
+    "json_safe",
     "load_scenario",
     "marginals_html",
     "notices_html",
+    "one_line",
     "orbit",
     "orbit_html",
     "page_html",

@@ -22,6 +22,7 @@ __all__ = [
     "SolverError",
     "closest",
     "import_extra",
+    "one_line",
 ]
 
 
@@ -74,6 +75,17 @@ def import_extra(module: str, extra: str, what: str) -> ModuleType:
             "(make demo installs it)"
         )
         raise MissingExtraError(msg) from None
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks written as ``\\n``: a name a user wrote may hold them.
+
+    Examples
+    --------
+    >>> one_line("unknown site 'mem\\nphis'")
+    "unknown site 'mem\\\\nphis'"
+    """
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def closest(name: str, choices: Iterable[str], n: int = 1) -> list[str]:

@@ -32,7 +32,7 @@ from gigafactory.errors import DataFileError
 from gigafactory.scenario import Scenario, dump_scenario, scenario_from_dict
 from gigafactory.summary import Summary
 
-__all__ = ["SUMMARY_KEYS", "Results", "run_info", "write_text_atomic"]
+__all__ = ["SUMMARY_KEYS", "Results", "json_safe", "run_info", "write_text_atomic"]
 
 SUMMARY_KEYS = (
     "it_energy_mwh",
@@ -84,12 +84,22 @@ def run_info(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def _clean(value: Any) -> Any:
-    """Make a summary JSON-safe: NaN and infinities become ``None``."""
+def json_safe(value: Any) -> Any:
+    """Make a summary JSON-safe: NaN and infinities become ``None`` (JSON ``null``).
+
+    A summary leaves a figure undefined as NaN (no accelerator-hours: no price per
+    accelerator-hour); JSON has no NaN, and strict readers (browsers, PostgreSQL's JSON type,
+    FastAPI's responses) reject it.
+
+    Examples
+    --------
+    >>> json_safe({"a": float("nan"), "b": [1.0, float("inf")], "c": "x"})
+    {'a': None, 'b': [1.0, None], 'c': 'x'}
+    """
     if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
@@ -139,7 +149,7 @@ class Results:
 
     def to_json(self) -> str:
         """The summary as indented JSON (NaN written as ``null``)."""
-        return json.dumps(_clean(self.summary.to_dict()), indent=2, sort_keys=False)
+        return json.dumps(json_safe(self.summary.to_dict()), indent=2, sort_keys=False)
 
     def save(self, folder: str | Path, *, pages: dict[str, str] | None = None) -> Path:
         """Write the results folder atomically and return its path.

@@ -16,6 +16,9 @@ HOURS_PER_YEAR = 8760
 HOURS_PER_DAY = 24
 """Hours per day [h/d]."""
 
+DAYS_PER_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+"""Days in each month of the representative (non-leap) year, January first [d]."""
+
 DAYS_PER_YEAR = 365
 """Days in the representative year [d]."""
 

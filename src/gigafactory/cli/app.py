@@ -35,8 +35,12 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except gigafactory.GigafactoryError as err:
-            text = str(err).replace("\r", "\\r").replace("\n", "\\n")
-            errors.print(f"error: {text}", markup=False, highlight=False, soft_wrap=True)
+            errors.print(
+                f"error: {gigafactory.one_line(str(err))}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]

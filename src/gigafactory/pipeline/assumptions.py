@@ -16,6 +16,7 @@ from gigafactory import catalog
 from gigafactory.pipeline.prepare import WIND_SPEED_PARAMETER
 from gigafactory.pipeline.supply_techs import site_catalog
 from gigafactory.summary import Assumption, SiteSummary
+from gigafactory.units import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
     from gigafactory.pipeline.prepare import PreparedSite
@@ -139,12 +140,11 @@ def site_assumptions(scenario: Scenario, prep: PreparedSite) -> list[Assumption]
             if any(t.name == name for t in prep.supply.techs) and key in entry.provenance:
                 out.append(_from_catalog(f"{name} mean speed", entry.provenance[key]))
         ghi = catalog.site_climate(entry.name)["ghi"]
-        days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
         origin = catalog.climate_source(entry.name, "ghi")
         out.append(
             Assumption(
                 item="annual mean GHI",
-                value=round(float(np.average(ghi, weights=days)), 1),
+                value=round(float(np.average(ghi, weights=DAYS_PER_MONTH)), 1),
                 unit="W/m2",
                 source=origin.source,
                 year=origin.year,
@@ -186,9 +186,9 @@ def headline(site: SiteSummary) -> str:
 
     Examples
     --------
-    The sentence for ``korea-southwest`` reads: "campus: least cost is 273 MW fixed PV, Li-ion
-    100 MW / 398 MWh, ... and a 100 MW grid feed, 130.4 M USD/yr at 66 % hourly CFE, no
-    unserved energy."
+    The sentence for ``korea-southwest`` reads: "jeonnam: least cost is 1 MW offshore wind,
+    273 MW fixed PV, Li-ion 100 MW / 398 MWh, a 35 MW contract (jeonnam-wind-ppa) and a 100 MW
+    grid feed, 130.4 M USD/yr at 66 % hourly CFE, no unserved energy."
     """
     built = []
     contracts = set(site.contracts)
@@ -203,10 +203,8 @@ def headline(site: SiteSummary) -> str:
             built.append(f"{mw:,.0f} MW {_label(name)}")
     if site.grid_import_cap_mw > 0:
         built.append(f"a {site.grid_import_cap_mw:,.0f} MW grid feed")
-    what = (
-        ", ".join(built[:-1]) + (" and " if len(built) > 1 else "") + built[-1]
-        if built
-        else ("nothing")
+    what = " and ".join([", ".join(built[:-1]), built[-1]] if len(built) > 1 else built) or (
+        "nothing"
     )
     unserved = (
         "no unserved energy"

@@ -149,6 +149,8 @@ def _capacity_factors(
         )
         given = {name: frame[name].to_numpy() for name in present}
     out: dict[str, np.ndarray] = {}
+    hours = pd.DatetimeIndex(wx.index)
+    sunny_days: np.ndarray | None = None
     for name in variable:
         if name in given:
             out[name] = given[name]
@@ -174,14 +176,15 @@ def _capacity_factors(
                 )
                 raise ScenarioError(msg)
             mean_speed = entry.params[key]
-            hours = pd.DatetimeIndex(wx.index)
+            if sunny_days is None:  # once per site: every wind technology shares the driver
+                sunny_days = wind.daily_solar_score(wx["ghi"].to_numpy(), hours, lon)
             speed = wind.synthesise_wind_speed(
                 len(wx),
                 mean_speed,
                 rng,
                 k=entry.params["weibull_k"],
                 shape=_wind_shape(entry, hours, lon, offshore=name != "wind_onshore"),
-                common=wind.daily_solar_score(wx["ghi"].to_numpy(), hours, lon),
+                common=sunny_days,
                 correlation=entry.params.get("wind_solar_correlation", 0.0),
             )
             curve = catalog.onshore_curve(mean_speed) if name == "wind_onshore" else None

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from gigafactory.errors import DataFileError, did_you_mean
-from gigafactory.units import HOURS_PER_YEAR
+from gigafactory.units import DAYS_PER_MONTH, HOURS_PER_YEAR
 
 __all__ = ["WEATHER_COLUMNS", "read_hourly_csv", "read_weather_file"]
 
@@ -118,7 +118,7 @@ def read_hourly_csv(
 WEATHER_COLUMNS = ("ghi", "dni", "dhi", "temp_air", "relative_humidity", "wind_speed")
 """Columns of a weather frame; ``dni``, ``dhi`` and ``wind_speed`` may be missing (NaN)."""
 
-_CUMULATIVE_DAYS = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30])
+_CUMULATIVE_DAYS = np.cumsum([0, *DAYS_PER_MONTH[:-1]])
 
 
 def _typical_year(data: pd.DataFrame, path: Path, *, hour_ending: bool) -> pd.DataFrame:

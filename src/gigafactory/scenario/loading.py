@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from gigafactory import catalog
-from gigafactory.errors import CatalogError, ScenarioError, did_you_mean
+from gigafactory.errors import CatalogError, ScenarioError, did_you_mean, one_line
 from gigafactory.scenario.firm import resolve_contract
 from gigafactory.scenario.schema import FLAT_TARIFF, Scenario, SiteSpec
 
@@ -245,8 +245,7 @@ def scenario_from_dict(
             check_references(scenario, source)
         except ScenarioError as err:
             # a name the user wrote may hold line breaks: the message stays one line
-            msg = str(err).replace("\r", "\\r").replace("\n", "\\n")
-            raise ScenarioError(msg) from None
+            raise ScenarioError(one_line(str(err))) from None
     return scenario
 
 

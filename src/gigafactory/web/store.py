@@ -11,7 +11,6 @@ at the next start; other runs are never touched.
 from __future__ import annotations
 
 import json
-import math
 import os
 import uuid
 from datetime import UTC, datetime
@@ -20,6 +19,8 @@ from typing import Any
 
 from sqlalchemy import DateTime, Integer, String, Text, create_engine, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+import gigafactory
 
 __all__ = ["RunRecord", "RunStore", "default_home", "default_url"]
 
@@ -158,7 +159,7 @@ class RunStore:
             state="done",
             finished_at=_now(),
             progress="done",
-            summary_json=json.dumps(finite_or_null(summary), default=float, allow_nan=False),
+            summary_json=json.dumps(gigafactory.json_safe(summary), default=float, allow_nan=False),
             results_path=results_path,
         )
 
@@ -183,24 +184,3 @@ class RunStore:
                 record.progress = "failed"
                 record.error = "interrupted: the process running it stopped before it finished"
             return [r.id for r in stale]
-
-
-def finite_or_null(value: Any) -> Any:
-    """``value`` with every NaN or infinite float replaced by None (JSON ``null``).
-
-    A summary leaves a figure undefined as NaN (no accelerator-hours, so no price per
-    accelerator-hour); JSON has no NaN, and a strict reader (the browser, PostgreSQL's JSON
-    type, FastAPI's response) rejects it, so the store writes ``null``.
-
-    Examples
-    --------
-    >>> finite_or_null({"a": float("nan"), "b": [1.0, float("inf")], "c": "x"})
-    {'a': None, 'b': [1.0, None], 'c': 'x'}
-    """
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: finite_or_null(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite_or_null(v) for v in value]
-    return value
