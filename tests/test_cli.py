@@ -200,3 +200,19 @@ def test_a_missing_optional_part_is_one_line(monkeypatch):
         "error: the web app needs uvicorn, which is not installed: "
         "pip install 'gigafactory[web]' (make demo installs it)"
     )
+
+
+def test_catalog_overview_of_technologies_prices_the_default_variant():
+    # was: a ValueError traceback (several cost variants per parameter could not be pivoted)
+    result = runner.invoke(app, ["catalog", "technologies"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "(US, 2025, installed)" in result.output
+    import gigafactory
+
+    overview = gigafactory.catalog_table("technologies", default_variant=True)
+    assert not overview.duplicated(["technology", "parameter"]).any()
+    row = overview[(overview.technology == "liion_4h") & (overview.parameter == "capex_energy")]
+    # Li-ion 4 h: ATB's US 2025 installed energy capex, 375.6 USD/kWh, as the default run uses
+    assert row["value"].tolist() == ["375.6"]
+    assert row["unit"].tolist() == ["USD/kWh"]

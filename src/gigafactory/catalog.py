@@ -406,8 +406,13 @@ def site_climate(name: str) -> pd.DataFrame:
     return table[["ghi", "temp_mean", "temp_max", "relative_humidity", "wind_ratio"]]
 
 
-def catalog_table(name: str) -> pd.DataFrame:
-    """A catalog by name: ``technologies``, ``sites`` or ``accelerators``."""
+def catalog_table(name: str, *, default_variant: bool = False) -> pd.DataFrame:
+    """A catalog by name: ``technologies``, ``sites`` or ``accelerators``.
+
+    With ``default_variant``, a parameter priced in several variants (cost year, region,
+    scope) keeps only the row the default scenario uses (:data:`DEFAULT_COST_YEAR`,
+    :data:`DEFAULT_REGION`, :data:`DEFAULT_SCOPE`), chosen as :func:`technologies` does.
+    """
     tables = {
         "technologies": technology_table,
         "sites": site_table,
@@ -416,7 +421,14 @@ def catalog_table(name: str) -> pd.DataFrame:
     if name not in tables:
         msg = f"unknown catalog '{name}'{did_you_mean(name, tables)}; allowed: {', '.join(tables)}"
         raise CatalogError(msg)
-    return tables[name]()
+    frame = tables[name]()
+    if not default_variant or name != "technologies":
+        return frame
+    chosen = []
+    for _, group in frame.groupby(["technology", "parameter"], sort=False):
+        rows = [{str(k): str(v) for k, v in row.items()} for row in group.to_dict("records")]
+        chosen.append(chosen_row(rows, DEFAULT_COST_YEAR, DEFAULT_REGION, DEFAULT_SCOPE)[0])
+    return pd.DataFrame(chosen, columns=frame.columns)
 
 
 @functools.cache

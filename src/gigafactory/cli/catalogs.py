@@ -72,11 +72,16 @@ def catalog(
     if as_csv:
         sys.stdout.write(frame.to_csv(index=False))
         return
+    frame = gigafactory.catalog_table(which.value, default_variant=True)
     key = frame.columns[0]
     wide = frame.pivot(index=key, columns="parameter", values="value")
     units = frame.drop_duplicates("parameter").set_index("parameter")["unit"]
     estimated = frame[frame["estimate"] == "true"].set_index([key, "parameter"]).index
-    table = Table(show_header=True, caption="* estimate. Sources: --csv")
+    variants = "; prices as the default scenario takes them (US, 2025, installed)"
+    caption = "* estimate. Sources and every variant: --csv"
+    table = Table(
+        show_header=True, caption=caption + (variants if which.value == "technologies" else "")
+    )
     table.add_column(key, no_wrap=True)
     labels = CATALOG_COLUMNS[which.value]
     columns = [c for c in labels if c in wide.columns]
