@@ -76,6 +76,9 @@ def test_run_lifecycle_summary_series_download_compare(client):
     )
     page = client.get(f"/runs/{run_id}").text
     assert "Plotly.newPlot" in page and "/static/plotly.min.js" in page
+    # the result page is the report's content: headline, key figures, assumptions
+    assert "class='headline'" in page and "class='figures'" in page
+    assert "<h3>Assumptions</h3>" in page
     assert client.get("/static/plotly.min.js").status_code == 200
     assert client.get(f"/runs/{run_id}/download").headers["content-type"] == "application/zip"
     other = client.post(

@@ -15,14 +15,14 @@ import numpy as np
 from gigafactory import catalog
 from gigafactory.pipeline.prepare import WIND_SPEED_PARAMETER
 from gigafactory.pipeline.supply_techs import site_catalog
-from gigafactory.summary import Assumption, SiteSummary
+from gigafactory.summary import Assumption, SiteSummary, label
 from gigafactory.units import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
     from gigafactory.pipeline.prepare import PreparedSite
     from gigafactory.scenario import Scenario
 
-__all__ = ["LABELS", "TECHNOLOGY_INPUTS", "headline", "site_assumptions"]
+__all__ = ["TECHNOLOGY_INPUTS", "headline", "site_assumptions"]
 
 TECHNOLOGY_INPUTS = {
     "capex_usd_per_mw": "capex",
@@ -57,24 +57,6 @@ SITE_INPUTS = {
 }
 """Catalog site parameters shown among the assumptions, with their labels."""
 
-LABELS = {
-    "solar_fixed": "fixed PV",
-    "solar_tracking": "tracking PV",
-    "wind_onshore": "onshore wind",
-    "wind_offshore": "offshore wind",
-    "wind_offshore_floating": "floating offshore wind",
-    "liion_4h": "Li-ion",
-    "megapack_4h": "Megapack",
-    "megapack_2h": "Megapack (2 h)",
-    "ironair_100h": "iron-air",
-    "gas_cc": "gas combined cycle",
-    "gas_ct": "gas turbines",
-    "gas_ct_mobile": "mobile gas turbines",
-    "gas_recip": "gas engines",
-    "diesel_genset": "diesel backup",
-    "nuclear_ppa": "nuclear PPA",
-}
-"""Plain names of the catalog technologies for sentences."""
 
 AT_THE_MARGIN = 0.99
 """An entry price above this share of today's price is "at the margin", not worth a clause."""
@@ -122,8 +104,8 @@ def site_assumptions(scenario: Scenario, prep: PreparedSite) -> list[Assumption]
             continue  # a contract: priced by its own terms, listed with the contracts
         row = table[tech.name]
         options = spec.technologies.get(tech.name)
-        for key, label in TECHNOLOGY_INPUTS.items():
-            item = f"{tech.name} {label}"
+        for key, what in TECHNOLOGY_INPUTS.items():
+            item = f"{tech.name} {what}"
             given = OVERRIDES.get(key)
             if options is not None and given and getattr(options, given[0]) is not None:
                 out.append(_given(item, getattr(options, given[0]), given[1]))
@@ -133,9 +115,9 @@ def site_assumptions(scenario: Scenario, prep: PreparedSite) -> list[Assumption]
             out.append(_given(f"{tech.name} build limit", tech.max_mw, "MW"))
     entry = catalog.get_site(spec.catalog) if spec.catalog else None
     if entry is not None:
-        for key, label in SITE_INPUTS.items():
+        for key, what in SITE_INPUTS.items():
             if key in entry.provenance:
-                out.append(_from_catalog(label, entry.provenance[key]))
+                out.append(_from_catalog(what, entry.provenance[key]))
         for name, key in WIND_SPEED_PARAMETER.items():
             if any(t.name == name for t in prep.supply.techs) and key in entry.provenance:
                 out.append(_from_catalog(f"{name} mean speed", entry.provenance[key]))
@@ -173,10 +155,6 @@ def site_assumptions(scenario: Scenario, prep: PreparedSite) -> list[Assumption]
     return out
 
 
-def _label(name: str) -> str:
-    return LABELS.get(name, name)
-
-
 def headline(site: SiteSummary) -> str:
     """The site's answer in one sentence.
 
@@ -196,11 +174,11 @@ def headline(site: SiteSummary) -> str:
         if mw < SHOWN_MW:
             continue
         if name in site.storage_mwh:
-            built.append(f"{_label(name)} {mw:,.0f} MW / {site.storage_mwh[name]:,.0f} MWh")
+            built.append(f"{label(name)} {mw:,.0f} MW / {site.storage_mwh[name]:,.0f} MWh")
         elif name in contracts:
             built.append(f"a {mw:,.0f} MW contract ({name})")
         else:
-            built.append(f"{mw:,.0f} MW {_label(name)}")
+            built.append(f"{mw:,.0f} MW {label(name)}")
     if site.grid_import_cap_mw > 0:
         built.append(f"a {site.grid_import_cap_mw:,.0f} MW grid feed")
     what = " and ".join([", ".join(built[:-1]), built[-1]] if len(built) > 1 else built) or (
@@ -217,7 +195,7 @@ def headline(site: SiteSummary) -> str:
     )
     margins = site.marginals.technologies if site.marginals is not None else []
     entering = [
-        f"{_label(m.technology)} would enter below {m.entry_price:,.0f} {m.price_unit} "
+        f"{label(m.technology)} would enter below {m.entry_price:,.0f} {m.price_unit} "
         f"(now {m.price:,.0f})"
         for m in margins
         if m.status == "not built"

@@ -8,7 +8,13 @@
 
 from gigafactory.report.firm import FIRM_STYLE, firm_html, marginals_html, notices_html
 from gigafactory.report.page import COLOURS, charts_html, page_html, rows_html
-from gigafactory.report.run import figures, report_html, write_report, write_results
+from gigafactory.report.run import (
+    figures,
+    report_body_html,
+    report_html,
+    write_report,
+    write_results,
+)
 from gigafactory.report.studies import compare_html, orbit_html, placement_html, sweep_html
 
 __all__ = [
@@ -23,6 +29,7 @@ __all__ = [
     "orbit_html",
     "page_html",
     "placement_html",
+    "report_body_html",
     "report_html",
     "rows_html",
     "sweep_html",

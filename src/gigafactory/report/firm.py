@@ -11,12 +11,20 @@ import math
 from gigafactory.report.page import USD_PER_MILLION
 from gigafactory.summary import Notice, SiteSummary
 
-__all__ = ["FIRM_STYLE", "firm_html", "marginals_html", "notices_html"]
+__all__ = [
+    "FIRM_STYLE",
+    "binding_html",
+    "binding_limits",
+    "firm_html",
+    "marginals_html",
+    "notices_html",
+]
 
 FIRM_STYLE = """.banner{background:#b00020;color:#fff;padding:.6em 1em;margin:.5em 0;
 font-weight:600}
-.notes{background:#fff8e1;border-left:4px solid #f0b400;padding:.4em 1em;margin:.5em 0}"""
-"""CSS of the banner and the notes."""
+.notes{background:#fff8e1;border-left:4px solid #f0b400;padding:.4em 1em;margin:.5em 0}
+.binding{background:#e8f0fe;border-left:4px solid #1a73e8;padding:.4em 1em;margin:.5em 0}"""
+"""CSS of the banner, the notes and the binding limits."""
 
 
 def notices_html(notices: list[Notice]) -> str:
@@ -119,3 +127,45 @@ def marginals_html(site: SiteSummary) -> str:
         "a technology left out would enter, and what one more MW of a limit is worth.</p>"
         f"<table>{head}{body}</table><ul class='why'>{items}</ul>"
     )
+
+
+BINDING_USD_PER_MW_YEAR = 1.0
+"""A limit worth less than this per MW and year does not bind [USD/MW/yr]: solver residue."""
+
+
+def binding_limits(site: SiteSummary) -> list[str]:
+    """The limits that shape a site's answer, from the LP's marginal values, one line each.
+
+    Build limits reached, a grid connection worth more than it is, a binding CFE target or
+    CO2 cap: each is what a planner would try to relax first.
+    """
+    margins = site.marginals
+    if margins is None:
+        return []
+    out = [m.text for m in margins.technologies if m.status == "at build limit"]
+    grid = margins.grid_connection_usd_per_mw_year
+    if grid is not None and grid > BINDING_USD_PER_MW_YEAR:
+        out.append(
+            f"grid connection: the {site.grid_import_cap_mw:,.0f} MW feed binds; one more MW "
+            f"would save {grid:,.0f} USD/yr"
+        )
+    if margins.cfe_target_usd_per_point:
+        out.append(
+            "hourly CFE target binds: one more point would cost "
+            f"{margins.cfe_target_usd_per_point / USD_PER_MILLION:,.2f} million USD/yr"
+        )
+    if margins.co2_shadow_price_usd_per_t:
+        out.append(
+            f"CO2 cap binds: one tonne less would cost {margins.co2_shadow_price_usd_per_t:,.0f} "
+            "USD/t"
+        )
+    return [f"{site.site}: {line}" for line in out]
+
+
+def binding_html(sites: list[SiteSummary]) -> str:
+    """The binding limits of every site in one box; empty if none binds."""
+    lines = [line for site in sites for line in binding_limits(site)]
+    if not lines:
+        return ""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return f"<div class='binding'><strong>Binding limits</strong><ul>{items}</ul></div>"

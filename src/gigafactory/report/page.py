@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["COLOURS", "STYLE", "USD_PER_MILLION", "charts_html", "page_html", "rows_html"]
+if TYPE_CHECKING:
+    from gigafactory.summary import Summary
+
+__all__ = [
+    "COLOURS",
+    "STYLE",
+    "USD_PER_MILLION",
+    "charts_html",
+    "key_figures_html",
+    "page_html",
+    "rows_html",
+]
 
 USD_PER_MILLION = 1e6
 """USD per million USD: costs are shown in millions [USD/M USD]."""
@@ -30,8 +41,16 @@ COLOURS = {
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:auto;padding:1em}
 table{border-collapse:collapse;display:inline-table;margin:0 2em 1em 0}
-td,th{padding:2px 10px;border-bottom:1px solid #ddd} .n{text-align:right}"""
-"""The reports' CSS; the web app adds its own on top."""
+td,th{padding:2px 10px;border-bottom:1px solid #ddd} .n{text-align:right}
+.figures{display:flex;flex-wrap:wrap;gap:.6em;margin:.8em 0}
+.figure{border:1px solid #ddd;border-radius:6px;padding:.4em .8em;min-width:9em}
+.figure b{display:block;font-size:1.5em} .figure span{color:#555;font-size:.85em}
+@media print{body{max-width:none;padding:0;font-size:10pt}
+.modebar-container,nav,form,button{display:none!important}
+.js-plotly-plot,table,.figures,.banner,.notes,.binding{break-inside:avoid}
+h2{break-before:page} a{color:inherit;text-decoration:none}}"""
+"""The reports' CSS, print included (charts and tables not split across pages, each site
+on a new page); the web app adds its own on top."""
 
 
 def page_html(
@@ -73,3 +92,26 @@ def rows_html(pairs: list[tuple[str, str]]) -> str:
     """A two-column table of label and value (both escaped)."""
     body = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in pairs)
     return f"<table>{body}</table>"
+
+
+def key_figures_html(summary: Summary) -> str:
+    """The answers a planner reads first as large figures: cost, LCOE, CFE, carbon, unserved."""
+    figures = [
+        (
+            "total annual cost",
+            f"{summary.total_annual_cost_usd / USD_PER_MILLION:,.1f}",
+            "M USD/yr",
+        ),
+        ("LCOE", f"{summary.lcoe_usd_per_mwh:,.1f}", "USD/MWh"),
+        ("hourly CFE (24/7)", f"{100 * summary.cfe_share:,.0f}", "%"),
+        ("emissions", f"{summary.emissions_tco2e / 1e3:,.1f}", "ktCO2e/yr"),
+        ("unserved energy", f"{summary.unserved_mwh:,.0f}", "MWh/yr"),
+        ("design power", f"{summary.design_power_mw:,.0f}", "MW"),
+        ("PUE", f"{summary.pue_annual:,.2f}", "annual"),
+    ]
+    cards = "".join(
+        f"<div class='figure'><span>{html.escape(name)}</span><b>{html.escape(value)}</b>"
+        f"<span>{html.escape(unit)}</span></div>"
+        for name, value, unit in figures
+    )
+    return f"<div class='figures'>{cards}</div>"

@@ -15,15 +15,35 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from gigafactory.report.firm import FIRM_STYLE, firm_html, marginals_html, notices_html
-from gigafactory.report.page import COLOURS, USD_PER_MILLION, charts_html, page_html
+from gigafactory.report.charts import (
+    capacity_figure,
+    cost_figure,
+    duration_figure,
+    heatmap_figure,
+    storage_band_figure,
+)
+from gigafactory.report.firm import (
+    FIRM_STYLE,
+    binding_html,
+    firm_html,
+    marginals_html,
+    notices_html,
+)
+from gigafactory.report.maps import map_figure
+from gigafactory.report.page import (
+    COLOURS,
+    USD_PER_MILLION,
+    charts_html,
+    key_figures_html,
+    page_html,
+)
 from gigafactory.results import Results, write_text_atomic
-from gigafactory.summary import Flexibility, SiteCompute, SiteSummary, Summary
+from gigafactory.summary import Flexibility, SiteCompute, SiteSummary, Summary, label
 
-__all__ = ["SHOWN_USD", "figures", "report_html", "write_report", "write_results"]
+__all__ = ["figures", "report_body_html", "report_html", "write_report", "write_results"]
 
-SHOWN_USD = 1e-6
-"""Cost items smaller than this are left out of the cost chart [USD/yr]: solver residue."""
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+"""Month labels of the monthly chart."""
 
 
 def _week_slice(data: xr.Dataset, week: int | None) -> slice:
@@ -47,7 +67,7 @@ def _site_figures(site: str, data: xr.Dataset, summary: SiteSummary, week: int |
     hours = _week_slice(data, week)
     techs = [str(t) for t in data["technology"].to_numpy()]
     dispatch = data["dispatch_mw"]
-    figs = []
+    figs = [capacity_figure(summary), cost_figure(summary)]
 
     stack = go.Figure()
     sources: dict[str, np.ndarray] = {t: dispatch.sel(technology=t).to_numpy() for t in techs}
@@ -59,7 +79,7 @@ def _site_figures(site: str, data: xr.Dataset, summary: SiteSummary, week: int |
                 go.Scatter(
                     x=time[hours],
                     y=values[hours],
-                    name=name,
+                    name=label(name),
                     stackgroup="supply",
                     mode="none",
                     fillcolor=COLOURS.get(name),
@@ -89,7 +109,7 @@ def _site_figures(site: str, data: xr.Dataset, summary: SiteSummary, week: int |
     )
     stack.update_layout(
         title=f"{site}: hourly dispatch, week of {time[hours.start]:%d %b}",
-        yaxis_title="MW",
+        yaxis_title="power [MW]",
         hovermode="x unified",
     )
     figs.append(stack)
@@ -101,56 +121,26 @@ def _site_figures(site: str, data: xr.Dataset, summary: SiteSummary, week: int |
         if by_month.sum() > 1e-6:
             monthly.add_trace(
                 go.Bar(
-                    x=by_month.index,
+                    x=[MONTHS[m - 1] for m in by_month.index],
                     y=by_month.to_numpy(),
-                    name=name,
+                    name=label(name),
                     marker_color=COLOURS.get(name),
                 )
             )
     monthly.update_layout(
         barmode="stack",
         title=f"{site}: monthly energy by source",
-        xaxis_title="month",
-        yaxis_title="GWh",
+        yaxis_title="energy [GWh]",
     )
     figs.append(monthly)
 
-    if "storage_soc_mwh" in data:
-        soc = go.Figure()
-        for name in data["storage"].to_numpy():
-            values = data["storage_soc_mwh"].sel(storage=name).to_numpy()
-            soc.add_trace(
-                go.Scatter(x=time, y=values, name=str(name), line={"color": COLOURS.get(str(name))})
-            )
-        soc.update_layout(title=f"{site}: storage state of charge", yaxis_title="MWh")
-        figs.append(soc)
-
-    duration = go.Figure()
-    for name, values in (
-        ("facility load", data["load_mw"].to_numpy()),
-        ("grid import", data["grid_import_mw"].to_numpy()),
-    ):
-        duration.add_trace(
-            go.Scatter(x=np.arange(1, len(values) + 1), y=np.sort(values)[::-1], name=name)
-        )
-    duration.update_layout(
-        title=f"{site}: duration curves", xaxis_title="hours exceeded", yaxis_title="MW"
-    )
-    figs.append(duration)
-
+    if "storage_soc_mwh" in data and data.sizes.get("storage", 0):
+        figs.append(storage_band_figure(summary, data, time))
+    figs.append(heatmap_figure(summary, data, time))
+    figs.append(duration_figure(summary, data))
     if summary.flexibility is not None:
         figs.extend(_flexibility_figures(site, data, summary.flexibility, time, hours))
 
-    costs = {
-        k: v / USD_PER_MILLION
-        for k, v in summary.cost_breakdown_usd.to_dict().items()
-        if abs(v) > SHOWN_USD
-    }
-    breakdown = go.Figure(
-        go.Bar(x=list(costs), y=list(costs.values()), hovertemplate="%{y:.2f} M USD")
-    )
-    breakdown.update_layout(title=f"{site}: annual cost breakdown", yaxis_title="million USD/yr")
-    figs.append(breakdown)
     return figs
 
 
@@ -292,8 +282,13 @@ def _table(summary: Summary) -> str:
         f"<tr><td>{html.escape(k)} energy</td><td class='n'>{v:,.0f}</td><td>MWh</td></tr>"
         for k, v in summary.storage_mwh.items()
     )
+    caps += "".join(
+        f"<tr><td>grid connection{html.escape(f' ({s.site})' if len(summary.sites) > 1 else '')}"
+        f"</td><td class='n'>{s.grid_import_cap_mw:,.1f}</td><td>MW</td></tr>"
+        for s in summary.sites
+    )
     return (
-        f"<table><tr><th>Result</th><th>Value</th><th>Unit</th></tr>{body}</table>"
+        f"<table id='summary'><tr><th>Result</th><th>Value</th><th>Unit</th></tr>{body}</table>"
         f"<table><tr><th>Capacity</th><th>Value</th><th>Unit</th></tr>{caps}</table>"
     )
 
@@ -320,19 +315,37 @@ def _assumptions_table(site: SiteSummary) -> str:
     )
 
 
-def report_html(results: Results, *, week: int | None = None) -> str:
-    """The report as one self-contained HTML page."""
+def sites_map(summary: Summary) -> Any:
+    """The scenario's sites on a map, each with its headline on hover."""
+    frame = pd.DataFrame(
+        {
+            "name": [s.site for s in summary.sites],
+            "latitude": [s.latitude for s in summary.sites],
+            "longitude": [s.longitude for s in summary.sites],
+            "text": [s.headline or s.site for s in summary.sites],
+        }
+    )
+    return map_figure(frame, title=f"{summary.scenario}: where")
+
+
+def report_body_html(results: Results, *, week: int | None = None) -> str:
+    """The report's content without the page shell: shared by the report and the web app.
+
+    Headline, warnings and binding limits first, then the key figures, the map, and per
+    site its charts, firm supply, why this mix, compute and the assumptions.
+    """
     parts = []
     by_site = {s.site: s for s in results.summary.sites}
     for site, figs in figures(results, week=week).items():
         parts.append(f"<h2>{html.escape(site)}</h2>")
+        parts.append(charts_html(figs[:2]))  # what is built and what it costs
         parts.append(firm_html(by_site[site]))
-        parts.append(_assumptions_table(by_site[site]))
         parts.append(marginals_html(by_site[site]))
         computed = by_site[site].compute
         if computed is not None:
             parts.append(_compute_table(computed))
-        parts.append(charts_html(figs))
+        parts.append(charts_html(figs[2:]))
+        parts.append(_assumptions_table(by_site[site]))
     summary = results.summary
     info = results.info
     headlines = "".join(
@@ -340,16 +353,27 @@ def report_html(results: Results, *, week: int | None = None) -> str:
         for s in summary.sites
         if s.headline
     )
-    body = f"""{headlines}
+    return f"""{headlines}
 {notices_html(summary.warnings)}
+{binding_html(summary.sites)}
+{key_figures_html(summary)}
 <p>{html.escape(results.scenario.description)}</p>
 {_table(summary)}
+{charts_html([sites_map(summary)])}
 {"".join(parts)}
 <p><small>gigafactory {html.escape(str(info.get("gigafactory", "")))}, HiGHS via highspy
 {html.escape(str(info.get("solver", {}).get("highspy", "")))},
 seed {results.scenario.seed}.</small></p>"""
+
+
+def report_html(results: Results, *, week: int | None = None) -> str:
+    """The report as one self-contained HTML page."""
+    summary = results.summary
     return page_html(
-        summary.scenario, body, title=f"gigafactory: {summary.scenario}", style=FIRM_STYLE
+        summary.scenario,
+        report_body_html(results, week=week),
+        title=f"gigafactory: {summary.scenario}",
+        style=FIRM_STYLE,
     )
 
 

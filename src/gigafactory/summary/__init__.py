@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from gigafactory.summary.base import Number, Section
+from gigafactory.summary.base import TECHNOLOGY_LABELS, Number, Section, label
 from gigafactory.summary.compute import (
     FleetSummary,
     InferenceService,
@@ -28,6 +28,7 @@ from gigafactory.summary.compute import (
 )
 
 __all__ = [
+    "TECHNOLOGY_LABELS",
     "AssignmentRow",
     "Assumption",
     "ContractSummary",
@@ -56,6 +57,7 @@ __all__ = [
     "TornadoEntry",
     "TrainingRun",
     "TrainingTotals",
+    "label",
     "to_plain",
 ]
 

@@ -13,7 +13,7 @@ from pydantic import (
     model_serializer,
 )
 
-__all__ = ["Number", "Section"]
+__all__ = ["TECHNOLOGY_LABELS", "Number", "Section", "label"]
 
 
 def _null_is_nan(value: Any) -> Any:
@@ -46,3 +46,28 @@ class Section(BaseModel):
 
 def _empty_is_none(value: Any) -> Any:
     return None if value == {} else value
+
+
+TECHNOLOGY_LABELS = {
+    "solar_fixed": "fixed PV",
+    "solar_tracking": "tracking PV",
+    "wind_onshore": "onshore wind",
+    "wind_offshore": "offshore wind",
+    "wind_offshore_floating": "floating offshore wind",
+    "liion_4h": "Li-ion",
+    "megapack_4h": "Megapack",
+    "megapack_2h": "Megapack (2 h)",
+    "ironair_100h": "iron-air",
+    "gas_cc": "gas combined cycle",
+    "gas_ct": "gas turbines",
+    "gas_ct_mobile": "mobile gas turbines",
+    "gas_recip": "gas engines",
+    "diesel_genset": "diesel backup",
+    "nuclear_ppa": "nuclear PPA",
+}
+"""Plain names of the catalog technologies for sentences, tables and charts."""
+
+
+def label(name: str) -> str:
+    """The plain name of a technology (``liion_4h`` -> ``Li-ion``), else the name itself."""
+    return TECHNOLOGY_LABELS.get(name, name)

@@ -165,32 +165,11 @@ def run_page(run_id: str, ctx: Context) -> HTMLResponse:
             f"<p id='progress'>{record.state}: {html.escape(record.progress)}</p>{error}{refresh}",
         )
     results = gigafactory.Results.load(record.results_path or "")
-    s = results.summary
-    rows = [
-        ("facility energy", f"{s.facility_energy_mwh / 1e3:,.1f} GWh"),
-        ("PUE", f"{s.pue_annual:.3f}"),
-        ("total annual cost", f"{s.total_annual_cost_usd / 1e6:,.2f} million USD"),
-        ("LCOE", f"{s.lcoe_usd_per_mwh:,.1f} USD/MWh"),
-        ("hourly CFE share", f"{100 * s.cfe_share:.1f} %"),
-        ("emissions", f"{s.emissions_tco2e / 1e3:,.1f} ktCO2e"),
-        ("annual CFE match (RE100)", f"{100 * s.cfe_annual_matching:.1f} %"),
-        ("unserved", f"{s.unserved_mwh:,.1f} MWh"),
-        ("demand charges", f"{s.cost_breakdown_usd.demand_charges / 1e6:,.2f} million USD"),
-    ] + [(f"capacity {k}", f"{v:,.1f} MW") for k, v in s.capacity_mw.items()]
-    table = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    by_site = {site.site: site for site in s.sites}
-    charts = "".join(
-        f"<h2>{html.escape(site)}</h2>"
-        + gigafactory.firm_html(by_site[site])
-        + gigafactory.marginals_html(by_site[site])
-        + gigafactory.charts_html(figs)
-        for site, figs in gigafactory.figures(results).items()
-    )
     return _page(
         record.name,
-        f"""<p id="progress">done</p>{gigafactory.notices_html(s.warnings)}
+        f"""<p id="progress">done</p>
 <p><a href="/runs/{run_id}/download">download results</a></p>
-<table id="summary">{table}</table>{charts}""",
+{gigafactory.report_body_html(results)}""",
     )
 
 

@@ -1,0 +1,141 @@
+"""The report's charts and boxes: what is built, cost by technology and kind, binding limits,
+storage bands, the year by day and hour, duration curves and the site map."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gigafactory
+from conftest import small_scenario
+from gigafactory.report.charts import (
+    capacity_figure,
+    cost_by_source_usd,
+    cost_figure,
+    daily_band,
+    local_hour_offset,
+)
+from gigafactory.report.firm import binding_limits
+from gigafactory.report.maps import map_figure, world_outline
+from gigafactory.scenario import scenario_from_dict
+from gigafactory.summary import SiteSummary
+
+DATA = Path(__file__).parent / "data" / "regression"
+
+
+def _site(preset: str) -> SiteSummary:
+    summary = json.loads((DATA / f"run-{preset}.json").read_text(encoding="utf-8"))
+    return SiteSummary.from_dict(summary["sites"][0])
+
+
+def test_cost_by_source_adds_up_to_the_total_and_gathers_the_grid():
+    site = _site("korea-southwest")
+    by_source = cost_by_source_usd(site)
+    assert sum(by_source.values()) == pytest.approx(site.total_annual_cost_usd, rel=1e-9)
+    # grid = energy 63.23 + demand charges 5.63 (+ fixed charges 0, export revenue 0) M USD
+    breakdown = site.cost_breakdown_usd
+    assert by_source["grid"] == pytest.approx(breakdown.grid_energy + breakdown.demand_charges)
+    assert by_source["grid"] / 1e6 == pytest.approx(68.85, abs=0.01)
+    assert by_source["jeonnam-wind-ppa (contract)"] / 1e6 == pytest.approx(15.23, abs=0.01)
+    assert "carbon price" not in by_source  # zero items are left out
+
+
+def test_cost_figure_shows_both_views_in_million_usd():
+    site = _site("korea-southwest")
+    fig = cost_figure(site)
+    by_tech, by_kind = fig.data
+    assert list(by_tech.y) == [
+        "offshore wind",
+        "fixed PV",
+        "Li-ion",
+        "jeonnam-wind-ppa (contract)",
+        "grid",
+    ]
+    assert dict(zip(by_kind.y, by_kind.x, strict=True))["grid energy"] == pytest.approx(
+        63.23, abs=0.01
+    )
+    assert sum(by_kind.x) == pytest.approx(site.total_annual_cost_usd / 1e6)
+    assert "130.4 M USD/yr" in fig.layout.title.text
+
+
+def test_capacity_figure_includes_the_grid_connection_and_storage_energy():
+    site = _site("korea-southwest")
+    bars = capacity_figure(site).data[0]
+    values = dict(zip(bars.y, bars.x, strict=True))
+    assert values["grid connection (kepco_industrial_tou)"] == pytest.approx(100.0)
+    assert values["fixed PV"] == pytest.approx(272.8, abs=0.05)
+    assert "99.5 MW / 398 MWh" in bars.text
+
+
+def test_binding_limits_name_the_limit_and_its_worth():
+    assert binding_limits(_site("korea-southwest")) == [
+        "jeonnam: grid connection: the 100 MW feed binds; one more MW would save 764,691 USD/yr"
+    ]
+    pine = binding_limits(_site("pine-island"))
+    assert pine[0].startswith("pine_island: solar_tracking: at its build limit of 200.0 MW")
+    assert pine[-1] == (
+        "pine_island: hourly CFE target binds: one more point would cost 5.64 million USD/yr"
+    )
+    # a feed that is not a limit (Memphis: -0 USD/MW-yr) and no build limit: nothing binds
+    assert binding_limits(_site("memphis-gas")) == []
+
+
+def test_daily_band_by_hand():
+    time = pd.date_range("2025-01-01", periods=48, freq="h")
+    values = np.r_[np.arange(24.0), np.full(24, 5.0)]
+    band = daily_band(values, time)
+    assert band.loc["2025-01-01"].tolist() == [0.0, 11.5, 23.0]  # min, mean of 0..23, max
+    assert band.loc["2025-01-02"].tolist() == [5.0, 5.0, 5.0]
+
+
+@pytest.mark.parametrize(
+    ("longitude", "offset"), [(126.5, 8), (-90.05, -6), (0.0, 0), (179.9, 12), (7.4, 0)]
+)
+def test_local_hour_offset(longitude, offset):
+    assert local_hour_offset(longitude) == offset  # round(lon / 15)
+
+
+def test_map_draws_the_outline_around_the_sites():
+    outline = world_outline()
+    assert list(outline.columns) == ["ring", "lon", "lat"]
+    assert outline["lon"].between(-180, 180).all() and outline["lat"].between(-90, 90).all()
+    # Korea's peninsula is among the rings: a vertex near Mokpo (34.8 N, 126.4 E)
+    near = outline[outline["lon"].between(126, 127) & outline["lat"].between(34.5, 35.2)]
+    assert len(near) > 0
+    sites = pd.DataFrame(
+        {
+            "name": ["jeonnam", "ulsan"],
+            "latitude": [34.8, 35.5],
+            "longitude": [126.4, 129.3],
+            "text": ["a", "b"],
+        }
+    )
+    fig = map_figure(sites, title="where")
+    land, points = fig.data
+    assert list(points.x) == [126.4, 129.3]
+    # the view keeps a 4 degree margin at least: 122.4 .. 133.3 E
+    assert fig.layout.xaxis.range == pytest.approx((122.4, 133.3))
+    drawn = np.array([x for x in land.x if x is not None])
+    assert drawn.size > 100 and (drawn > 120).mean() > 0.5
+
+
+def test_report_shows_binding_limits_key_figures_and_the_map():
+    cheap_pv = {"solar_fixed": {"max_mw": 20, "capex_usd_per_kw": 300}, "gas_ct": {"max_mw": 100}}
+    results = gigafactory.run(scenario_from_dict(small_scenario(technologies=cheap_pv)))
+    page = gigafactory.report_html(results)
+    assert "class='figures'" in page
+    assert f"{results.summary.total_annual_cost_usd / 1e6:,.1f}" in page
+    assert "small: where" in page  # the map
+    assert "<strong>Binding limits</strong>" in page
+    assert "campus: solar_fixed: at its build limit of 20.0 MW" in page
+    assert "@media print" in page
+    # charts: what is built first, then cost, dispatch, storage band, heatmap, durations
+    titles = [f.layout.title.text for f in gigafactory.figures(results)["campus"]]
+    assert titles[0].startswith("campus: what is built")
+    assert titles[1].startswith("campus: annual cost")
+    assert "campus: the year by day and hour" in titles
+    assert "campus: duration curves" in titles
