@@ -19,8 +19,8 @@ $(VENV)/.stamp-base: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-# everything a README command needs: the web app and Dask sweeps too
-demo: $(VENV)/.stamp-web,dask
+# everything a README command needs: the web app, Dask sweeps and the docs' plotting too
+demo: $(VENV)/.stamp-web,dask,plot
 	$(BIN)/gigafactory run korea-southwest --output $(OUT)
 
 test: $(VENV)/.stamp-test

@@ -514,7 +514,8 @@ def test_meaningless_runs_are_one_line_errors(case, tmp_path):
     change, message = RUN_CASES[case]
     data = copy.deepcopy(BASE)
     change(data)
-    result = runner.invoke(app, ["run", str(_write(tmp_path, data)), "-o", str(tmp_path / "o")])
+    scenario, out = str(_write(tmp_path, data)), str(tmp_path / "o")
+    result = runner.invoke(app, ["--quiet", "run", scenario, "-o", out])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: {message}"
     assert not (tmp_path / "o").exists()  # nothing written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -75,9 +76,20 @@ def test_run_json_prints_only_json(write_yaml, tmp_path):
 def test_run_infeasible_is_one_line(write_yaml):
     data = small_scenario(technologies={"gas_ct": {"max_mw": 5}}, grid={"import_cap_mw": 10})
     data["solver"] = {"method": "simplex"}
-    result = runner.invoke(app, ["run", str(write_yaml(data)), "--no-report"])
+    path = str(write_yaml(data))
+    result = runner.invoke(app, ["--quiet", "run", path, "--no-report"])
     assert result.exit_code == 1
     assert result.stderr.startswith("error: site 'campus': supply is short in 8,760 of 8,760 hours")
+    assert len(result.stderr.splitlines()) == 1
+    # without --quiet, a pipe gets each stage as a plain line first, then the same error line
+    loud = runner.invoke(app, ["run", path, "--no-report"])
+    assert loud.exit_code == 1
+    *stages, error = loud.stderr.splitlines()
+    assert error == result.stderr.strip()
+    assert [re.sub(r" \(\d+ s\)$", "", line) for line in stages] == [
+        "small: campus: weather, capacity factors and facility load",
+        "small: campus: optimising supply (8,760 hours, 1 technology)",
+    ]
 
 
 def test_catalog_accelerators_and_size():
@@ -173,7 +185,8 @@ def test_time_limit_is_an_error_not_zeros(write_yaml, tmp_path):
     # solution is then no answer, so the run must fail in one line instead of printing zeros
     data = small_scenario()
     data["solver"] = {"time_limit_s": 0.001}
-    result = runner.invoke(app, ["run", str(write_yaml(data)), "-o", str(tmp_path / "out")])
+    out = str(tmp_path / "out")
+    result = runner.invoke(app, ["--quiet", "run", str(write_yaml(data)), "-o", out])
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "error: site 'campus': the solver stopped at its time limit (0.001 s) before an "
@@ -216,3 +229,48 @@ def test_catalog_overview_of_technologies_prices_the_default_variant():
     # Li-ion 4 h: ATB's US 2025 installed energy capex, 375.6 USD/kWh, as the default run uses
     assert row["value"].tolist() == ["375.6"]
     assert row["unit"].tolist() == ["USD/kWh"]
+
+
+def test_version_flag_and_help_keep_units_and_exit_codes():
+    import gigafactory
+
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0
+    assert version.stdout == f"gigafactory {gigafactory.__version__}\n"
+    # a unit in brackets is shown as written, not eaten as Rich markup
+    sites = runner.invoke(app, ["sites", "--help"])
+    assert "Grid carbon at most [kg/MWh]." in " ".join(sites.stdout.split())
+    top = " ".join(runner.invoke(app, ["--help"]).stdout.split())
+    assert "Exit status: 0 done; 1 bad input, an infeasible scenario" in top
+    assert runner.invoke(app, ["run", "--frobnicate"]).exit_code == 2
+
+
+def test_piped_tables_are_not_squeezed_to_80_columns(monkeypatch):
+    # Typer's runner is a pipe: the table takes its natural width, up to 200 columns
+    monkeypatch.delenv("COLUMNS", raising=False)
+    result = runner.invoke(app, ["catalog", "technologies"])
+    assert result.exit_code == 0
+    widest = max(len(line) for line in result.stdout.splitlines())
+    assert 80 < widest <= 200
+
+
+def test_quiet_prints_no_table_but_keeps_json(write_yaml, tmp_path):
+    quiet = runner.invoke(app, ["-q", "presets"])
+    assert quiet.exit_code == 0 and quiet.stdout == ""
+    path = str(write_yaml(small_scenario()))
+    as_json = runner.invoke(app, ["-q", "run", path, "--json", "-o", str(tmp_path / "o")])
+    assert as_json.exit_code == 0 and as_json.stderr == ""
+    assert json.loads(as_json.stdout)["scenario"] == "small"
+
+
+def test_faults_shows_its_stages_in_a_pipe(write_yaml):
+    result = runner.invoke(app, ["faults", str(write_yaml(small_scenario()))])
+    assert result.exit_code == 0
+    stages = [re.sub(r" \(\d+ s\)$", "", line) for line in result.stderr.splitlines()]
+    assert stages == [
+        "small: faults: campus: weather, capacity factors and facility load",
+        "small: faults: campus: optimising supply (8,760 hours, 2 technologies)",
+        "small: faults: economics and results",
+        "small: faults: campus: replaying the year under faults",
+    ]
+    assert "campus under faults" in result.stdout

@@ -2,27 +2,152 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, Protocol, TypeVar
 
 import typer
 from rich.console import Console
 
 import gigafactory
 
-__all__ = ["ScenarioArg", "app", "as_json_text", "console", "errors", "user_errors"]
+__all__ = [
+    "EXIT_CODES",
+    "Reporter",
+    "ScenarioArg",
+    "app",
+    "as_json_text",
+    "console",
+    "errors",
+    "progress",
+    "user_errors",
+]
+
+EXIT_CODES = {
+    0: "done",
+    1: "bad input, an infeasible scenario or a solve that is not optimal (one line on stderr)",
+    2: "a command line that does not parse (unknown command or option)",
+    130: "interrupted (Ctrl-C)",
+}
+"""What each exit status of a command means."""
+
+PIPED_WIDTH = 200
+"""Columns of tables written to a pipe or file, where no terminal sets the width."""
 
 app = typer.Typer(
     name="gigafactory",
-    help="Plan and simulate AI compute infrastructure: load, facility, hourly supply, cost.",
+    help="Plan and simulate AI compute infrastructure: load, facility, hourly supply, cost.\n\n"
+    "Exit status: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items()) + ".",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # help texts carry units in brackets ([kg/MWh]): plain text, never Rich markup
+    rich_markup_mode=None,
 )
-console = Console()
+
+
+def _width() -> int | None:
+    """Rich measures a terminal itself; a pipe gets ``COLUMNS`` or a wide page, not 80."""
+    if sys.stdout.isatty() or "COLUMNS" in os.environ:
+        return None
+    return PIPED_WIDTH
+
+
+console = Console(width=_width())
 errors = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"gigafactory {gigafactory.__version__}\n")
+        raise typer.Exit
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Print no progress and no tables: only errors, and what --json or --csv asks.",
+        ),
+    ] = False,
+) -> None:
+    """Plan and simulate AI compute infrastructure: load, facility, hourly supply, cost."""
+    console.quiet = quiet
+    piped = _width()
+    if piped is not None:
+        console.width = piped
+
+
+class Reporter(Protocol):
+    """Progress of a long command: a message, and where known, how far out of how many."""
+
+    def __call__(self, message: str, done: int | None = None, total: int | None = None) -> None:
+        """Report a stage (``message``) and, where known, ``done`` out of ``total``."""
+
+
+@contextlib.contextmanager
+def progress(label: str, total: int | None = None) -> Iterator[Reporter]:
+    """Progress of a long command on stderr, so stdout stays clean for --json and --csv.
+
+    On a terminal: a live bar (or a spinner where the total is unknown) with the stage,
+    elapsed time and, with a total, the time left. In a pipe or a log: one plain line per
+    stage, ``label: message [done/total] (elapsed)``. Nothing with ``--quiet``.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    started = time.perf_counter()
+    if console.quiet:
+        yield lambda message, done=None, total=None: None
+        return
+    if not errors.is_terminal:
+        last = [""]
+
+        def line(message: str, done: int | None = None, total: int | None = None) -> None:
+            count = f" [{done}/{total}]" if done is not None and total else ""
+            text = f"{label}: {message}{count}"
+            if text != last[0]:
+                last[0] = text
+                elapsed = time.perf_counter() - started
+                errors.print(f"{text} ({elapsed:,.0f} s)", markup=False, highlight=False)
+
+        yield line
+        return
+    columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total is not None:
+        columns += [BarColumn(), MofNCompleteColumn()]
+    columns.append(TimeElapsedColumn())
+    if total is not None:
+        columns.append(TimeRemainingColumn())
+    with Progress(*columns, console=errors, transient=total is None) as bar:
+        task = bar.add_task(label, total=total)
+
+        def update(message: str, done: int | None = None, total: int | None = None) -> None:
+            bar.update(task, description=f"{label}: {message}", completed=done, total=total)
+
+        yield update
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import gigafactory
-from gigafactory.cli.app import ScenarioArg, app, console, user_errors
+from gigafactory.cli.app import ScenarioArg, app, console, progress, user_errors
 
 
 @contextlib.contextmanager
@@ -47,21 +47,13 @@ def run(
     """Run a scenario: synthesise series, optimise supply, write results and report."""
     loaded = gigafactory.load_scenario(scenario)
     folder = output or Path("out") / loaded.name
+    with naming_the_scenario(scenario), progress(loaded.name) as say:
+        results = gigafactory.run(loaded, progress=say)
+        say(f"writing {folder}")
+        path = gigafactory.write_results(results, folder, report=not no_report)
     if as_json:
-        with naming_the_scenario(scenario):
-            results = gigafactory.run(loaded)
-        gigafactory.write_results(results, folder, report=not no_report)
         sys.stdout.write(results.to_json() + "\n")
         return
-    with (
-        naming_the_scenario(scenario),
-        console.status(f"{loaded.name}: starting", spinner="dots") as status,
-    ):
-        results = gigafactory.run(
-            loaded, progress=lambda msg: status.update(f"{loaded.name}: {msg}")
-        )
-        status.update(f"{loaded.name}: writing {folder}")
-        path = gigafactory.write_results(results, folder, report=not no_report)
     _print_summary(results.summary)
     for site in results.summary.sites:
         if site.headline:

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 import gigafactory
-from gigafactory.cli.app import ScenarioArg, app, as_json_text, console, user_errors
+from gigafactory.cli.app import ScenarioArg, app, as_json_text, console, progress, user_errors
 
 
 @app.command()
@@ -56,14 +56,6 @@ def sweep(
     ] = None,
 ) -> None:
     """Run many cases of a scenario on Dask; resumable; table, dataset and report."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
     loaded = gigafactory.load_scenario(scenario)
     varies = [gigafactory.parse_vary(v) for v in vary or []]
     if cases_csv is not None:
@@ -77,22 +69,14 @@ def sweep(
         raise gigafactory.ScenarioError(msg)
     params = list(dict.fromkeys(k for c in cases for k in c))
     folder = output or Path("out") / f"{loaded.name}-sweep"
-    with Progress(
-        "{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-    ) as bar:
-        task = bar.add_task(f"{loaded.name}: sweep", total=len(cases))
+    with progress(f"{loaded.name}: sweep", total=len(cases)) as say:
         table = gigafactory.run_sweep(
             loaded,
             cases,
             folder,
             scheduler=scheduler,
             workers=workers,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            progress=lambda done, total: say("cases", done, total),
         )
     gigafactory.write_text_atomic(
         folder / "sweep.html", gigafactory.sweep_html(table, params, f"{loaded.name}: sweep")
@@ -126,13 +110,15 @@ def faults_command(
 ) -> None:
     """Replay the optimised year under grid outages, unit outages and accelerator failures."""
     loaded = gigafactory.load_scenario(scenario)
-    result = gigafactory.faults(
-        loaded,
-        grid_outages_per_year=outages_per_year,
-        outage_hours=outage_hours,
-        ride_through_hours=ride_through,
-        forced_outage_rate=forced_outage_rate,
-    )
+    with progress(f"{loaded.name}: faults") as say:
+        result = gigafactory.faults(
+            loaded,
+            grid_outages_per_year=outages_per_year,
+            outage_hours=outage_hours,
+            ride_through_hours=ride_through,
+            forced_outage_rate=forced_outage_rate,
+            progress=say,
+        )
     if as_json:
         sys.stdout.write(as_json_text(result))
         return

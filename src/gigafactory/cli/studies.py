@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import gigafactory
-from gigafactory.cli.app import ScenarioArg, app, as_json_text, console, user_errors
+from gigafactory.cli.app import ScenarioArg, app, as_json_text, console, progress, user_errors
 
 
 @app.command()
@@ -106,8 +106,6 @@ def compare(
     ] = None,
 ) -> None:
     """Run the scenario's campus at several sites, each with its own grid facts, and rank them."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     loaded = gigafactory.load_scenario(scenario)
     names = [n.strip() for n in sites.split(",") if n.strip()] or [
         s.catalog for s in loaded.sites if s.catalog
@@ -117,20 +115,13 @@ def compare(
         raise gigafactory.ScenarioError(msg)
     chosen = gigafactory.siting_weights(weights) if weights else None
     countries = [c.strip().upper() for c in users.split(",") if c.strip()] or None
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
-        task = bar.add_task("comparing", total=len(names))
+    with progress(f"{loaded.name}: compare", total=len(names)) as say:
         table, _ = gigafactory.compare(
             loaded,
             names,
             weights=chosen,
             users=countries,
-            progress=lambda msg, done: bar.update(task, completed=done, description=msg),
+            progress=lambda msg, done: say(msg, done, len(names)),
         )
     folder = output or Path("out") / f"{loaded.name}-compare"
     gigafactory.write_text_atomic(folder / "compare.csv", table.to_csv(index=False))

@@ -5,6 +5,8 @@ Grid outages, forced outages of thermal units and accelerator failures.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from gigafactory.compute import reliability
@@ -35,6 +37,7 @@ def faults(
     thermal_unit_mw: float = 20.0,
     forced_outage_rate: float = 0.05,
     mean_repair_hours: float = 50.0,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, FaultReplay]:
     """Replay each site's optimised year under seeded faults.
 
@@ -51,11 +54,15 @@ def faults(
         ``lost_accelerator_hours``, ``training_days_lost``, ``interruptions_from_power``,
         ``interruptions_from_accelerators``, and ``ride_through`` (battery MW and MWh, or
         gas MW, to carry the load through the worst ``ride_through_hours`` grid outage).
+
+    ``progress`` is called with a message at each stage: the run's, then each replay.
     """
-    results, prepared = run_prepared(scenario)
+    say = progress or (lambda _msg: None)
+    results, prepared = run_prepared(scenario, progress)
     out: dict[str, FaultReplay] = {}
     for i, (spec, prep) in enumerate(zip(scenario.sites, prepared, strict=True)):
         site = prep.supply
+        say(f"{spec.id}: replaying the year under faults")
         rng = np.random.default_rng([scenario.seed, i, FAULT_STREAM])
         n = len(site.time)
         grid_up = reliability.grid_outages(n, grid_outages_per_year, outage_hours, rng)

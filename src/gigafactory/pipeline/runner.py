@@ -90,7 +90,7 @@ def run_prepared(
     for p in prepared:
         say(
             f"{p.spec.id}: optimising supply ({len(p.supply.time):,} hours, "
-            f"{len(p.supply.techs)} technologies)"
+            f"{len(p.supply.techs)} technolog{'y' if len(p.supply.techs) == 1 else 'ies'})"
         )
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
