@@ -139,3 +139,54 @@ def test_report_shows_binding_limits_key_figures_and_the_map():
     assert titles[1].startswith("campus: annual cost")
     assert "campus: the year by day and hour" in titles
     assert "campus: duration curves" in titles
+
+
+def test_compare_table_is_labelled_scaled_and_drops_empty_columns():
+    from gigafactory.report.studies import compare_table
+
+    table = pd.DataFrame(
+        {
+            "site": ["ulsan", "pohang"],
+            "name": ["Ulsan", "Pohang"],
+            "rank": [1, 2],
+            "score": [0.17, 0.23],
+            "total_annual_cost_usd": [117.5e6, 111.3e6],
+            "cfe_share": [0.0, 0.578],
+            "usd_per_accelerator_hour": [float("nan")] * 2,  # no compute: left out
+            "dropped": ["", ""],  # nothing dropped: left out
+        }
+    )
+    shown = compare_table(table)
+    assert list(shown.columns) == [
+        "rank",
+        "site",
+        "score [0 best - 1 worst]",
+        "total annual cost [M USD/yr]",
+        "hourly CFE [%]",
+    ]
+    assert shown["total annual cost [M USD/yr]"].tolist() == ["117.5", "111.3"]
+    assert shown["hourly CFE [%]"].tolist() == ["0.0", "57.8"]
+
+
+def test_sweep_page_labels_fields_and_draws_the_band_where_cases_share_a_value():
+    from gigafactory.report.studies import sweep_html
+
+    # 2 x 2 grid: at each gas price two cases (two caps), so a P10-P90 band exists
+    table = pd.DataFrame(
+        {
+            "sites[0].gas_price_usd_per_mmbtu": [2.0, 2.0, 8.0, 8.0],
+            "sites[0].grid.import_cap_mw": [50.0, 100.0, 50.0, 100.0],
+            "total_annual_cost_usd": [70e6, 60e6, 90e6, 75e6],
+            "error": ["", "", "", ""],
+        }
+    )
+    params = ["sites[0].gas_price_usd_per_mmbtu", "sites[0].grid.import_cap_mw"]
+    page = sweep_html(table, params, "t").replace("\\u002f", "/")  # as Plotly escapes "/"
+    assert "gas price [USD/MMBtu]" in page and "grid import cap [MW]" in page
+    assert "total annual cost [million USD/yr]" in page
+    assert "P10-P90 over the other parameters" in page
+    # tornado by hand: mean cost at 2 USD/MMBtu 65, at 8: 82.5 -> 65.00 to 82.50
+    assert "65.00 to 82.50" in page
+    # one parameter, one case per value: points and a median, no band to draw
+    one = sweep_html(table.iloc[[0, 2]], params[:1], "t")
+    assert "P10-P90" not in one and "each case" in one

@@ -277,6 +277,8 @@ def compare(
         facts = {
             "site": name,
             "name": entry.label,
+            "latitude": entry.latitude,
+            "longitude": entry.longitude,
             "grid_feed_mw": math.nan if spec.grid.size_to_design else spec.grid.import_cap_mw,
             "feed_source": feed_source,
             "grid_carbon_kg_per_mwh": spec.grid.carbon_kg_per_mwh

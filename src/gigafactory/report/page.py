@@ -13,6 +13,7 @@ __all__ = [
     "STYLE",
     "USD_PER_MILLION",
     "charts_html",
+    "field_label",
     "key_figures_html",
     "page_html",
     "rows_html",
@@ -115,3 +116,61 @@ def key_figures_html(summary: Summary) -> str:
         for name, value, unit in figures
     )
     return f"<div class='figures'>{cards}</div>"
+
+
+UNIT_SUFFIXES = (
+    ("_usd_per_mmbtu", "USD/MMBtu"),
+    ("_usd_per_kw_month", "USD/kW-month"),
+    ("_usd_per_kw_year", "USD/kW/yr"),
+    ("_usd_per_kwh", "USD/kWh"),
+    ("_usd_per_kw", "USD/kW"),
+    ("_usd_per_mwh", "USD/MWh"),
+    ("_usd_per_t", "USD/t"),
+    ("_usd_per_kg", "USD/kg"),
+    ("_usd_per_month", "USD/month"),
+    ("_kg_per_mwh", "kg/MWh"),
+    ("_t_per_mwh", "t/MWh"),
+    ("_usd", "USD"),
+    ("_mwh", "MWh"),
+    ("_mw", "MW"),
+    ("_tco2e", "tCO2e"),
+    ("_m3", "m3"),
+    ("_ms", "ms"),
+    ("_years", "yr"),
+    ("_hours", "h"),
+    ("_t", "t"),
+)
+"""Field-name endings and the unit each stands for, longest first."""
+
+
+def field_label(path: str) -> str:
+    """A scenario field path or a result column as words with its unit.
+
+    >>> field_label("sites[0].gas_price_usd_per_mmbtu")
+    'gas price [USD/MMBtu]'
+    >>> field_label("sites[1].technologies.solar_fixed.capex_usd_per_kw")
+    'solar_fixed capex [USD/kW] (site 2)'
+    >>> field_label("policy.cfe_target")
+    'policy: cfe target'
+    """
+    parts = path.split(".")
+    where = ""
+    if parts[0].startswith("sites["):
+        index = int(parts[0][len("sites[") : -1])
+        where = f" (site {index + 1})" if index else ""
+        parts = parts[1:]
+    parts = [p for p in parts if p != "technologies"]
+    last = parts[-1]
+    unit = ""
+    for suffix, name in UNIT_SUFFIXES:
+        if last.endswith(suffix) and len(last) > len(suffix):
+            last, unit = last[: -len(suffix)], f" [{name}]"
+            break
+    head = parts[:-1]
+    if head == ["grid"]:
+        text = f"grid {last.replace('_', ' ')}"
+    elif head and head[0] in {"policy", "finance", "costs", "reliability", "solver"}:
+        text = f"{head[0]}: {last.replace('_', ' ')}"
+    else:
+        text = " ".join([*head, last.replace("_", " ")])
+    return f"{text}{unit}{where}"

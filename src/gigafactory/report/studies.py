@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gigafactory.report.page import USD_PER_MILLION, charts_html, page_html, rows_html
+from gigafactory.report.maps import map_figure
+from gigafactory.report.page import (
+    USD_PER_MILLION,
+    charts_html,
+    field_label,
+    page_html,
+    rows_html,
+)
 from gigafactory.summary import AssignmentRow, OrbitSummary, PlacementSummary
 
-__all__ = ["compare_html", "orbit_html", "placement_html", "sweep_html"]
+__all__ = [
+    "COMPARE_COLUMNS",
+    "compare_html",
+    "compare_table",
+    "orbit_html",
+    "placement_html",
+    "sweep_html",
+]
 
 _COMPARE_CHARTS = (
     ("score", 1.0, "weighted siting score [0 best - 1 worst]"),
@@ -24,26 +38,96 @@ _COMPARE_CHARTS = (
 )
 
 
+COMPARE_COLUMNS = {
+    "rank": ("rank", 1.0, 0),
+    "name": ("site", 1.0, None),
+    "score": ("score [0 best - 1 worst]", 1.0, 2),
+    "total_annual_cost_usd": ("total annual cost [M USD/yr]", 1e-6, 1),
+    "lcoe_usd_per_mwh": ("LCOE [USD/MWh]", 1.0, 1),
+    "usd_per_accelerator_hour": ("cost per accelerator-hour [USD/h]", 1.0, 2),
+    "cfe_share": ("hourly CFE [%]", 100.0, 1),
+    "emissions_tco2e": ("emissions [ktCO2e/yr]", 1e-3, 1),
+    "grid_feed_mw": ("grid feed [MW]", 1.0, 0),
+    "feed_source": ("feed source", 1.0, None),
+    "peak_grid_import_mw": ("peak grid draw [MW]", 1.0, 1),
+    "grid_carbon_kg_per_mwh": ("grid carbon [kg/MWh]", 1.0, 0),
+    "grid_wait_years": ("grid wait [yr]", 1.0, 1),
+    "water_m3": ("water [thousand m3/yr]", 1e-3, 1),
+    "water_stress": ("water stress [0-4]", 1.0, 1),
+    "user_rtt_ms": ("round trip to users [ms]", 1.0, 1),
+    "pue_annual": ("PUE", 1.0, 3),
+    "unserved_mwh": ("unserved [MWh/yr]", 1.0, 0),
+    "demand_charges_usd": ("demand charges [M USD/yr]", 1e-6, 2),
+    "reserve_margin": ("reserve margin [%]", 100.0, 0),
+    "backup_mw": ("backup [MW]", 1.0, 0),
+    "capacity_mw": ("built [MW]", 1.0, None),
+    "contracts": ("contracts", 1.0, None),
+    "tariff": ("tariff", 1.0, None),
+    "dropped": ("left out there", 1.0, None),
+    "infeasible": ("infeasible", 1.0, None),
+}
+"""Columns of the comparison table as shown: label with unit, scale to it, decimals (None:
+text). Columns not listed, and columns empty at every site, are left out."""
+
+
+def compare_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison as people read it: labelled columns in their units, empty ones out."""
+    shown = {}
+    for column, (label, scale, decimals) in COMPARE_COLUMNS.items():
+        if column not in table:
+            continue
+        values = table[column]
+        if decimals is None:
+            text = values.fillna("").astype(str)
+            if (text == "").all():
+                continue
+            shown[label] = text
+            continue
+        numbers = values.astype(float) * scale
+        if numbers.isna().all():
+            continue
+        shown[label] = numbers.map(lambda v, d=decimals: "-" if pd.isna(v) else f"{v:,.{d}f}")
+    return pd.DataFrame(shown)
+
+
 def compare_html(table: pd.DataFrame, title: str) -> str:
-    """A self-contained page comparing sites (one bar chart per metric, ranked)."""
+    """A self-contained page comparing sites: a map, the ranked table and one chart per metric."""
     import plotly.graph_objects as go
 
     figs = []
+    if {"latitude", "longitude"} <= set(table.columns):
+        where = pd.DataFrame(
+            {
+                "name": table["site"],
+                "latitude": table["latitude"],
+                "longitude": table["longitude"],
+                "text": [
+                    f"{site}: rank {rank}"
+                    for site, rank in zip(table["site"], table["rank"], strict=True)
+                ],
+            }
+        )
+        figs.append(map_figure(where, title="candidate sites"))
     for column, scale, label in _COMPARE_CHARTS:
         values = table[column].astype(float) * scale
         if values.isna().all():
             continue
         fig = go.Figure(
-            go.Bar(x=table["site"], y=values, text=values.round(2), textposition="auto")
+            go.Bar(
+                x=table["site"],
+                y=values,
+                text=[f"{v:,.2f}" for v in values],
+                textposition="auto",
+                marker_color="#4c72b0",
+            )
         )
-        fig.update_layout(title=label, height=360, margin={"t": 50, "b": 40})
+        fig.update_layout(title=label, yaxis_title=label, height=360, margin={"t": 50, "b": 40})
         figs.append(fig)
-    shown = table.drop(columns=["name"]).copy()
     used = table.attrs.get("weights", {})
     weights = ", ".join(f"{k} {w:.2f}" for k, w in used.items()) or "none"
     countries = table.attrs.get("users", [])
     users = f" Users in {', '.join(countries)}." if countries else ""
-    body = shown.to_html(index=False, float_format=lambda v: f"{v:,.2f}", border=0)
+    body = compare_table(table).to_html(index=False, border=0, justify="left")
     return page_html(
         title,
         f"""<p>Ranked by a weighted score (0 = best on every criterion, 1 = worst; each
@@ -51,7 +135,7 @@ criterion scaled from its best to its worst site). Weights: {weights}.{users} Ea
 runs the same campus with its own climate, tariff, grid carbon, gas price, wind resource
 and the feed its site library says is available; the campus's contracts stay at its own
 site.</p>
-{body}
+<div style="overflow-x:auto">{body}</div>
 {charts_html(figs)}""",
     )
 
@@ -191,18 +275,30 @@ def placement_html(result: PlacementSummary, title: str) -> str:
     return page_html(title, rows_html(rows) + charts_html([flow, rtt]))
 
 
+METRICS = {
+    "total_annual_cost_usd": ("total annual cost", 1e-6, "million USD/yr"),
+    "lcoe_usd_per_mwh": ("LCOE", 1.0, "USD/MWh"),
+    "emissions_tco2e": ("emissions", 1e-3, "ktCO2e/yr"),
+    "cfe_share": ("hourly CFE", 100.0, "%"),
+    "unserved_mwh": ("unserved energy", 1.0, "MWh/yr"),
+}
+"""Sweep metrics shown in words, with the scale to the unit shown."""
+
+
 def sweep_html(
     table: pd.DataFrame, params: list[str], title: str, metric: str = "total_annual_cost_usd"
 ) -> str:
     """A self-contained page for a sweep.
 
-    A tornado of ``metric`` over each parameter and its P10/P50/P90 band against each
-    numeric parameter.
+    A tornado of ``metric`` over each parameter, and against each numeric parameter every
+    case as a point with the median and, where several cases share a value (the other
+    parameters vary), their P10-P90 band.
     """
     import plotly.graph_objects as go
 
     ok = table[table["error"].fillna("") == ""] if "error" in table else table
-    scale, unit = (1e-6, "million USD/yr") if metric.endswith("_usd") else (1.0, "")
+    name, scale, unit = METRICS.get(metric, (metric, 1.0, ""))
+    axis = f"{name} [{unit}]" if unit else name
     figs = []
     if len(ok) and metric in ok:
         median = float(ok[metric].median()) * scale
@@ -216,17 +312,24 @@ def sweep_html(
         for _, p, low, high in sorted(spans):
             tornado.add_trace(
                 go.Bar(
-                    y=[p],
+                    y=[field_label(p)],
                     x=[high - low],
                     base=[low],
                     orientation="h",
                     showlegend=False,
-                    hovertemplate=f"{p}: %{{base:.2f}} to %{{x:.2f}}",
+                    text=[f"{low:,.2f} to {high:,.2f}"],
+                    textposition="inside",
+                    insidetextanchor="middle",
+                    hovertemplate=f"{field_label(p)}: {low:,.2f} to {high:,.2f} {unit}"
+                    "<extra></extra>",
+                    marker_color="#4c72b0",
                 )
             )
+        tornado.add_vline(x=median, line={"dash": "dot"}, annotation_text=f"median {median:,.2f}")
         tornado.update_layout(
-            title=f"{metric}: range of the mean over each parameter (median {median:,.2f})",
-            xaxis_title=unit or metric,
+            title=f"{name}: range of its mean over each parameter",
+            xaxis_title=axis,
+            height=200 + 60 * len(params),
         )
         figs.append(tornado)
         for p in params:
@@ -235,13 +338,36 @@ def sweep_html(
             grouped = ok.groupby(p)[metric]
             q = pd.DataFrame({x: grouped.quantile(x) for x in (0.1, 0.5, 0.9)}) * scale
             band = go.Figure()
-            band.add_trace(go.Scatter(x=q.index, y=q[0.9], line={"width": 0}, showlegend=False))
+            if int(grouped.size().max()) > 1:
+                band.add_trace(
+                    go.Scatter(
+                        x=q.index, y=q[0.9], line={"width": 0}, showlegend=False, hoverinfo="skip"
+                    )
+                )
+                band.add_trace(
+                    go.Scatter(
+                        x=q.index,
+                        y=q[0.1],
+                        fill="tonexty",
+                        fillcolor="rgba(76,114,176,0.25)",
+                        line={"width": 0},
+                        name="P10-P90 over the other parameters",
+                    )
+                )
             band.add_trace(
-                go.Scatter(x=q.index, y=q[0.1], fill="tonexty", line={"width": 0}, name="P10-P90")
+                go.Scatter(
+                    x=ok[p],
+                    y=ok[metric] * scale,
+                    mode="markers",
+                    marker={"color": "#4c72b0", "opacity": 0.5, "size": 6},
+                    name="each case",
+                )
             )
             band.add_trace(go.Scatter(x=q.index, y=q[0.5], name="median", line={"color": "black"}))
             band.update_layout(
-                title=f"{metric} against {p}", xaxis_title=p, yaxis_title=unit or metric
+                title=f"{name} against {field_label(p)}",
+                xaxis_title=field_label(p),
+                yaxis_title=axis,
             )
             figs.append(band)
     failed = len(table) - len(ok)
