@@ -190,3 +190,23 @@ def test_sweep_page_labels_fields_and_draws_the_band_where_cases_share_a_value()
     # one parameter, one case per value: points and a median, no band to draw
     one = sweep_html(table.iloc[[0, 2]], params[:1], "t")
     assert "P10-P90" not in one and "each case" in one
+
+
+def test_runs_side_by_side_by_hand():
+    from gigafactory.report.runs import compare_runs_html, run_capacities_mw, run_costs_usd
+    from gigafactory.summary import Summary
+
+    def summary(preset):
+        return Summary.from_dict(json.loads((DATA / f"run-{preset}.json").read_text()))
+
+    korea, memphis = summary("korea-southwest"), summary("memphis-gas")
+    built = run_capacities_mw(korea)
+    assert built["fixed PV"] == pytest.approx(272.79, abs=0.01)
+    assert built["grid connection"] == pytest.approx(100.0)
+    assert sum(run_costs_usd(memphis).values()) == pytest.approx(memphis.total_annual_cost_usd)
+    page = compare_runs_html(
+        ["korea", "memphis"], [korea, memphis], [("sites[0].catalog", "korea_southwest", "memphis")]
+    )
+    assert "<tr><td>total annual cost [M USD/yr]</td><td>130.39</td>" in page
+    assert "<td>grid connection</td><td>100.0</td><td>150.0</td>" in page
+    assert "<tr><td>sites[0].catalog</td><td>korea_southwest</td><td>memphis</td></tr>" in page

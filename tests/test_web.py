@@ -87,6 +87,11 @@ def test_run_lifecycle_summary_series_download_compare(client):
     assert wait_done(client, other) == "done"
     compare = client.get("/compare", params={"ids": [run_id, other]}).text
     assert "comparison" in compare and "other" in compare
+    # the docs' form too: ids=a,b; capacities, costs and what differs in the scenarios
+    listed = client.get("/compare", params={"ids": f"{run_id},{other}"}).text
+    assert "id='capacities'" in listed and "id='costs'" in listed
+    assert "<td>grid connection</td><td>40.0</td><td>40.0</td>" in listed
+    assert "<tr><td>name</td><td>small</td><td>other</td></tr>" in listed
 
 
 def test_bad_input_is_4xx_never_500(client):

@@ -15,6 +15,7 @@ from gigafactory.report.run import (
     write_report,
     write_results,
 )
+from gigafactory.report.runs import compare_runs_html
 from gigafactory.report.studies import compare_html, orbit_html, placement_html, sweep_html
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "FIRM_STYLE",
     "charts_html",
     "compare_html",
+    "compare_runs_html",
     "figures",
     "firm_html",
     "marginals_html",

@@ -4,6 +4,7 @@
 :mod:`~gigafactory.scenario.loading` reads YAML or a preset name (``presets/*.yaml``).
 """
 
+from gigafactory.scenario.diff import flatten, scenario_diff
 from gigafactory.scenario.firm import resolve_contract
 from gigafactory.scenario.loading import (
     check_references,
@@ -88,10 +89,12 @@ __all__ = [
     "check_references",
     "data_files",
     "dump_scenario",
+    "flatten",
     "load_scenario",
     "preset_names",
     "presets",
     "resolve_contract",
+    "scenario_diff",
     "scenario_from_dict",
     "scenario_from_yaml",
 ]

@@ -62,19 +62,6 @@ setInterval(async () => {
   if (s.state === 'done' || s.state === 'failed') location.reload();
 }, 1000);</script>"""
 
-COMPARED = (
-    ("total_annual_cost_usd", 1e-6, "total cost (M USD)"),
-    ("lcoe_usd_per_mwh", 1, "LCOE (USD/MWh)"),
-    ("cfe_share", 100, "CFE (%)"),
-    ("cfe_annual_matching", 100, "annual CFE match (%)"),
-    ("unserved_mwh", 1, "unserved (MWh)"),
-    ("design_power_mw", 1, "design power (MW)"),
-    ("emissions_tco2e", 1e-3, "emissions (kt)"),
-    ("pue_annual", 1, "PUE"),
-    ("water_m3", 1e-3, "water (k m3)"),
-)
-"""Summary fields compared side by side: field, display scale, label."""
-
 
 def _page(title: str, body: str) -> HTMLResponse:
     return HTMLResponse(
@@ -175,27 +162,15 @@ def run_page(run_id: str, ctx: Context) -> HTMLResponse:
 
 @router.get("/compare", response_class=HTMLResponse, include_in_schema=False)
 def compare_page(ctx: Context, ids: Annotated[list[str] | None, Query()] = None) -> HTMLResponse:
-    """Finished runs side by side."""
-    import plotly.graph_objects as go
-
-    chosen = [ctx.store.get(i) for i in (ids or [])]
+    """Finished runs side by side; ``ids`` repeated (``ids=a&ids=b``) or comma-separated."""
+    wanted = [i.strip() for value in ids or [] for i in value.split(",") if i.strip()]
+    chosen = [ctx.store.get(i) for i in wanted]
     done = [r for r in chosen if r is not None and r.state == "done"]
     if len(done) < 2:
         return _page("Compare runs", "<p class='error'>choose at least two finished runs</p>")
     summaries = [gigafactory.Summary.from_dict(json.loads(r.summary_json or "{}")) for r in done]
-    head = "".join(f"<th>{html.escape(r.name)}</th>" for r in done)
-    body = "".join(
-        f"<tr><td>{label}</td>"
-        + "".join(f"<td>{getattr(s, k) * f:,.2f}</td>" for s in summaries)
-        + "</tr>"
-        for k, f, label in COMPARED
-    )
-    fig = go.Figure(
-        [go.Bar(x=[r.name for r in done], y=[s.total_annual_cost_usd / 1e6 for s in summaries])]
-    )
-    fig.update_layout(title="total annual cost (million USD)")
+    diff = gigafactory.scenario_diff(done[0].scenario_yaml, done[1].scenario_yaml)
     return _page(
         "Compare runs",
-        f"<table id='comparison'><tr><th></th>{head}</tr>{body}</table>"
-        + gigafactory.charts_html([fig]),
+        gigafactory.compare_runs_html([r.name for r in done], summaries, diff),
     )
