@@ -24,13 +24,14 @@ ALLOWED = {
     "units": set(),
     "errors": set(),
     "solver": set(),
-    "summary": set(),
+    "i18n": set(),
+    "summary": {"i18n"},
     "catalog_rows": {"units"},
     "catalog_wind": {"errors", "catalog_rows"},
     "catalog": {"errors", "units", "catalog_rows", "catalog_wind"},
     "scenario": {"catalog", "errors", "units"},
     "results": {"errors", "scenario", "summary"},
-    "report": {"results", "summary"},
+    "report": {"results", "summary", "i18n"},
     "pipeline": FOUNDATIONS | MODEL_ROOMS | {"scenario", "results", "summary"},
 }
 """Rooms each room may import besides itself; interfaces are checked separately."""

@@ -9,7 +9,7 @@ import pytest
 
 import gigafactory
 from conftest import small_scenario
-from gigafactory.pipeline.assumptions import headline
+from gigafactory.summary import headline
 from gigafactory.scenario import scenario_from_dict
 from gigafactory.summary import SiteSummary
 

@@ -31,6 +31,7 @@ from gigafactory.errors import (
     import_extra,
     one_line,
 )
+from gigafactory.i18n import LANGUAGES, money_usd, number, translator
 from gigafactory.pipeline import (
     COMPARE_COLUMNS,
     CRITERIA,
@@ -87,6 +88,7 @@ from gigafactory.summary import (
     SizedSite,
     Summary,
     TechnologyMargin,
+    headline,
     to_plain,
 )
 from gigafactory.sweep import (
@@ -109,6 +111,7 @@ __all__ = [
     "CRITERIA",
     "DEFAULT_WEIGHTS",
     "FIRM_STYLE",
+    "LANGUAGES",
     "METRICS",
     "CatalogError",
     "DataFileError",
@@ -145,11 +148,14 @@ __all__ = [
     "figures",
     "firm_html",
     "grid_cases",
+    "headline",
     "import_extra",
     "json_safe",
     "load_scenario",
     "marginals_html",
+    "money_usd",
     "notices_html",
+    "number",
     "one_line",
     "orbit",
     "orbit_html",
@@ -174,6 +180,7 @@ __all__ = [
     "sweep_html",
     "tariff_overview",
     "to_plain",
+    "translator",
     "write_report",
     "write_results",
     "write_text_atomic",

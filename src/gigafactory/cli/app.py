@@ -24,6 +24,7 @@ __all__ = [
     "as_json_text",
     "console",
     "errors",
+    "language",
     "progress",
     "user_errors",
 ]
@@ -84,12 +85,38 @@ def main(
             help="Print no progress and no tables: only errors, and what --json or --csv asks.",
         ),
     ] = False,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            envvar="GIGAFACTORY_LANG",
+            help="Language of reports and of run's summary: en or ko (Korean).",
+        ),
+    ] = "en",
 ) -> None:
     """Plan and simulate AI compute infrastructure: load, facility, hourly supply, cost."""
+    if lang not in gigafactory.LANGUAGES:
+        errors.print(
+            f"error: --lang: {lang!r} is not offered; choose one of: "
+            f"{', '.join(gigafactory.LANGUAGES)}",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    _state["lang"] = lang
     console.quiet = quiet
     piped = _width()
     if piped is not None:
         console.width = piped
+
+
+_state = {"lang": "en"}
+"""Options of the whole command line, set by :func:`main` for the command it runs."""
+
+
+def language() -> str:
+    """The language chosen with ``--lang`` (or ``GIGAFACTORY_LANG``) for this command."""
+    return _state["lang"]
 
 
 class Reporter(Protocol):

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import gigafactory
-from gigafactory.cli.app import ScenarioArg, app, console, progress, user_errors
+from gigafactory.cli.app import ScenarioArg, app, console, language, progress, user_errors
 
 
 @contextlib.contextmanager
@@ -47,25 +47,27 @@ def run(
     """Run a scenario: synthesise series, optimise supply, write results and report."""
     loaded = gigafactory.load_scenario(scenario)
     folder = output or Path("out") / loaded.name
+    lang = language()
     with naming_the_scenario(scenario), progress(loaded.name) as say:
         results = gigafactory.run(loaded, progress=say)
         say(f"writing {folder}")
-        path = gigafactory.write_results(results, folder, report=not no_report)
+        path = gigafactory.write_results(results, folder, report=not no_report, lang=lang)
     if as_json:
         sys.stdout.write(results.to_json() + "\n")
         return
-    _print_summary(results.summary)
+    _print_summary(results.summary, lang)
     for site in results.summary.sites:
         if site.headline:
-            console.print(escape(site.headline), soft_wrap=False)
+            console.print(escape(gigafactory.headline(site, lang)), soft_wrap=False)
     console.print(f"results: {path}" + ("" if no_report else f"\nreport:  {path / 'report.html'}"))
 
 
-def _print_summary(summary: gigafactory.Summary) -> None:
+def _print_summary(summary: gigafactory.Summary, lang: str = "en") -> None:
+    _ = gigafactory.translator(lang)
     table = Table(title=f"{summary.scenario}", show_header=True)
-    table.add_column("result")
-    table.add_column("value", justify="right")
-    table.add_column("unit")
+    table.add_column(_("Result"))
+    table.add_column(_("Value"), justify="right")
+    table.add_column(_("Unit"))
     rows = [
         ("IT energy", summary.it_energy_mwh / 1e3, "GWh"),
         ("facility energy", summary.facility_energy_mwh / 1e3, "GWh"),
@@ -83,7 +85,7 @@ def _print_summary(summary: gigafactory.Summary) -> None:
         ("solve time", summary.solve_seconds, "s"),
     ]
     for name, value, unit in rows:
-        table.add_row(name, f"{value:,.2f}", unit)
+        table.add_row(_(name), gigafactory.number(value, 2, lang), _(unit))
     for name, value in summary.capacity_mw.items():
         table.add_row(f"capacity {name}", f"{value:,.1f}", "MW")
     for name, value in summary.storage_mwh.items():

@@ -1,13 +1,12 @@
 """What a site's answer rests on: each input that mattered, with its value, unit and source.
 
 Catalog values keep the catalog's own unit and citation (``USD/kW``, ``USD/MMBtu``); a
-value the scenario gave says ``scenario``. The headline sentence (:func:`headline`) reads
-the solved summary and its marginal values.
+value the scenario gave says ``scenario``. The headline sentence is
+:func:`gigafactory.summary.headline`.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,14 +14,14 @@ import numpy as np
 from gigafactory import catalog
 from gigafactory.pipeline.prepare import WIND_SPEED_PARAMETER
 from gigafactory.pipeline.supply_techs import site_catalog
-from gigafactory.summary import Assumption, SiteSummary, label
+from gigafactory.summary import Assumption
 from gigafactory.units import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
     from gigafactory.pipeline.prepare import PreparedSite
     from gigafactory.scenario import Scenario
 
-__all__ = ["TECHNOLOGY_INPUTS", "headline", "site_assumptions"]
+__all__ = ["TECHNOLOGY_INPUTS", "site_assumptions"]
 
 TECHNOLOGY_INPUTS = {
     "capex_usd_per_mw": "capex",
@@ -56,13 +55,6 @@ SITE_INPUTS = {
     "wind_solar_correlation": "wind-solar correlation",
 }
 """Catalog site parameters shown among the assumptions, with their labels."""
-
-
-AT_THE_MARGIN = 0.99
-"""An entry price above this share of today's price is "at the margin", not worth a clause."""
-
-SHOWN_MW = 0.5
-"""Capacities below this are left out of the headline [MW]."""
 
 
 def _from_catalog(item: str, value: catalog.CatalogValue) -> Assumption:
@@ -153,57 +145,3 @@ def site_assumptions(scenario: Scenario, prep: PreparedSite) -> list[Assumption]
     if policy.carbon_price_usd_per_t:
         out.append(_given("carbon price", policy.carbon_price_usd_per_t, "USD/t"))
     return out
-
-
-def headline(site: SiteSummary) -> str:
-    """The site's answer in one sentence.
-
-    What is built (capacities above :data:`SHOWN_MW`, storage with its energy, contracts and
-    the grid feed), what it costs a year, its hourly CFE share and unserved energy, and for
-    each technology offered but not built the price at which it would enter.
-
-    Examples
-    --------
-    The sentence for ``korea-southwest`` reads: "jeonnam: least cost is 1 MW offshore wind,
-    273 MW fixed PV, Li-ion 100 MW / 398 MWh, a 35 MW contract (jeonnam-wind-ppa) and a 100 MW
-    grid feed, 130.4 M USD/yr at 66 % hourly CFE, no unserved energy."
-    """
-    built = []
-    contracts = set(site.contracts)
-    for name, mw in site.capacity_mw.items():
-        if mw < SHOWN_MW:
-            continue
-        if name in site.storage_mwh:
-            built.append(f"{label(name)} {mw:,.0f} MW / {site.storage_mwh[name]:,.0f} MWh")
-        elif name in contracts:
-            built.append(f"a {mw:,.0f} MW contract ({name})")
-        else:
-            built.append(f"{mw:,.0f} MW {label(name)}")
-    if site.grid_import_cap_mw > 0:
-        built.append(f"a {site.grid_import_cap_mw:,.0f} MW grid feed")
-    what = " and ".join([", ".join(built[:-1]), built[-1]] if len(built) > 1 else built) or (
-        "nothing"
-    )
-    unserved = (
-        "no unserved energy"
-        if site.unserved_mwh < 1.0
-        else f"{site.unserved_mwh:,.0f} MWh unserved"
-    )
-    text = (
-        f"{site.site}: least cost is {what}, {site.total_annual_cost_usd / 1e6:,.1f} M USD/yr at "
-        f"{100 * site.cfe_share:.0f} % hourly CFE, {unserved}"
-    )
-    margins = site.marginals.technologies if site.marginals is not None else []
-    entering = [
-        f"{label(m.technology)} would enter below {m.entry_price:,.0f} {m.price_unit} "
-        f"(now {m.price:,.0f})"
-        for m in margins
-        if m.status == "not built"
-        and m.entry_price is not None
-        and m.price is not None
-        and math.isfinite(m.entry_price)
-        and 0 < m.entry_price < AT_THE_MARGIN * m.price
-    ]
-    if entering:
-        text += "; not built: " + "; ".join(entering)
-    return text + "."

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import xarray as xr
 
-from gigafactory.pipeline.assumptions import headline, site_assumptions
+from gigafactory.pipeline.assumptions import site_assumptions
 from gigafactory.pipeline.orbit_study import orbit_summary
 from gigafactory.pipeline.placement_study import place
 from gigafactory.pipeline.prepare import PreparedSite, prepare_site
@@ -29,7 +29,7 @@ from gigafactory.pipeline.summarise import (
 )
 from gigafactory.results import Results, run_info
 from gigafactory.scenario import Scenario, data_files
-from gigafactory.summary import SizedSite
+from gigafactory.summary import SizedSite, headline
 from gigafactory.supply import SiteSupply, optimise
 
 __all__ = ["Progress", "check", "run", "run_prepared", "size"]

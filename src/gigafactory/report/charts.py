@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from gigafactory.i18n import translator
 from gigafactory.report.page import COLOURS, USD_PER_MILLION
 from gigafactory.summary import SiteSummary, label
 
@@ -55,29 +56,33 @@ SHOWN_USD = 1.0
 """Cost items smaller than this are left out of the cost charts [USD/yr]."""
 
 
-def _name(tech: str, site: SiteSummary) -> str:
-    return f"{tech} (contract)" if tech in site.contracts else label(tech)
+def _name(tech: str, site: SiteSummary, lang: str = "en") -> str:
+    _ = translator(lang)
+    return f"{tech} ({_('contract')})" if tech in site.contracts else _(label(tech))
 
 
-def capacity_figure(site: SiteSummary) -> Any:
+def capacity_figure(site: SiteSummary, lang: str = "en") -> Any:
     """Horizontal bars of built capacity [MW], the grid connection included.
 
     Storage bars carry their energy [MWh] as text; contracts are marked as such.
     """
     import plotly.graph_objects as go
 
+    _ = translator(lang)
     names, mw, text, colours = [], [], [], []
     for tech, value in site.capacity_mw.items():
         if value < SHOWN_MW:
             continue
-        names.append(_name(tech, site))
+        names.append(_name(tech, site, lang))
         mw.append(value)
         energy = site.storage_mwh.get(tech)
         text.append(f"{value:,.1f} MW" + (f" / {energy:,.0f} MWh" if energy else ""))
         colours.append(COLOURS.get(tech, "#17becf"))
-    names.append(f"grid connection ({site.tariff})")
+    names.append(f"{_('grid connection')} ({site.tariff})")
     mw.append(site.grid_import_cap_mw)
-    text.append(f"{site.grid_import_cap_mw:,.1f} MW (peak use {site.peak_grid_import_mw:,.1f})")
+    text.append(
+        f"{site.grid_import_cap_mw:,.1f} MW ({_('peak use')} {site.peak_grid_import_mw:,.1f})"
+    )
     colours.append(COLOURS["grid"])
     fig = go.Figure(
         go.Bar(
@@ -91,8 +96,8 @@ def capacity_figure(site: SiteSummary) -> Any:
         )
     )
     fig.update_layout(
-        title=f"{site.site}: what is built (peak load {site.peak_load_mw:,.1f} MW)",
-        xaxis_title="capacity [MW]",
+        title=f"{site.site}: {_('what is built')} ({_('peak load')} {site.peak_load_mw:,.1f} MW)",
+        xaxis_title=_("capacity [MW]"),
         yaxis={"autorange": "reversed"},
         height=120 + 40 * len(names),
         showlegend=False,
@@ -100,33 +105,35 @@ def capacity_figure(site: SiteSummary) -> Any:
     return fig
 
 
-def cost_by_source_usd(site: SiteSummary) -> dict[str, float]:
+def cost_by_source_usd(site: SiteSummary, lang: str = "en") -> dict[str, float]:
     """Annual cost by what it pays for [USD/yr], adding up to the site's total.
 
     Each technology and contract, the grid (energy, demand and fixed charges, less export
     revenue), the carbon price and unserved energy.
     """
+    _ = translator(lang)
     breakdown = site.cost_breakdown_usd
-    out = {_name(tech, site): usd for tech, usd in site.cost_by_technology_usd.items()}
-    out["grid"] = sum(getattr(breakdown, kind) for kind in GRID_COST_KINDS)
-    out["carbon price"] = breakdown.carbon
-    out["unserved energy"] = breakdown.unserved
+    out = {_name(tech, site, lang): usd for tech, usd in site.cost_by_technology_usd.items()}
+    out[_("grid")] = sum(getattr(breakdown, kind) for kind in GRID_COST_KINDS)
+    out[_("carbon price")] = breakdown.carbon
+    out[_("unserved energy")] = breakdown.unserved
     return {k: v for k, v in out.items() if abs(v) >= SHOWN_USD}
 
 
-def cost_figure(site: SiteSummary) -> Any:
+def cost_figure(site: SiteSummary, lang: str = "en") -> Any:
     """Annual cost by technology (left) and by kind (right) [M USD/yr], as labelled bars."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    by_source = cost_by_source_usd(site)
+    _ = translator(lang)
+    by_source = cost_by_source_usd(site, lang)
     by_kind = {
-        name: getattr(site.cost_breakdown_usd, kind)
+        _(name): getattr(site.cost_breakdown_usd, kind)
         for kind, name in COST_KINDS.items()
         if abs(getattr(site.cost_breakdown_usd, kind)) >= SHOWN_USD
     }
     fig = make_subplots(
-        rows=1, cols=2, subplot_titles=("by technology", "by kind"), horizontal_spacing=0.25
+        rows=1, cols=2, subplot_titles=(_("by technology"), _("by kind")), horizontal_spacing=0.25
     )
     for col, items in ((1, by_source), (2, by_kind)):
         values = [v / USD_PER_MILLION for v in items.values()]
@@ -138,16 +145,17 @@ def cost_figure(site: SiteSummary) -> Any:
                 text=[f"{v:,.1f}" for v in values],
                 textposition="auto",
                 marker_color="#4c72b0" if col == 1 else "#dd8452",
-                hovertemplate="%{y}: %{x:,.2f} M USD/yr<extra></extra>",
+                hovertemplate="%{y}: %{x:,.2f}<extra></extra>",
             ),
             row=1,
             col=col,
         )
-        fig.update_xaxes(title_text="million USD/yr", row=1, col=col)
+        fig.update_xaxes(title_text=_("million USD/yr"), row=1, col=col)
         fig.update_yaxes(autorange="reversed", row=1, col=col)
     fig.update_layout(
-        title=f"{site.site}: annual cost {site.total_annual_cost_usd / USD_PER_MILLION:,.1f} "
-        f"M USD/yr, LCOE {site.lcoe_usd_per_mwh:,.1f} USD/MWh",
+        title=f"{site.site}: {_('annual cost')} "
+        f"{site.total_annual_cost_usd / USD_PER_MILLION:,.1f} {_('M USD/yr')}, "
+        f"LCOE {site.lcoe_usd_per_mwh:,.1f} USD/MWh",
         showlegend=False,
         height=160 + 32 * max(len(by_source), len(by_kind)),
     )
@@ -161,7 +169,9 @@ def daily_band(values: np.ndarray, time: pd.DatetimeIndex) -> pd.DataFrame:
     return frame
 
 
-def storage_band_figure(site: SiteSummary, data: xr.Dataset, time: pd.DatetimeIndex) -> Any:
+def storage_band_figure(
+    site: SiteSummary, data: xr.Dataset, time: pd.DatetimeIndex, lang: str = "en"
+) -> Any:
     """Each store's state of charge [% of its energy] as a daily min-max band and mean.
 
     A full year of hourly cycling drawn as one line is a solid block; the daily band shows
@@ -170,6 +180,7 @@ def storage_band_figure(site: SiteSummary, data: xr.Dataset, time: pd.DatetimeIn
     """
     import plotly.graph_objects as go
 
+    _ = translator(lang)
     fig = go.Figure()
     for name in (str(s) for s in data["storage"].to_numpy()):
         energy = site.storage_mwh.get(name, float(data["storage_energy_mwh"].sel(storage=name)))
@@ -195,7 +206,7 @@ def storage_band_figure(site: SiteSummary, data: xr.Dataset, time: pd.DatetimeIn
                 fill="tonexty",
                 line={"width": 0},
                 fillcolor=_transparent(colour),
-                name=f"{label(name)}: daily min-max",
+                name=f"{_(label(name))}: {_('daily min-max')}",
                 legendgroup=name,
                 hoverinfo="skip",
             )
@@ -205,14 +216,14 @@ def storage_band_figure(site: SiteSummary, data: xr.Dataset, time: pd.DatetimeIn
                 x=band.index,
                 y=band["mean"],
                 line={"color": colour, "width": 1.5},
-                name=f"{label(name)}: daily mean ({energy:,.0f} MWh)",
+                name=f"{_(label(name))}: {_('daily mean')} ({energy:,.0f} MWh)",
                 legendgroup=name,
                 hovertemplate="%{y:.0f} %<extra></extra>",
             )
         )
     fig.update_layout(
-        title=f"{site.site}: storage state of charge, daily range",
-        yaxis={"title": "state of charge [% of energy capacity]", "range": [0, 101]},
+        title=f"{site.site}: {_('storage state of charge, daily range')}",
+        yaxis={"title": _("state of charge [% of energy capacity]"), "range": [0, 101]},
     )
     return fig
 
@@ -227,7 +238,9 @@ def local_hour_offset(longitude: float) -> int:
     return round(longitude / 15.0)
 
 
-def heatmap_figure(site: SiteSummary, data: xr.Dataset, time: pd.DatetimeIndex) -> Any:
+def heatmap_figure(
+    site: SiteSummary, data: xr.Dataset, time: pd.DatetimeIndex, lang: str = "en"
+) -> Any:
     """The year at a glance: grid import and storage power by day and hour [MW].
 
     Hours are local mean solar time, so midday is in the middle of the chart.
@@ -235,9 +248,10 @@ def heatmap_figure(site: SiteSummary, data: xr.Dataset, time: pd.DatetimeIndex) 
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
+    _ = translator(lang)
     offset = local_hour_offset(site.longitude)
     local = time + pd.Timedelta(hours=offset)
-    panels = {"grid import [MW]": data["grid_import_mw"].to_numpy()}
+    panels = {_("grid import [MW]"): data["grid_import_mw"].to_numpy()}
     if "storage_soc_mwh" in data and data.sizes.get("storage", 0):
         discharge = sum(
             data["dispatch_mw"].sel(technology=str(s)).to_numpy()
@@ -245,15 +259,15 @@ def heatmap_figure(site: SiteSummary, data: xr.Dataset, time: pd.DatetimeIndex) 
             if str(s) in data["technology"].to_numpy()
         )
         charge = data["storage_charge_mw"].sum("storage").to_numpy()
-        panels["storage discharge (+) and charge (-) [MW]"] = np.asarray(discharge) - charge
+        panels[_("storage discharge (+) and charge (-) [MW]")] = np.asarray(discharge) - charge
     fig = make_subplots(
         rows=len(panels), cols=1, subplot_titles=list(panels), vertical_spacing=0.12
     )
-    for row, (title, values) in enumerate(panels.items(), start=1):
+    for row, values in enumerate(panels.values(), start=1):
         grid = pd.DataFrame(
             {"day": local.normalize(), "hour": local.hour, "mw": values}
         ).pivot_table(index="hour", columns="day", values="mw", aggfunc="mean")
-        diverging = "storage" in title
+        diverging = row == 2
         bound = float(np.nanmax(np.abs(grid.to_numpy()))) or 1.0
         fig.add_trace(
             go.Heatmap(
@@ -274,8 +288,12 @@ def heatmap_figure(site: SiteSummary, data: xr.Dataset, time: pd.DatetimeIndex) 
             row=row,
             col=1,
         )
-        fig.update_yaxes(title_text=f"hour (UTC{offset:+d})", dtick=6, row=row, col=1)
-    fig.update_layout(title=f"{site.site}: the year by day and hour", height=300 * len(panels) + 60)
+        fig.update_yaxes(
+            title_text=f"{_('hour, local solar time')} (UTC{offset:+d})", dtick=6, row=row, col=1
+        )
+    fig.update_layout(
+        title=f"{site.site}: {_('the year by day and hour')}", height=300 * len(panels) + 60
+    )
     return fig
 
 
@@ -290,7 +308,7 @@ def _firm_technologies(data: xr.Dataset) -> list[str]:
     return [str(t) for t in data["technology"].to_numpy() if str(t) not in other]
 
 
-def duration_figure(site: SiteSummary, data: xr.Dataset) -> Any:
+def duration_figure(site: SiteSummary, data: xr.Dataset, lang: str = "en") -> Any:
     """Duration curves of the load, the grid import and each dispatchable source [MW].
 
     Each legend entry carries its peak and the hours it runs, so the chart reads without
@@ -298,16 +316,17 @@ def duration_figure(site: SiteSummary, data: xr.Dataset) -> Any:
     """
     import plotly.graph_objects as go
 
+    _ = translator(lang)
     curves = {
-        "facility load": (data["load_mw"].to_numpy(), "#000000"),
-        "grid import": (data["grid_import_mw"].to_numpy(), COLOURS["grid"]),
+        _("facility load"): (data["load_mw"].to_numpy(), "#000000"),
+        _("grid import"): (data["grid_import_mw"].to_numpy(), COLOURS["grid"]),
     }
     for tech in _firm_technologies(data):
         values = data["dispatch_mw"].sel(technology=tech).to_numpy()
         if values.max() > SHOWN_MW:
-            curves[label(tech)] = (values, COLOURS.get(tech, "#17becf"))
+            curves[_(label(tech))] = (values, COLOURS.get(tech, "#17becf"))
     if data["unserved_mw"].max() > SHOWN_MW:
-        curves["unserved"] = (data["unserved_mw"].to_numpy(), COLOURS["unserved"])
+        curves[_("unserved energy")] = (data["unserved_mw"].to_numpy(), COLOURS["unserved"])
     fig = go.Figure()
     for name, (values, colour) in curves.items():
         ordered = np.sort(values)[::-1]
@@ -316,7 +335,9 @@ def duration_figure(site: SiteSummary, data: xr.Dataset) -> Any:
             go.Scatter(
                 x=np.arange(1, len(ordered) + 1),
                 y=ordered,
-                name=f"{name}: peak {ordered[0]:,.1f} MW, {running:,} h above zero",
+                name=_("{name}: peak {mw} MW, {hours} h above zero").format(
+                    name=name, mw=f"{ordered[0]:,.1f}", hours=f"{running:,}"
+                ),
                 line={"color": colour},
                 hovertemplate="%{y:,.1f} MW or more in %{x:,} h<extra></extra>",
             )
@@ -325,12 +346,12 @@ def duration_figure(site: SiteSummary, data: xr.Dataset) -> Any:
         fig.add_hline(
             y=site.grid_import_cap_mw,
             line={"dash": "dot", "color": COLOURS["grid"]},
-            annotation_text=f"grid connection {site.grid_import_cap_mw:,.0f} MW",
+            annotation_text=f"{_('grid connection')} {site.grid_import_cap_mw:,.0f} MW",
         )
     fig.update_layout(
-        title=f"{site.site}: duration curves",
-        xaxis_title="hours of the year at or above this power [h]",
-        yaxis_title="power [MW]",
+        title=f"{site.site}: {_('duration curves')}",
+        xaxis_title=_("hours of the year at or above this power [h]"),
+        yaxis_title=_("power [MW]"),
         legend={"orientation": "h", "y": -0.25},
     )
     return fig

@@ -8,8 +8,9 @@ from __future__ import annotations
 import html
 import math
 
+from gigafactory.i18n import translator
 from gigafactory.report.page import USD_PER_MILLION
-from gigafactory.summary import Notice, SiteSummary
+from gigafactory.summary import Notice, SiteSummary, label
 
 __all__ = [
     "FIRM_STYLE",
@@ -27,12 +28,13 @@ font-weight:600}
 """CSS of the banner, the notes and the binding limits."""
 
 
-def notices_html(notices: list[Notice]) -> str:
+def notices_html(notices: list[Notice], lang: str = "en") -> str:
     """Warnings as a red banner (one line each), notes in a box below; empty if none."""
+    _ = translator(lang)
     warnings = [n.text for n in notices if n.level == "warning"]
     notes = [n.text for n in notices if n.level != "warning"]
     out = "".join(
-        f"<div class='banner' role='alert'>WARNING: {html.escape(w)}</div>" for w in warnings
+        f"<div class='banner' role='alert'>{_('WARNING')}: {html.escape(w)}</div>" for w in warnings
     )
     if notes:
         items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
@@ -40,15 +42,25 @@ def notices_html(notices: list[Notice]) -> str:
     return out
 
 
-def _row(label: str, value: str, unit: str = "") -> str:
+def _head(*names: str, lang: str) -> str:
+    _ = translator(lang)
+    return "<tr>" + "".join(f"<th>{html.escape(_(n))}</th>" for n in names) + "</tr>"
+
+
+def _cells(label: str, value: str, unit: str = "") -> str:
     return (
         f"<tr><td>{html.escape(label)}</td><td class='n'>{html.escape(value)}</td>"
         f"<td>{html.escape(unit)}</td></tr>"
     )
 
 
-def firm_html(site: SiteSummary) -> str:
+def firm_html(site: SiteSummary, lang: str = "en") -> str:
     """Tables of a site's firm supply: feed, tariff, charges, reserve, backup, contracts."""
+    _ = translator(lang)
+
+    def _row(label: str, value: str, unit: str = "") -> str:
+        return _cells(_(label), value, _(unit))
+
     breakdown = site.cost_breakdown_usd
     rows = [
         _row("grid feed (import cap)", f"{site.grid_import_cap_mw:,.1f}", "MW"),
@@ -59,7 +71,11 @@ def firm_html(site: SiteSummary) -> str:
         _row("fixed charges", f"{breakdown.fixed_charges / USD_PER_MILLION:,.3f}", "million USD"),
         _row("hourly CFE (24/7)", f"{100 * site.cfe_share:,.1f}", "%"),
         _row("annual CFE match (RE100)", f"{100 * site.cfe_annual_matching:,.1f}", "%"),
-        _row("unserved energy", f"{site.unserved_mwh:,.1f}", f"MWh in {site.unserved_hours} h"),
+        _cells(
+            _("unserved energy"),
+            f"{site.unserved_mwh:,.1f}",
+            _("MWh in {hours} h").format(hours=site.unserved_hours),
+        ),
     ]
     rel = site.reliability
     if rel is not None:
@@ -76,17 +92,25 @@ def firm_html(site: SiteSummary) -> str:
             ),
             _row(
                 "N-1 (largest loss)",
-                f"{'met' if rel.n_minus_1_met else 'not met'}",
+                _("met") if rel.n_minus_1_met else _("not met"),
                 f"{rel.largest_contingency_mw:,.1f} MW",
             ),
             _row("ride-through", f"{rel.ride_through_hours}", "h"),
             _row("backup-only units", f"{rel.backup_mw:,.1f}", "MW"),
         ]
-    out = f"<table><tr><th>Firm supply</th><th>Value</th><th>Unit</th></tr>{''.join(rows)}</table>"
+    out = _head("Firm supply", "Value", "Unit", lang=lang)
+    out = f"<table>{out}{''.join(rows)}</table>"
     if site.contracts:
-        head = (
-            "<tr><th>Contract</th><th>Technology</th><th>Shape</th><th>Where</th><th>MW</th>"
-            "<th>Produced [MWh]</th><th>Used [MWh]</th><th>Cost [M USD]</th></tr>"
+        head = _head(
+            "Contract",
+            "Technology",
+            "Shape",
+            "Where",
+            "MW",
+            "Produced [MWh]",
+            "Used [MWh]",
+            "Cost [M USD]",
+            lang=lang,
         )
         body = "".join(
             f"<tr><td>{html.escape(name)}</td><td>{html.escape(c.technology)}</td>"
@@ -100,21 +124,27 @@ def firm_html(site: SiteSummary) -> str:
     return out
 
 
-def marginals_html(site: SiteSummary) -> str:
+def marginals_html(site: SiteSummary, lang: str = "en") -> str:
     """Why each technology is or is not built: status, price now, entry price, value."""
+    _ = translator(lang)
     margins = site.marginals
     if margins is None:
         return ""
-    head = (
-        "<tr><th>Technology</th><th>Status</th><th>MW</th><th>Price now</th>"
-        "<th>Enters / grows at</th><th>Reduced cost [USD/MW-yr]</th></tr>"
+    head = _head(
+        "Technology",
+        "Status",
+        "MW",
+        "Price now",
+        "Enters / grows at",
+        "Reduced cost [USD/MW-yr]",
+        lang=lang,
     )
 
     def price(value: float | None, unit: str) -> str:
         return "-" if value is None else f"{value:,.1f} {unit}"
 
     body = "".join(
-        f"<tr><td>{html.escape(m.technology)}</td><td>{html.escape(m.status)}</td>"
+        f"<tr><td>{html.escape(_(label(m.technology)))}</td><td>{html.escape(_(m.status))}</td>"
         f"<td class='n'>{m.capacity_mw:,.1f}</td>"
         f"<td class='n'>{html.escape(price(m.price, m.price_unit))}</td>"
         f"<td class='n'>{html.escape(price(m.entry_price, m.price_unit))}</td>"
@@ -122,9 +152,12 @@ def marginals_html(site: SiteSummary) -> str:
         for m in margins.technologies
     )
     items = "".join(f"<li>{html.escape(line)}</li>" for line in margins.text)
+    intro = (
+        "From the LP's reduced costs and duals: the price below which a technology left out "
+        "would enter, and what one more MW of a limit is worth."
+    )
     return (
-        "<h3>Why this mix</h3><p>From the LP's reduced costs and duals: the price below which "
-        "a technology left out would enter, and what one more MW of a limit is worth.</p>"
+        f"<h3>{_('Why this mix')}</h3><p>{html.escape(_(intro))}</p>"
         f"<table>{head}{body}</table><ul class='why'>{items}</ul>"
     )
 
@@ -133,39 +166,56 @@ BINDING_USD_PER_MW_YEAR = 1.0
 """A limit worth less than this per MW and year does not bind [USD/MW/yr]: solver residue."""
 
 
-def binding_limits(site: SiteSummary) -> list[str]:
+def binding_limits(site: SiteSummary, lang: str = "en") -> list[str]:
     """The limits that shape a site's answer, from the LP's marginal values, one line each.
 
     Build limits reached, a grid connection worth more than it is, a binding CFE target or
     CO2 cap: each is what a planner would try to relax first.
     """
+    _ = translator(lang)
     margins = site.marginals
     if margins is None:
         return []
-    out = [m.text for m in margins.technologies if m.status == "at build limit"]
+    out = [
+        m.text
+        if lang == "en"
+        else _(
+            "{tech}: at its build limit of {mw} MW; one more MW of limit would save {usd} USD/yr"
+        ).format(
+            tech=_(label(m.technology)),
+            mw=f"{m.max_mw or m.capacity_mw:,.1f}",
+            usd=f"{-m.reduced_cost_usd_per_mw_year:,.0f}",
+        )
+        for m in margins.technologies
+        if m.status == "at build limit"
+    ]
     grid = margins.grid_connection_usd_per_mw_year
     if grid is not None and grid > BINDING_USD_PER_MW_YEAR:
         out.append(
-            f"grid connection: the {site.grid_import_cap_mw:,.0f} MW feed binds; one more MW "
-            f"would save {grid:,.0f} USD/yr"
+            _(
+                "grid connection: the {mw} MW feed binds; one more MW would save {usd} USD/yr"
+            ).format(mw=f"{site.grid_import_cap_mw:,.0f}", usd=f"{grid:,.0f}")
         )
     if margins.cfe_target_usd_per_point:
         out.append(
-            "hourly CFE target binds: one more point would cost "
-            f"{margins.cfe_target_usd_per_point / USD_PER_MILLION:,.2f} million USD/yr"
+            _("hourly CFE target binds: one more point would cost {musd} million USD/yr").format(
+                musd=f"{margins.cfe_target_usd_per_point / USD_PER_MILLION:,.2f}"
+            )
         )
     if margins.co2_shadow_price_usd_per_t:
         out.append(
-            f"CO2 cap binds: one tonne less would cost {margins.co2_shadow_price_usd_per_t:,.0f} "
-            "USD/t"
+            _("CO2 cap binds: one tonne less would cost {usd} USD/t").format(
+                usd=f"{margins.co2_shadow_price_usd_per_t:,.0f}"
+            )
         )
     return [f"{site.site}: {line}" for line in out]
 
 
-def binding_html(sites: list[SiteSummary]) -> str:
+def binding_html(sites: list[SiteSummary], lang: str = "en") -> str:
     """The binding limits of every site in one box; empty if none binds."""
-    lines = [line for site in sites for line in binding_limits(site)]
+    lines = [line for site in sites for line in binding_limits(site, lang)]
     if not lines:
         return ""
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
-    return f"<div class='binding'><strong>Binding limits</strong><ul>{items}</ul></div>"
+    heading = translator(lang)("Binding limits")
+    return f"<div class='binding'><strong>{heading}</strong><ul>{items}</ul></div>"

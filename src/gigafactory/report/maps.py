@@ -40,7 +40,7 @@ def _view(lon: np.ndarray, lat: np.ndarray) -> tuple[float, float, float, float]
     )
 
 
-def map_figure(sites: pd.DataFrame, *, title: str) -> Any:
+def map_figure(sites: pd.DataFrame, *, title: str, lang: str = "en") -> Any:
     """Sites as labelled points on the country outlines around them.
 
     Parameters
@@ -50,8 +50,14 @@ def map_figure(sites: pd.DataFrame, *, title: str) -> Any:
         ``text`` shown on hover.
     title : str
         The chart's title.
+    lang : str
+        Language of the axis titles.
     """
     import plotly.graph_objects as go
+
+    from gigafactory.i18n import translator
+
+    _ = translator(lang)
 
     lon = sites["longitude"].to_numpy(dtype=float)
     lat = sites["latitude"].to_numpy(dtype=float)
@@ -95,10 +101,10 @@ def map_figure(sites: pd.DataFrame, *, title: str) -> Any:
     mid_lat = math.radians((south + north) / 2)
     fig.update_layout(
         title=title,
-        xaxis={"range": [west, east], "title": "longitude [°]", "showgrid": False},
+        xaxis={"range": [west, east], "title": _("longitude [°]"), "showgrid": False},
         yaxis={
             "range": [south, north],
-            "title": "latitude [°]",
+            "title": _("latitude [°]"),
             "showgrid": False,
             "scaleanchor": "x",
             "scaleratio": 1 / max(math.cos(mid_lat), 0.2),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from gigafactory.i18n import number, translator
+
 if TYPE_CHECKING:
     from gigafactory.summary import Summary
 
@@ -62,6 +64,7 @@ def page_html(
     plotly_src: str | None = None,
     style: str = "",
     nav: str = "",
+    lang: str = "en",
 ) -> str:
     """An HTML page: the one shell of the reports and the web app.
 
@@ -74,8 +77,9 @@ def page_html(
         script = f'<script type="text/javascript">{get_plotlyjs()}</script>'
     else:
         script = f'<script src="{html.escape(plotly_src)}"></script>'
+    head = f'<meta charset="utf-8"><title>{html.escape(title or heading)}</title>'
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title or heading)}</title>
+<html lang="{html.escape(lang)}"><head>{head}
 {script}
 <style>{STYLE}{style}</style>
 </head><body>{nav}<h1>{html.escape(heading)}</h1>
@@ -95,20 +99,21 @@ def rows_html(pairs: list[tuple[str, str]]) -> str:
     return f"<table>{body}</table>"
 
 
-def key_figures_html(summary: Summary) -> str:
+def key_figures_html(summary: Summary, lang: str = "en") -> str:
     """The answers a planner reads first as large figures: cost, LCOE, CFE, carbon, unserved."""
+    _ = translator(lang)
     figures = [
         (
-            "total annual cost",
-            f"{summary.total_annual_cost_usd / USD_PER_MILLION:,.1f}",
-            "M USD/yr",
+            _("total annual cost"),
+            number(summary.total_annual_cost_usd / USD_PER_MILLION, 1, lang),
+            _("M USD/yr"),
         ),
-        ("LCOE", f"{summary.lcoe_usd_per_mwh:,.1f}", "USD/MWh"),
-        ("hourly CFE (24/7)", f"{100 * summary.cfe_share:,.0f}", "%"),
-        ("emissions", f"{summary.emissions_tco2e / 1e3:,.1f}", "ktCO2e/yr"),
-        ("unserved energy", f"{summary.unserved_mwh:,.0f}", "MWh/yr"),
-        ("design power", f"{summary.design_power_mw:,.0f}", "MW"),
-        ("PUE", f"{summary.pue_annual:,.2f}", "annual"),
+        ("LCOE", number(summary.lcoe_usd_per_mwh, 1, lang), "USD/MWh"),
+        (_("hourly CFE (24/7)"), number(100 * summary.cfe_share, 0, lang), "%"),
+        (_("emissions"), number(summary.emissions_tco2e / 1e3, 1, lang), _("ktCO2e/yr")),
+        (_("unserved energy"), number(summary.unserved_mwh, 0, lang), _("MWh/yr")),
+        (_("design power"), number(summary.design_power_mw, 0, lang), "MW"),
+        ("PUE", number(summary.pue_annual, 2, lang), _("annual")),
     ]
     cards = "".join(
         f"<div class='figure'><span>{html.escape(name)}</span><b>{html.escape(value)}</b>"

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from gigafactory.i18n import translator
 from gigafactory.report.charts import (
     capacity_figure,
     cost_figure,
@@ -38,7 +39,7 @@ from gigafactory.report.page import (
     page_html,
 )
 from gigafactory.results import Results, write_text_atomic
-from gigafactory.summary import Flexibility, SiteCompute, SiteSummary, Summary, label
+from gigafactory.summary import Flexibility, SiteCompute, SiteSummary, Summary, headline, label
 
 __all__ = ["figures", "report_body_html", "report_html", "write_report", "write_results"]
 
@@ -60,14 +61,18 @@ def _week_slice(data: xr.Dataset, week: int | None) -> slice:
     return slice(start, start + 168)
 
 
-def _site_figures(site: str, data: xr.Dataset, summary: SiteSummary, week: int | None) -> list[Any]:
+def _site_figures(
+    site: str, data: xr.Dataset, summary: SiteSummary, week: int | None, lang: str = "en"
+) -> list[Any]:
     import plotly.graph_objects as go
+
+    _ = translator(lang)
 
     time = pd.DatetimeIndex(data["time"].to_numpy())
     hours = _week_slice(data, week)
     techs = [str(t) for t in data["technology"].to_numpy()]
     dispatch = data["dispatch_mw"]
-    figs = [capacity_figure(summary), cost_figure(summary)]
+    figs = [capacity_figure(summary, lang), cost_figure(summary, lang)]
 
     stack = go.Figure()
     sources: dict[str, np.ndarray] = {t: dispatch.sel(technology=t).to_numpy() for t in techs}
@@ -79,7 +84,7 @@ def _site_figures(site: str, data: xr.Dataset, summary: SiteSummary, week: int |
                 go.Scatter(
                     x=time[hours],
                     y=values[hours],
-                    name=label(name),
+                    name=_(label(name)),
                     stackgroup="supply",
                     mode="none",
                     fillcolor=COLOURS.get(name),
@@ -93,7 +98,7 @@ def _site_figures(site: str, data: xr.Dataset, summary: SiteSummary, week: int |
                 go.Scatter(
                     x=time[hours],
                     y=-charge[hours],
-                    name="storage charging",
+                    name=_("storage charging"),
                     stackgroup="sink",
                     mode="none",
                     fillcolor="#c5b0d5",
@@ -103,13 +108,13 @@ def _site_figures(site: str, data: xr.Dataset, summary: SiteSummary, week: int |
         go.Scatter(
             x=time[hours],
             y=data["load_mw"].to_numpy()[hours],
-            name="facility load",
+            name=_("facility load"),
             line={"color": "black", "width": 2},
         )
     )
     stack.update_layout(
-        title=f"{site}: hourly dispatch, week of {time[hours.start]:%d %b}",
-        yaxis_title="power [MW]",
+        title=f"{site}: {_('hourly dispatch, week of')} {time[hours.start]:%Y-%m-%d}",
+        yaxis_title=_("power [MW]"),
         hovermode="x unified",
     )
     figs.append(stack)
@@ -121,23 +126,23 @@ def _site_figures(site: str, data: xr.Dataset, summary: SiteSummary, week: int |
         if by_month.sum() > 1e-6:
             monthly.add_trace(
                 go.Bar(
-                    x=[MONTHS[m - 1] for m in by_month.index],
+                    x=[_(MONTHS[m - 1]) for m in by_month.index],
                     y=by_month.to_numpy(),
-                    name=label(name),
+                    name=_(label(name)),
                     marker_color=COLOURS.get(name),
                 )
             )
     monthly.update_layout(
         barmode="stack",
-        title=f"{site}: monthly energy by source",
-        yaxis_title="energy [GWh]",
+        title=f"{site}: {_('monthly energy by source')}",
+        yaxis_title=_("energy [GWh]"),
     )
     figs.append(monthly)
 
     if "storage_soc_mwh" in data and data.sizes.get("storage", 0):
-        figs.append(storage_band_figure(summary, data, time))
-    figs.append(heatmap_figure(summary, data, time))
-    figs.append(duration_figure(summary, data))
+        figs.append(storage_band_figure(summary, data, time, lang))
+    figs.append(heatmap_figure(summary, data, time, lang))
+    figs.append(duration_figure(summary, data, lang))
     if summary.flexibility is not None:
         figs.extend(_flexibility_figures(site, data, summary.flexibility, time, hours))
 
@@ -244,16 +249,17 @@ def _compute_table(compute: SiteCompute) -> str:
     return f"<table><tr><th>Compute</th><th>Value</th><th>Unit</th></tr>{body}</table>"
 
 
-def figures(results: Results, *, week: int | None = None) -> dict[str, list[Any]]:
-    """Plotly figures per site (see module docstring)."""
+def figures(results: Results, *, week: int | None = None, lang: str = "en") -> dict[str, list[Any]]:
+    """Plotly figures per site (see module docstring), titled in ``lang``."""
     by_site = {s.site: s for s in results.summary.sites}
     return {
-        site: _site_figures(site, data, by_site[site], week)
+        site: _site_figures(site, data, by_site[site], week, lang)
         for site, data in results.series.items()
     }
 
 
-def _table(summary: Summary) -> str:
+def _table(summary: Summary, lang: str = "en") -> str:
+    _ = translator(lang)
     rows = [
         ("IT energy", summary.it_energy_mwh / 1e3, "GWh"),
         ("Facility energy", summary.facility_energy_mwh / 1e3, "GWh"),
@@ -271,30 +277,34 @@ def _table(summary: Summary) -> str:
         ("Curtailed energy", summary.curtailed_mwh / 1e3, "GWh"),
     ]
     body = "".join(
-        f"<tr><td>{html.escape(k)}</td><td class='n'>{v:,.2f}</td><td>{u}</td></tr>"
+        f"<tr><td>{html.escape(_(k))}</td><td class='n'>{v:,.2f}</td><td>{_(u)}</td></tr>"
         for k, v, u in rows
     )
     caps = "".join(
-        f"<tr><td>{html.escape(k)}</td><td class='n'>{v:,.1f}</td><td>MW</td></tr>"
+        f"<tr><td>{html.escape(_(label(k)))}</td><td class='n'>{v:,.1f}</td><td>MW</td></tr>"
         for k, v in summary.capacity_mw.items()
     )
     caps += "".join(
-        f"<tr><td>{html.escape(k)} energy</td><td class='n'>{v:,.0f}</td><td>MWh</td></tr>"
+        f"<tr><td>{html.escape(_(label(k)))} ({_('energy')})</td><td class='n'>{v:,.0f}</td>"
+        "<td>MWh</td></tr>"
         for k, v in summary.storage_mwh.items()
     )
     caps += "".join(
-        f"<tr><td>grid connection{html.escape(f' ({s.site})' if len(summary.sites) > 1 else '')}"
+        f"<tr><td>{_('grid connection')}"
+        f"{html.escape(f' ({s.site})' if len(summary.sites) > 1 else '')}"
         f"</td><td class='n'>{s.grid_import_cap_mw:,.1f}</td><td>MW</td></tr>"
         for s in summary.sites
     )
+    head = "".join(f"<th>{_(h)}</th>" for h in ("Value", "Unit"))
     return (
-        f"<table id='summary'><tr><th>Result</th><th>Value</th><th>Unit</th></tr>{body}</table>"
-        f"<table><tr><th>Capacity</th><th>Value</th><th>Unit</th></tr>{caps}</table>"
+        f"<table id='summary'><tr><th>{_('Result')}</th>{head}</tr>{body}</table>"
+        f"<table><tr><th>{_('Capacity')}</th>{head}</tr>{caps}</table>"
     )
 
 
-def _assumptions_table(site: SiteSummary) -> str:
+def _assumptions_table(site: SiteSummary, lang: str = "en") -> str:
     """Every input that shaped the site's answer, with value, unit, source and year."""
+    _ = translator(lang)
     if not site.assumptions:
         return ""
     rows = "".join(
@@ -304,18 +314,19 @@ def _assumptions_table(site: SiteSummary) -> str:
         f"<td>{html.escape(a.unit)}</td>"
         f"<td>{html.escape(a.source)}</td>"
         f"<td>{a.year or ''}</td>"
-        f"<td>{'estimate' if a.estimate else ''}</td>"
+        f"<td>{_('estimate') if a.estimate else ''}</td>"
         f"<td>{html.escape(a.scope)}</td>"
         "</tr>"
         for a in site.assumptions
     )
-    return (
-        "<h3>Assumptions</h3><table><tr><th>Input</th><th>Value</th><th>Unit</th>"
-        f"<th>Source</th><th>Year</th><th></th><th>Scope</th></tr>{rows}</table>"
+    head = "".join(
+        f"<th>{_(h) if h else ''}</th>"
+        for h in ("Input", "Value", "Unit", "Source", "Year", "", "Scope")
     )
+    return f"<h3>{_('Assumptions')}</h3><table><tr>{head}</tr>{rows}</table>"
 
 
-def sites_map(summary: Summary) -> Any:
+def sites_map(summary: Summary, lang: str = "en") -> Any:
     """The scenario's sites on a map, each with its headline on hover."""
     frame = pd.DataFrame(
         {
@@ -325,10 +336,10 @@ def sites_map(summary: Summary) -> Any:
             "text": [s.headline or s.site for s in summary.sites],
         }
     )
-    return map_figure(frame, title=f"{summary.scenario}: where")
+    return map_figure(frame, title=f"{summary.scenario}: {translator(lang)('where')}", lang=lang)
 
 
-def report_body_html(results: Results, *, week: int | None = None) -> str:
+def report_body_html(results: Results, *, week: int | None = None, lang: str = "en") -> str:
     """The report's content without the page shell: shared by the report and the web app.
 
     Headline, warnings and binding limits first, then the key figures, the map, and per
@@ -336,55 +347,61 @@ def report_body_html(results: Results, *, week: int | None = None) -> str:
     """
     parts = []
     by_site = {s.site: s for s in results.summary.sites}
-    for site, figs in figures(results, week=week).items():
+    for site, figs in figures(results, week=week, lang=lang).items():
         parts.append(f"<h2>{html.escape(site)}</h2>")
         parts.append(charts_html(figs[:2]))  # what is built and what it costs
-        parts.append(firm_html(by_site[site]))
-        parts.append(marginals_html(by_site[site]))
+        parts.append(firm_html(by_site[site], lang))
+        parts.append(marginals_html(by_site[site], lang))
         computed = by_site[site].compute
         if computed is not None:
             parts.append(_compute_table(computed))
         parts.append(charts_html(figs[2:]))
-        parts.append(_assumptions_table(by_site[site]))
+        parts.append(_assumptions_table(by_site[site], lang))
     summary = results.summary
     info = results.info
     headlines = "".join(
-        f"<p class='headline'><strong>{html.escape(s.headline)}</strong></p>"
+        f"<p class='headline'><strong>"
+        f"{html.escape(s.headline if lang == 'en' else headline(s, lang))}</strong></p>"
         for s in summary.sites
         if s.headline
     )
     return f"""{headlines}
-{notices_html(summary.warnings)}
-{binding_html(summary.sites)}
-{key_figures_html(summary)}
+{notices_html(summary.warnings, lang)}
+{binding_html(summary.sites, lang)}
+{key_figures_html(summary, lang)}
 <p>{html.escape(results.scenario.description)}</p>
-{_table(summary)}
-{charts_html([sites_map(summary)])}
+{_table(summary, lang)}
+{charts_html([sites_map(summary, lang)])}
 {"".join(parts)}
 <p><small>gigafactory {html.escape(str(info.get("gigafactory", "")))}, HiGHS via highspy
 {html.escape(str(info.get("solver", {}).get("highspy", "")))},
 seed {results.scenario.seed}.</small></p>"""
 
 
-def report_html(results: Results, *, week: int | None = None) -> str:
-    """The report as one self-contained HTML page."""
+def report_html(results: Results, *, week: int | None = None, lang: str = "en") -> str:
+    """The report as one self-contained HTML page, in ``lang`` (``en`` or ``ko``)."""
     summary = results.summary
     return page_html(
         summary.scenario,
-        report_body_html(results, week=week),
+        report_body_html(results, week=week, lang=lang),
         title=f"gigafactory: {summary.scenario}",
         style=FIRM_STYLE,
+        lang=lang,
     )
 
 
-def write_report(results: Results, path: str | Path, *, week: int | None = None) -> Path:
+def write_report(
+    results: Results, path: str | Path, *, week: int | None = None, lang: str = "en"
+) -> Path:
     """Write :func:`report_html` to ``path`` atomically."""
     target = Path(path)
-    write_text_atomic(target, report_html(results, week=week))
+    write_text_atomic(target, report_html(results, week=week, lang=lang))
     return target
 
 
-def write_results(results: Results, folder: str | Path, *, report: bool = True) -> Path:
-    """Save a run's results folder atomically, with its HTML report unless ``report=False``."""
-    pages = {"report.html": report_html(results)} if report else {}
+def write_results(
+    results: Results, folder: str | Path, *, report: bool = True, lang: str = "en"
+) -> Path:
+    """Save a run's results folder atomically, with its report in ``lang`` unless told not to."""
+    pages = {"report.html": report_html(results, lang=lang)} if report else {}
     return results.save(folder, pages=pages)

@@ -57,6 +57,7 @@ __all__ = [
     "TornadoEntry",
     "TrainingRun",
     "TrainingTotals",
+    "headline",
     "label",
     "to_plain",
 ]
@@ -391,3 +392,7 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [to_plain(v) for v in value]
     return value
+
+
+# the sentence reads the sections above
+from gigafactory.summary.sentences import headline  # noqa: E402
