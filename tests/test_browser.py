@@ -89,6 +89,112 @@ def test_run_a_preset_see_charts_and_compare(server, browser):
     page.close()
 
 
+def _shot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_form_editor_run_progress_result_compare_and_korean(server, browser):
+    """Issue 15's walk: a scenario built in the form (no YAML typed), an inline field error,
+    the run's live progress bar, the result page, two runs compared, the app in Korean."""
+    import yaml
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/editor?lang=en")
+    page.fill("[data-path='name']", "form-built")
+    page.fill("[data-path='sites[0].id']", "jeonnam")
+    page.fill("#site-search", "korea_southwest")
+    page.wait_for_function("document.getElementById('site-info').textContent.includes('KR')")
+    page.fill("[data-path='sites[0].load.it_mw']", "100")
+    page.select_option("[data-path='sites[0].cooling']", "direct_liquid")
+    page.fill("[data-path='sites[0].grid.import_cap_mw']", "100")
+    page.check("[data-tech='solar_fixed']")
+    page.fill("[data-path='sites[0].technologies.solar_fixed.max_mw']", "400")
+    page.check("[data-tech='wind_offshore']")
+    page.check("[data-tech='liion_4h']")
+    page.check("[data-contract='kr_jeonnam_offshore_wind_ppa']")
+    # the YAML view follows the form
+    page.wait_for_function(
+        "document.getElementById('yaml').value.includes('kr_jeonnam_offshore_wind_ppa')"
+    )
+    built = yaml.safe_load(page.input_value("#yaml"))
+    assert built["sites"][0]["catalog"] == "korea_southwest"
+    assert built["sites"][0]["technologies"] == {
+        "solar_fixed": {"max_mw": 400},
+        "wind_offshore": {},
+        "liion_4h": {},
+    }
+    _shot(page, "editor-form")
+    # a bad value is marked on its field, with the message under it
+    page.fill("[data-path='sites[0].load.it_mw']", "-5")
+    page.click("#validate")
+    page.wait_for_selector(".invalid")
+    assert page.get_attribute(".invalid", "data-path") == "sites[0].load.it_mw"
+    assert "sites[0].load.it_mw" in page.text_content(".field-error")
+    _shot(page, "editor-field-error")
+    page.fill("[data-path='sites[0].load.it_mw']", "100")
+    page.click("#validate")
+    page.wait_for_function("document.getElementById('message').textContent === 'ok: form-built'")
+    # run it and watch the progress bar move
+    page.click("#run")
+    page.wait_for_url("**/runs/*")
+    page.wait_for_selector("#bar")
+    page.wait_for_function(
+        "document.getElementById('stage').textContent.includes('optimising')", timeout=60_000
+    )
+    assert float(page.get_attribute("#bar", "value")) > 0
+    _shot(page, "run-progress")
+    page.wait_for_selector("#summary", timeout=180_000)
+    page.wait_for_load_state("load")
+    headline = page.text_content(".headline")
+    assert headline.startswith("jeonnam: least cost is ")
+    # map, built, cost, dispatch, monthly, storage band, day-by-hour, durations
+    assert page.locator(".plotly-graph-div").count() == 8
+    first = page.url.rsplit("/", 1)[1]
+    _shot(page, "result")
+    # a second run with a smaller feed, from the same form
+    page.goto(f"{server}/editor")
+    page.fill("[data-path='name']", "form-built-80")
+    page.fill("[data-path='sites[0].id']", "jeonnam")
+    page.fill("#site-search", "korea_southwest")
+    page.fill("[data-path='sites[0].load.it_mw']", "100")
+    page.fill("[data-path='sites[0].grid.import_cap_mw']", "80")
+    page.check("[data-tech='solar_fixed']")
+    page.check("[data-tech='liion_4h']")
+    page.check("[data-tech='gas_recip']")
+    page.wait_for_function("document.getElementById('yaml').value.includes('gas_recip')")
+    page.click("#run")
+    page.wait_for_url("**/runs/*")
+    page.wait_for_selector("#summary", timeout=180_000)
+    second = page.url.rsplit("/", 1)[1]
+    # the runs list: search, then compare the two
+    page.goto(f"{server}/")
+    page.fill("#run-search", "form-built")
+    page.check(f"input[value='{first}']")
+    page.check(f"input[value='{second}']")
+    page.click("#compare")
+    page.wait_for_selector("#capacities")
+    diff = page.text_content("#diff")
+    assert "sites[0].grid.import_cap_mw" in diff and "form-built-80" in diff
+    _shot(page, "compare")
+    # the same pages in Korean
+    page.click("text=한국어")
+    page.wait_for_selector("html[lang='ko']")
+    assert "실행별 구축 설비" in page.content()
+    _shot(page, "compare-ko")
+    page.goto(f"{server}/runs/{first}")
+    assert page.get_attribute("html", "lang") == "ko"  # the choice is kept (cookie)
+    assert "최소 비용 구성은" in page.text_content(".headline")
+    assert "연간 총비용" in page.content()
+    _shot(page, "result-ko")
+    page.goto(f"{server}/editor")
+    assert "허용 기술" in page.content()
+    _shot(page, "editor-ko")
+    page.click("text=English")
+    page.wait_for_selector("html[lang='en']")
+    page.close()
+
+
 def test_inline_validation_error_points_at_the_line(server, browser):
     page = browser.new_page()
     page.goto(f"{server}/editor")

@@ -9,9 +9,8 @@ import pytest
 
 import gigafactory
 from conftest import small_scenario
-from gigafactory.summary import headline
 from gigafactory.scenario import scenario_from_dict
-from gigafactory.summary import SiteSummary
+from gigafactory.summary import SiteSummary, headline
 
 DATA = Path(__file__).parent / "data" / "regression"
 

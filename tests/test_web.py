@@ -41,7 +41,7 @@ def wait_done(client, run_id, timeout=120):
 
 def test_validate_gives_cli_messages_with_line(client):
     ok = client.post("/api/validate", json={"yaml": SMALL}).json()
-    assert ok == {"ok": True, "name": "small", "error": None, "line": None}
+    assert ok == {"ok": True, "name": "small", "error": None, "line": None, "path": None}
     bad = client.post(
         "/api/validate", json={"yaml": "name: t\nsites:\n  - id: a\n   catalog: x\n"}
     ).json()
@@ -359,3 +359,49 @@ def test_a_web_run_is_bounded_in_sites(client):
     )
     twelve = {"name": "ok", "sites": sites[:12]}
     assert client.post("/api/validate", json={"yaml": yaml.safe_dump(twelve)}).json()["ok"] is True
+
+
+def test_form_editor_api_field_paths_catalogs_and_yaml_both_ways(client):
+    bad = client.post("/api/validate", json={"yaml": SMALL.replace("it_mw: 50", "it_mw: -5")})
+    assert bad.json()["path"] == "sites[0].load.it_mw"
+    sites = client.get("/api/catalog/sites").json()
+    jeonnam = next(s for s in sites if s["site"] == "korea_southwest")
+    assert (jeonnam["country"], jeonnam["latitude"]) == ("KR", pytest.approx(34.81))
+    assert len(sites) == 43
+    techs = client.get("/api/catalog/technologies").json()
+    assert techs["solar_fixed"]["kind"] == "variable"
+    capex = techs["solar_fixed"]["defaults"]["capex"]
+    assert (capex["value"], capex["unit"]) == ("1430", "USD/kW")  # LBNL 2024, $1.43/W_AC
+    assert capex["source"].startswith("LBNL Utility-Scale Solar 2024")
+    form = {"name": "f", "sites": [{"id": "a", "catalog": "memphis", "load": {"it_mw": 50}}]}
+    text = client.post("/api/scenario/yaml", json={"scenario": form}).json()["yaml"]
+    assert text == "name: f\nsites:\n- id: a\n  catalog: memphis\n  load:\n    it_mw: 50\n"
+    back = client.post("/api/scenario/parse", json={"yaml": text}).json()["scenario"]
+    assert back == form
+    twice = client.post("/api/scenario/parse", json={"yaml": "name: a\nname: b\n"})
+    assert twice.status_code == 422
+    assert "key 'name' given twice in one mapping" in twice.json()["detail"]
+
+
+def test_runs_delete_rerun_and_time_left(client):
+    first = client.post("/api/runs", json={"yaml": SMALL}).json()["id"]
+    assert wait_done(client, first) == "done"
+    status = client.get(f"/api/runs/{first}").json()
+    assert status["elapsed_s"] > 0 and status["eta_s"] is None  # done: nothing left
+    again = client.post(f"/api/runs/{first}/rerun")
+    assert again.status_code == 201
+    second = again.json()["id"]
+    assert second != first
+    assert wait_done(client, second) == "done"
+    folder = Path(client.app.state.context.store.get(first).results_path)
+    assert folder.is_dir()
+    assert client.delete(f"/api/runs/{first}").status_code == 204
+    assert client.get(f"/api/runs/{first}").status_code == 404
+    assert not folder.exists()  # its results went with it
+    assert [r["id"] for r in client.get("/api/runs").json()] == [second]
+    # the median of the finished runs is what a new run expects to take
+    store = client.app.state.context.store
+    record = store.get(second)
+    assert store.typical_seconds() == pytest.approx(
+        (record.finished_at - record.started_at).total_seconds()
+    )

@@ -74,6 +74,7 @@ from gigafactory.scenario import (
     load_scenario,
     preset_names,
     presets,
+    read_yaml,
     scenario_diff,
     scenario_from_dict,
     scenario_from_yaml,
@@ -89,6 +90,7 @@ from gigafactory.summary import (
     Summary,
     TechnologyMargin,
     headline,
+    label,
     to_plain,
 )
 from gigafactory.sweep import (
@@ -151,6 +153,7 @@ __all__ = [
     "headline",
     "import_extra",
     "json_safe",
+    "label",
     "load_scenario",
     "marginals_html",
     "money_usd",
@@ -166,6 +169,7 @@ __all__ = [
     "preset_names",
     "presets",
     "read_cases",
+    "read_yaml",
     "report_body_html",
     "report_html",
     "run",

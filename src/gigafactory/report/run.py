@@ -333,7 +333,7 @@ def sites_map(summary: Summary, lang: str = "en") -> Any:
             "name": [s.site for s in summary.sites],
             "latitude": [s.latitude for s in summary.sites],
             "longitude": [s.longitude for s in summary.sites],
-            "text": [s.headline or s.site for s in summary.sites],
+            "text": [headline(s, lang) if s.headline else s.site for s in summary.sites],
         }
     )
     return map_figure(frame, title=f"{summary.scenario}: {translator(lang)('where')}", lang=lang)

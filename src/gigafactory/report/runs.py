@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from gigafactory.i18n import translator
 from gigafactory.report.charts import cost_by_source_usd
 from gigafactory.report.page import COLOURS, USD_PER_MILLION, charts_html
 from gigafactory.summary import Summary, label
@@ -83,49 +84,53 @@ def _grouped(names: list[str], values: list[dict[str, float]], *, title: str, un
 
 
 def compare_runs_html(
-    names: list[str], summaries: list[Summary], diff: list[tuple[str, Any, Any]] | None = None
+    names: list[str],
+    summaries: list[Summary],
+    diff: list[tuple[str, Any, Any]] | None = None,
+    lang: str = "en",
 ) -> str:
     """Runs side by side: key figures, capacities, cost by technology and charts.
 
     With ``diff`` (from :func:`gigafactory.scenario_diff` of the first two), the scenario
     fields that differ.
     """
+    _ = translator(lang)
     figures = [
-        [f"{getattr(s, field) * scale:,.2f}" for s in summaries] for field, scale, _ in COMPARED
+        [f"{getattr(s, field) * scale:,.2f}" for s in summaries] for field, scale, _u in COMPARED
     ]
     key = _table(
         ["", *names],
-        [[text, *row] for (_, _, text), row in zip(COMPARED, figures, strict=True)],
+        [[_(text), *row] for (_f, _s, text), row in zip(COMPARED, figures, strict=True)],
         "comparison",
     )
-    capacities = [run_capacities_mw(s) for s in summaries]
+    capacities = [{_(k): v for k, v in run_capacities_mw(s).items()} for s in summaries]
     techs = list(dict.fromkeys(k for c in capacities for k in c))
     built = _table(
-        ["built [MW]", *names],
+        [_("built [MW]"), *names],
         [[t, *(f"{c.get(t, 0.0):,.1f}" for c in capacities)] for t in techs],
         "capacities",
     )
-    costs = [{k: v / USD_PER_MILLION for k, v in run_costs_usd(s).items()} for s in summaries]
+    costs = [{_(k): v / USD_PER_MILLION for k, v in run_costs_usd(s).items()} for s in summaries]
     items = list(dict.fromkeys(k for c in costs for k in c))
     paid = _table(
-        ["annual cost [M USD/yr]", *names],
+        [_("annual cost [M USD/yr]"), *names],
         [[i, *(f"{c.get(i, 0.0):,.2f}" for c in costs)] for i in items],
         "costs",
     )
     charts = charts_html(
         [
-            _grouped(names, capacities, title="what each run built", unit="MW"),
-            _grouped(names, costs, title="annual cost by technology", unit="M USD/yr"),
+            _grouped(names, capacities, title=_("what each run built"), unit="MW"),
+            _grouped(names, costs, title=_("annual cost by technology"), unit=_("M USD/yr")),
         ]
     )
     differs = ""
     if diff is not None:
-        rows = [[path, _show(a), _show(b)] for path, a, b in diff]
-        differs = "<h2>What differs in the scenarios</h2>" + (
-            _table(["field", *names[:2]], rows, "diff") if rows else "<p>nothing</p>"
+        rows = [[path, _show(a, lang), _show(b, lang)] for path, a, b in diff]
+        differs = f"<h2>{_('What differs in the scenarios')}</h2>" + (
+            _table([_("field"), *names[:2]], rows, "diff") if rows else f"<p>{_('nothing')}</p>"
         )
-    return f"{key}{differs}<h2>What each run built</h2>{built}{paid}{charts}"
+    return f"{key}{differs}<h2>{_('What each run built')}</h2>{built}{paid}{charts}"
 
 
-def _show(value: Any) -> str:
-    return "(not set)" if value is None else str(value)
+def _show(value: Any, lang: str = "en") -> str:
+    return translator(lang)("(not set)") if value is None else str(value)

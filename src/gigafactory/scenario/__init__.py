@@ -13,6 +13,7 @@ from gigafactory.scenario.loading import (
     load_scenario,
     preset_names,
     presets,
+    read_yaml,
     scenario_from_dict,
     scenario_from_yaml,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "load_scenario",
     "preset_names",
     "presets",
+    "read_yaml",
     "resolve_contract",
     "scenario_diff",
     "scenario_from_dict",

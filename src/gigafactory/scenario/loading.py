@@ -28,6 +28,7 @@ __all__ = [
     "load_scenario",
     "preset_names",
     "presets",
+    "read_yaml",
     "scenario_from_dict",
     "scenario_from_yaml",
 ]
@@ -339,7 +340,12 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _load_text(text: str, source: str, base: Path | None, *, references: bool = True) -> Scenario:
+def read_yaml(text: str, source: str = "<yaml>") -> Any:
+    """Scenario YAML as plain data, read safely.
+
+    A key given twice, an alias bomb, nesting beyond :data:`MAX_DEPTH` or malformed YAML is
+    a one-line :class:`ScenarioError`.
+    """
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as err:
@@ -352,6 +358,11 @@ def _load_text(text: str, source: str, base: Path | None, *, references: bool = 
         msg = f"{source}: nested too deeply to read; a scenario needs about 8 levels"
         raise ScenarioError(msg) from None
     _check_size(data, source)
+    return data
+
+
+def _load_text(text: str, source: str, base: Path | None, *, references: bool = True) -> Scenario:
+    data = read_yaml(text, source)
     return scenario_from_dict(data, source, base, references=references)
 
 

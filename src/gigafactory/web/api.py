@@ -5,22 +5,28 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, UploadFile
+import yaml
+from fastapi import APIRouter, Depends, HTTPException, Response, UploadFile
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 import gigafactory
-from gigafactory.web.context import MAX_BODY_BYTES, WebContext, context, line_of
+from gigafactory.web.context import MAX_BODY_BYTES, WebContext, context, field_of, line_of
 
-__all__ = ["RunCreated", "RunStatus", "ScenarioText", "Validation", "router"]
+__all__ = ["RunCreated", "RunStatus", "ScenarioData", "ScenarioText", "Validation", "router"]
 
 router = APIRouter(prefix="/api")
 
 Context = Annotated[WebContext, Depends(context)]
+
+DEFAULTS_SHOWN = ("capex", "capex_energy", "lifetime", "ppa_price")
+"""Catalog parameters the form shows beside each technology."""
 
 UPLOAD_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
 """Names an upload may have: no paths, at most 100 characters."""
@@ -39,6 +45,15 @@ class Validation(BaseModel):
     name: str | None = None
     error: str | None = None
     line: int | None = None
+    path: str | None = Field(
+        default=None, description="Field path the error names, e.g. sites[0].grid.import_cap_mw"
+    )
+
+
+class ScenarioData(BaseModel):
+    """A scenario as a JSON mapping (as the form editor builds it)."""
+
+    scenario: dict[str, Any]
 
 
 class RunCreated(BaseModel):
@@ -59,12 +74,22 @@ class RunStatus(BaseModel):
     started_at: str | None
     finished_at: str | None
     error: str | None
+    elapsed_s: float | None = Field(default=None, description="Seconds since it started")
+    eta_s: float | None = Field(
+        default=None, description="Seconds left, from the median of the latest finished runs"
+    )
 
     @classmethod
-    def of(cls, record: Any) -> RunStatus:
-        """The status fields of a stored run."""
+    def of(cls, record: Any, typical_s: float | None = None) -> RunStatus:
+        """The status fields of a stored run; its time left from ``typical_s`` [s]."""
         d = record.as_dict()
-        return cls(**{k: d[k] for k in cls.model_fields})
+        status = cls(**{k: d[k] for k in cls.model_fields if k in d})
+        if record.started_at is not None:
+            end = record.finished_at or datetime.now(record.started_at.tzinfo)
+            status.elapsed_s = max((end - record.started_at).total_seconds(), 0.0)
+            if record.state == "running" and typical_s is not None:
+                status.eta_s = max(typical_s - status.elapsed_s, 0.0)
+        return status
 
 
 @router.get("/presets")
@@ -87,8 +112,55 @@ def api_validate(body: ScenarioText, ctx: Context) -> Validation:
     try:
         scenario = ctx.parse(body.yaml)
     except gigafactory.GigafactoryError as err:
-        return Validation(ok=False, error=str(err), line=line_of(str(err)))
+        return Validation(ok=False, error=str(err), line=line_of(str(err)), path=field_of(str(err)))
     return Validation(ok=True, name=scenario.name)
+
+
+@router.post("/scenario/yaml")
+def api_scenario_yaml(body: ScenarioData) -> ScenarioText:
+    """The form's scenario as YAML, in the form's field order (not validated)."""
+    return ScenarioText(yaml=yaml.safe_dump(body.scenario, sort_keys=False, allow_unicode=True))
+
+
+@router.post("/scenario/parse")
+def api_scenario_parse(body: ScenarioText) -> ScenarioData:
+    """YAML text as the mapping the form editor shows (read safely, not validated)."""
+    try:
+        data = gigafactory.read_yaml(body.yaml, "<web>")
+    except gigafactory.GigafactoryError as err:
+        raise HTTPException(422, str(err)) from None
+    if not isinstance(data, dict):
+        raise HTTPException(422, "<web>: a scenario is a mapping of fields (name, sites, ...)")
+    return ScenarioData(scenario=data)
+
+
+@router.get("/catalog/sites")
+def api_catalog_sites() -> list[dict[str, Any]]:
+    """The site library for the form's site search: name, country, place, grid facts."""
+    table = gigafactory.site_overview()
+    columns = ["site", "name", "country", "latitude", "longitude", "grid_price_usd_per_mwh"]
+    records: list[dict[str, Any]] = gigafactory.json_safe(table[columns].to_dict("records"))
+    return records
+
+
+@router.get("/catalog/technologies")
+def api_catalog_technologies() -> dict[str, dict[str, Any]]:
+    """Each catalog technology with its kind, description and sourced default costs."""
+    table = gigafactory.catalog_table("technologies", default_variant=True)
+    out: dict[str, dict[str, Any]] = {}
+    for row in table.itertuples(index=False):
+        entry = out.setdefault(str(row.technology), {"defaults": {}})
+        if row.parameter == "kind":
+            entry["kind"], entry["note"] = str(row.value), str(row.note)
+        elif row.parameter in DEFAULTS_SHOWN:
+            entry["defaults"][str(row.parameter)] = {
+                "value": str(row.value),
+                "unit": str(row.unit),
+                "source": str(row.source),
+                "year": str(row.year),
+                "estimate": str(row.estimate) == "true",
+            }
+    return out
 
 
 @router.post("/runs", status_code=201)
@@ -106,13 +178,34 @@ def api_create_run(body: ScenarioText, ctx: Context) -> RunCreated:
 @router.get("/runs")
 def api_runs(ctx: Context) -> list[RunStatus]:
     """Runs, newest first."""
-    return [RunStatus.of(r) for r in ctx.store.runs()]
+    typical = ctx.store.typical_seconds()
+    return [RunStatus.of(r, typical) for r in ctx.store.runs()]
 
 
 @router.get("/runs/{run_id}")
 def api_run(run_id: str, ctx: Context) -> RunStatus:
-    """A run's state and progress."""
-    return RunStatus.of(ctx.record(run_id))
+    """A run's state, progress, elapsed time and time left."""
+    return RunStatus.of(ctx.record(run_id), ctx.store.typical_seconds())
+
+
+@router.delete("/runs/{run_id}", status_code=204)
+def api_delete_run(run_id: str, ctx: Context) -> Response:
+    """Delete a finished or failed run and its results folder (409 while it runs)."""
+    record = ctx.record(run_id)
+    if record.state in {"queued", "running"}:
+        raise HTTPException(409, f"run '{run_id}' is {record.state}; delete it once it ends")
+    ctx.store.delete(run_id)
+    folder = Path(record.results_path or "")
+    if record.results_path and folder.resolve().is_relative_to(ctx.home.resolve()):
+        shutil.rmtree(folder, ignore_errors=True)
+    return Response(status_code=204)
+
+
+@router.post("/runs/{run_id}/rerun", status_code=201)
+def api_rerun(run_id: str, ctx: Context) -> RunCreated:
+    """Queue the same scenario again as a new run."""
+    record = ctx.record(run_id)
+    return api_create_run(ScenarioText(yaml=record.scenario_yaml), ctx)
 
 
 @router.get("/runs/{run_id}/summary")

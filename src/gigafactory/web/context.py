@@ -12,7 +12,7 @@ import gigafactory
 from gigafactory.web.store import RunRecord, RunStore
 from gigafactory.web.worker import WorkerPool
 
-__all__ = ["MAX_BODY_BYTES", "WebContext", "context", "line_of"]
+__all__ = ["MAX_BODY_BYTES", "WebContext", "context", "field_of", "line_of"]
 
 MAX_BODY_BYTES = 1_000_000
 """Largest request body accepted [bytes]; larger ones get 413."""
@@ -26,6 +26,29 @@ def line_of(message: str) -> int | None:
     """The YAML line an error message names, if any."""
     match = re.search(r"line (\d+)", message)
     return int(match.group(1)) if match else None
+
+
+FIELD_PATH = re.compile(r"(?:^|: )((?:[a-z_]+|sites\[\d+\])(?:\.[A-Za-z0-9_-]+|\[\d+\])*): ")
+"""A field path in an error message: ``<web>: sites[0].grid.import_cap_mw: ...``."""
+
+
+def field_of(message: str) -> str | None:
+    """The field path an error message names, if any.
+
+    >>> field_of("<web>: sites[0].grid.import_cap_mw: Input should be a number (got 'x')")
+    'sites[0].grid.import_cap_mw'
+    >>> field_of("<web>: line 4, column 4: malformed YAML") is None
+    True
+    """
+    for match in FIELD_PATH.finditer(message):
+        path = match.group(1)
+        if "." in path or "[" in path or path in SCENARIO_FIELDS:
+            return path
+    return None
+
+
+SCENARIO_FIELDS = {"name", "title", "description", "seed", "year", "sites", "policy", "finance"}
+"""Top-level scenario fields an error may name without a dot."""
 
 
 @dataclass

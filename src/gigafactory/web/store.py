@@ -135,6 +135,30 @@ class RunStore:
             query = select(RunRecord).order_by(RunRecord.created_at.desc()).limit(limit)
             return list(s.scalars(query))
 
+    def delete(self, run_id: str) -> RunRecord | None:
+        """Remove a run from the store; returns it (None if there was none)."""
+        with self._session.begin() as s:
+            record = s.get(RunRecord, run_id)
+            if record is not None:
+                s.delete(record)
+            return record
+
+    def typical_seconds(self, limit: int = 50) -> float | None:
+        """Median wall time of the latest finished runs [s], or None before the first."""
+        with self._session() as s:
+            query = (
+                select(RunRecord)
+                .where(RunRecord.state == "done")
+                .order_by(RunRecord.finished_at.desc())
+                .limit(limit)
+            )
+            spans = sorted(
+                (r.finished_at - r.started_at).total_seconds()
+                for r in s.scalars(query)
+                if r.finished_at is not None and r.started_at is not None
+            )
+        return spans[len(spans) // 2] if spans else None
+
     def _update(self, run_id: str, **values: Any) -> None:
         with self._session.begin() as s:
             record = s.get(RunRecord, run_id)

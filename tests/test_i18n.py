@@ -1,0 +1,113 @@
+"""Korean and English: the catalog, numbers per locale, the report, the CLI and the headline."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import gigafactory
+from conftest import small_scenario
+from gigafactory.cli import app
+from gigafactory.i18n import catalog, money_usd, number, translator
+from gigafactory.scenario import scenario_from_dict
+from gigafactory.summary import SiteSummary, headline
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "gigafactory"
+DATA = Path(__file__).parent / "data" / "regression"
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+runner = CliRunner()
+
+
+def _site(preset: str) -> SiteSummary:
+    summary = json.loads((DATA / f"run-{preset}.json").read_text(encoding="utf-8"))
+    return SiteSummary.from_dict(summary["sites"][0])
+
+
+def _texts_marked_for_translation() -> set[str]:
+    """Every literal passed to the translator (``_("...")``) in the report, web and CLI."""
+    found: set[str] = set()
+    for folder in ("report", "web", "cli", "summary"):
+        for path in (SRC / folder).glob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            found |= set(re.findall(r"""\b_\("((?:[^"\\]|\\.)+)"\)""", text))
+            found |= set(re.findall(r"""\b_\('((?:[^'\\]|\\.)+)'\)""", text))
+    return found
+
+
+def test_every_text_marked_for_translation_has_its_korean():
+    marked = _texts_marked_for_translation()
+    assert len(marked) > 80  # the report, the web app and the CLI
+    missing = sorted(t for t in marked if t not in catalog("ko"))
+    assert not missing, missing
+
+
+def test_every_technology_label_and_cost_kind_has_its_korean():
+    from gigafactory.report.charts import COST_KINDS
+    from gigafactory.report.run import MONTHS
+
+    names = [*gigafactory.summary.TECHNOLOGY_LABELS.values(), *COST_KINDS.values(), *MONTHS]
+    assert [n for n in names if n not in catalog("ko")] == []
+
+
+def test_catalog_placeholders_survive_translation():
+    for english, korean in catalog("ko").items():
+        assert set(re.findall(r"{\w+}", english)) == set(re.findall(r"{\w+}", korean)), english
+
+
+def test_numbers_and_money_per_locale():
+    # CLDR: Korean groups digits by three with a comma and a dot decimal mark, like English
+    assert number(1234567.891, 1, "ko") == "1,234,567.9" == number(1234567.891, 1, "en")
+    # money as each reader counts it: millions of USD; 억 (10^8) and 만 (10^4) 달러
+    assert money_usd(130.39e6) == "130.4 M USD"
+    assert money_usd(130.39e6, "ko") == "1.3억 달러"
+    assert money_usd(15.23e6, "ko") == "1523만 달러"
+    with pytest.raises(ValueError, match="language 'fr' is not offered; choose one of: en, ko"):
+        translator("fr")
+
+
+def test_korean_headline_of_the_default_demo():
+    site = _site("korea-southwest")
+    assert headline(site, "ko") == (
+        "jeonnam: 최소 비용 구성은 해상풍력 1 MW, 고정식 태양광 273 MW, 리튬이온 배터리 "
+        "100 MW / 398 MWh, 35 MW 계약(jeonnam-wind-ppa), 100 MW 계통 연계이며, 연 1.3억 달러, "
+        "시간별 무탄소 전력 66 %, 미공급 전력 없음."
+    )
+    assert headline(site, "en") == site.headline  # the English one is what the run stored
+
+
+def test_korean_headline_says_what_was_not_built():
+    sentence = headline(_site("stargate-abilene"), "ko")
+    assert sentence.endswith(
+        "; 미구축: 추적식 태양광은(는) 1,300 USD/kW 미만이면 진입 (현재 1,606)."
+    )
+
+
+def test_report_in_both_languages():
+    results = gigafactory.run(scenario_from_dict(small_scenario()))
+    english = gigafactory.report_html(results)
+    korean = gigafactory.report_html(results, lang="ko")
+    assert '<html lang="en">' in english and not HANGUL.search(english.split("</script>")[-1])
+    assert '<html lang="ko">' in korean
+    for text in ("연간 총비용", "가정", "이 구성의 이유", "최소 비용 구성은"):
+        assert text in korean, text
+    assert "least cost is" not in korean
+    titles = [f.layout.title.text for f in gigafactory.figures(results, lang="ko")["campus"]]
+    peak = results.summary.sites[0].peak_load_mw
+    assert titles[0] == f"campus: 구축 설비 (최대 부하 {peak:,.1f} MW)"
+    assert "campus: 지속 곡선" in titles
+
+
+def test_cli_lang_for_run_and_a_bad_language(write_yaml, tmp_path):
+    path = str(write_yaml(small_scenario()))
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["--lang", "ko", "run", path, "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "연간 총비용" in result.stdout and "최소 비용 구성은" in result.stdout
+    assert '<html lang="ko">' in (out / "report.html").read_text(encoding="utf-8")
+    bad = runner.invoke(app, ["--lang", "fr", "presets"])
+    assert bad.exit_code == 1
+    assert bad.stderr == "error: --lang: 'fr' is not offered; choose one of: en, ko\n"
