@@ -21,6 +21,24 @@ def write_yaml(tmp_path: Path):
     return write
 
 
+REGRESSION = Path(__file__).parent / "data" / "regression"
+"""Stored outputs of every preset (see test_regression.py)."""
+
+
+def stored_summary(preset: str) -> dict:
+    """The summary ``gigafactory run PRESET --json`` printed when the data were stored."""
+    import json
+
+    return json.loads((REGRESSION / f"run-{preset}.json").read_text(encoding="utf-8"))
+
+
+def stored_site(preset: str):
+    """The first site of a preset's stored summary, as the typed SiteSummary."""
+    from gigafactory.summary import SiteSummary
+
+    return SiteSummary.from_dict(stored_summary(preset)["sites"][0])
+
+
 def small_scenario(**site_overrides: object) -> dict:
     """A one-site scenario at a catalog site that solves in about a second."""
     site = {

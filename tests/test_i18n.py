@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -10,21 +9,15 @@ import pytest
 from typer.testing import CliRunner
 
 import gigafactory
-from conftest import small_scenario
+from conftest import small_scenario, stored_site
 from gigafactory.cli import app
 from gigafactory.i18n import catalog, money_usd, number, translator
 from gigafactory.scenario import scenario_from_dict
-from gigafactory.summary import SiteSummary, headline
+from gigafactory.summary import headline
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "gigafactory"
-DATA = Path(__file__).parent / "data" / "regression"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 runner = CliRunner()
-
-
-def _site(preset: str) -> SiteSummary:
-    summary = json.loads((DATA / f"run-{preset}.json").read_text(encoding="utf-8"))
-    return SiteSummary.from_dict(summary["sites"][0])
 
 
 def _texts_marked_for_translation() -> set[str]:
@@ -70,7 +63,7 @@ def test_numbers_and_money_per_locale():
 
 
 def test_korean_headline_of_the_default_demo():
-    site = _site("korea-southwest")
+    site = stored_site("korea-southwest")
     assert headline(site, "ko") == (
         "jeonnam: 최소 비용 구성은 해상풍력 1 MW, 고정식 태양광 273 MW, 리튬이온 배터리 "
         "100 MW / 398 MWh, 35 MW 계약(jeonnam-wind-ppa), 100 MW 계통 연계이며, 연 1.3억 달러, "
@@ -80,7 +73,7 @@ def test_korean_headline_of_the_default_demo():
 
 
 def test_korean_headline_says_what_was_not_built():
-    sentence = headline(_site("stargate-abilene"), "ko")
+    sentence = headline(stored_site("stargate-abilene"), "ko")
     assert sentence.endswith(
         "; 미구축: 추적식 태양광은(는) 1,300 USD/kW 미만이면 진입 (현재 1,606)."
     )

@@ -3,15 +3,12 @@ storage bands, the year by day and hour, duration curves and the site map."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import gigafactory
-from conftest import small_scenario
+from conftest import small_scenario, stored_site, stored_summary
 from gigafactory.report.charts import (
     capacity_figure,
     cost_by_source_usd,
@@ -22,18 +19,10 @@ from gigafactory.report.charts import (
 from gigafactory.report.firm import binding_limits
 from gigafactory.report.maps import map_figure, world_outline
 from gigafactory.scenario import scenario_from_dict
-from gigafactory.summary import SiteSummary
-
-DATA = Path(__file__).parent / "data" / "regression"
-
-
-def _site(preset: str) -> SiteSummary:
-    summary = json.loads((DATA / f"run-{preset}.json").read_text(encoding="utf-8"))
-    return SiteSummary.from_dict(summary["sites"][0])
 
 
 def test_cost_by_source_adds_up_to_the_total_and_gathers_the_grid():
-    site = _site("korea-southwest")
+    site = stored_site("korea-southwest")
     by_source = cost_by_source_usd(site)
     assert sum(by_source.values()) == pytest.approx(site.total_annual_cost_usd, rel=1e-9)
     # grid = energy 63.23 + demand charges 5.63 (+ fixed charges 0, export revenue 0) M USD
@@ -45,7 +34,7 @@ def test_cost_by_source_adds_up_to_the_total_and_gathers_the_grid():
 
 
 def test_cost_figure_shows_both_views_in_million_usd():
-    site = _site("korea-southwest")
+    site = stored_site("korea-southwest")
     fig = cost_figure(site)
     by_tech, by_kind = fig.data
     assert list(by_tech.y) == [
@@ -63,7 +52,7 @@ def test_cost_figure_shows_both_views_in_million_usd():
 
 
 def test_capacity_figure_includes_the_grid_connection_and_storage_energy():
-    site = _site("korea-southwest")
+    site = stored_site("korea-southwest")
     bars = capacity_figure(site).data[0]
     values = dict(zip(bars.y, bars.x, strict=True))
     assert values["grid connection (kepco_industrial_tou)"] == pytest.approx(100.0)
@@ -72,16 +61,16 @@ def test_capacity_figure_includes_the_grid_connection_and_storage_energy():
 
 
 def test_binding_limits_name_the_limit_and_its_worth():
-    assert binding_limits(_site("korea-southwest")) == [
+    assert binding_limits(stored_site("korea-southwest")) == [
         "jeonnam: grid connection: the 100 MW feed binds; one more MW would save 764,691 USD/yr"
     ]
-    pine = binding_limits(_site("pine-island"))
+    pine = binding_limits(stored_site("pine-island"))
     assert pine[0].startswith("pine_island: solar_tracking: at its build limit of 200.0 MW")
     assert pine[-1] == (
         "pine_island: hourly CFE target binds: one more point would cost 5.64 million USD/yr"
     )
     # a feed that is not a limit (Memphis: -0 USD/MW-yr) and no build limit: nothing binds
-    assert binding_limits(_site("memphis-gas")) == []
+    assert binding_limits(stored_site("memphis-gas")) == []
 
 
 def test_daily_band_by_hand():
@@ -197,7 +186,7 @@ def test_runs_side_by_side_by_hand():
     from gigafactory.summary import Summary
 
     def summary(preset):
-        return Summary.from_dict(json.loads((DATA / f"run-{preset}.json").read_text()))
+        return Summary.from_dict(stored_summary(preset))
 
     korea, memphis = summary("korea-southwest"), summary("memphis-gas")
     built = run_capacities_mw(korea)

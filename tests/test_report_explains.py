@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 import gigafactory
-from conftest import small_scenario
+from conftest import small_scenario, stored_site
 from gigafactory.scenario import scenario_from_dict
-from gigafactory.summary import SiteSummary, headline
-
-DATA = Path(__file__).parent / "data" / "regression"
-
-
-def _site(preset: str) -> SiteSummary:
-    summary = json.loads((DATA / f"run-{preset}.json").read_text(encoding="utf-8"))
-    return SiteSummary.from_dict(summary["sites"][0])
+from gigafactory.summary import headline
 
 
 def test_headline_of_the_default_demo():
-    site = _site("korea-southwest")
+    site = stored_site("korea-southwest")
     assert headline(site) == (
         "jeonnam: least cost is 1 MW offshore wind, 273 MW fixed PV, Li-ion 100 MW / 398 MWh, "
         "a 35 MW contract (jeonnam-wind-ppa) and a 100 MW grid feed, 130.4 M USD/yr at 66 % "
@@ -31,14 +21,14 @@ def test_headline_of_the_default_demo():
 
 
 def test_headline_says_what_was_not_built_and_at_what_price_it_would_be():
-    sentence = headline(_site("stargate-abilene"))
+    sentence = headline(stored_site("stargate-abilene"))
     assert sentence.endswith("; not built: tracking PV would enter below 1,300 USD/kW (now 1,606).")
     assert "152 MW onshore wind and a 1,000 MW grid feed" in sentence
 
 
 @pytest.mark.parametrize("preset", ["korea-southwest", "colossus", "pine-island", "korea-ulsan"])
 def test_every_preset_summary_has_a_headline_and_its_assumptions(preset):
-    site = _site(preset)
+    site = stored_site(preset)
     assert site.headline.startswith(f"{site.site}: least cost is ")
     items = {a.item for a in site.assumptions}
     assert {"WACC", "tariff", "grid import cap"} <= items

@@ -6,7 +6,7 @@ import html
 from typing import Any
 
 from gigafactory.i18n import translator
-from gigafactory.report.charts import cost_by_source_usd
+from gigafactory.report.charts import SHOWN_MW, cost_by_source_usd
 from gigafactory.report.page import COLOURS, USD_PER_MILLION, charts_html
 from gigafactory.summary import Summary, label
 
@@ -29,9 +29,6 @@ COMPARED = (
 _BY_LABEL = {label(tech): colour for tech, colour in COLOURS.items()} | {
     "grid connection": COLOURS["grid"]
 }
-
-SHOWN_MW = 0.05
-"""Capacities below this are solver residue, left out [MW]."""
 
 
 def run_capacities_mw(summary: Summary) -> dict[str, float]:
