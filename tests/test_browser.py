@@ -195,6 +195,21 @@ def test_form_editor_run_progress_result_compare_and_korean(server, browser):
     page.close()
 
 
+def test_sweep_page_starts_a_sweep_and_shows_its_tornado_and_bands(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{server}/sweeps/new?lang=en")
+    page.select_option("#preset", "memphis-gas")
+    page.fill("#vary", "sites[0].gas_price_usd_per_mmbtu=2,5")
+    page.click("#start")
+    page.wait_for_url("**/sweeps/*")
+    page.wait_for_selector(".plotly-graph-div", timeout=180_000)
+    page.wait_for_load_state("load")
+    assert "2 cases, 0 failed." in page.content()
+    assert page.locator(".plotly-graph-div").count() == 2  # the tornado, cost against gas price
+    _shot(page, "sweep")
+    page.close()
+
+
 def test_inline_validation_error_points_at_the_line(server, browser):
     page = browser.new_page()
     page.goto(f"{server}/editor")

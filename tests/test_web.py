@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import signal
@@ -405,3 +406,43 @@ def test_runs_delete_rerun_and_time_left(client):
     assert store.typical_seconds() == pytest.approx(
         (record.finished_at - record.started_at).total_seconds()
     )
+
+
+def test_sweep_from_the_web_queues_its_cases_and_shows_the_tornado(client):
+    created = client.post(
+        "/api/sweeps", json={"yaml": SMALL, "vary": ["sites[0].grid.import_cap_mw=20,40"]}
+    )
+    assert created.status_code == 201, created.text
+    sweep = created.json()
+    assert (sweep["total"], sweep["params"]) == (2, ["sites[0].grid.import_cap_mw"])
+    deadline = time.time() + 180
+    while client.get(f"/api/sweeps/{sweep['id']}").json()["state"] != "done":
+        assert time.time() < deadline, "sweep did not finish"
+        time.sleep(0.5)
+    status = client.get(f"/api/sweeps/{sweep['id']}").json()
+    assert (status["done"], status["failed"]) == (2, 0)
+    names = sorted(r["name"] for r in client.get("/api/runs").json())
+    assert names == ["small [import_cap_mw=20]", "small [import_cap_mw=40]"]
+    page = client.get(f"/sweeps/{sweep['id']}").text.replace("\\u002f", "/")
+    assert "2 cases, 0 failed." in page
+    assert "grid import cap [MW]" in page and "total annual cost [million USD/yr]" in page
+    # a bigger feed cannot cost more: the 40 MW case has the 20 MW case's options and more
+    ctx = client.app.state.context
+    from gigafactory.web.sweeps import sweep_table
+
+    table = sweep_table(ctx, json.loads((ctx.home / "sweeps" / f"{sweep['id']}.json").read_text()))
+    cost = table.set_index("sites[0].grid.import_cap_mw")["total_annual_cost_usd"]
+    assert cost[40] <= cost[20] * (1 + 1e-6)
+
+
+def test_sweep_from_the_web_refuses_what_it_cannot_run(client):
+    too_many = client.post(
+        "/api/sweeps", json={"yaml": SMALL, "vary": ["sites[0].grid.import_cap_mw=10:60:51"]}
+    )
+    assert too_many.status_code == 422
+    assert too_many.json()["detail"].startswith("vary: 51 cases; a sweep from the web app has at")
+    bad = client.post("/api/sweeps", json={"yaml": SMALL, "vary": ["sites[0].load.it_mw=-5,50"]})
+    assert bad.status_code == 422
+    assert "sites[0].load.it_mw" in bad.json()["detail"]  # the bad case is named, none queued
+    assert client.get("/api/runs").json() == []
+    assert client.get("/sweeps/nope").status_code == 404

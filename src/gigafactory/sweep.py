@@ -31,6 +31,8 @@ __all__ = [
     "METRICS",
     "Vary",
     "case_id",
+    "case_metrics",
+    "case_table",
     "grid_cases",
     "parse_vary",
     "read_cases",
@@ -183,7 +185,8 @@ def read_cases(path: str | Path) -> list[dict[str, Any]]:
     ]
 
 
-def _metrics(summary: Summary) -> dict[str, float]:
+def case_metrics(summary: Summary) -> dict[str, float]:
+    """The figures a sweep keeps of one case: :data:`METRICS`, capacities, $/accelerator-h."""
     out = {key: float(getattr(summary, key)) for key in METRICS}
     for tech, value in summary.capacity_mw.items():
         out[f"capacity_mw.{tech}"] = float(value)
@@ -207,7 +210,7 @@ def run_case(base: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
         for path, value in params.items():
             set_path(data, path, value)
         scenario = gigafactory.scenario_from_dict(data, f"case {record['id']}")
-        record["metrics"] = _metrics(gigafactory.run(scenario).summary)
+        record["metrics"] = case_metrics(gigafactory.run(scenario).summary)
     except gigafactory.GigafactoryError as err:
         record["error"] = str(err)
     except Exception as err:  # recorded, never stops the sweep
@@ -283,12 +286,13 @@ def run_sweep(
             if cluster is not None:
                 cluster.close()
     records = [json.loads((done_dir / f"{case_id(p)}.json").read_text()) for p in cases]
-    table = _table(records)
+    table = case_table(records)
     _write_outputs(table, folder)
     return table
 
 
-def _table(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
+def case_table(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """One row per case: ``case``, ``error``, ``seconds``, its parameters and metrics."""
     rows = []
     for r in records:
         row: dict[str, Any] = {

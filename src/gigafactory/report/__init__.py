@@ -16,7 +16,13 @@ from gigafactory.report.run import (
     write_results,
 )
 from gigafactory.report.runs import compare_runs_html
-from gigafactory.report.studies import compare_html, orbit_html, placement_html, sweep_html
+from gigafactory.report.studies import (
+    compare_html,
+    orbit_html,
+    placement_html,
+    sweep_body_html,
+    sweep_html,
+)
 
 __all__ = [
     "COLOURS",
@@ -34,6 +40,7 @@ __all__ = [
     "report_body_html",
     "report_html",
     "rows_html",
+    "sweep_body_html",
     "sweep_html",
     "write_report",
     "write_results",

@@ -20,6 +20,7 @@ __all__ = [
     "compare_table",
     "orbit_html",
     "placement_html",
+    "sweep_body_html",
     "sweep_html",
 ]
 
@@ -288,7 +289,15 @@ METRICS = {
 def sweep_html(
     table: pd.DataFrame, params: list[str], title: str, metric: str = "total_annual_cost_usd"
 ) -> str:
-    """A self-contained page for a sweep.
+    """A self-contained page for a sweep: :func:`sweep_body_html` in the page shell."""
+    where = "<p>A failed case's error is in sweep.parquet (column <code>error</code>).</p>"
+    return page_html(title, sweep_body_html(table, params, metric) + where)
+
+
+def sweep_body_html(
+    table: pd.DataFrame, params: list[str], metric: str = "total_annual_cost_usd"
+) -> str:
+    """A sweep's charts, without the page shell (the web app's sweep page shows them too).
 
     A tornado of ``metric`` over each parameter, and against each numeric parameter every
     case as a point with the median and, where several cases share a value (the other
@@ -371,8 +380,4 @@ def sweep_html(
             )
             figs.append(band)
     failed = len(table) - len(ok)
-    return page_html(
-        title,
-        f"<p>{len(table)} cases, {failed} failed (their errors are in sweep.parquet).</p>\n"
-        + charts_html(figs),
-    )
+    return f"<p>{len(table)} cases, {failed} failed.</p>\n" + charts_html(figs)

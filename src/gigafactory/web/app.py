@@ -23,6 +23,7 @@ from gigafactory.web.api import router as api_router
 from gigafactory.web.context import MAX_BODY_BYTES, WebContext
 from gigafactory.web.pages import router as pages_router
 from gigafactory.web.store import RunStore, default_home
+from gigafactory.web.sweeps import router as sweeps_router
 from gigafactory.web.worker import WorkerPool
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
@@ -72,5 +73,6 @@ def create_app(
         return JSONResponse({"detail": detail}, 422)
 
     app.include_router(api_router)
+    app.include_router(sweeps_router)
     app.include_router(pages_router)
     return app

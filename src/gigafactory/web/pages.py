@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 import gigafactory
 from gigafactory.web.context import WebContext, context
 from gigafactory.web.editor import EDITOR_STYLE, editor_html
+from gigafactory.web.sweeps import sweep_new_html, sweep_page_html
 
 __all__ = ["router"]
 
@@ -69,6 +70,7 @@ def _page(title: str, body: str, lang: str = "en") -> HTMLResponse:
     _ = gigafactory.translator(lang)
     nav = (
         f"<nav><a href='/'>gigafactory</a><a href='/editor'>{_('new scenario')}</a>"
+        f"<a href='/sweeps/new'>{_('new sweep')}</a>"
         f"<a href='/docs'>API</a> <span id='languages'><a href='?lang=en'>English</a>"
         f"<a href='?lang=ko'>한국어</a></span></nav>{LANGUAGE_LINKS}"
     )
@@ -215,3 +217,16 @@ def compare_page(
         gigafactory.compare_runs_html([r.name for r in done], summaries, diff, lang=lang),
         lang,
     )
+
+
+@router.get("/sweeps/new", response_class=HTMLResponse, include_in_schema=False)
+def sweep_new_page(lang: Lang) -> HTMLResponse:
+    """Start a sweep over a preset: the fields to vary and their values."""
+    return _page("New sweep", sweep_new_html(lang), lang)
+
+
+@router.get("/sweeps/{sweep_id}", response_class=HTMLResponse, include_in_schema=False)
+def sweep_page(sweep_id: str, ctx: Context, lang: Lang) -> HTMLResponse:
+    """A sweep's progress, then its tornado and its bands."""
+    title, body = sweep_page_html(ctx, sweep_id, lang)
+    return _page(title, body, lang)
