@@ -13,6 +13,7 @@ and says in its commit which numbers moved and why.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import subprocess
@@ -114,6 +115,13 @@ def test_same_numbers_as_stored(stem, tmp_path):
         saved = json.loads((tmp_path / "out" / "summary.json").read_text())
         assert _differences(saved, actual) == []
         assert (tmp_path / "out" / "report.html").stat().st_size > 1_000_000
+        # every preset's report opens with its headline sentence and lists its assumptions
+        report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+        body = report.split("<body>", 1)[1]
+        first = actual["sites"][0]
+        assert body.index("class='headline'") < body.index("<h2>")
+        assert f"<strong>{html.escape(first['headline'])}</strong>" in body
+        assert body.count("<h3>Assumptions</h3>") == len(actual["sites"])
         assert actual["pue_annual"] >= 1.0
         assert actual["total_annual_cost_usd"] > 0
         for site in actual["sites"]:

@@ -93,6 +93,9 @@ def test_run_lifecycle_summary_series_download_compare(client):
     assert "id='capacities'" in listed and "id='costs'" in listed
     assert "<td>grid connection</td><td>40.0</td><td>40.0</td>" in listed
     assert "<tr><td>name</td><td>small</td><td>other</td></tr>" in listed
+    # and each run's dispatch in the same week, side by side
+    assert "<h2>Dispatch, the same week</h2><div class='side-by-side'>" in listed
+    assert listed.count("campus: hourly dispatch, week of") == 2
 
 
 def test_bad_input_is_4xx_never_500(client):

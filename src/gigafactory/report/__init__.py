@@ -15,7 +15,7 @@ from gigafactory.report.run import (
     write_report,
     write_results,
 )
-from gigafactory.report.runs import compare_runs_html
+from gigafactory.report.runs import compare_runs_html, dispatch_side_by_side_html
 from gigafactory.report.studies import (
     compare_html,
     orbit_html,
@@ -30,6 +30,7 @@ __all__ = [
     "charts_html",
     "compare_html",
     "compare_runs_html",
+    "dispatch_side_by_side_html",
     "figures",
     "firm_html",
     "marginals_html",

@@ -51,7 +51,7 @@ td,th{padding:2px 10px;border-bottom:1px solid #ddd} .n{text-align:right}
 @media print{body{max-width:none;padding:0;font-size:10pt}
 .modebar-container,nav,form,button{display:none!important}
 .js-plotly-plot,table,.figures,.banner,.notes,.binding{break-inside:avoid}
-h2{break-before:page} a{color:inherit;text-decoration:none}}"""
+h2{break-before:page} h3{break-after:avoid} a{color:inherit;text-decoration:none}}"""
 """The reports' CSS, print included (charts and tables not split across pages, each site
 on a new page); the web app adds its own on top."""
 

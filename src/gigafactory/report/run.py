@@ -41,7 +41,14 @@ from gigafactory.report.page import (
 from gigafactory.results import Results, write_text_atomic
 from gigafactory.summary import Flexibility, SiteCompute, SiteSummary, Summary, headline, label
 
-__all__ = ["figures", "report_body_html", "report_html", "write_report", "write_results"]
+__all__ = [
+    "dispatch_figure",
+    "figures",
+    "report_body_html",
+    "report_html",
+    "write_report",
+    "write_results",
+]
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 """Month labels of the monthly chart."""
@@ -61,24 +68,32 @@ def _week_slice(data: xr.Dataset, week: int | None) -> slice:
     return slice(start, start + 168)
 
 
-def _site_figures(
-    site: str, data: xr.Dataset, summary: SiteSummary, week: int | None, lang: str = "en"
-) -> list[Any]:
+def quiet_week(data: xr.Dataset) -> int:
+    """The week (from 0) with the least variable output: the one the report shows."""
+    return int(_week_slice(data, None).start) // 168
+
+
+def _sources(data: xr.Dataset) -> dict[str, np.ndarray]:
+    """Hourly supply by source [MW]: each technology, the grid and unserved energy."""
+    techs = [str(t) for t in data["technology"].to_numpy()]
+    sources = {t: data["dispatch_mw"].sel(technology=t).to_numpy() for t in techs}
+    sources["grid"] = data["grid_import_mw"].to_numpy()
+    sources["unserved"] = data["unserved_mw"].to_numpy()
+    return sources
+
+
+def dispatch_figure(site: str, data: xr.Dataset, week: int | None = None, lang: str = "en") -> Any:
+    """The hourly dispatch stack of one week [MW], storage charging below zero.
+
+    ``week`` counts from 0; by default the week with the least variable output.
+    """
     import plotly.graph_objects as go
 
     _ = translator(lang)
-
     time = pd.DatetimeIndex(data["time"].to_numpy())
     hours = _week_slice(data, week)
-    techs = [str(t) for t in data["technology"].to_numpy()]
-    dispatch = data["dispatch_mw"]
-    figs = [capacity_figure(summary, lang), cost_figure(summary, lang)]
-
     stack = go.Figure()
-    sources: dict[str, np.ndarray] = {t: dispatch.sel(technology=t).to_numpy() for t in techs}
-    sources["grid"] = data["grid_import_mw"].to_numpy()
-    sources["unserved"] = data["unserved_mw"].to_numpy()
-    for name, values in sources.items():
+    for name, values in _sources(data).items():
         if np.any(values[hours] > 1e-6):
             stack.add_trace(
                 go.Scatter(
@@ -117,7 +132,23 @@ def _site_figures(
         yaxis_title=_("power [MW]"),
         hovermode="x unified",
     )
-    figs.append(stack)
+    return stack
+
+
+def _site_figures(
+    site: str, data: xr.Dataset, summary: SiteSummary, week: int | None, lang: str = "en"
+) -> list[Any]:
+    import plotly.graph_objects as go
+
+    _ = translator(lang)
+    time = pd.DatetimeIndex(data["time"].to_numpy())
+    hours = _week_slice(data, week)
+    sources = _sources(data)
+    figs = [
+        capacity_figure(summary, lang),
+        cost_figure(summary, lang),
+        dispatch_figure(site, data, week, lang),
+    ]
 
     monthly = go.Figure()
     month = time.month

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gigafactory.i18n import translator
 from gigafactory.report.charts import SHOWN_MW, cost_by_source_usd
 from gigafactory.report.page import COLOURS, USD_PER_MILLION, charts_html
+from gigafactory.report.run import dispatch_figure, quiet_week
 from gigafactory.summary import Summary, label
 
-__all__ = ["COMPARED", "compare_runs_html", "run_capacities_mw", "run_costs_usd"]
+if TYPE_CHECKING:
+    import xarray as xr
+
+__all__ = [
+    "COMPARED",
+    "compare_runs_html",
+    "dispatch_side_by_side_html",
+    "run_capacities_mw",
+    "run_costs_usd",
+]
 
 COMPARED = (
     ("total_annual_cost_usd", 1e-6, "total annual cost [M USD/yr]"),
@@ -127,6 +137,25 @@ def compare_runs_html(
             _table([_("field"), *names[:2]], rows, "diff") if rows else f"<p>{_('nothing')}</p>"
         )
     return f"{key}{differs}<h2>{_('What each run built')}</h2>{built}{paid}{charts}"
+
+
+def dispatch_side_by_side_html(
+    names: list[str], series: list[tuple[str, xr.Dataset]], lang: str = "en"
+) -> str:
+    """Each run's dispatch in the same week (the first run's quietest), side by side.
+
+    ``series`` holds each run's first site and its hourly dataset.
+    """
+    if not series:
+        return ""
+    week = quiet_week(series[0][1])
+    cells = "".join(
+        f"<div><h3>{html.escape(name)}</h3>"
+        f"{charts_html([dispatch_figure(site, data, week, lang)])}</div>"
+        for name, (site, data) in zip(names, series, strict=True)
+    )
+    heading = translator(lang)("Dispatch, the same week")
+    return f"<h2>{heading}</h2><div class='side-by-side'>{cells}</div>"
 
 
 def _show(value: Any, lang: str = "en") -> str:

@@ -24,6 +24,7 @@ router = APIRouter()
 Context = Annotated[WebContext, Depends(context)]
 
 STYLE = """table{display:table;margin:0} td,th{padding:3px 9px;text-align:left}
+.side-by-side{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1em}
 textarea{width:100%;height:28em;font-family:monospace} .error{color:#b00;white-space:pre-wrap}
 nav a{margin-right:1em}"""
 """The web app's CSS on top of the reports' page shell."""
@@ -212,9 +213,16 @@ def compare_page(
         return _page("Compare runs", f"<p class='error'>{choose}</p>", lang)
     summaries = [gigafactory.Summary.from_dict(json.loads(r.summary_json or "{}")) for r in done]
     diff = gigafactory.scenario_diff(done[0].scenario_yaml, done[1].scenario_yaml)
+    names = [r.name for r in done]
+    series = []
+    for record in done:
+        results = gigafactory.Results.load(record.results_path or "")
+        site = next(iter(results.series))
+        series.append((site, results.series[site]))
     return _page(
         "Compare runs",
-        gigafactory.compare_runs_html([r.name for r in done], summaries, diff, lang=lang),
+        gigafactory.compare_runs_html(names, summaries, diff, lang=lang)
+        + gigafactory.dispatch_side_by_side_html(names, series, lang),
         lang,
     )
 
