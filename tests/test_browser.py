@@ -210,6 +210,24 @@ def test_sweep_page_starts_a_sweep_and_shows_its_tornado_and_bands(server, brows
     page.close()
 
 
+def test_a_preset_fills_the_form_workload_included(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/editor?preset=colossus&lang=en")
+    run = "sites[0].compute.training[0]"
+    page.wait_for_function(
+        f"document.querySelector('[data-path=\"{run}.accelerators\"]').value === '100000'"
+    )
+    assert page.input_value(f"[data-path='{run}.accelerator']") == "h100_sxm"
+    assert float(page.input_value(f"[data-path='{run}.parameters']")) == 405e9
+    assert page.is_checked("[data-tech='megapack_4h']")
+    assert page.input_value("[data-path='sites[0].technologies.megapack_4h.max_mw']") == "300"
+    # a change in the form reaches the YAML, and what the form does not show stays there
+    page.fill(f"[data-path='{run}.mfu']", "0.35")
+    page.wait_for_function("document.getElementById('yaml').value.includes('mfu: 0.35')")
+    assert "window_hours: 168" in page.input_value("#yaml")
+    page.close()
+
+
 def test_inline_validation_error_points_at_the_line(server, browser):
     page = browser.new_page()
     page.goto(f"{server}/editor")

@@ -1,10 +1,11 @@
 """The scenario editor: a form built from the scenario's fields, with the YAML kept in step.
 
-The form edits one site (the first) and the scenario's policy, reliability and finance;
-everything else in the scenario (more sites, workloads, series, solver) stays as the YAML
-says, so an expert can write any field there and the form still edits the rest. Each form
-control carries its field path (``data-path="sites[0].grid.import_cap_mw"``): a validation
-error that names a path marks that control and writes the message under it.
+The form edits one site (the first, with one training run as its workload) and the
+scenario's policy, reliability and finance; everything else in the scenario (more sites,
+inference services, series, solver) stays as the YAML says, so an expert can write any
+field there and the form still edits the rest. Each form control carries its field path
+(``data-path="sites[0].grid.import_cap_mw"``): a validation error that names a path marks
+that control and writes the message under it.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ def editor_html(text: str, lang: str = "en") -> str:
         for c in contracts.itertuples(index=False)
     )
     cooling = "".join(f"<option value='{c}'>{c}</option>" for c in COOLING)
+    chips = gigafactory.catalog_table("accelerators")["accelerator"].unique()
+    accelerators = "".join(f"<option value='{html.escape(str(a))}'>{a}</option>" for a in chips)
+    run = "sites[0].compute.training[0]"
     strings = {
         key: _(key)
         for key in ("ok", "fix the marked field", "not in the form; see the YAML", "no such site")
@@ -93,6 +97,16 @@ def editor_html(text: str, lang: str = "en") -> str:
 <label><span>{_("cooling")}</span><select data-path="sites[0].cooling" data-kind="text">
 <option value=""></option>{cooling}</select></label>
 {_number(_("grid import cap [MW]"), "sites[0].grid.import_cap_mw")}
+</fieldset>
+<fieldset><legend>{_("Workload: a training run (instead of an IT load)")}</legend>
+<label><span>{_("run name")}</span><input type="text" data-path="{run}.name" data-kind="text">
+</label>
+<label><span>{_("accelerator")}</span><select data-path="{run}.accelerator" data-kind="text">
+<option value=""></option>{accelerators}</select></label>
+{_number(_("parameters N"), f"{run}.parameters", hint="e.g. 405e9")}
+{_number(_("training tokens D"), f"{run}.tokens", hint="e.g. 15.6e12")}
+{_number(_("MFU [0-1]"), f"{run}.mfu", "0.01")}
+{_number(_("accelerators"), f"{run}.accelerators", "1")}
 </fieldset>
 <fieldset><legend>{_("Technologies allowed")}</legend>
 <p class="muted">{_("Tick what may be built; the catalog's sourced default cost is shown.")}</p>
