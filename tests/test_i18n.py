@@ -101,6 +101,13 @@ def test_cli_lang_for_run_and_a_bad_language(write_yaml, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "연간 총비용" in result.stdout and "최소 비용 구성은" in result.stdout
     assert '<html lang="ko">' in (out / "report.html").read_text(encoding="utf-8")
+    assert f"결과 폴더: {out}" in result.stdout and "이 구성의 이유:" in result.stdout
+    validated = runner.invoke(app, ["--lang", "ko", "validate", path])
+    assert validated.stdout == "정상: small (1 site)\n"
+    # the error's own text stays English; its prefix and exit status follow the language
+    wrong = runner.invoke(app, ["--lang", "ko", "run", "memphis-gaz"])
+    assert wrong.exit_code == 1
+    assert wrong.stderr.startswith("오류: 'memphis-gaz' is neither a file nor a preset; did you mean")
     bad = runner.invoke(app, ["--lang", "fr", "presets"])
     assert bad.exit_code == 1
     assert bad.stderr == "error: --lang: 'fr' is not offered; choose one of: en, ko\n"

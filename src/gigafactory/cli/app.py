@@ -187,8 +187,9 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except gigafactory.GigafactoryError as err:
+            prefix = gigafactory.translator(language())("error")
             errors.print(
-                f"error: {gigafactory.one_line(str(err))}",
+                f"{prefix}: {gigafactory.one_line(str(err))}",
                 markup=False,
                 highlight=False,
                 soft_wrap=True,

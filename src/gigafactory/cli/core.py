@@ -59,7 +59,9 @@ def run(
     for site in results.summary.sites:
         if site.headline:
             console.print(escape(gigafactory.headline(site, lang)), soft_wrap=False)
-    console.print(f"results: {path}" + ("" if no_report else f"\nreport:  {path / 'report.html'}"))
+    _ = gigafactory.translator(lang)
+    report = "" if no_report else f"\n{_('report')}:  {path / 'report.html'}"
+    console.print(f"{_('results')}: {path}{report}")
 
 
 def _print_summary(summary: gigafactory.Summary, lang: str = "en") -> None:
@@ -105,29 +107,31 @@ def _print_summary(summary: gigafactory.Summary, lang: str = "en") -> None:
     if breakdown.demand_charges:
         table.add_row("demand charges", f"{breakdown.demand_charges / 1e6:,.2f}", "million USD")
     console.print(table)
-    print_marginals(summary)
-    print_notices(summary.warnings)
+    print_marginals(summary, lang)
+    print_notices(summary.warnings, lang)
 
 
-def print_marginals(summary: gigafactory.Summary) -> None:
+def print_marginals(summary: gigafactory.Summary, lang: str = "en") -> None:
     """Why each technology is or is not built, from the LP's marginal values."""
+    why = gigafactory.translator(lang)("why this mix")
     for site in summary.sites:
         if site.marginals is None:
             continue
         prefix = f" ({site.site})" if len(summary.sites) > 1 else ""
-        console.print(f"[bold]why this mix{prefix}:[/]")
+        console.print(f"[bold]{why}{prefix}:[/]")
         for line in site.marginals.text:
             console.print(f"  {escape(line)}")
 
 
-def print_notices(notices: list[gigafactory.Notice]) -> None:
+def print_notices(notices: list[gigafactory.Notice], lang: str = "en") -> None:
     """Warnings in a red banner, notes below it, one line each."""
+    _ = gigafactory.translator(lang)
     for notice in notices:
         if notice.level == "warning":
-            console.print(f"[bold white on red] WARNING [/] {escape(notice.text)}")
+            console.print(f"[bold white on red] {_('WARNING')} [/] {escape(notice.text)}")
     for notice in notices:
         if notice.level != "warning":
-            console.print(f"[yellow]note:[/] {escape(notice.text)}")
+            console.print(f"[yellow]{_('note')}:[/] {escape(notice.text)}")
 
 
 @app.command()
@@ -139,7 +143,8 @@ def validate(scenario: ScenarioArg) -> None:
         files = gigafactory.check(loaded)
     sites = f"{len(loaded.sites)} site{'s' * (len(loaded.sites) > 1)}"
     read = f", {files} data file{'s' * (files != 1)} read" if files else ""
-    console.print(f"ok: {loaded.name} ({sites}{read})")
+    ok = gigafactory.translator(language())("ok")
+    console.print(f"{ok}: {loaded.name} ({sites}{read})")
 
 
 @app.command()
