@@ -107,7 +107,9 @@ def test_cli_lang_for_run_and_a_bad_language(write_yaml, tmp_path):
     # the error's own text stays English; its prefix and exit status follow the language
     wrong = runner.invoke(app, ["--lang", "ko", "run", "memphis-gaz"])
     assert wrong.exit_code == 1
-    assert wrong.stderr.startswith("오류: 'memphis-gaz' is neither a file nor a preset; did you mean")
+    assert wrong.stderr.startswith(
+        "오류: 'memphis-gaz' is neither a file nor a preset; did you mean"
+    )
     bad = runner.invoke(app, ["--lang", "fr", "presets"])
     assert bad.exit_code == 1
     assert bad.stderr == "error: --lang: 'fr' is not offered; choose one of: en, ko\n"

@@ -1,7 +1,8 @@
 """Every command in README's "Use" list runs as written, without a traceback.
 
 Each runs in its own process through the installed ``gigafactory`` script, in a fresh
-folder, as a new user would after ``make demo``. ``my.yaml`` is a small scenario written
+folder of its own, as a new user would after ``make demo``; two run at a time (each LP is
+solved on one thread). ``my.yaml`` is a small scenario written
 there; ``serve`` is started on a free port and asked for its home page; ``make bench`` is
 the benchmarks' own target (it installs PyPSA and runs for minutes) and is left out.
 """
@@ -51,11 +52,44 @@ def test_the_use_block_lists_the_commands():
     assert {"run", "validate", "compare", "sweep", "faults", "serve", "catalog"} <= set(commands)
 
 
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory):
-    home = tmp_path_factory.mktemp("readme")
+COMMANDS = [w for line in readme_commands() for w in _expand(line)]
+
+
+def _scenario_folder(root: Path, name: str) -> Path:
+    """A fresh folder holding ``my.yaml``, as a user's folder after ``make demo``."""
+    home = root / name
+    home.mkdir(parents=True)
     (home / "my.yaml").write_text(yaml.safe_dump(small_scenario()), encoding="utf-8")
     return home
+
+
+@pytest.fixture(scope="module")
+def finished(request, tmp_path_factory):
+    """Every README command but ``serve``, run two at a time, each in its own folder."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    root = tmp_path_factory.mktemp("readme")
+    chosen = [  # only the commands this session runs
+        item.callspec.params["words"]
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_readme_command_runs"
+    ]
+    chosen = [w for w in chosen if w[0] != "serve"]
+
+    def one(i_words: tuple[int, list[str]]) -> subprocess.CompletedProcess[str]:
+        i, words = i_words
+        return subprocess.run(
+            [str(SCRIPT), *words],
+            cwd=_scenario_folder(root, f"c{i}"),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+            check=False,
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = list(pool.map(one, enumerate(chosen)))
+    return {" ".join(w): d for w, d in zip(chosen, done, strict=True)}
 
 
 def _free_port() -> int:
@@ -94,23 +128,12 @@ def _serve(workdir: Path, words: list[str]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "words",
-    [w for line in readme_commands() for w in _expand(line)],
-    ids=lambda w: " ".join(w)[:50],
-)
-def test_readme_command_runs(words, workdir):
+@pytest.mark.parametrize("words", COMMANDS, ids=lambda w: " ".join(w)[:50])
+def test_readme_command_runs(words, finished, tmp_path):
     if words[0] == "serve":
-        _serve(workdir, words)
+        _serve(_scenario_folder(tmp_path, "serve"), words)
         return
-    done = subprocess.run(
-        [str(SCRIPT), *words],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_S,
-        check=False,
-    )
+    done = finished[" ".join(words)]
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip(), "printed nothing"

@@ -101,22 +101,55 @@ def _output(stem: str, folder: Path) -> Any:
     return json.loads(done.stdout)
 
 
+STEMS = [f"run-{p}" for p in PRESETS] + STUDIES
+
+
+@pytest.fixture(scope="module")
+def outputs(request, tmp_path_factory):
+    """Every stored command's output and results folder, run two at a time.
+
+    Each command is its own process with its own folder, and HiGHS solves each LP on one
+    thread, so running them side by side changes no number; it halves the wall time on the
+    two cores this suite is sized for.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    root = tmp_path_factory.mktemp("regression")
+
+    def one(stem: str) -> tuple[Any, Path] | str:
+        folder = root / stem / "out"
+        try:
+            return _output(stem, folder), folder
+        except AssertionError as err:  # the command failed: reported by its own test
+            return str(err)
+
+    chosen = [  # only the cases this session runs (pytest -k pohang runs one)
+        item.callspec.params["stem"]
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_same_numbers_as_stored"
+    ]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(chosen, pool.map(one, chosen), strict=True))
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("stem", [f"run-{p}" for p in PRESETS] + STUDIES)
-def test_same_numbers_as_stored(stem, tmp_path):
+@pytest.mark.parametrize("stem", STEMS)
+def test_same_numbers_as_stored(stem, outputs):
     expected = json.loads((DATA / f"{stem}.json").read_text())
-    actual = _output(stem, tmp_path / "out")
+    result = outputs[stem]
+    assert not isinstance(result, str), result
+    actual, folder = result
     differences = _differences(expected, actual)
     assert not differences, "\n".join(differences[:20])
     if stem.startswith("run-"):
         # what every run promises, whatever its numbers: a results folder with the report
         # (plotly.js inlined, so over 1 MB), PUE >= 1, a cost, and flexible training that
         # never costs more than the rigid schedule (which is one of its options)
-        saved = json.loads((tmp_path / "out" / "summary.json").read_text())
+        saved = json.loads((folder / "summary.json").read_text())
         assert _differences(saved, actual) == []
-        assert (tmp_path / "out" / "report.html").stat().st_size > 1_000_000
+        assert (folder / "report.html").stat().st_size > 1_000_000
         # every preset's report opens with its headline sentence and lists its assumptions
-        report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+        report = (folder / "report.html").read_text(encoding="utf-8")
         body = report.split("<body>", 1)[1]
         first = actual["sites"][0]
         assert body.index("class='headline'") < body.index("<h2>")
@@ -134,7 +167,7 @@ def test_same_numbers_as_stored(stem, tmp_path):
 if __name__ == "__main__":  # regenerate on purpose: python tests/test_regression.py --update
     if sys.argv[1:] != ["--update"]:
         sys.exit("usage: python tests/test_regression.py --update")
-    for stem in [f"run-{p}" for p in PRESETS] + STUDIES:
+    for stem in STEMS:
         with tempfile.TemporaryDirectory() as tmp:
             output = _output(stem, Path(tmp) / "out")
         (DATA / f"{stem}.json").write_text(json.dumps(output, indent=2) + "\n")
