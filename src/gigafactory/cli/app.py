@@ -59,7 +59,7 @@ def _width() -> int | None:
     return PIPED_WIDTH
 
 
-console = Console(width=_width())
+console = Console()
 errors = Console(stderr=True)
 
 
@@ -105,7 +105,7 @@ def main(
         raise typer.Exit(1)
     _state["lang"] = lang
     console.quiet = quiet
-    piped = _width()
+    piped = _width()  # read for each command: a test may change COLUMNS between them
     if piped is not None:
         console.width = piped
 

@@ -9,7 +9,7 @@ import html
 import math
 
 from gigafactory.i18n import translator
-from gigafactory.report.page import USD_PER_MILLION
+from gigafactory.report.page import USD_PER_MILLION, header_row
 from gigafactory.summary import Notice, SiteSummary, label
 
 __all__ = [
@@ -40,11 +40,6 @@ def notices_html(notices: list[Notice], lang: str = "en") -> str:
         items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
         out += f"<div class='notes'><ul>{items}</ul></div>"
     return out
-
-
-def _head(*names: str, lang: str) -> str:
-    _ = translator(lang)
-    return "<tr>" + "".join(f"<th>{html.escape(_(n))}</th>" for n in names) + "</tr>"
 
 
 def _cells(label: str, value: str, unit: str = "") -> str:
@@ -98,10 +93,10 @@ def firm_html(site: SiteSummary, lang: str = "en") -> str:
             _row("ride-through", f"{rel.ride_through_hours}", "h"),
             _row("backup-only units", f"{rel.backup_mw:,.1f}", "MW"),
         ]
-    out = _head("Firm supply", "Value", "Unit", lang=lang)
+    out = header_row("Firm supply", "Value", "Unit", lang=lang)
     out = f"<table>{out}{''.join(rows)}</table>"
     if site.contracts:
-        head = _head(
+        head = header_row(
             "Contract",
             "Technology",
             "Shape",
@@ -130,7 +125,7 @@ def marginals_html(site: SiteSummary, lang: str = "en") -> str:
     margins = site.marginals
     if margins is None:
         return ""
-    head = _head(
+    head = header_row(
         "Technology",
         "Status",
         "MW",

@@ -16,6 +16,7 @@ __all__ = [
     "USD_PER_MILLION",
     "charts_html",
     "field_label",
+    "header_row",
     "key_figures_html",
     "page_html",
     "rows_html",
@@ -86,6 +87,12 @@ def page_html(
 {body}
 </body></html>
 """
+
+
+def header_row(*names: str, lang: str = "en") -> str:
+    """A table's header row, each name translated into ``lang`` and escaped."""
+    _ = translator(lang)
+    return "<tr>" + "".join(f"<th>{html.escape(_(n)) if n else ''}</th>" for n in names) + "</tr>"
 
 
 def charts_html(figs: list[Any]) -> str:

@@ -35,6 +35,7 @@ from gigafactory.report.page import (
     COLOURS,
     USD_PER_MILLION,
     charts_html,
+    header_row,
     key_figures_html,
     page_html,
 )
@@ -326,10 +327,9 @@ def _table(summary: Summary, lang: str = "en") -> str:
         f"</td><td class='n'>{s.grid_import_cap_mw:,.1f}</td><td>MW</td></tr>"
         for s in summary.sites
     )
-    head = "".join(f"<th>{_(h)}</th>" for h in ("Value", "Unit"))
     return (
-        f"<table id='summary'><tr><th>{_('Result')}</th>{head}</tr>{body}</table>"
-        f"<table><tr><th>{_('Capacity')}</th>{head}</tr>{caps}</table>"
+        f"<table id='summary'>{header_row('Result', 'Value', 'Unit', lang=lang)}{body}</table>"
+        f"<table>{header_row('Capacity', 'Value', 'Unit', lang=lang)}{caps}</table>"
     )
 
 
@@ -350,11 +350,8 @@ def _assumptions_table(site: SiteSummary, lang: str = "en") -> str:
         "</tr>"
         for a in site.assumptions
     )
-    head = "".join(
-        f"<th>{_(h) if h else ''}</th>"
-        for h in ("Input", "Value", "Unit", "Source", "Year", "", "Scope")
-    )
-    return f"<h3>{_('Assumptions')}</h3><table><tr>{head}</tr>{rows}</table>"
+    head = header_row("Input", "Value", "Unit", "Source", "Year", "", "Scope", lang=lang)
+    return f"<h3>{_('Assumptions')}</h3><table>{head}{rows}</table>"
 
 
 def sites_map(summary: Summary, lang: str = "en") -> Any:
@@ -391,8 +388,7 @@ def report_body_html(results: Results, *, week: int | None = None, lang: str = "
     summary = results.summary
     info = results.info
     headlines = "".join(
-        f"<p class='headline'><strong>"
-        f"{html.escape(s.headline if lang == 'en' else headline(s, lang))}</strong></p>"
+        f"<p class='headline'><strong>{html.escape(headline(s, lang))}</strong></p>"
         for s in summary.sites
         if s.headline
     )

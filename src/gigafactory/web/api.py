@@ -18,15 +18,13 @@ from pydantic import BaseModel, Field
 
 import gigafactory
 from gigafactory.web.context import MAX_BODY_BYTES, WebContext, context, field_of, line_of
+from gigafactory.web.editor import technology_defaults
 
 __all__ = ["RunCreated", "RunStatus", "ScenarioData", "ScenarioText", "Validation", "router"]
 
 router = APIRouter(prefix="/api")
 
 Context = Annotated[WebContext, Depends(context)]
-
-DEFAULTS_SHOWN = ("capex", "capex_energy", "lifetime", "ppa_price")
-"""Catalog parameters the form shows beside each technology."""
 
 UPLOAD_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
 """Names an upload may have: no paths, at most 100 characters."""
@@ -146,21 +144,7 @@ def api_catalog_sites() -> list[dict[str, Any]]:
 @router.get("/catalog/technologies")
 def api_catalog_technologies() -> dict[str, dict[str, Any]]:
     """Each catalog technology with its kind, description and sourced default costs."""
-    table = gigafactory.catalog_table("technologies", default_variant=True)
-    out: dict[str, dict[str, Any]] = {}
-    for row in table.itertuples(index=False):
-        entry = out.setdefault(str(row.technology), {"defaults": {}})
-        if row.parameter == "kind":
-            entry["kind"], entry["note"] = str(row.value), str(row.note)
-        elif row.parameter in DEFAULTS_SHOWN:
-            entry["defaults"][str(row.parameter)] = {
-                "value": str(row.value),
-                "unit": str(row.unit),
-                "source": str(row.source),
-                "year": str(row.year),
-                "estimate": str(row.estimate) == "true",
-            }
-    return out
+    return technology_defaults()
 
 
 @router.post("/runs", status_code=201)

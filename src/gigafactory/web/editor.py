@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import html
 import json
+from typing import Any
 
 import gigafactory
 
-__all__ = ["EDITOR_STYLE", "editor_html"]
+__all__ = ["DEFAULTS_SHOWN", "EDITOR_STYLE", "editor_html", "technology_defaults"]
 
 EDITOR_STYLE = """.editor{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1.5em}
 .editor fieldset{border:1px solid #ddd;border-radius:6px;margin:0 0 1em 0}
@@ -30,6 +31,36 @@ COOLING = ("air_economiser", "direct_liquid", "immersion")
 """Cooling choices, as the scenario schema names them."""
 
 
+DEFAULTS_SHOWN = ("capex", "capex_energy", "lifetime", "ppa_price")
+"""Catalog parameters shown beside each technology (the form shows the first cost)."""
+
+COST_PARAMETERS = ("capex", "capex_energy", "ppa_price")
+"""Of those, the ones that are a price."""
+
+
+def technology_defaults() -> dict[str, dict[str, Any]]:
+    """Each catalog technology with its kind, description and sourced default values.
+
+    ``{tech: {"kind", "note", "defaults": {parameter: {value, unit, source, year,
+    estimate}}}}``, parameters in the catalog's order; the variant a default scenario uses.
+    """
+    table = gigafactory.catalog_table("technologies", default_variant=True)
+    out: dict[str, dict[str, Any]] = {}
+    for row in table.itertuples(index=False):
+        entry = out.setdefault(str(row.technology), {"defaults": {}})
+        if row.parameter == "kind":
+            entry["kind"], entry["note"] = str(row.value), str(row.note)
+        elif row.parameter in DEFAULTS_SHOWN:
+            entry["defaults"][str(row.parameter)] = {
+                "value": str(row.value),
+                "unit": str(row.unit),
+                "source": str(row.source),
+                "year": str(row.year),
+                "estimate": str(row.estimate) == "true",
+            }
+    return out
+
+
 def _number(label: str, path: str, step: str = "any", hint: str = "") -> str:
     hint_html = f" <span class='muted'>{html.escape(hint)}</span>" if hint else ""
     return (
@@ -42,26 +73,23 @@ def _number(label: str, path: str, step: str = "any", hint: str = "") -> str:
 def editor_html(text: str, lang: str = "en") -> str:
     """The editor's body: form and YAML side by side, with its script."""
     _ = gigafactory.translator(lang)
-    techs = gigafactory.catalog_table("technologies", default_variant=True)
-    kinds = techs[(techs["parameter"] == "kind") & (techs["value"] != "grid")]
-    kinds = kinds.set_index("technology")
-    capex = techs[techs["parameter"].isin(["capex", "capex_energy", "ppa_price"])]
     rows = []
-    for tech, kind in kinds.iterrows():
-        cost = capex[capex["technology"] == tech].head(1)
-        default = (
-            f"{cost['value'].iloc[0]} {cost['unit'].iloc[0]}"
-            + (f" ({_('estimate')})" if str(cost["estimate"].iloc[0]) == "true" else "")
-            if len(cost)
-            else "-"
-        )
-        source = str(cost["source"].iloc[0]) if len(cost) else ""
+    for tech, entry in technology_defaults().items():
+        if entry["kind"] == "grid":
+            continue
+        cost = next((d for k, d in entry["defaults"].items() if k in COST_PARAMETERS), None)
+        default = "-"
+        if cost is not None:
+            default = f"{cost['value']} {cost['unit']}" + (
+                f" ({_('estimate')})" if cost["estimate"] else ""
+            )
+        source = cost["source"] if cost is not None else ""
         rows.append(
-            f"<tr><td><label><input type='checkbox' data-tech='{html.escape(str(tech))}'> "
-            f"{html.escape(_(gigafactory.label(str(tech))))}</label></td>"
-            f"<td class='muted'>{html.escape(str(kind['value']))}</td>"
+            f"<tr><td><label><input type='checkbox' data-tech='{html.escape(tech)}'> "
+            f"{html.escape(_(gigafactory.label(tech)))}</label></td>"
+            f"<td class='muted'>{html.escape(entry['kind'])}</td>"
             f"<td><input type='number' min='0' step='any' placeholder='{_('no limit')}' "
-            f"data-path='sites[0].technologies.{html.escape(str(tech))}.max_mw' "
+            f"data-path='sites[0].technologies.{html.escape(tech)}.max_mw' "
             "data-kind='number'></td>"
             f"<td class='muted' title='{html.escape(source)}'>{html.escape(default)}</td></tr>"
         )
