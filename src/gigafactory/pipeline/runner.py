@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import xarray as xr
 
+from gigafactory.pipeline.aggregation import aggregation_summary, typical_periods
 from gigafactory.pipeline.assumptions import site_assumptions
 from gigafactory.pipeline.orbit_study import orbit_summary
 from gigafactory.pipeline.placement_study import place
@@ -31,6 +32,7 @@ from gigafactory.results import Results, run_info
 from gigafactory.scenario import Scenario, data_files
 from gigafactory.summary import SizedSite, headline
 from gigafactory.supply import SiteSupply, optimise
+from gigafactory.supply.periods import expand_solution, typical_site, year_of_typical_periods
 
 __all__ = ["Progress", "check", "run", "run_prepared", "size"]
 
@@ -40,6 +42,11 @@ Progress = Callable[[str], None]
 def _optimise(args: tuple[SiteSupply, str, float | None]) -> xr.Dataset:
     site, method, limit = args
     return optimise(site, method=method, time_limit_s=limit)
+
+
+def _compare_exact(scenario: Scenario) -> bool:
+    aggregation = scenario.time.aggregation
+    return aggregation is not None and aggregation.compare_exact
 
 
 def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
@@ -77,35 +84,64 @@ def run_prepared(
         say(f"{spec.id}: weather, capacity factors and facility load")
         prepared.append(prepare_site(scenario, i))
     method, limit = scenario.solver.method.value, scenario.solver.time_limit_s
-    jobs = [(p.supply, method, limit) for p in prepared]
+    aggregation = scenario.time.aggregation
+    periods = [typical_periods(scenario, i, p.supply, say) for i, p in enumerate(prepared)]
+    modelled = [
+        p.supply if per is None else typical_site(p.supply, per)
+        for p, per in zip(prepared, periods, strict=True)
+    ]
+    jobs = [(lp_site, method, limit) for lp_site in modelled]
     # Sites with flexible training are solved again with training held at its nominal
     # pace, to report what the flexibility is worth.
     rigid = [
-        (replace(p.supply, flexible_floor=1.0, flexible_ceiling=1.0), method, limit)
-        for p in prepared
-        if p.supply.flexible_it_mw is not None
+        (replace(lp_site, flexible_floor=1.0, flexible_ceiling=1.0), method, limit)
+        for lp_site in modelled
+        if lp_site.flexible_it_mw is not None
     ]
-    jobs += rigid
+    # and with typical periods, the full year too when asked, to report their error
+    exact = [(p.supply, method, limit) for p in prepared] if _compare_exact(scenario) else []
+    jobs += rigid + exact
     workers = min(scenario.solver.threads, len(jobs))
-    for p in prepared:
+    for lp_site in modelled:
+        n_techs = len(lp_site.techs)
         say(
-            f"{p.spec.id}: optimising supply ({len(p.supply.time):,} hours, "
-            f"{len(p.supply.techs)} technolog{'y' if len(p.supply.techs) == 1 else 'ies'})"
+            f"{lp_site.name}: optimising supply ({len(lp_site.time):,} hours, "
+            f"{n_techs} technolog{'y' if n_techs == 1 else 'ies'})"
         )
+    if exact:
+        say(f"solving the full year too ({len(exact)} site{'s' * (len(exact) > 1)})")
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             solved = list(pool.map(_optimise, jobs))
     else:
         solved = [_optimise(job) for job in jobs]
-    solved, rigid_solved = solved[: len(prepared)], iter(solved[len(prepared) :])
+    n = len(prepared)
+    rigid_solved = iter(solved[n : n + len(rigid)])
+    exact_solved = solved[n + len(rigid) :] if exact else [None] * n
+    solved = solved[:n]
+    # typical periods are laid back onto the year: the year the LP's objective describes
+    solved = [
+        ds if per is None else expand_solution(ds, per, p.supply.time)
+        for p, ds, per in zip(prepared, solved, periods, strict=True)
+    ]
+    described = [
+        p if per is None else replace(p, supply=year_of_typical_periods(p.supply, per))
+        for p, per in zip(prepared, periods, strict=True)
+    ]
     say("economics and results")
     site_summaries = []
-    for p, ds in zip(prepared, solved, strict=True):
+    for p, ds, per, ds_exact in zip(described, solved, periods, exact_solved, strict=True):
         site = site_summary(p, ds)
+        if per is not None and aggregation is not None:
+            full = None if ds_exact is None else site_summary(p, ds_exact)
+            site.aggregation = aggregation_summary(per, site, full)
         site.headline = headline(site)
         site.assumptions = site_assumptions(scenario, p)
         if p.supply.flexible_it_mw is not None:
-            site.flexibility = flexibility(site, site_summary(p, next(rigid_solved)))
+            rigid_ds = next(rigid_solved)
+            if per is not None:
+                rigid_ds = expand_solution(rigid_ds, per, p.supply.time)
+            site.flexibility = flexibility(site, site_summary(p, rigid_ds))
         if p.compute is not None:
             site.compute = compute_summary(
                 p,
@@ -127,7 +163,7 @@ def run_prepared(
     if scenario.placement is not None:
         say("placement of inference demand")
         summary.placement = place(scenario)
-    hourly = {p.spec.id: series(p, ds) for p, ds in zip(prepared, solved, strict=True)}
+    hourly = {p.spec.id: series(p, ds) for p, ds in zip(described, solved, strict=True)}
     summary.run_seconds = time.perf_counter() - started
     results = Results(summary=summary, series=hourly, scenario=scenario, info=run_info(scenario))
     return results, prepared

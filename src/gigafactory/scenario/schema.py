@@ -390,6 +390,27 @@ class SolverOptions(ScenarioModel):
         return data
 
 
+class Aggregation(ScenarioModel):
+    """Representative periods: the year solved as a few typical periods (tsam)."""
+
+    period_hours: int = Field(
+        24, ge=1, le=8760, description="Hours per period; must divide the year's hours [h]"
+    )
+    count: int = Field(ge=1, le=8760, description="Typical periods standing for the year [-]")
+    compare_exact: bool = Field(
+        False,
+        description="Also solve the full year and report the error of cost and capacities [-]",
+    )
+
+
+class TimeOptions(ScenarioModel):
+    """How the year's hours enter the supply LP."""
+
+    aggregation: Aggregation | None = Field(
+        None, description="Typical periods instead of all 8,760 hours; none: the full year [-]"
+    )
+
+
 class Scenario(ScenarioModel):
     """A gigafactory scenario."""
 
@@ -407,6 +428,7 @@ class Scenario(ScenarioModel):
         default_factory=dict, description="Accelerators the catalog lacks, by name [-]"
     )
     solver: SolverOptions = Field(default_factory=SolverOptions)
+    time: TimeOptions = Field(default_factory=TimeOptions)
     orbit: OrbitSpec | None = Field(None, description="Orbital alternative to the first site [-]")
     placement: PlacementSpec | None = Field(None, description="Where to serve inference from [-]")
 

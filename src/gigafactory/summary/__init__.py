@@ -29,6 +29,7 @@ from gigafactory.summary.compute import (
 
 __all__ = [
     "TECHNOLOGY_LABELS",
+    "Aggregation",
     "AssignmentRow",
     "Assumption",
     "ContractSummary",
@@ -90,6 +91,21 @@ class Flexibility(Section):
     peak_grid_import_mw_rigid: Number
     emissions_tco2e_rigid: Number
     unserved_mwh_rigid: Number
+
+
+class Aggregation(Section):
+    """Typical periods that stood for the year, and their error where the year was solved too.
+
+    Errors are the typical-period solve minus the full year's.
+    """
+
+    typical_periods: int
+    period_hours: int
+    total_annual_cost_usd_exact: Number = math.nan
+    cost_error_share: Number = math.nan
+    capacity_mw_exact: dict[str, Number] = {}
+    capacity_error_mw: dict[str, Number] = {}
+    solve_seconds_exact: Number = math.nan
 
 
 class Notice(Section):
@@ -218,6 +234,7 @@ class SiteSummary(Section):
     warnings: list[Notice] = []
     marginals: MarginalValues | None = None
     flexibility: Flexibility | None = None
+    aggregation: Aggregation | None = None
     compute: SiteCompute | None = None
     headline: str = ""
     """The answer in one sentence: what is built, what it costs, what is not built and why."""

@@ -58,7 +58,10 @@ def add_demand_charges(model: linopy.Model, site: SiteSupply) -> None:
             name=peak_variable(charge.name),
         )
         for k in periods:
-            hours = site.time[period == k]
+            if site.periods is None:
+                hours = site.time[period == k]
+            else:  # the modelled hours that stand for an hour of billing period k
+                hours = site.time[np.unique(site.periods.modelled_hour[period == k])]
             model.add_constraints(
                 flow.sel(time=hours) - peak.sel({f"{charge.name}-period": k}) <= 0,
                 name=f"demand-peak-{charge.name}-{k}",

@@ -182,6 +182,9 @@ def extract(model: linopy.Model, site: SiteSupply) -> xr.Dataset:
         ds["storage_energy_mwh"] = storage_energy.rename(technology="storage")  # type: ignore[union-attr]
         ds["storage_charge_mw"] = charge.rename(technology="storage")  # type: ignore[union-attr]
         ds["storage_soc_mwh"] = soc.rename(technology="storage")  # type: ignore[union-attr]
+        start = _solution(model, "storage-soc-start")
+        if start is not None:  # typical periods: each period's start level
+            ds["storage_soc_start_mwh"] = start.rename(technology="storage")
     units = {
         "capacity_mw": "MW",
         "dispatch_mw": "MW",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from gigafactory.errors import InfeasibleError
@@ -208,15 +209,53 @@ def add_ride_through(model: linopy.Model, site: SiteSupply) -> None:
     cap = model.variables["capacity"].sel(technology=names)
     model.add_constraints(gap - cap.sum("technology") <= 0, name="ride-through-power")
     soc = model.variables["storage-soc"]
-    usable = (per_technology(storage, "discharge_efficiency") * soc.roll(time=1)).sum("technology")
+    eta_d = per_technology(storage, "discharge_efficiency")
+    if site.periods is None:
+        usable = (eta_d * soc.roll(time=1)).sum("technology")
+        window = gap
+        for k in range(1, hours):
+            window = window + gap.roll(time=-k)
+        model.add_constraints(usable - window >= 0, name="ride-through-energy")
+        return
+    # Typical periods: the state before hour t is the period's start level, at least the
+    # lowest start among the periods it stands for, plus the change since; an outage
+    # running past the period's end wraps within it (the next period is not known).
+    periods = site.periods
+    period_h = periods.period_hours
+    typical = pd.Index(np.arange(len(periods.representative)), name="typical")
+    floor = model.add_variables(lower=0, coords=[names, typical], name="ride-through-soc-floor")
+    start = model.variables["storage-soc-start"]
+    of_period = xr.DataArray(
+        periods.order, coords={"period": start.indexes["period"]}, dims="period"
+    )
+    model.add_constraints(
+        floor.isel(typical=of_period) - start <= 0,
+        name="ride-through-soc-floor-def",
+    )
+    position = np.arange(len(site.time))
+    starts = site.hourly((position % period_h == 0).astype(float)) > 0
+    before = soc.roll(time=1).where(~starts).fillna(0)
+    of_hour = xr.DataArray(position // period_h, coords={"time": site.time}, dims="time")
+    level = floor.isel(typical=of_hour) + before
+    usable = (eta_d * level).sum("technology")
     window = gap
     for k in range(1, hours):
-        window = window + gap.roll(time=-k)
+        later = (position // period_h) * period_h + (position % period_h + k) % period_h
+        shifted = gap.isel(time=xr.DataArray(later, dims="time")).assign_coords(time=site.time)
+        window = window + shifted
     model.add_constraints(usable - window >= 0, name="ride-through-energy")
 
 
 def _limited(techs: list[SupplyTech], attr: str) -> list[SupplyTech]:
     return [t for t in techs if getattr(t, attr) is not None]
+
+
+def _annual_output(model: linopy.Model, site: SiteSupply, names: pd.Index) -> Any:
+    """Annual output of some thermal units as an expression [MWh] (technology)."""
+    dispatch = model.variables["thermal-dispatch"].sel(technology=names)
+    if site.periods is None:
+        return site.weight * dispatch.sum("time")
+    return (site.hourly(site.periods.hour_weights) * dispatch).sum("time")
 
 
 def add_permit_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -231,17 +270,17 @@ def add_permit_constraints(model: linopy.Model, site: SiteSupply) -> None:
     hours = _limited(thermal, "max_full_load_hours")
     if hours:
         names = technology_index(hours)
-        output = model.variables["thermal-dispatch"].sel(technology=names).sum("time")
+        output = _annual_output(model, site, names)
         cap = model.variables["capacity"].sel(technology=names)
         limit = per_technology(hours, "max_full_load_hours")
-        model.add_constraints(site.weight * output - limit * cap <= 0, name="full-load-hours")
+        model.add_constraints(output - limit * cap <= 0, name="full-load-hours")
     nox = _limited(thermal, "nox_cap_t")
     if nox:
         names = technology_index(nox)
-        output = model.variables["thermal-dispatch"].sel(technology=names).sum("time")
+        output = _annual_output(model, site, names)
         per_mwh_t = per_technology(nox, "nox_kg_per_mwh") / KG_PER_T
         model.add_constraints(
-            site.weight * per_mwh_t * output <= per_technology(nox, "nox_cap_t"), name="nox-cap"
+            per_mwh_t * output <= per_technology(nox, "nox_cap_t"), name="nox-cap"
         )
 
 

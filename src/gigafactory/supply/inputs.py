@@ -17,7 +17,7 @@ import xarray as xr
 
 from gigafactory.units import HOURS_PER_YEAR
 
-__all__ = ["KINDS", "DemandCharge", "SiteSupply", "SupplyTech", "nominal_load_mw"]
+__all__ = ["KINDS", "DemandCharge", "Periods", "SiteSupply", "SupplyTech", "nominal_load_mw"]
 
 KINDS = ("variable", "contract", "thermal", "storage")
 
@@ -141,6 +141,59 @@ class DemandCharge:
 
 
 @dataclass(frozen=True)
+class Periods:
+    """The year as representative periods: which typical period stands for each period.
+
+    Attributes
+    ----------
+    period_hours : int
+        Hours per period (24: typical days) [h].
+    order : numpy.ndarray of int
+        Typical period of each period of the year, in calendar order (D values) [-].
+    representative : numpy.ndarray of int
+        The period of the year each typical period is (its medoid), ascending (K values) [-].
+
+    Examples
+    --------
+    >>> p = Periods(2, np.array([0, 1, 0]), np.array([0, 1]))
+    >>> p.count.tolist(), p.typical_hours.tolist(), p.modelled_hour.tolist()
+    ([2, 1], [0, 1, 2, 3], [0, 1, 2, 3, 0, 1])
+    """
+
+    period_hours: int
+    order: np.ndarray
+    representative: np.ndarray
+
+    @property
+    def n_hours(self) -> int:
+        """Hours of the year the periods stand for [h]."""
+        return len(self.order) * self.period_hours
+
+    @property
+    def count(self) -> np.ndarray:
+        """Periods of the year each typical period stands for (K values) [-]."""
+        return np.bincount(self.order, minlength=len(self.representative))
+
+    @property
+    def typical_hours(self) -> np.ndarray:
+        """Hour of the year of each modelled hour (K x period_hours values) [-]."""
+        hours = np.arange(self.period_hours)
+        return (self.representative[:, None] * self.period_hours + hours).ravel()
+
+    @property
+    def modelled_hour(self) -> np.ndarray:
+        """Modelled hour that stands for each hour of the year (n_hours values) [-]."""
+        hour = np.arange(self.n_hours)
+        return self.order[hour // self.period_hours] * self.period_hours + hour % self.period_hours
+
+    @property
+    def hour_weights(self) -> np.ndarray:
+        """Hours of the year each modelled hour stands for (K x period_hours values) [-]."""
+        scale = HOURS_PER_YEAR / self.n_hours
+        return np.repeat(self.count.astype(float), self.period_hours) * scale
+
+
+@dataclass(frozen=True)
 class SiteSupply:
     """Inputs of one site's supply LP.
 
@@ -198,6 +251,10 @@ class SiteSupply:
     ride_through_hours : int
         Survive a grid outage of this many hours starting at any hour, from storage and
         on-site supply [h].
+    periods : Periods or None
+        The hours are typical periods standing for the year (see
+        :mod:`gigafactory.supply.periods`); None: the hours are the year in order.
+        Demand-charge billing periods then stay on the year's hours.
     """
 
     name: str
@@ -226,6 +283,7 @@ class SiteSupply:
     reserve_margin: float | None = None
     n_minus_1: bool = False
     ride_through_hours: int = 0
+    periods: Periods | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -234,8 +292,28 @@ class SiteSupply:
 
     @property
     def weight(self) -> float:
-        """Hours of the year each modelled hour stands for [-]."""
+        """Hours of the year each modelled hour stands for, on average [-]."""
         return HOURS_PER_YEAR / len(self.time)
+
+    @property
+    def hour_weights(self) -> np.ndarray | float:
+        """Hours of the year each modelled hour stands for [-].
+
+        A number for the year in order, one per hour for typical periods.
+        """
+        return self.weight if self.periods is None else self.periods.hour_weights
+
+    def annual(self, hourly: Any) -> Any:
+        """Sum over the modelled hours scaled to a year: an expression or an array.
+
+        ``w sum_t x(t)`` for the year in order, ``sum_t w(t) x(t)`` for typical periods.
+        """
+        if self.periods is None:
+            return hourly.sum() * self.weight
+        weights = self.hourly(self.periods.hour_weights)
+        if isinstance(hourly, np.ndarray):
+            return float((weights.values * hourly).sum())
+        return (weights * hourly).sum()
 
     @property
     def nominal_load_mw(self) -> np.ndarray:

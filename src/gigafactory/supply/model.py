@@ -22,9 +22,11 @@ scaled by ``w = 8760 / T`` to a year.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from gigafactory.errors import InfeasibleError
@@ -86,8 +88,13 @@ def add_operation_variables(model: linopy.Model, site: SiteSupply) -> None:
             lower=0, coords=[technology_index(contracts), site.time], name="contract-delivered"
         )
     if storage:
-        for name in ("storage-charge", "storage-discharge", "storage-soc"):
+        for name in ("storage-charge", "storage-discharge"):
             model.add_variables(lower=0, coords=[technology_index(storage), site.time], name=name)
+        # in typical periods the state of charge is counted from each period's start
+        low = 0 if site.periods is None else -np.inf
+        model.add_variables(
+            lower=low, coords=[technology_index(storage), site.time], name="storage-soc"
+        )
     if site.grid_import_cap_mw > 0:
         model.add_variables(lower=0, upper=site.hourly(site.grid_cap_mw), name="grid-import")
     if site.grid_export_cap_mw > 0:
@@ -103,8 +110,11 @@ def add_flexible_load(model: linopy.Model, site: SiteSupply) -> None:
 
     ``floor T(t) <= f(t) <= ceiling T(t)`` and, per window w, ``sum_w f(t) = sum_w T(t)``
     (``flexible-energy``), with T the IT power at the nominal pace: the same training work
-    is done in each window. Catching up needs headroom above the nominal pace (spare
-    accelerators or raised power caps), which ``ceiling`` states.
+    is done in each window. In typical periods a window is the largest common divisor of
+    the window and the period (a day for 168 h windows in typical days): stricter, since
+    work cannot move between periods that are not in calendar order. Catching up needs
+    headroom above the nominal pace (spare accelerators or raised power caps), which
+    ``ceiling`` states.
     """
     if site.flexible_it_mw is None:
         return
@@ -112,8 +122,12 @@ def add_flexible_load(model: linopy.Model, site: SiteSupply) -> None:
     f = model.add_variables(
         lower=site.flexible_floor * full, upper=site.flexible_ceiling * full, name="flexible-it"
     )
+    window_h = site.flexible_window_h
+    if site.periods is not None:
+        # typical periods are not in calendar order: a window stays within its period
+        window_h = math.gcd(window_h, site.periods.period_hours)
     window = xr.DataArray(
-        np.arange(len(site.time)) // site.flexible_window_h,
+        np.arange(len(site.time)) // window_h,
         coords={"time": site.time},
         dims="time",
         name="window",
@@ -252,6 +266,9 @@ def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
     storage = site.of_kind("storage")
     if not storage:
         return
+    if site.periods is not None:
+        add_linked_storage_constraints(model, site)
+        return
     names = technology_index(storage)
     cap = model.variables["capacity"].sel(technology=names)
     charge = model.variables["storage-charge"]
@@ -269,17 +286,72 @@ def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
     )
 
 
+def add_linked_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
+    """Storage over typical periods, its state linked across the year (Kotzur et al. 2018).
+
+    ``e(t)`` is the state of charge within a typical period, counted from its start
+    (``storage-soc-balance``, ``e = 0`` before each period's first hour). Each period d of the
+    year starts at ``S(d) >= 0`` (``storage-soc-start``) and
+    ``S(d+1) = S(d) + e(end of k(d))`` (``storage-soc-link``, cyclic), with k(d) the typical
+    period standing for d. With ``E_k`` and ``e_k`` the highest and lowest ``e`` in typical
+    period k (``storage-soc-max``/``-min``), ``S(d) + E_k(d) <= h P`` and ``S(d) + e_k(d) >= 0``
+    keep the state within its limits in every hour of the year. Exact when every period is
+    its own typical period; seasonal storage (iron-air's 100 h) carries energy across them.
+
+    Kotzur, Markewitz, Robinius, Stolten (2018), "Time series aggregation for energy system
+    design: Modeling seasonal storage", Applied Energy 213, 123-135.
+    """
+    storage = site.of_kind("storage")
+    periods = site.periods
+    if not storage or periods is None:
+        return
+    names = technology_index(storage)
+    cap = model.variables["capacity"].sel(technology=names)
+    charge = model.variables["storage-charge"]
+    discharge = model.variables["storage-discharge"]
+    soc = model.variables["storage-soc"]
+    eta_c = per_technology(storage, "charge_efficiency")
+    inv_eta_d = 1.0 / per_technology(storage, "discharge_efficiency")
+    hours = periods.period_hours
+    starts = site.hourly((np.arange(len(site.time)) % hours == 0).astype(float)) > 0
+    before = soc.roll(time=1).where(~starts).fillna(0)
+    model.add_constraints(
+        soc - before - eta_c * charge + inv_eta_d * discharge == 0, name="storage-soc-balance"
+    )
+    model.add_constraints(charge + discharge - cap <= 0, name="storage-power-limit")
+    typical = pd.Index(np.arange(len(periods.representative)), name="typical")
+    highest = model.add_variables(lower=-np.inf, coords=[names, typical], name="storage-soc-max")
+    lowest = model.add_variables(lower=-np.inf, coords=[names, typical], name="storage-soc-min")
+    of_hour = xr.DataArray(
+        np.arange(len(site.time)) // hours, coords={"time": site.time}, dims="time"
+    )
+    model.add_constraints(soc - highest.isel(typical=of_hour) <= 0, name="storage-soc-below-max")
+    model.add_constraints(soc - lowest.isel(typical=of_hour) >= 0, name="storage-soc-above-min")
+    year = pd.Index(np.arange(len(periods.order)), name="period")
+    start = model.add_variables(lower=0, coords=[names, year], name="storage-soc-start")
+    of_period = xr.DataArray(periods.order, coords={"period": year}, dims="period")
+    ends = xr.DataArray((periods.order + 1) * hours - 1, coords={"period": year}, dims="period")
+    end_of = soc.isel(time=ends)
+    model.add_constraints(start.roll(period=-1) - start - end_of == 0, name="storage-soc-link")
+    model.add_constraints(
+        start + highest.isel(typical=of_period) - per_technology(storage, "duration_h") * cap <= 0,
+        name="storage-energy-limit",
+    )
+    model.add_constraints(
+        start + lowest.isel(typical=of_period) >= 0,
+        name="storage-soc-nonnegative",
+    )
+
+
 def _emissions(model: linopy.Model, site: SiteSupply) -> Any:
     """Annual emissions as a linear expression [tCO2e]."""
     terms = []
     thermal = [t for t in running_thermal(site) if t.co2 > 0]
     if thermal:
         p = model.variables["thermal-dispatch"].sel(technology=technology_index(thermal))
-        terms.append((per_technology(thermal, "co2") * p).sum() * site.weight)
+        terms.append(site.annual(per_technology(thermal, "co2") * p))
     if "grid-import" in model.variables and np.any(np.asarray(site.grid_carbon) > 0):
-        terms.append(
-            (site.hourly(site.grid_carbon) * model.variables["grid-import"]).sum() * site.weight
-        )
+        terms.append(site.annual(site.hourly(site.grid_carbon) * model.variables["grid-import"]))
     return terms
 
 
@@ -316,16 +388,19 @@ def add_cfe_constraints(model: linopy.Model, site: SiteSupply) -> None:
     emitting = _carbon_emitting_supply(model, site)
     if emitting is None:
         return
-    total_load = float(site.hourly(site.load_mw).sum())
     share = 1.0 - site.cfe_target
     flexible = _flexible_facility(model, site)
-    lhs = emitting.sum() if flexible is None else emitting.sum() - share * flexible.sum()
+    if site.periods is None:
+        total_load = float(site.hourly(site.load_mw).sum())
+        lhs = emitting.sum() if flexible is None else emitting.sum() - share * flexible.sum()
+    else:  # hours weighted by the days they stand for
+        total_load = float(site.annual(np.asarray(site.load_mw, dtype=float)))
+        lhs = site.annual(emitting if flexible is None else emitting - share * flexible)
     model.add_constraints(lhs <= share * total_load, name="cfe-target")
 
 
 def add_objective(model: linopy.Model, site: SiteSupply) -> None:
     """Annualised fixed costs plus a year of operating costs [USD/yr]."""
-    w = site.weight
     terms = []
     if site.techs:
         terms.append(
@@ -336,17 +411,21 @@ def add_objective(model: linopy.Model, site: SiteSupply) -> None:
         marginal = per_technology(thermal, "marginal_cost") + site.carbon_price * per_technology(
             thermal, "co2"
         )
-        terms.append((marginal * model.variables["thermal-dispatch"]).sum() * w)
+        terms.append(site.annual(marginal * model.variables["thermal-dispatch"]))
     if "grid-import" in model.variables:
         price = site.hourly(site.grid_price) + site.carbon_price * site.hourly(site.grid_carbon)
-        terms.append((price * model.variables["grid-import"]).sum() * w)
+        terms.append(site.annual(price * model.variables["grid-import"]))
     if "grid-export" in model.variables:
         terms.append(
-            (-1 * site.hourly(site.grid_export_price) * model.variables["grid-export"]).sum() * w
+            site.annual(-1 * site.hourly(site.grid_export_price) * model.variables["grid-export"])
         )
     if "unserved" in model.variables:
         assert site.value_of_lost_load is not None
-        terms.append(model.variables["unserved"].sum() * (site.value_of_lost_load * w))
+        if site.periods is None:
+            penalty = site.value_of_lost_load * site.weight
+            terms.append(model.variables["unserved"].sum() * penalty)
+        else:
+            terms.append(site.annual(site.value_of_lost_load * model.variables["unserved"]))
     terms.extend(charge_terms(model, site))
     model.add_objective(sum_terms(terms))
 

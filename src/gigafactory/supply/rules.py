@@ -191,8 +191,8 @@ def replay(
             else:
                 dispatch[name] = take[i]
         shortfall = shortfall - take.sum(axis=0)
-        operating = float((take * cost_m).sum()) * site.weight
-        emissions = float((take * co2_m).sum()) * site.weight
+        operating = float(site.annual(take * cost_m))
+        emissions = float(site.annual(take * co2_m))
     for k, tech in enumerate(storage):
         dispatch[tech.name] = dis[k]
     return Replay(

@@ -92,7 +92,7 @@ def _shortfall(site: SiteSupply, method: str) -> str:
     return (
         f"site '{site.name}': supply is short in {int(short.sum()):,} of {len(short):,} hours "
         f"(first {first:%Y-%m-%d %H:%M} UTC), by up to {unserved.max():,.1f} MW and "
-        f"{unserved.sum() * site.weight:,.0f} MWh in the year; raise build limits or the grid "
+        f"{site.annual(unserved):,.0f} MWh in the year; raise build limits or the grid "
         "import cap, allow storage or backup, or set reliability.allow_unserved: true"
     )
 
@@ -162,7 +162,7 @@ class PriceResolver:
         """Objective [USD/yr] and capacities [MW] at the given grid price [USD/MWh]."""
         site = self._site
         price = site.hourly(grid_price) + site.carbon_price * site.hourly(site.grid_carbon)
-        cost = np.asarray(price.values, dtype=float) * site.weight
+        cost = np.asarray(price.values, dtype=float) * site.hour_weights
         self._highs.changeColsCost(len(self._grid_columns), self._grid_columns, cost)
         with c_stdout_silenced():
             self._highs.run()

@@ -1,0 +1,62 @@
+"""Typical periods for a run: clustering each site's year, and the error against the year."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gigafactory.errors import ScenarioError
+from gigafactory.scenario import Scenario
+from gigafactory.summary import Aggregation, SiteSummary
+from gigafactory.supply import SiteSupply
+from gigafactory.supply.periods import Periods, cluster_periods
+
+__all__ = ["aggregation_summary", "typical_periods"]
+
+
+def typical_periods(
+    scenario: Scenario, index: int, site: SiteSupply, say: Callable[[str], None]
+) -> Periods | None:
+    """The typical periods of one site's year, or None when the scenario asks for the year.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``time.aggregation`` when the period does not divide the year or typical
+        periods would mix days with different assets in service.
+    """
+    aggregation = scenario.time.aggregation
+    if aggregation is None:
+        return None
+    say(f"{site.name}: {aggregation.count} typical periods of {aggregation.period_hours} h (tsam)")
+    try:
+        return cluster_periods(site, aggregation.period_hours, aggregation.count)
+    except ValueError as err:
+        msg = f"time.aggregation: sites[{index}] ({site.name}): {err}"
+        raise ScenarioError(msg) from None
+
+
+def aggregation_summary(
+    periods: Periods, site: SiteSummary, exact: SiteSummary | None
+) -> Aggregation:
+    """What stood for the year, and the error of cost [-] and capacities [MW] if solved too.
+
+    Errors are the typical periods' figures minus the full year's.
+    """
+    out = Aggregation(
+        typical_periods=len(periods.representative), period_hours=periods.period_hours
+    )
+    if exact is None:
+        return out
+    out.total_annual_cost_usd_exact = exact.total_annual_cost_usd
+    out.cost_error_share = (
+        site.total_annual_cost_usd / exact.total_annual_cost_usd - 1.0
+        if exact.total_annual_cost_usd
+        else 0.0
+    )
+    out.capacity_mw_exact = dict(exact.capacity_mw)
+    out.capacity_error_mw = {
+        name: site.capacity_mw.get(name, 0.0) - exact.capacity_mw.get(name, 0.0)
+        for name in exact.capacity_mw
+    }
+    out.solve_seconds_exact = exact.solve_seconds
+    return out

@@ -1,0 +1,245 @@
+"""Representative periods: the year as a few typical days, chosen with tsam.
+
+The supply LP of a year has 8,760 hours of dispatch coupled by a handful of capacities.
+:func:`cluster_periods` groups the year's days by their hourly load, availability, prices
+and carbon (tsam, hierarchical clustering, each group represented by its medoid, a real
+day), :func:`typical_site` builds the LP's inputs on those days only, each hour weighted by
+the days it stands for, and :func:`expand_solution` lays the solution back onto the year.
+Storage keeps a state of charge linked across the year's periods
+(:func:`gigafactory.supply.model.add_linked_storage_constraints`), so seasonal storage still
+works.
+
+:func:`year_of_typical_periods` is the year the solution describes: every day replaced
+by its typical day. Summaries computed from it add up to the LP's objective.
+
+Hoffmann, Kotzur, Stolten, Robinius (2020), "A Review on Time Series Aggregation Methods
+for Energy System Models", Energies 13(3), 641; tsam: https://github.com/FZJ-IEK3-VSA/tsam.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from gigafactory.supply.inputs import DemandCharge, Periods, SiteSupply, SupplyTech
+
+__all__ = [
+    "Periods",
+    "cluster_periods",
+    "expand_solution",
+    "typical_site",
+    "year_of_typical_periods",
+]
+
+MASK_WEIGHT = 1000.0
+"""tsam weight of the in-service masks against the other series [-]: large, so that days
+with different assets in service are not grouped (a choice; checked after clustering)."""
+
+
+def _hourly(value: np.ndarray | float, n: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=float), (n,))
+
+
+def _profiles(site: SiteSupply) -> tuple[pd.DataFrame, dict[str, float]]:
+    """The hourly series that shape the LP, one column each, constant ones left out."""
+    n = len(site.time)
+    columns: dict[str, np.ndarray] = {"load": np.asarray(site.max_load_mw, dtype=float)}
+    weights: dict[str, float] = {}
+    for tech in site.techs:
+        if tech.kind in {"variable", "contract"}:
+            columns[f"availability:{tech.name}"] = _hourly(tech.availability, n)
+        if tech.online is not None:
+            columns[f"online:{tech.name}"] = _hourly(tech.online, n)
+            weights[f"online:{tech.name}"] = MASK_WEIGHT
+    columns["grid_price"] = _hourly(site.grid_price, n)
+    columns["grid_carbon"] = _hourly(site.grid_carbon, n)
+    columns["grid_cfe_share"] = _hourly(site.grid_cfe_share, n)
+    if site.grid_online is not None:
+        columns["grid_online"] = _hourly(site.grid_online, n)
+        weights["grid_online"] = MASK_WEIGHT
+    frame = pd.DataFrame(columns, index=site.time.tz_localize(None))
+    varying = [c for c in frame if np.ptp(frame[c].to_numpy()) > 0]
+    return frame[varying], {k: w for k, w in weights.items() if k in varying}
+
+
+def _masks_agree(frame: pd.DataFrame, order: np.ndarray, medoid: np.ndarray, hours: int) -> bool:
+    masks = [c for c in frame.columns if str(c).startswith(("online:", "grid_online"))]
+    if not masks:
+        return True
+    days = frame[masks].to_numpy().reshape(len(order), hours * len(masks))
+    return bool(np.all(days == days[medoid[order]]))
+
+
+def cluster_periods(
+    site: SiteSupply, period_hours: int, count: int, *, extremes: bool = True
+) -> Periods:
+    """Group the year's periods into ``count`` typical periods with tsam.
+
+    Hierarchical clustering (Ward) of each period's hourly profiles, normalised, each
+    group represented by its medoid; deterministic. With ``extremes``, the period of peak
+    load and the period of least mean output of each renewable or contract are added as
+    typical periods of their own (tsam's ``new_cluster_center``: other periods may join
+    them), so firm capacity is sized on the hardest days, not on averages.
+
+    Parameters
+    ----------
+    site : SiteSupply
+        A year in calendar order.
+    period_hours : int
+        Hours per period; must divide the number of hours [h].
+    count : int
+        Typical periods wanted, besides the extreme ones; at least the number of periods
+        returns the year itself [-].
+    extremes : bool, default True
+        Add the extreme periods.
+
+    Returns
+    -------
+    Periods
+        Typical periods numbered in calendar order of their medoids.
+
+    Raises
+    ------
+    ValueError
+        When ``period_hours`` does not divide the hours, or when typical periods would mix
+        days with different assets in service (raise ``count``).
+    """
+    n = len(site.time)
+    if period_hours <= 0 or n % period_hours:
+        msg = f"period of {period_hours} h does not divide the {n:,} hours; use e.g. 24"
+        raise ValueError(msg)
+    n_periods = n // period_hours
+    if count >= n_periods:
+        every = np.arange(n_periods)
+        return Periods(period_hours, every, every)
+    frame, weights = _profiles(site)
+    if frame.empty:  # every period alike
+        return Periods(period_hours, np.zeros(n_periods, dtype=int), np.zeros(1, dtype=int))
+    scarce = [str(c) for c in frame.columns if str(c).startswith("availability:")]
+    # tsam 2.3 touches pandas options that pandas 3 deprecates, and warns about rescaling
+    # that medoids do not do: neither concerns the result
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import tsam.timeseriesaggregation as tsam
+
+        aggregation = tsam.TimeSeriesAggregation(
+            frame,
+            noTypicalPeriods=count,
+            hoursPerPeriod=period_hours,
+            resolution=1.0,
+            clusterMethod="hierarchical",
+            representationMethod="medoidRepresentation",
+            weightDict=weights or None,
+            extremePeriodMethod="new_cluster_center" if extremes else "None",
+            addPeakMax=["load"] if extremes and "load" in frame else [],
+            addMeanMin=scarce if extremes else [],
+        )
+        aggregation.createTypicalPeriods()
+    order = np.asarray(aggregation.clusterOrder, dtype=int)
+    medoid = np.zeros(order.max() + 1, dtype=int)
+    medoid[: len(aggregation.clusterCenterIndices)] = aggregation.clusterCenterIndices
+    for extreme in getattr(aggregation, "extremePeriods", {}).values():
+        day = int(extreme["stepNo"])  # an extreme period stands for its own group
+        medoid[order[day]] = day
+    # number the typical periods by their medoid's place in the year
+    rank = np.argsort(medoid, kind="stable")
+    relabel = np.empty_like(rank)
+    relabel[rank] = np.arange(len(rank))
+    periods = Periods(period_hours, relabel[order], medoid[rank])
+    if not _masks_agree(frame, periods.order, periods.representative, period_hours):
+        msg = (
+            f"{count} typical periods group days with different assets in service; raise the count"
+        )
+        raise ValueError(msg)
+    return periods
+
+
+def _take(value: Any, index: np.ndarray) -> Any:
+    if value is None or np.ndim(value) == 0:
+        return value
+    return np.asarray(value)[index]
+
+
+def _take_tech(tech: SupplyTech, index: np.ndarray) -> SupplyTech:
+    return replace(
+        tech, availability=_take(tech.availability, index), online=_take(tech.online, index)
+    )
+
+
+def _take_hours(site: SiteSupply, index: np.ndarray, time: pd.DatetimeIndex) -> SiteSupply:
+    return replace(
+        site,
+        time=time,
+        load_mw=_take(site.load_mw, index),
+        techs=tuple(_take_tech(t, index) for t in site.techs),
+        grid_price=_take(site.grid_price, index),
+        grid_carbon=_take(site.grid_carbon, index),
+        grid_export_price=_take(site.grid_export_price, index),
+        grid_cfe_share=_take(site.grid_cfe_share, index),
+        grid_online=_take(site.grid_online, index),
+        flexible_it_mw=_take(site.flexible_it_mw, index),
+        flexible_pue=_take(site.flexible_pue, index),
+    )
+
+
+def typical_site(site: SiteSupply, periods: Periods) -> SiteSupply:
+    """The LP's inputs on the typical periods' hours, weighted by the periods they stand for.
+
+    Every hourly series is read on the medoids' hours; demand-charge billing periods stay
+    on the year's hours (their peaks are taken over the modelled hours that stand for each
+    billing period), and coincident-peak charges add up over the hours each modelled hour
+    stands for, so the objective is that of :func:`year_of_typical_periods`.
+    """
+    hours = periods.typical_hours
+    typical = _take_hours(site, hours, site.time[hours])
+    coincident = np.bincount(
+        periods.modelled_hour,
+        weights=_hourly(site.grid_coincident_usd_per_mw, len(site.time)),
+        minlength=len(hours),
+    )
+    return replace(
+        typical,
+        periods=periods,
+        grid_coincident_usd_per_mw=coincident,
+        demand_charges=tuple(
+            DemandCharge(c.name, c.usd_per_mw, np.asarray(c.period)) for c in site.demand_charges
+        ),
+    )
+
+
+def year_of_typical_periods(site: SiteSupply, periods: Periods) -> SiteSupply:
+    """The year with every period replaced by its typical period (calendar order kept).
+
+    Billing periods and coincident-peak charges stay those of the year.
+    """
+    source = periods.typical_hours[periods.modelled_hour]
+    return _take_hours(site, source, site.time)
+
+
+def expand_solution(ds: xr.Dataset, periods: Periods, time: pd.DatetimeIndex) -> xr.Dataset:
+    """Lay a typical-period solution onto the year's hours.
+
+    Hourly variables repeat their typical period's values; the state of charge is each
+    period's start level plus the change within its typical period.
+    """
+    hour = xr.DataArray(periods.modelled_hour, dims="time")
+    timed = [name for name in ds.data_vars if "time" in ds[name].dims]
+    out = ds.drop_vars([*timed, "time"])
+    for name in timed:
+        values = ds[name].drop_vars("time").isel(time=hour).assign_coords(time=time)
+        out[name] = values.transpose(*ds[name].dims)
+        out[name].attrs = ds[name].attrs
+    if "storage_soc_start_mwh" in ds:
+        start = ds["storage_soc_start_mwh"].to_numpy()  # storage, period
+        per_hour = np.repeat(start, periods.period_hours, axis=1)
+        out["storage_soc_mwh"] = out["storage_soc_mwh"] + per_hour
+        out = out.drop_vars("storage_soc_start_mwh")
+    out.attrs = dict(ds.attrs)
+    out.attrs["typical_periods"] = len(periods.representative)
+    out.attrs["period_hours"] = periods.period_hours
+    return out

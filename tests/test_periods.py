@@ -1,0 +1,207 @@
+"""Representative periods: typical days with storage linked across the year."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gigafactory
+from conftest import small_scenario
+from gigafactory.errors import ScenarioError
+from gigafactory.scenario import scenario_from_dict
+from gigafactory.supply import DemandCharge, SiteSupply, SupplyTech, optimise
+from gigafactory.supply.periods import (
+    cluster_periods,
+    expand_solution,
+    typical_site,
+    year_of_typical_periods,
+)
+
+
+def hours(n: int) -> pd.DatetimeIndex:
+    return pd.date_range("2025-01-01", periods=n, freq="h", tz="UTC")
+
+
+SUNNY = np.clip(np.sin((np.arange(24) - 6) / 12 * np.pi), 0, None)
+DULL = 0.3 * SUNNY
+CALM = np.full(24, 0.05)
+WINDY = np.full(24, 0.8)
+# 28 days of four kinds in an irregular order: every kind recurs exactly
+DAYS = [0, 0, 1, 2, 3, 0, 1, 1, 2, 0, 3, 3, 0, 1, 2, 2, 0, 0, 3, 1, 0, 2, 1, 3, 0, 0, 1, 2]
+
+
+def _repeating_site(days: list[int], *, storage: bool) -> SiteSupply:
+    solar = np.concatenate([[SUNNY, DULL, SUNNY, DULL][d] for d in days])
+    wind = np.concatenate([[CALM, CALM, WINDY, WINDY][d] for d in days])
+    load = np.concatenate([np.where(np.arange(24) >= 18, 120.0, 100.0) for _ in days])
+    price = np.tile(np.where(np.arange(24) < 7, 40.0, 90.0), len(days))
+    week = np.repeat(np.arange(len(days) // 7), 7 * 24)  # billing period of each hour
+    stores = (
+        SupplyTech(
+            "battery",
+            "storage",
+            fixed_cost=50_000.0,
+            charge_efficiency=0.95,
+            discharge_efficiency=0.95,
+            duration_h=4.0,
+        ),
+        SupplyTech(
+            "iron-air",
+            "storage",
+            fixed_cost=30_000.0,
+            charge_efficiency=0.7,
+            discharge_efficiency=0.6,
+            duration_h=100.0,
+        ),
+    )
+    return SiteSupply(
+        name="repeating",
+        time=hours(24 * len(days)),
+        load_mw=load,
+        techs=(
+            SupplyTech("solar", "variable", fixed_cost=60_000.0, availability=solar, clean=True),
+            SupplyTech("wind", "variable", fixed_cost=110_000.0, availability=wind, clean=True),
+            *(stores if storage else ()),
+            SupplyTech("gas", "thermal", fixed_cost=90_000.0, marginal_cost=70.0, co2=0.4),
+        ),
+        grid_import_cap_mw=80.0,
+        grid_price=price,
+        grid_carbon=0.5,
+        demand_charges=(DemandCharge("weekly", 2_000.0, week),),
+        cfe_target=0.6,
+    )
+
+
+def test_typical_days_reproduce_a_year_whose_days_repeat():
+    # The 28 days are four kinds repeated in an irregular order; without storage nothing
+    # links the days, so four typical days lose nothing: the LP on 4 x 24 hours gives the
+    # year's optimum (cost weighted by the days each kind stands for, the CFE target over
+    # the weighted year, and each week's demand-charge peak over its typical hours).
+    site = _repeating_site(DAYS, storage=False)
+    periods = cluster_periods(site, 24, 4, extremes=False)
+    kinds = np.array(DAYS)
+    # days in one group are of one kind, and the weights count the days of each kind
+    assert all(len(set(kinds[periods.order == k])) == 1 for k in range(4))
+    assert sorted(periods.count.tolist()) == sorted(np.bincount(kinds).tolist())
+    year = optimise(site)
+    typical = optimise(typical_site(site, periods))
+    assert typical.attrs["objective_usd"] == pytest.approx(year.attrs["objective_usd"], rel=1e-6)
+    np.testing.assert_allclose(
+        typical.attrs["demand_peaks_mw"]["weekly"],
+        year.attrs["demand_peaks_mw"]["weekly"],
+        atol=1e-3,
+    )
+    # the expanded solution is the year: same load and the same grid energy
+    expanded = expand_solution(typical, periods, site.time)
+    assert expanded.sizes["time"] == len(site.time)
+    np.testing.assert_allclose(expanded["load_mw"], site.load_mw)
+    assert float(expanded["grid_import_mw"].sum()) == pytest.approx(
+        float(year["grid_import_mw"].sum()), rel=1e-4
+    )
+    np.testing.assert_array_equal(year_of_typical_periods(site, periods).load_mw, site.load_mw)
+
+
+def test_a_typical_week_with_storage_reproduces_a_year_of_that_week():
+    # Four identical weeks with a battery and a 100 h iron-air store: the year's optimum
+    # repeats each week, so one typical week standing for four, its storage state linked
+    # from week to week, gives the same cost, capacities and weekly peaks.
+    site = _repeating_site(DAYS[:7] * 4, storage=True)
+    periods = cluster_periods(site, 168, 1, extremes=False)
+    assert periods.count.tolist() == [4]
+    year = optimise(site)
+    typical = optimise(typical_site(site, periods))
+    assert typical.attrs["objective_usd"] == pytest.approx(year.attrs["objective_usd"], rel=1e-6)
+    for tech in ("solar", "wind", "battery", "iron-air", "gas"):
+        assert float(typical["capacity_mw"].sel(technology=tech)) == pytest.approx(
+            float(year["capacity_mw"].sel(technology=tech)), abs=1e-3
+        )
+
+
+def test_seasonal_storage_carries_energy_across_typical_days():
+    # 10 windy days (wind availability 1) then 10 calm days (0); load 1 MW; only wind and a
+    # lossless 240 h store. By hand: the calm days need 10 x 24 = 240 MWh, banked on the
+    # windy days, so wind is 2 MW (1 MW for the load, 1 MW to charge), the store 1 MW of
+    # power and 240 MWh. Two typical days stand for the 20: only a state of charge linked
+    # across them can carry the 240 MWh.
+    wind = np.concatenate([np.ones(240), np.zeros(240)])
+    site = SiteSupply(
+        name="seasonal",
+        time=hours(480),
+        load_mw=np.ones(480),
+        techs=(
+            SupplyTech("wind", "variable", fixed_cost=1000.0, availability=wind, clean=True),
+            SupplyTech("store", "storage", fixed_cost=10.0, duration_h=240.0),
+        ),
+    )
+    periods = cluster_periods(site, 24, 2, extremes=False)
+    assert periods.count.tolist() == [10, 10]
+    ds = optimise(typical_site(site, periods), method="simplex")
+    assert float(ds["capacity_mw"].sel(technology="wind")) == pytest.approx(2.0, rel=1e-6)
+    assert float(ds["capacity_mw"].sel(technology="store")) == pytest.approx(1.0, rel=1e-6)
+    soc = expand_solution(ds, periods, site.time)["storage_soc_mwh"].sel(storage="store")
+    assert float(soc.max()) == pytest.approx(240.0, rel=1e-6)  # full when the calm begins
+    assert float(soc.min()) == pytest.approx(0.0, abs=1e-6)  # empty when it ends
+
+
+def test_extreme_days_are_typical_days_of_their_own():
+    # the day of peak load (day 3) and the day of least wind (day 5) each stand for a group
+    load = np.full(24 * 8, 10.0)
+    load[3 * 24 + 18] = 30.0
+    wind = np.full(24 * 8, 0.5)
+    wind[5 * 24 : 6 * 24] = 0.01
+    site = SiteSupply(
+        name="extremes",
+        time=hours(24 * 8),
+        load_mw=load,
+        techs=(SupplyTech("wind", "variable", fixed_cost=1.0, availability=wind),),
+    )
+    periods = cluster_periods(site, 24, 1)
+    assert 3 in periods.representative and 5 in periods.representative
+    assert periods.count.sum() == 8
+
+
+def test_period_must_divide_the_year():
+    with pytest.raises(
+        ValueError, match=r"^period of 100 h does not divide the 672 hours; use e.g. 24$"
+    ):
+        cluster_periods(_repeating_site(DAYS, storage=False), 100, 3)
+
+
+def test_a_run_on_typical_days_reports_its_error_against_the_year():
+    data = small_scenario()
+    year = gigafactory.run(scenario_from_dict(data)).summary.sites[0]
+    data["time"] = {"aggregation": {"count": 6, "compare_exact": True}}
+    results = gigafactory.run(scenario_from_dict(data))
+    site = results.summary.sites[0]
+    aggregation = site.aggregation
+    assert aggregation is not None and aggregation.period_hours == 24
+    # six typical days plus the day of peak load and the day of least sun
+    assert 6 < aggregation.typical_periods <= 8
+    # the full year solved alongside is the ordinary run
+    assert aggregation.total_annual_cost_usd_exact == pytest.approx(
+        year.total_annual_cost_usd, rel=1e-6
+    )
+    assert aggregation.cost_error_share == pytest.approx(
+        site.total_annual_cost_usd / year.total_annual_cost_usd - 1
+    )
+    assert aggregation.capacity_error_mw["gas_ct"] == pytest.approx(
+        site.capacity_mw["gas_ct"] - year.capacity_mw["gas_ct"]
+    )
+    # the summary describes the year laid out from typical days: hourly, and adding up
+    assert results.series["campus"].sizes["time"] == 8760
+    assert sum(site.cost_breakdown_usd.to_dict().values()) == pytest.approx(
+        site.total_annual_cost_usd
+    )
+    assert site.unserved_mwh == 0.0
+
+
+def test_a_period_that_does_not_divide_the_year_names_the_field():
+    data = small_scenario()
+    data["time"] = {"aggregation": {"period_hours": 100, "count": 6}}
+    with pytest.raises(ScenarioError) as err:
+        gigafactory.run(scenario_from_dict(data))
+    assert str(err.value) == (
+        "time.aggregation: sites[0] (campus): period of 100 h does not divide the 8,760 "
+        "hours; use e.g. 24"
+    )
