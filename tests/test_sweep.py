@@ -82,3 +82,71 @@ def test_sweep_runs_records_failures_and_resumes(tmp_path):
     )
     assert len(again) == 4
     assert (again["total_annual_cost_usd"] == -1.0).sum() == 1
+
+
+@pytest.fixture
+def dask_on_localhost(tmp_path):
+    """A Dask scheduler and two single-threaded worker processes, each its own program."""
+    import subprocess
+    import sys
+    import time
+
+    pytest.importorskip("distributed")
+    address_file = tmp_path / "scheduler.json"
+
+    def start(program: str, *args: str) -> subprocess.Popen[bytes]:
+        code = f"from distributed.cli.dask_{program} import main; main()"
+        return subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    host = ("--host", "127.0.0.1")
+    processes = [
+        start("scheduler", *host, "--port", "0", "--dashboard-address", ":0",
+              "--scheduler-file", str(address_file))
+    ]  # fmt: skip
+    try:
+        for _ in range(300):
+            if address_file.exists() and address_file.stat().st_size:
+                break
+            time.sleep(0.1)
+        address = json.loads(address_file.read_text())["address"]
+        for i in range(2):
+            processes.append(
+                start("worker", address, *host, "--nthreads", "1", "--no-dashboard",
+                      "--name", f"w{i}")
+            )  # fmt: skip
+        from dask.distributed import Client
+
+        with Client(address) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+
+
+def test_sweep_on_a_scheduler_with_two_worker_processes_matches_the_local_run(
+    tmp_path, dask_on_localhost
+):
+    # the same cases on a scheduler at an address (two worker programs, as on two
+    # machines) and on a LocalCluster: identical numbers, and both workers took part
+    scenario = scenario_from_dict(small_scenario())
+    cases = [{"sites[0].grid.import_cap_mw": cap} for cap in (20, 30, 40, 50)]
+    remote = sweep.run_sweep(scenario, cases, tmp_path / "remote", scheduler=dask_on_localhost)
+    local = sweep.run_sweep(scenario, cases, tmp_path / "local", workers=1)
+    columns = ["case", "total_annual_cost_usd", "emissions_tco2e", "cfe_share"]
+    pd.testing.assert_frame_equal(
+        remote[columns].sort_values("case").reset_index(drop=True),
+        local[columns].sort_values("case").reset_index(drop=True),
+    )
+    assert (remote["error"] == "").all()
+    hosts = {
+        json.loads(p.read_text()).get("worker")
+        for p in (tmp_path / "remote" / "cases").glob("*.json")
+    }
+    assert hosts == {"w0", "w1"}

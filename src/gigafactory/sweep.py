@@ -198,6 +198,8 @@ def case_metrics(summary: Summary) -> dict[str, float]:
 def run_case(base: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     """Run one case and return ``{id, params, metrics}`` or ``{id, params, error}``.
 
+    Also ``seconds`` and ``worker``, the Dask worker that ran it.
+
     Runs in a Dask worker: it takes and returns plain data only.
     """
     import copy
@@ -216,7 +218,18 @@ def run_case(base: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     except Exception as err:  # recorded, never stops the sweep
         record["error"] = f"{type(err).__name__}: {err}"
     record["seconds"] = time.perf_counter() - started
+    record["worker"] = _worker_name()
     return record
+
+
+def _worker_name() -> str:
+    """Name of the Dask worker running this call; empty outside one."""
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().name)
+    except (ImportError, ValueError):
+        return ""
 
 
 def run_sweep(

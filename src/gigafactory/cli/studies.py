@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -82,7 +83,8 @@ def size(
 def compare(
     scenario: ScenarioArg,
     sites: Annotated[
-        str, typer.Option("--sites", help="Comma-separated catalog sites (see catalog sites).")
+        str,
+        typer.Option("--sites", help="Comma-separated catalog sites (see catalog sites), or all."),
     ] = "",
     weights: Annotated[
         str,
@@ -104,17 +106,24 @@ def compare(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Folder (default: out/<name>-compare).")
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-j", min=1, help="Sites solved at once, one process each.")
+    ] = 1,
 ) -> None:
     """Run the scenario's campus at several sites, each with its own grid facts, and rank them."""
     loaded = gigafactory.load_scenario(scenario)
-    names = [n.strip() for n in sites.split(",") if n.strip()] or [
-        s.catalog for s in loaded.sites if s.catalog
-    ]
+    if sites.strip() == "all":
+        names = list(gigafactory.catalog.sites())
+    else:
+        names = [n.strip() for n in sites.split(",") if n.strip()] or [
+            s.catalog for s in loaded.sites if s.catalog
+        ]
     if len(names) < 2:
         msg = "compare: give at least two sites with --sites a,b (catalog names)"
         raise gigafactory.ScenarioError(msg)
     chosen = gigafactory.siting_weights(weights) if weights else None
     countries = [c.strip().upper() for c in users.split(",") if c.strip()] or None
+    started = time.perf_counter()
     with progress(f"{loaded.name}: compare", total=len(names)) as say:
         table, _ = gigafactory.compare(
             loaded,
@@ -122,7 +131,9 @@ def compare(
             weights=chosen,
             users=countries,
             progress=lambda msg, done: say(msg, done, len(names)),
+            workers=workers,
         )
+    elapsed = time.perf_counter() - started
     folder = output or Path("out") / f"{loaded.name}-compare"
     gigafactory.write_text_atomic(folder / "compare.csv", table.to_csv(index=False))
     gigafactory.write_text_atomic(
@@ -176,6 +187,8 @@ def compare(
                 f"[yellow]{escape(str(record['site']))}: cannot be served firm, ranked last:[/] "
                 f"{escape(str(record['infeasible']))}"
             )
+    each = "one at a time" if workers == 1 else f"{workers} at a time"
+    console.print(f"{len(names)} sites solved in {elapsed:,.0f} s ({each})")
     console.print(f"table: {folder / 'compare.csv'}\nreport: {folder / 'compare.html'}")
 
 

@@ -221,6 +221,39 @@ def _spec_at(template: SiteSpec, name: str) -> tuple[SiteSpec, list[str], str]:
     return spec, dropped, source
 
 
+def _run_or_why(scenario: Scenario) -> Results | str:
+    """A site's results, or why it cannot be served firm."""
+    try:
+        return run(scenario)
+    except InfeasibleError as err:
+        return str(err)
+
+
+def _solve_all(
+    scenarios: list[Scenario],
+    names: list[str],
+    workers: int,
+    say: Callable[[str, int], None],
+) -> list[Results | str]:
+    """Run each site's scenario, ``workers`` at a time, saying each as it finishes."""
+    if workers <= 1 or len(scenarios) <= 1:
+        out: list[Results | str] = []
+        for done, (name, one) in enumerate(zip(names, scenarios, strict=True)):
+            say(f"{name}: solving", done)
+            out.append(_run_or_why(one))
+        return out
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    outcomes: dict[int, Results | str] = {}
+    with ProcessPoolExecutor(max_workers=min(workers, len(scenarios))) as pool:
+        futures = {pool.submit(_run_or_why, one): i for i, one in enumerate(scenarios)}
+        for future in as_completed(futures):
+            i = futures[future]
+            outcomes[i] = future.result()
+            say(f"{names[i]}: solved", len(outcomes))
+    return [outcomes[i] for i in range(len(scenarios))]
+
+
 def compare(
     scenario: Scenario,
     sites: list[str],
@@ -228,6 +261,7 @@ def compare(
     weights: dict[str, float] | None = None,
     users: list[str] | None = None,
     progress: Callable[[str, int], None] | None = None,
+    workers: int = 1,
 ) -> tuple[pd.DataFrame, dict[str, Results]]:
     """Run the scenario's first campus at each catalog site and rank the sites.
 
@@ -246,6 +280,8 @@ def compare(
         no latency criterion.
     progress : callable, optional
         Called with a message and the number of sites done.
+    workers : int, default 1
+        Sites solved at once, each in its own process [-].
 
     Returns
     -------
@@ -270,8 +306,8 @@ def compare(
     cities = latency.user_regions(countries) if countries else pd.DataFrame()
     rows = []
     results: dict[str, Results] = {}
-    for done, name in enumerate(sites):
-        say(f"{name}: solving", done)
+    prepared = []
+    for name in sites:
         entry = catalog.get_site(name)
         spec, dropped, feed_source = _spec_at(template, name)
         facts = {
@@ -290,11 +326,14 @@ def compare(
             "dropped": ", ".join(dropped),
         }
         one = scenario.model_copy(update={"name": f"{scenario.name} at {name}", "sites": [spec]})
-        try:
-            result = run(one)
-        except InfeasibleError as err:
-            rows.append({**facts, "total_annual_cost_usd": math.nan, "infeasible": str(err)})
+        prepared.append((name, facts, one))
+    names = [name for name, _, _ in prepared]
+    outcomes = _solve_all([one for _, _, one in prepared], names, workers, say)
+    for (name, facts, _), outcome in zip(prepared, outcomes, strict=True):
+        if isinstance(outcome, str):
+            rows.append({**facts, "total_annual_cost_usd": math.nan, "infeasible": outcome})
             continue
+        result = outcome
         results[name] = result
         s = result.summary
         site = s.sites[0]

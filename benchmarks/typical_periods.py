@@ -1,0 +1,105 @@
+"""Typical periods against the full year, on every ground preset, measured in one run.
+
+For each preset: the full year (8,760 hours) and ``time.aggregation`` with 24, 48 and 96
+typical days (plus the extreme days tsam adds), each a whole ``gigafactory.run`` in this
+process, one after the other. Prints the time of each, the speed-up, the error of the
+total cost and the largest capacity error, against the targets of the issue "Speed where
+planners feel it": >= 10x faster, cost within 1 %, each capacity within 5 % or 5 MW.
+
+    python benchmarks/typical_periods.py                    # every ground preset
+    python benchmarks/typical_periods.py --presets colossus --counts 48
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from typing import Any
+
+GROUND_PRESETS = (
+    "korea-southwest",
+    "korea-pohang",
+    "korea-ulsan",
+    "korea-seoul-metro",
+    "colossus",
+    "memphis-gas",
+    "stargate-abilene",
+    "pine-island",
+)
+
+
+def _run(name: str, count: int | None) -> tuple[float, Any]:
+    import gigafactory
+
+    scenario = gigafactory.load_scenario(name)
+    if count is not None:
+        data = scenario.model_dump(mode="json")
+        data["time"] = {"aggregation": {"count": count}}
+        scenario = type(scenario).model_validate(data)
+    started = time.perf_counter()
+    results = gigafactory.run(scenario)
+    return time.perf_counter() - started, results.summary
+
+
+def _capacity_error(site: Any, exact: Any) -> tuple[float, str, bool]:
+    """Largest capacity error [MW], its technology, and whether all are within 5 % or 5 MW."""
+    worst, which, ok = 0.0, "-", True
+    for name, mw in exact.capacity_mw.items():
+        error = site.capacity_mw.get(name, 0.0) - mw
+        if abs(error) > abs(worst):
+            worst, which = error, name
+        ok = ok and (abs(error) <= 5.0 or abs(error) <= 0.05 * abs(mw))
+    return worst, which, ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presets", nargs="*", default=list(GROUND_PRESETS))
+    parser.add_argument("--counts", nargs="*", type=int, default=[24, 48, 96])
+    args = parser.parse_args()
+    rows = []
+    header = (
+        f"{'preset':<18} {'days':>5} {'time [s]':>9} {'year [s]':>9} {'speed-up':>9} "
+        f"{'cost err':>9} {'worst capacity err':>30} {'targets':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name in args.presets:
+        exact_s, exact = _run(name, None)
+        for count in args.counts:
+            seconds, summary = _run(name, count)
+            cost_error = summary.total_annual_cost_usd / exact.total_annual_cost_usd - 1
+            worst_mw, worst_tech, within = 0.0, "-", True
+            for site, site_exact in zip(summary.sites, exact.sites, strict=True):
+                mw, tech, ok = _capacity_error(site, site_exact)
+                if abs(mw) > abs(worst_mw):
+                    worst_mw, worst_tech = mw, tech
+                within = within and ok
+            typical = summary.sites[0].aggregation.typical_periods
+            speed = exact_s / seconds
+            met = speed >= 10 and abs(cost_error) <= 0.01 and within
+            print(
+                f"{name:<18} {typical:>5} {seconds:>9.1f} {exact_s:>9.1f} {speed:>8.1f}x "
+                f"{cost_error:>+8.2%} {worst_tech + f' {worst_mw:+.1f} MW':>30} "
+                f"{'met' if met else 'not met':>8}"
+            )
+            rows.append(
+                {
+                    "preset": name,
+                    "count": count,
+                    "typical_periods": typical,
+                    "seconds": seconds,
+                    "year_seconds": exact_s,
+                    "speed_up": speed,
+                    "cost_error": cost_error,
+                    "worst_capacity_error_mw": worst_mw,
+                    "worst_capacity": worst_tech,
+                    "targets_met": met,
+                }
+            )
+    print(json.dumps({"typical_periods": rows}))
+
+
+if __name__ == "__main__":
+    main()
