@@ -266,9 +266,6 @@ def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
     storage = site.of_kind("storage")
     if not storage:
         return
-    if site.periods is not None:
-        add_linked_storage_constraints(model, site)
-        return
     names = technology_index(storage)
     cap = model.variables["capacity"].sel(technology=names)
     charge = model.variables["storage-charge"]
@@ -276,11 +273,19 @@ def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
     soc = model.variables["storage-soc"]
     eta_c = per_technology(storage, "charge_efficiency")
     inv_eta_d = 1.0 / per_technology(storage, "discharge_efficiency")
+    if site.periods is None:
+        before = soc.roll(time=1)
+    else:  # counted from each typical period's start
+        position = np.arange(len(site.time)) % site.periods.period_hours
+        before = soc.roll(time=1).where(site.hourly(position) > 0).fillna(0)
     model.add_constraints(
-        soc - soc.roll(time=1) - eta_c * charge + inv_eta_d * discharge == 0,
+        soc - before - eta_c * charge + inv_eta_d * discharge == 0,
         name="storage-soc-balance",
     )
     model.add_constraints(charge + discharge - cap <= 0, name="storage-power-limit")
+    if site.periods is not None:
+        add_linked_storage_constraints(model, site)
+        return
     model.add_constraints(
         soc - per_technology(storage, "duration_h") * cap <= 0, name="storage-energy-limit"
     )
@@ -290,7 +295,8 @@ def add_linked_storage_constraints(model: linopy.Model, site: SiteSupply) -> Non
     """Storage over typical periods, its state linked across the year (Kotzur et al. 2018).
 
     ``e(t)`` is the state of charge within a typical period, counted from its start
-    (``storage-soc-balance``, ``e = 0`` before each period's first hour). Each period d of the
+    (``storage-soc-balance`` of :func:`add_storage_constraints`, ``e = 0`` before each
+    period's first hour). Each period d of the
     year starts at ``S(d) >= 0`` (``storage-soc-start``) and
     ``S(d+1) = S(d) + e(end of k(d))`` (``storage-soc-link``, cyclic), with k(d) the typical
     period standing for d. With ``E_k`` and ``e_k`` the highest and lowest ``e`` in typical
@@ -307,18 +313,8 @@ def add_linked_storage_constraints(model: linopy.Model, site: SiteSupply) -> Non
         return
     names = technology_index(storage)
     cap = model.variables["capacity"].sel(technology=names)
-    charge = model.variables["storage-charge"]
-    discharge = model.variables["storage-discharge"]
     soc = model.variables["storage-soc"]
-    eta_c = per_technology(storage, "charge_efficiency")
-    inv_eta_d = 1.0 / per_technology(storage, "discharge_efficiency")
     hours = periods.period_hours
-    starts = site.hourly((np.arange(len(site.time)) % hours == 0).astype(float)) > 0
-    before = soc.roll(time=1).where(~starts).fillna(0)
-    model.add_constraints(
-        soc - before - eta_c * charge + inv_eta_d * discharge == 0, name="storage-soc-balance"
-    )
-    model.add_constraints(charge + discharge - cap <= 0, name="storage-power-limit")
     typical = pd.Index(np.arange(len(periods.representative)), name="typical")
     highest = model.add_variables(lower=-np.inf, coords=[names, typical], name="storage-soc-max")
     lowest = model.add_variables(lower=-np.inf, coords=[names, typical], name="storage-soc-min")
