@@ -28,8 +28,11 @@ from gigafactory.supply.terms import (
     online_matrix,
     per_technology,
     running_thermal,
+    state_before,
     sum_terms,
     technology_index,
+    typical_of_hour,
+    typical_of_period,
 )
 from gigafactory.units import KG_PER_T
 
@@ -208,54 +211,53 @@ def add_ride_through(model: linopy.Model, site: SiteSupply) -> None:
     names = technology_index(storage)
     cap = model.variables["capacity"].sel(technology=names)
     model.add_constraints(gap - cap.sum("technology") <= 0, name="ride-through-power")
-    soc = model.variables["storage-soc"]
-    eta_d = per_technology(storage, "discharge_efficiency")
-    if site.periods is None:
-        usable = (eta_d * soc.roll(time=1)).sum("technology")
-        window = gap
-        for k in range(1, hours):
-            window = window + gap.roll(time=-k)
-        model.add_constraints(usable - window >= 0, name="ride-through-energy")
-        return
-    # Typical periods: the state before hour t is the period's start level, at least the
-    # lowest start among the periods it stands for, plus the change since; an outage
-    # running past the period's end wraps within it (the next period is not known).
-    periods = site.periods
-    period_h = periods.period_hours
-    typical = pd.Index(np.arange(len(periods.representative)), name="typical")
-    floor = model.add_variables(lower=0, coords=[names, typical], name="ride-through-soc-floor")
-    start = model.variables["storage-soc-start"]
-    of_period = xr.DataArray(
-        periods.order, coords={"period": start.indexes["period"]}, dims="period"
-    )
+    level = state_before(site, model.variables["storage-soc"])
+    if site.periods is not None:
+        level = level + _lowest_start(model, site, names).isel(typical=typical_of_hour(site))
+    usable = (per_technology(storage, "discharge_efficiency") * level).sum("technology")
     model.add_constraints(
-        floor.isel(typical=of_period) - start <= 0,
+        usable - _outage_window(site, gap, hours) >= 0, name="ride-through-energy"
+    )
+
+
+def _lowest_start(model: linopy.Model, site: SiteSupply, names: pd.Index) -> Any:
+    """Per typical period, a floor under the start level of every period it stands for [MWh].
+
+    In typical periods the state before hour t is its period's start level plus the change
+    since; the outage must be covered from the lowest start among the periods a typical
+    period stands for (``ride-through-soc-floor``).
+    """
+    assert site.periods is not None
+    typical = pd.Index(np.arange(len(site.periods.representative)), name="typical")
+    floor = model.add_variables(lower=0, coords=[names, typical], name="ride-through-soc-floor")
+    model.add_constraints(
+        floor.isel(typical=typical_of_period(site)) - model.variables["storage-soc-start"] <= 0,
         name="ride-through-soc-floor-def",
     )
-    position = np.arange(len(site.time))
-    starts = site.hourly((position % period_h == 0).astype(float)) > 0
-    before = soc.roll(time=1).where(~starts).fillna(0)
-    of_hour = xr.DataArray(position // period_h, coords={"time": site.time}, dims="time")
-    level = floor.isel(typical=of_hour) + before
-    usable = (eta_d * level).sum("technology")
+    return floor
+
+
+def _outage_window(site: SiteSupply, gap: Any, hours: int) -> Any:
+    """``sum_{k<N} r(t+k)``: the gap over an outage starting at each hour [MWh].
+
+    Cyclic over the year; in typical periods an outage running past the period's end wraps
+    within it (the next period is not known).
+    """
     window = gap
+    position = np.arange(len(site.time))
     for k in range(1, hours):
+        if site.periods is None:
+            window = window + gap.roll(time=-k)
+            continue
+        period_h = site.periods.period_hours
         later = (position // period_h) * period_h + (position % period_h + k) % period_h
         shifted = gap.isel(time=xr.DataArray(later, dims="time")).assign_coords(time=site.time)
         window = window + shifted
-    model.add_constraints(usable - window >= 0, name="ride-through-energy")
+    return window
 
 
 def _limited(techs: list[SupplyTech], attr: str) -> list[SupplyTech]:
     return [t for t in techs if getattr(t, attr) is not None]
-
-
-def _annual_output(model: linopy.Model, site: SiteSupply, names: pd.Index) -> Any:
-    """Annual output of some thermal units as an expression [MWh] (technology)."""
-    dispatch = model.variables["thermal-dispatch"].sel(technology=names)
-    if site.periods is None:
-        return site.weight * dispatch.sum("time")
-    return (site.hourly(site.periods.hour_weights) * dispatch).sum("time")
 
 
 def add_permit_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -270,14 +272,14 @@ def add_permit_constraints(model: linopy.Model, site: SiteSupply) -> None:
     hours = _limited(thermal, "max_full_load_hours")
     if hours:
         names = technology_index(hours)
-        output = _annual_output(model, site, names)
+        output = site.annual(model.variables["thermal-dispatch"].sel(technology=names), "time")
         cap = model.variables["capacity"].sel(technology=names)
         limit = per_technology(hours, "max_full_load_hours")
         model.add_constraints(output - limit * cap <= 0, name="full-load-hours")
     nox = _limited(thermal, "nox_cap_t")
     if nox:
         names = technology_index(nox)
-        output = _annual_output(model, site, names)
+        output = site.annual(model.variables["thermal-dispatch"].sel(technology=names), "time")
         per_mwh_t = per_technology(nox, "nox_kg_per_mwh") / KG_PER_T
         model.add_constraints(
             per_mwh_t * output <= per_technology(nox, "nox_cap_t"), name="nox-cap"

@@ -303,17 +303,19 @@ class SiteSupply:
         """
         return self.weight if self.periods is None else self.periods.hour_weights
 
-    def annual(self, hourly: Any) -> Any:
+    def annual(self, hourly: Any, dim: str | None = None) -> Any:
         """Sum over the modelled hours scaled to a year: an expression or an array.
 
         ``w sum_t x(t)`` for the year in order, ``sum_t w(t) x(t)`` for typical periods.
+        ``dim='time'`` sums over the hours only (other dimensions kept); the default sums
+        over everything.
         """
         if self.periods is None:
-            return hourly.sum() * self.weight
+            return hourly.sum(dim) * self.weight
         weights = self.hourly(self.periods.hour_weights)
         if isinstance(hourly, np.ndarray):
             return float((weights.values * hourly).sum())
-        return (weights * hourly).sum()
+        return (weights * hourly).sum(dim)
 
     @property
     def nominal_load_mw(self) -> np.ndarray:

@@ -40,8 +40,11 @@ from gigafactory.supply.terms import (
     online_matrix,
     per_technology,
     running_thermal,
+    state_before,
     sum_terms,
     technology_index,
+    typical_of_hour,
+    typical_of_period,
 )
 
 if TYPE_CHECKING:
@@ -273,13 +276,8 @@ def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
     soc = model.variables["storage-soc"]
     eta_c = per_technology(storage, "charge_efficiency")
     inv_eta_d = 1.0 / per_technology(storage, "discharge_efficiency")
-    if site.periods is None:
-        before = soc.roll(time=1)
-    else:  # counted from each typical period's start
-        position = np.arange(len(site.time)) % site.periods.period_hours
-        before = soc.roll(time=1).where(site.hourly(position) > 0).fillna(0)
     model.add_constraints(
-        soc - before - eta_c * charge + inv_eta_d * discharge == 0,
+        soc - state_before(site, soc) - eta_c * charge + inv_eta_d * discharge == 0,
         name="storage-soc-balance",
     )
     model.add_constraints(charge + discharge - cap <= 0, name="storage-power-limit")
@@ -318,15 +316,13 @@ def add_linked_storage_constraints(model: linopy.Model, site: SiteSupply) -> Non
     typical = pd.Index(np.arange(len(periods.representative)), name="typical")
     highest = model.add_variables(lower=-np.inf, coords=[names, typical], name="storage-soc-max")
     lowest = model.add_variables(lower=-np.inf, coords=[names, typical], name="storage-soc-min")
-    of_hour = xr.DataArray(
-        np.arange(len(site.time)) // hours, coords={"time": site.time}, dims="time"
-    )
+    of_hour = typical_of_hour(site)
     model.add_constraints(soc - highest.isel(typical=of_hour) <= 0, name="storage-soc-below-max")
     model.add_constraints(soc - lowest.isel(typical=of_hour) >= 0, name="storage-soc-above-min")
-    year = pd.Index(np.arange(len(periods.order)), name="period")
+    of_period = typical_of_period(site)
+    year = of_period.indexes["period"]
     start = model.add_variables(lower=0, coords=[names, year], name="storage-soc-start")
-    of_period = xr.DataArray(periods.order, coords={"period": year}, dims="period")
-    ends = xr.DataArray((periods.order + 1) * hours - 1, coords={"period": year}, dims="period")
+    ends = (of_period + 1) * hours - 1
     end_of = soc.isel(time=ends)
     model.add_constraints(start.roll(period=-1) - start - end_of == 0, name="storage-soc-link")
     model.add_constraints(
@@ -417,11 +413,7 @@ def add_objective(model: linopy.Model, site: SiteSupply) -> None:
         )
     if "unserved" in model.variables:
         assert site.value_of_lost_load is not None
-        if site.periods is None:
-            penalty = site.value_of_lost_load * site.weight
-            terms.append(model.variables["unserved"].sum() * penalty)
-        else:
-            terms.append(site.annual(site.value_of_lost_load * model.variables["unserved"]))
+        terms.append(site.annual(site.value_of_lost_load * model.variables["unserved"]))
     terms.extend(charge_terms(model, site))
     model.add_objective(sum_terms(terms))
 

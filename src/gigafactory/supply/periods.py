@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from gigafactory.supply.inputs import DemandCharge, Periods, SiteSupply, SupplyTech
+from gigafactory.supply.inputs import Periods, SiteSupply, SupplyTech
 
 __all__ = [
     "Periods",
@@ -202,14 +202,7 @@ def typical_site(site: SiteSupply, periods: Periods) -> SiteSupply:
         weights=_hourly(site.grid_coincident_usd_per_mw, len(site.time)),
         minlength=len(hours),
     )
-    return replace(
-        typical,
-        periods=periods,
-        grid_coincident_usd_per_mw=coincident,
-        demand_charges=tuple(
-            DemandCharge(c.name, c.usd_per_mw, np.asarray(c.period)) for c in site.demand_charges
-        ),
-    )
+    return replace(typical, periods=periods, grid_coincident_usd_per_mw=coincident)
 
 
 def year_of_typical_periods(site: SiteSupply, periods: Periods) -> SiteSupply:

@@ -23,8 +23,11 @@ __all__ = [
     "online_matrix",
     "per_technology",
     "running_thermal",
+    "state_before",
     "sum_terms",
     "technology_index",
+    "typical_of_hour",
+    "typical_of_period",
 ]
 
 
@@ -75,6 +78,32 @@ def available_on_site(site: SiteSupply) -> list[SupplyTech]:
 def online_matrix(site: SiteSupply, techs: list[SupplyTech]) -> xr.DataArray:
     """Hourly 1/0 in-service mask of each technology [-] (technology, time)."""
     return availability_matrix(site, [replace(t, availability=1.0) for t in techs])
+
+
+def state_before(site: SiteSupply, soc: Any) -> Any:
+    """Storage state before each hour: the previous hour's, cyclic over the year.
+
+    In typical periods the state is counted from each period's start, so it is zero
+    before a period's first hour.
+    """
+    if site.periods is None:
+        return soc.roll(time=1)
+    position = np.arange(len(site.time)) % site.periods.period_hours
+    return soc.roll(time=1).where(site.hourly(position) > 0).fillna(0)
+
+
+def typical_of_hour(site: SiteSupply) -> xr.DataArray:
+    """Typical period of each modelled hour, on ``time`` [-] (typical periods only)."""
+    assert site.periods is not None
+    hours = np.arange(len(site.time)) // site.periods.period_hours
+    return xr.DataArray(hours, coords={"time": site.time}, dims="time")
+
+
+def typical_of_period(site: SiteSupply) -> xr.DataArray:
+    """Typical period standing for each period of the year, on ``period`` [-]."""
+    assert site.periods is not None
+    year = pd.Index(np.arange(len(site.periods.order)), name="period")
+    return xr.DataArray(site.periods.order, coords={"period": year}, dims="period")
 
 
 def sum_terms(terms: list[Any]) -> Any:
