@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gigafactory.errors import InfeasibleError
+from gigafactory.solver import WarmStarts
 from gigafactory.supply import (
-    PriceResolver,
     SiteSupply,
     SupplyTech,
     build_model,
@@ -317,7 +317,8 @@ def test_flexible_training_moves_energy_into_cheap_hours():
     assert firm.attrs["objective_usd"] == pytest.approx(4_818_000.0)
 
 
-def test_warm_price_resolves_equal_cold_solves():
+def test_warm_starts_give_the_cold_objectives_and_start_from_the_basis():
+    """Price, cost, load and cap changes re-solve warm at the cold objective (1e-6)."""
     n = 48
     solar = np.tile(np.r_[np.zeros(8), np.full(8, 0.8), np.zeros(8)], 2)
     site = SiteSupply(
@@ -341,11 +342,32 @@ def test_warm_price_resolves_equal_cold_solves():
         grid_carbon=0.4,
         carbon_price=30.0,
     )
-    resolver = PriceResolver(site)
-    for price in (40.0, 80.0, 120.0, 60.0):
-        warm, capacity = resolver.solve(price)
-        cold = optimise(replace(site, grid_price=price), method="simplex")
-        assert warm == pytest.approx(cold.attrs["objective_usd"], rel=1e-6)
-        assert capacity["solar"] == pytest.approx(
+    cases = [
+        ("price", replace(site, grid_price=120.0)),
+        ("capex", replace(site, techs=(replace(site.techs[0], fixed_cost=2e4), *site.techs[1:]))),
+        ("load", replace(site, load_mw=np.full(n, 36.0))),
+        ("cap", replace(site, grid_import_cap_mw=5.0)),
+        ("same again", replace(site, grid_import_cap_mw=5.0)),
+    ]
+    warm = WarmStarts()
+    first = optimise(site, warm=warm, key="s")
+    assert warm.starts == {"s": "cold"}
+    assert first.attrs["objective_usd"] == pytest.approx(
+        optimise(site, method="simplex").attrs["objective_usd"], rel=1e-6
+    )
+    for label, case in cases:
+        kept = optimise(case, warm=warm, key="s")
+        cold = optimise(case, method="simplex")
+        assert warm.starts["s"] == "warm", label
+        assert kept.attrs["objective_usd"] == pytest.approx(cold.attrs["objective_usd"], rel=1e-6)
+        assert float(kept["capacity_mw"].sel(technology="solar")) == pytest.approx(
             float(cold["capacity_mw"].sel(technology="solar")), abs=1e-4
-        )
+        ), label
+    # the same LP again starts at its optimum: no pivot, so the basis was used
+    assert warm.iterations["s"] == 0
+    # another shape (a technology fewer) is solved cold and its basis kept instead
+    fewer = replace(site, techs=site.techs[:2])
+    optimise(fewer, warm=warm, key="s")
+    assert warm.starts["s"] == "cold"
+    optimise(fewer, warm=warm, key="s")
+    assert (warm.starts["s"], warm.iterations["s"]) == ("warm", 0)

@@ -7,11 +7,12 @@ import json
 import pandas as pd
 import pytest
 import xarray as xr
+import yaml
 
 from conftest import small_scenario
 from gigafactory import sweep
 from gigafactory.errors import ScenarioError
-from gigafactory.scenario import scenario_from_dict
+from gigafactory.scenario import dump_scenario, scenario_from_dict
 
 
 def test_parse_and_grid():
@@ -137,8 +138,11 @@ def test_sweep_on_a_scheduler_with_two_worker_processes_matches_the_local_run(
     # machines) and on a LocalCluster: identical numbers, and both workers took part
     scenario = scenario_from_dict(small_scenario())
     cases = [{"sites[0].grid.import_cap_mw": cap} for cap in (20, 30, 40, 50)]
-    remote = sweep.run_sweep(scenario, cases, tmp_path / "remote", scheduler=dask_on_localhost)
-    local = sweep.run_sweep(scenario, cases, tmp_path / "local", workers=1)
+    # cold, so that which worker ran which case cannot pick another optimal vertex
+    remote = sweep.run_sweep(
+        scenario, cases, tmp_path / "remote", scheduler=dask_on_localhost, warm=False
+    )
+    local = sweep.run_sweep(scenario, cases, tmp_path / "local", workers=1, warm=False)
     columns = ["case", "total_annual_cost_usd", "emissions_tco2e", "cfe_share"]
     pd.testing.assert_frame_equal(
         remote[columns].sort_values("case").reset_index(drop=True),
@@ -150,3 +154,27 @@ def test_sweep_on_a_scheduler_with_two_worker_processes_matches_the_local_run(
         for p in (tmp_path / "remote" / "cases").glob("*.json")
     }
     assert hosts == {"w0", "w1"}
+
+
+def test_warm_cases_give_the_cold_objectives_and_a_new_shape_starts_cold():
+    base = yaml.safe_load(dump_scenario(scenario_from_dict(small_scenario())))
+    cases = [
+        {"sites[0].grid.import_cap_mw": 30},
+        {"sites[0].technologies.solar_fixed.capex_usd_per_kw": 700},
+        {"sites[0].gas_price_usd_per_mmbtu": 6.0},
+        {"policy.carbon_price_usd_per_t": 80},
+        {"sites[0].load.it_mw": 60},
+        {"sites[0].technologies.liion_4h": {"max_mw": 100}},  # one technology more
+        {"sites[0].technologies.liion_4h": {"max_mw": 50}},
+    ]
+    warm = [sweep.run_case(base, case) for case in cases]
+    cold = [sweep.run_case(base, case, warm=False) for case in cases]
+    for w, c in zip(warm, cold, strict=True):
+        assert "error" not in w, w.get("error")
+        assert w["metrics"]["total_annual_cost_usd"] == pytest.approx(
+            c["metrics"]["total_annual_cost_usd"], rel=1e-6
+        ), w["params"]
+    # the first case of this worker is cold, unless an earlier test left a basis behind
+    starts = [r["start"] for r in warm[1:]]
+    assert starts == ["warm"] * 4 + ["cold", "warm"]
+    assert {r["start"] for r in cold} == {"cold"}

@@ -81,6 +81,7 @@ from gigafactory.scenario import (
     scenario_from_dict,
     scenario_from_yaml,
 )
+from gigafactory.solver import WarmStarts
 from gigafactory.summary import (
     FaultReplay,
     MarginalValues,
@@ -140,6 +141,7 @@ __all__ = [
     "Summary",
     "TechnologyMargin",
     "Vary",
+    "WarmStarts",
     "__version__",
     "case_id",
     "case_metrics",

@@ -3,7 +3,9 @@
 :func:`solve_highs` sets HiGHS's options for the chosen method, silences the banner HiGHS
 prints on C-level stdout before its options apply, and returns linopy's ``(status,
 termination_condition)``. The supply LP (:mod:`gigafactory.supply.solve`) and the
-placement LP (:mod:`gigafactory.placement.lp`) both call it.
+placement LP (:mod:`gigafactory.placement.lp`) both call it. :class:`WarmStarts` keeps the
+last optimal basis of each model a process solves and starts the next one of the same shape
+from it (sweeps).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "INFEASIBLE",
     "IPM_THRESHOLD",
     "METHODS",
+    "WarmStarts",
     "c_stdout_silenced",
     "not_optimal",
     "solve_highs",
@@ -61,6 +64,71 @@ def solve_highs(
     with c_stdout_silenced(), _linopy_warnings_silenced():
         status, condition = model.solve(solver_name="highs", progress=False, **options)
     return str(status), str(condition)
+
+
+class WarmStarts:
+    """Solve a series of LPs of one shape, each from the last one's optimal basis.
+
+    A sweep changes costs, prices, caps, targets or loads: the numbers of the LP, not its
+    shape. The first LP of each ``key`` is solved cold with the interior point and crossover
+    (a vertex, so a basis to keep); each next LP with the same variables and constraints is
+    handed that basis and re-solved with the simplex, which starts from a point that is
+    still primal (cost changes) or dual (bound and load changes) feasible and needs a few
+    thousand pivots instead of a factorisation of the whole year. An LP of another shape
+    (another technology, another number of hours) is solved cold and its basis kept instead.
+
+    The objective is the same to the solver's tolerance (1e-9 relative on ``korea-southwest``;
+    ``make bench``); where the optimum is degenerate the dispatch may be another optimal
+    vertex. One instance serves one thread: keep one per worker.
+
+    Attributes
+    ----------
+    starts : dict of str to str
+        Per key, how its last LP started: ``"warm"`` or ``"cold"``.
+    iterations : dict of str to int
+        Per key, the simplex pivots its last LP took (0 for a cold solve's interior point
+        alone; crossover's pivots are HiGHS's own).
+    """
+
+    def __init__(self) -> None:
+        self._held: dict[str, tuple[tuple[Any, ...], Any]] = {}
+        self.starts: dict[str, str] = {}
+        self.iterations: dict[str, int] = {}
+
+    def solve(
+        self, key: str, model: linopy.Model, *, time_limit_s: float | None = None
+    ) -> tuple[str, str]:
+        """Solve ``model`` from the basis kept under ``key``; linopy's (status, condition)."""
+        from linopy.solvers import Solver
+
+        shape = _shape(model)
+        held = self._held.get(key)
+        warm = held is not None and held[0] == shape
+        options: dict[str, Any] = {"log_to_console": False, "output_flag": False}
+        options.update({"solver": "simplex"} if warm else {"solver": "ipm", "run_crossover": "on"})
+        if time_limit_s is not None:
+            options["time_limit"] = float(time_limit_s)
+        with c_stdout_silenced(), _linopy_warnings_silenced():
+            solver = Solver.from_name("highs", model=model, io_api="direct", options=options)
+            highs = solver.solver_model
+            if warm and held is not None:
+                highs.setBasis(held[1])
+            status, condition = model.assign_result(solver.solve(), solver)
+        self.starts[key] = "warm" if warm else "cold"
+        self.iterations[key] = int(highs.getInfo().simplex_iteration_count)
+        if status == "ok" and condition == "optimal":
+            self._held[key] = (shape, highs.getBasis())
+        else:  # the next LP of this key starts cold
+            self._held.pop(key, None)
+        return str(status), str(condition)
+
+
+def _shape(model: linopy.Model) -> tuple[Any, ...]:
+    """What a basis depends on: each variable's and constraint's name and shape."""
+    return (
+        tuple((name, var.shape) for name, var in model.variables.items()),
+        tuple((name, con.shape) for name, con in model.constraints.items()),
+    )
 
 
 @contextlib.contextmanager

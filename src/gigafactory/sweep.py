@@ -6,6 +6,11 @@ from a grid of ``--vary`` values, a Latin hypercube sample over ranges, or a CSV
 is one :func:`gigafactory.run`; its metrics are written to ``cases/<id>.json`` as soon as it
 finishes, so a sweep that is stopped and started again only runs the missing cases. A case
 that fails is recorded with its error and the others go on.
+
+Each worker keeps the last optimal basis of every site's LP (:class:`gigafactory.WarmStarts`)
+and starts the next case's LP from it when the case leaves the LP's shape alone (costs,
+prices, caps, targets, loads); a case that changes the shape (a technology, the hours) is
+solved cold.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import itertools
 import json
 import math
 import re
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -195,10 +201,23 @@ def case_metrics(summary: Summary) -> dict[str, float]:
     return out
 
 
-def run_case(base: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+_WORKER = threading.local()
+
+
+def _warm_starts() -> gigafactory.WarmStarts:
+    """The kept bases of the calling thread: one set per worker, alive between its cases."""
+    if not hasattr(_WORKER, "warm"):
+        _WORKER.warm = gigafactory.WarmStarts()
+    warm: gigafactory.WarmStarts = _WORKER.warm
+    return warm
+
+
+def run_case(base: dict[str, Any], params: dict[str, Any], warm: bool = True) -> dict[str, Any]:
     """Run one case and return ``{id, params, metrics}`` or ``{id, params, error}``.
 
-    Also ``seconds`` and ``worker``, the Dask worker that ran it.
+    Also ``seconds``, ``worker`` (the Dask worker that ran it) and ``start``: ``"warm"`` when
+    every LP of the case started from the basis of this worker's previous case, else
+    ``"cold"``. ``warm=False`` solves every case cold, with the scenario's own solver method.
 
     Runs in a Dask worker: it takes and returns plain data only.
     """
@@ -207,18 +226,23 @@ def run_case(base: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
 
     record: dict[str, Any] = {"id": case_id(params), "params": params}
     started = time.perf_counter()
+    starts = _warm_starts() if warm else None
+    if starts is not None:
+        starts.starts.clear()
     try:
         data = copy.deepcopy(base)
         for path, value in params.items():
             set_path(data, path, value)
         scenario = gigafactory.scenario_from_dict(data, f"case {record['id']}")
-        record["metrics"] = case_metrics(gigafactory.run(scenario).summary)
+        record["metrics"] = case_metrics(gigafactory.run(scenario, warm=starts).summary)
     except gigafactory.GigafactoryError as err:
         record["error"] = str(err)
     except Exception as err:  # recorded, never stops the sweep
         record["error"] = f"{type(err).__name__}: {err}"
     record["seconds"] = time.perf_counter() - started
     record["worker"] = _worker_name()
+    used = set(starts.starts.values()) if starts is not None else {"cold"}
+    record["start"] = "warm" if used == {"warm"} else "cold"
     return record
 
 
@@ -240,6 +264,7 @@ def run_sweep(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    warm: bool = True,
 ) -> pd.DataFrame:
     """Run the cases not yet in ``folder/cases`` on Dask and write the table and dataset.
 
@@ -257,6 +282,9 @@ def run_sweep(
         LocalCluster workers; default: the number of cores.
     progress : callable, optional
         Called with (cases done, cases in all).
+    warm : bool, default True
+        Start each case's LPs from the worker's previous optimal basis where the shape is
+        the same (see :class:`gigafactory.WarmStarts`); ``False`` solves every case cold.
     """
     import os
 
@@ -286,7 +314,7 @@ def run_sweep(
             )
             client = Client(cluster)
         try:
-            futures = client.map(run_case, [base] * len(todo), todo, pure=False)
+            futures = client.map(run_case, [base] * len(todo), todo, [warm] * len(todo), pure=False)
             for future in as_completed(futures):
                 record = future.result()
                 gigafactory.write_text_atomic(
@@ -312,6 +340,7 @@ def case_table(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
             "case": r["id"],
             "error": r.get("error", ""),
             "seconds": r.get("seconds", math.nan),
+            "start": r.get("start", ""),
         }
         row.update(r["params"])
         row.update(r.get("metrics", {}))

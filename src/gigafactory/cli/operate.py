@@ -54,8 +54,18 @@ def sweep(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Folder (default: out/<name>-sweep).")
     ] = None,
+    cold: Annotated[
+        bool,
+        typer.Option(
+            "--cold", help="Solve every case from scratch (default: from the last basis)."
+        ),
+    ] = False,
 ) -> None:
-    """Run many cases of a scenario on Dask; resumable; table, dataset and report."""
+    """Run many cases of a scenario on Dask; resumable; table, dataset and report.
+
+    Each worker starts a case's LP from its previous case's optimal basis when the case
+    changes numbers only (costs, prices, caps, targets, loads); --cold turns that off.
+    """
     loaded = gigafactory.load_scenario(scenario)
     varies = [gigafactory.parse_vary(v) for v in vary or []]
     if cases_csv is not None:
@@ -77,12 +87,17 @@ def sweep(
             scheduler=scheduler,
             workers=workers,
             progress=lambda done, total: say("cases", done, total),
+            warm=not cold,
         )
     gigafactory.write_text_atomic(
         folder / "sweep.html", gigafactory.sweep_html(table, params, f"{loaded.name}: sweep")
     )
     failed = int((table["error"].fillna("") != "").sum())
-    console.print(f"{len(table)} cases, {failed} failed")
+    warm_cases = int((table["start"] == "warm").sum())
+    console.print(
+        f"{len(table)} cases, {failed} failed; {warm_cases} started from a kept basis, "
+        f"{table['seconds'].sum():,.0f} s over all cases"
+    )
     if "total_annual_cost_usd" in table:
         cost = table["total_annual_cost_usd"].dropna() / 1e6
         if len(cost):

@@ -30,6 +30,7 @@ from gigafactory.pipeline.summarise import (
 )
 from gigafactory.results import Results, run_info
 from gigafactory.scenario import Scenario, data_files
+from gigafactory.solver import WarmStarts
 from gigafactory.summary import SizedSite, headline
 from gigafactory.supply import SiteSupply, optimise
 from gigafactory.supply.periods import expand_solution, typical_site, year_of_typical_periods
@@ -49,7 +50,9 @@ def _compare_exact(scenario: Scenario) -> bool:
     return aggregation is not None and aggregation.compare_exact
 
 
-def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
+def run(
+    scenario: Scenario, *, progress: Progress | None = None, warm: WarmStarts | None = None
+) -> Results:
     """Run a scenario end to end.
 
     Parameters
@@ -58,6 +61,9 @@ def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
         A validated scenario (see :func:`gigafactory.load_scenario`).
     progress : callable, optional
         Called with a short message as each step starts.
+    warm : WarmStarts, optional
+        Start each site's LP from the basis of the last run's LP of the same site and shape
+        (sweeps keep one per worker); the LPs are then solved one after another.
 
     Returns
     -------
@@ -70,11 +76,11 @@ def run(scenario: Scenario, *, progress: Progress | None = None) -> Results:
         When a site cannot meet its load within its limits; the message names the site,
         the hours and the MW short.
     """
-    return run_prepared(scenario, progress)[0]
+    return run_prepared(scenario, progress, warm)[0]
 
 
 def run_prepared(
-    scenario: Scenario, progress: Progress | None = None
+    scenario: Scenario, progress: Progress | None = None, warm: WarmStarts | None = None
 ) -> tuple[Results, list[PreparedSite]]:
     """:func:`run`, also returning the prepared sites for studies that replay them."""
     say = progress or (lambda _msg: None)
@@ -110,7 +116,13 @@ def run_prepared(
         )
     if exact:
         say(f"solving the full year too ({len(exact)} site{'s' * (len(exact) > 1)})")
-    if workers > 1:
+    if warm is not None:  # each LP under its own key: the year, the rigid and exact twins
+        kinds = ["lp"] * len(modelled) + ["rigid"] * len(rigid) + ["exact"] * len(exact)
+        solved = [
+            optimise(site, method=m, time_limit_s=lim, warm=warm, key=f"{kind}:{site.name}")
+            for kind, (site, m, lim) in zip(kinds, jobs, strict=True)
+        ]
+    elif workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             solved = list(pool.map(_optimise, jobs))
     else:

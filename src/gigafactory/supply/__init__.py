@@ -3,7 +3,7 @@
 * :mod:`~gigafactory.supply.model`: the LP's inputs (:class:`SiteSupply`,
   :class:`SupplyTech`) and :func:`build_model`, one ``add_*`` function per constraint family;
 * :mod:`~gigafactory.supply.solve`: :func:`optimise` (build -> solve -> extract, status
-  checked, infeasibility explained) and :class:`PriceResolver` (warm re-solves);
+  checked, infeasibility explained; warm starts with :class:`~gigafactory.solver.WarmStarts`);
 * :mod:`~gigafactory.supply.extract`: the solution as a dataset with units, CFE share;
 * :mod:`~gigafactory.supply.rules`: rule-based dispatch of fixed capacities in
   milliseconds, for fault replays and sweeps.
@@ -20,12 +20,11 @@ from gigafactory.supply.firm import capacity_credits, firm_capacity_mw, largest_
 from gigafactory.supply.inputs import DemandCharge
 from gigafactory.supply.model import SiteSupply, SupplyTech, build_model, nominal_load_mw
 from gigafactory.supply.rules import Replay, replay, ride_through
-from gigafactory.supply.solve import PriceResolver, optimise, solve
+from gigafactory.supply.solve import optimise, solve
 
 __all__ = [
     "SOLUTION_ZERO_MW",
     "DemandCharge",
-    "PriceResolver",
     "Replay",
     "SiteSupply",
     "SupplyTech",

@@ -1,10 +1,10 @@
-"""Solve one site's supply LP: the HiGHS call, the status check, and warm re-solves.
+"""Solve one site's supply LP: the HiGHS call and the status check.
 
 :func:`optimise` runs :func:`~gigafactory.supply.model.build_model` -> :func:`solve` ->
 :func:`~gigafactory.supply.extract.extract` and turns an infeasible or unsolved model into
 an :class:`~gigafactory.errors.InfeasibleError` that says where and by how much, or a
-:class:`~gigafactory.errors.SolverError`. :class:`PriceResolver` re-solves the same LP for
-new grid prices from the previous basis.
+:class:`~gigafactory.errors.SolverError`. With a :class:`~gigafactory.solver.WarmStarts`,
+each site's LP starts from the basis of the last one of its shape (sweeps).
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory.errors import InfeasibleError, SolverError
-from gigafactory.solver import INFEASIBLE, c_stdout_silenced, not_optimal, solve_highs
+from gigafactory.solver import INFEASIBLE, WarmStarts, not_optimal, solve_highs
 from gigafactory.supply.extract import extract
 from gigafactory.supply.model import SiteSupply, build_model
 
 if TYPE_CHECKING:
     import linopy
 
-__all__ = ["PROBE_VALUE_OF_LOST_LOAD", "SHORTFALL_MW", "PriceResolver", "optimise", "solve"]
+__all__ = ["PROBE_VALUE_OF_LOST_LOAD", "SHORTFALL_MW", "optimise", "solve"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +44,15 @@ def solve(
     *,
     method: str = "auto",
     time_limit_s: float | None = None,
+    warm: WarmStarts | None = None,
+    key: str = "",
 ) -> tuple[str, str]:
-    """Solve a supply LP with HiGHS; see :func:`gigafactory.solver.solve_highs`."""
+    """Solve a supply LP with HiGHS; see :func:`gigafactory.solver.solve_highs`.
+
+    With ``warm``, from the basis kept under ``key`` (:class:`~gigafactory.solver.WarmStarts`).
+    """
+    if warm is not None:
+        return warm.solve(key, model, time_limit_s=time_limit_s)
     return solve_highs(model, method=method, time_limit_s=time_limit_s)
 
 
@@ -98,13 +105,24 @@ def _shortfall(site: SiteSupply, method: str) -> str:
 
 
 def optimise(
-    site: SiteSupply, *, method: str = "auto", time_limit_s: float | None = None
+    site: SiteSupply,
+    *,
+    method: str = "auto",
+    time_limit_s: float | None = None,
+    warm: WarmStarts | None = None,
+    key: str = "",
 ) -> xr.Dataset:
-    """Build, solve and extract one site; raise :class:`InfeasibleError` with the shortfall."""
+    """Build, solve and extract one site; raise :class:`InfeasibleError` with the shortfall.
+
+    ``warm`` and ``key``: start from the basis of the last LP of this shape solved under
+    ``key`` (:class:`~gigafactory.solver.WarmStarts`); ``method`` applies to cold solves only.
+    """
     started = time.perf_counter()
     model = build_model(site)
     built = time.perf_counter()
-    status, condition = solve(model, method=method, time_limit_s=time_limit_s)
+    status, condition = solve(
+        model, method=method, time_limit_s=time_limit_s, warm=warm, key=key or site.name
+    )
     solved = time.perf_counter()
     logger.info(
         "site %s: %s/%s in %.2f s (build %.2f s)",
@@ -129,49 +147,3 @@ def optimise(
         n_constraints=int(model.ncons),
     )
     return ds
-
-
-class PriceResolver:
-    """Re-solve one site's LP for new grid prices from the previous basis (warm start).
-
-    The model is built once (linopy) and handed to HiGHS; each :meth:`solve` changes only
-    the cost coefficients of the grid-import columns and re-runs the simplex from the last
-    optimal basis, which a price change leaves primal feasible. For a 10-case price sweep of
-    the ``korea-southwest`` preset this is ~9x faster than 10 cold solves, with objectives
-    equal to 1e-9 (``make bench``).
-    """
-
-    def __init__(self, site: SiteSupply) -> None:
-        model = build_model(site)
-        if "grid-import" not in model.variables:
-            msg = f"site '{site.name}': no grid import, so no grid price to vary"
-            raise ValueError(msg)
-        with c_stdout_silenced():
-            self._highs = model.to_highspy()
-        self._highs.setOptionValue("output_flag", False)
-        self._site = site
-        self._grid_columns = model.variables["grid-import"].labels.values.ravel().astype(np.int32)
-        self._capacity_columns = (
-            model.variables["capacity"].labels.values.ravel().astype(np.int32)
-            if "capacity" in model.variables
-            else np.zeros(0, dtype=np.int32)
-        )
-        self._names = [t.name for t in site.techs]
-
-    def solve(self, grid_price: np.ndarray | float) -> tuple[float, dict[str, float]]:
-        """Objective [USD/yr] and capacities [MW] at the given grid price [USD/MWh]."""
-        site = self._site
-        price = site.hourly(grid_price) + site.carbon_price * site.hourly(site.grid_carbon)
-        cost = np.asarray(price.values, dtype=float) * site.hour_weights
-        self._highs.changeColsCost(len(self._grid_columns), self._grid_columns, cost)
-        with c_stdout_silenced():
-            self._highs.run()
-        status = self._highs.modelStatusToString(self._highs.getModelStatus())
-        if status != "Optimal":
-            msg = f"site '{site.name}': re-solve stopped with {status}"
-            raise SolverError(msg)
-        values = np.asarray(self._highs.getSolution().col_value)
-        capacity = {
-            n: float(values[c]) for n, c in zip(self._names, self._capacity_columns, strict=True)
-        }
-        return float(self._highs.getInfo().objective_function_value), capacity
