@@ -107,8 +107,29 @@ def _print_summary(summary: gigafactory.Summary, lang: str = "en") -> None:
     if breakdown.demand_charges:
         table.add_row("demand charges", f"{breakdown.demand_charges / 1e6:,.2f}", "million USD")
     console.print(table)
+    print_weather_years(summary)
     print_marginals(summary, lang)
     print_notices(summary.warnings, lang)
+
+
+def print_weather_years(summary: gigafactory.Summary) -> None:
+    """Each weather year of a site solved over several: the spread the mean hides."""
+    for site in summary.sites:
+        if site.weather_years is None:
+            continue
+        spread = site.weather_years
+        console.print(
+            f"[bold]{site.site}: one design over {len(spread.years)} weather years[/] "
+            f"(figures above: the mean year; spread {spread.cost_spread_usd / 1e6:,.2f} "
+            f"million USD, costliest seed {spread.costliest_seed})"
+        )
+        for year in spread.years:
+            console.print(
+                f"  seed {year.seed}: {year.total_annual_cost_usd / 1e6:,.2f} million USD, "
+                f"hourly CFE {100 * year.cfe_share:.1f} %, {year.emissions_tco2e / 1e3:,.1f} "
+                f"ktCO2e, unserved {year.unserved_mwh:,.0f} MWh, curtailed "
+                f"{year.curtailed_mwh / 1e3:,.1f} GWh"
+            )
 
 
 def print_marginals(summary: gigafactory.Summary, lang: str = "en") -> None:

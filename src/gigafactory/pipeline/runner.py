@@ -28,12 +28,14 @@ from gigafactory.pipeline.summarise import (
     site_summary,
     size_site,
 )
+from gigafactory.pipeline.weather_years import prepare_years, summarise_years
 from gigafactory.results import Results, run_info
 from gigafactory.scenario import Scenario, data_files
 from gigafactory.solver import WarmStarts
 from gigafactory.summary import SizedSite, headline
 from gigafactory.supply import SiteSupply, optimise
 from gigafactory.supply.periods import expand_solution, typical_site, year_of_typical_periods
+from gigafactory.supply.years import stack_years
 
 __all__ = ["Progress", "check", "run", "run_prepared", "size"]
 
@@ -85,16 +87,25 @@ def run_prepared(
     """:func:`run`, also returning the prepared sites for studies that replay them."""
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
-    prepared = []
+    seeds = scenario.time.weather_years
+    prepared: list[PreparedSite] = []
+    years: list[list[PreparedSite] | None] = []
     for i, spec in enumerate(scenario.sites):
-        say(f"{spec.id}: weather, capacity factors and facility load")
-        prepared.append(prepare_site(scenario, i))
+        each = f" for {len(seeds)} weather years" if seeds else ""
+        say(f"{spec.id}: weather, capacity factors and facility load{each}")
+        ys = prepare_years(scenario, i, seeds) if seeds else None
+        years.append(ys)
+        prepared.append(ys[0] if ys else prepare_site(scenario, i))
     method, limit = scenario.solver.method.value, scenario.solver.time_limit_s
     aggregation = scenario.time.aggregation
     periods = [typical_periods(scenario, i, p.supply, say) for i, p in enumerate(prepared)]
     modelled = [
-        p.supply if per is None else typical_site(p.supply, per)
-        for p, per in zip(prepared, periods, strict=True)
+        stack_years([y.supply for y in ys])
+        if ys is not None
+        else p.supply
+        if per is None
+        else typical_site(p.supply, per)
+        for p, per, ys in zip(prepared, periods, years, strict=True)
     ]
     jobs = [(lp_site, method, limit) for lp_site in modelled]
     # Sites with flexible training are solved again with training held at its nominal
@@ -141,9 +152,17 @@ def run_prepared(
         for p, per in zip(prepared, periods, strict=True)
     ]
     say("economics and results")
-    site_summaries = []
-    for p, ds, per, ds_exact in zip(described, solved, periods, exact_solved, strict=True):
-        site = site_summary(p, ds)
+    site_summaries, hourly_solutions = [], []
+    for p, ds, per, ds_exact, ys in zip(
+        described, solved, periods, exact_solved, years, strict=True
+    ):
+        if ys is not None and seeds is not None:
+            # one design over the weather years: the mean year, the spread, year 1's hours
+            site, split = summarise_years(ys, seeds, ds, site_summary)
+            hourly_solutions.append(split[0])
+        else:
+            site = site_summary(p, ds)
+            hourly_solutions.append(ds)
         if per is not None and aggregation is not None:
             full = None if ds_exact is None else site_summary(p, ds_exact)
             site.aggregation = aggregation_summary(per, site, full)
@@ -153,7 +172,11 @@ def run_prepared(
             rigid_ds = next(rigid_solved)
             if per is not None:
                 rigid_ds = expand_solution(rigid_ds, per, p.supply.time)
-            site.flexibility = flexibility(site, site_summary(p, rigid_ds))
+            if ys is not None and seeds is not None:
+                held = summarise_years(ys, seeds, rigid_ds, site_summary)[0]
+            else:
+                held = site_summary(p, rigid_ds)
+            site.flexibility = flexibility(site, held)
         if p.compute is not None:
             site.compute = compute_summary(
                 p,
@@ -175,7 +198,7 @@ def run_prepared(
     if scenario.placement is not None:
         say("placement of inference demand")
         summary.placement = place(scenario)
-    hourly = {p.spec.id: series(p, ds) for p, ds in zip(described, solved, strict=True)}
+    hourly = {p.spec.id: series(p, ds) for p, ds in zip(described, hourly_solutions, strict=True)}
     summary.run_seconds = time.perf_counter() - started
     results = Results(summary=summary, series=hourly, scenario=scenario, info=run_info(scenario))
     return results, prepared

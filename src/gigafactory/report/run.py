@@ -40,7 +40,15 @@ from gigafactory.report.page import (
     page_html,
 )
 from gigafactory.results import Results, write_text_atomic
-from gigafactory.summary import Flexibility, SiteCompute, SiteSummary, Summary, headline, label
+from gigafactory.summary import (
+    Flexibility,
+    SiteCompute,
+    SiteSummary,
+    Summary,
+    WeatherYears,
+    headline,
+    label,
+)
 
 __all__ = [
     "dispatch_figure",
@@ -177,8 +185,55 @@ def _site_figures(
     figs.append(duration_figure(summary, data, lang))
     if summary.flexibility is not None:
         figs.extend(_flexibility_figures(site, data, summary.flexibility, time, hours))
+    if summary.weather_years is not None:
+        figs.append(_weather_years_figure(site, summary.weather_years))
 
     return figs
+
+
+def _weather_years_figure(site: str, years: WeatherYears) -> Any:
+    """Each weather year's cost and energy by source, for the one design built for all."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    names = [f"seed {y.seed}" for y in years.years]
+    fig = make_subplots(
+        rows=1, cols=2, subplot_titles=("annual cost [million USD]", "energy by source [GWh]")
+    )
+    costs = [y.total_annual_cost_usd / USD_PER_MILLION for y in years.years]
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=costs,
+            text=[f"{c:,.2f}" for c in costs],
+            marker_color="#7f7f7f",
+            name="annual cost",
+            showlegend=False,
+        ),
+        row=1,
+        col=1,
+    )
+    sources = list(dict.fromkeys(k for y in years.years for k in y.energy_by_source_mwh))
+    for source in sources:
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=[y.energy_by_source_mwh.get(source, 0.0) / 1e3 for y in years.years],
+                name=label(source),
+                marker_color=COLOURS.get(source),
+            ),
+            row=1,
+            col=2,
+        )
+    fig.update_layout(
+        barmode="stack",
+        title=(
+            f"{site}: one design over {len(names)} weather years; costliest seed "
+            f"{years.costliest_seed}, spread {years.cost_spread_usd / USD_PER_MILLION:,.2f} "
+            "million USD"
+        ),
+    )
+    return fig
 
 
 def _flexibility_figures(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
@@ -409,6 +410,25 @@ class TimeOptions(ScenarioModel):
     aggregation: Aggregation | None = Field(
         None, description="Typical periods instead of all 8,760 hours; none: the full year [-]"
     )
+    weather_years: list[Annotated[int, Field(ge=0)]] | None = Field(
+        None,
+        min_length=1,
+        max_length=30,
+        description=(
+            "Seeds of synthesised weather years solved in one LP with shared capacities "
+            "(e.g. [1, 2, 3, 4, 5]); none: one year from the scenario's seed [-]"
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _years_or_periods(self) -> TimeOptions:
+        if self.weather_years is not None and self.aggregation is not None:
+            msg = (
+                "time.weather_years and time.aggregation: choose one; typical periods of "
+                "several weather years are not supported"
+            )
+            raise ValueError(msg)
+        return self
 
 
 class Scenario(ScenarioModel):

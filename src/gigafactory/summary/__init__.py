@@ -58,6 +58,8 @@ __all__ = [
     "TornadoEntry",
     "TrainingRun",
     "TrainingTotals",
+    "WeatherYear",
+    "WeatherYears",
     "headline",
     "label",
     "to_plain",
@@ -106,6 +108,31 @@ class Aggregation(Section):
     capacity_mw_exact: dict[str, Number] = {}
     capacity_error_mw: dict[str, Number] = {}
     solve_seconds_exact: Number = math.nan
+
+
+class WeatherYear(Section):
+    """One weather year of a site solved over several: the shared design in that year."""
+
+    seed: int
+    total_annual_cost_usd: Number
+    cfe_share: Number
+    cfe_annual_matching: Number
+    emissions_tco2e: Number
+    unserved_mwh: Number
+    curtailed_mwh: Number
+    energy_by_source_mwh: dict[str, Number]
+
+
+class WeatherYears(Section):
+    """The spread across weather years: one design, each year's cost and output.
+
+    The site's own figures are the mean year's; the design is sized for all of them.
+    """
+
+    years: list[WeatherYear]
+    costliest_seed: int
+    cost_spread_usd: Number
+    """Costliest year minus cheapest [USD/yr]."""
 
 
 class Notice(Section):
@@ -235,6 +262,7 @@ class SiteSummary(Section):
     marginals: MarginalValues | None = None
     flexibility: Flexibility | None = None
     aggregation: Aggregation | None = None
+    weather_years: WeatherYears | None = None
     compute: SiteCompute | None = None
     headline: str = ""
     """The answer in one sentence: what is built, what it costs, what is not built and why."""

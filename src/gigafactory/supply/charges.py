@@ -8,7 +8,8 @@
   no extra variable.
 
 Demand charges are billed per period, not per modelled hour, so unlike energy costs they
-are not scaled by the hour weight.
+are not scaled by the hour weight; over several weather years (each with its own billing
+periods) they are divided by the number of years, a mean year's bill.
 """
 
 from __future__ import annotations
@@ -74,11 +75,11 @@ def charge_terms(model: linopy.Model, site: SiteSupply) -> list[Any]:
     for charge in site.demand_charges:
         name = peak_variable(charge.name)
         if name in model.variables:
-            terms.append(model.variables[name].sum() * charge.usd_per_mw)
+            terms.append(model.variables[name].sum() * (charge.usd_per_mw / site.weather_years))
     coincident = np.broadcast_to(
         np.asarray(site.grid_coincident_usd_per_mw, dtype=float), (len(site.time),)
     )
     flow = feed_flow(model)
     if flow is not None and np.any(coincident != 0):
-        terms.append((site.hourly(coincident) * flow).sum())
+        terms.append((site.hourly(coincident / site.weather_years) * flow).sum())
     return terms

@@ -255,6 +255,9 @@ class SiteSupply:
         The hours are typical periods standing for the year (see
         :mod:`gigafactory.supply.periods`); None: the hours are the year in order.
         Demand-charge billing periods then stay on the year's hours.
+    weather_years : int
+        Weather years laid end to end on ``time`` (:mod:`gigafactory.supply.years`); the
+        hour weight makes energy sums a mean year, and demand charges are divided by it.
     """
 
     name: str
@@ -284,6 +287,7 @@ class SiteSupply:
     n_minus_1: bool = False
     ride_through_hours: int = 0
     periods: Periods | None = None
+    weather_years: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
