@@ -27,9 +27,7 @@ test: $(VENV)/.stamp-test
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.stamp-bench $(VENV)/.stamp-dask
-	$(BIN)/python benchmarks/replay_and_sweep.py
-	$(BIN)/python benchmarks/supply_vs_pypsa.py
-	$(BIN)/python benchmarks/typical_periods.py
+	$(BIN)/python benchmarks/all.py
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check src tests benchmarks

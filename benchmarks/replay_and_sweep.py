@@ -8,11 +8,15 @@ Prints a table and, last, one JSON line.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -160,12 +164,52 @@ def vessim_benchmark() -> dict[str, float] | None:
     }
 
 
-def sweep_benchmark(workers: int, folder: Path) -> float:
+def sweep_benchmark(workers: int, folder: Path, scheduler: str | None = None) -> float:
+    """Cases per second of a 4-case cold gas-price sweep of memphis-gas."""
     scenario = gigafactory.load_scenario("memphis-gas")
     cases = sweep.grid_cases([sweep.parse_vary("sites[0].gas_price_usd_per_mmbtu=2:8:4")])
     started = time.perf_counter()
-    sweep.run_sweep(scenario, cases, folder, workers=workers)
+    sweep.run_sweep(scenario, cases, folder, workers=workers, scheduler=scheduler, warm=False)
     return len(cases) / (time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def scheduler_on_localhost(folder: Path) -> Iterator[str]:
+    """A Dask scheduler and two single-threaded worker programs, as on two machines."""
+    address_file = folder / "scheduler.json"
+
+    def start(program: str, *args: str) -> subprocess.Popen[bytes]:
+        code = f"from distributed.cli.dask_{program} import main; main()"
+        return subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    host = ("--host", "127.0.0.1")
+    processes = [
+        start("scheduler", *host, "--port", "0", "--dashboard-address", ":0",
+              "--scheduler-file", str(address_file))
+    ]  # fmt: skip
+    try:
+        while not (address_file.exists() and address_file.stat().st_size):
+            time.sleep(0.1)
+        address = json.loads(address_file.read_text())["address"]
+        for i in range(2):
+            processes.append(
+                start("worker", address, *host, "--nthreads", "1", "--no-dashboard",
+                      "--name", f"w{i}")
+            )  # fmt: skip
+        from dask.distributed import Client
+
+        with Client(address) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
 
 
 def main() -> None:
@@ -183,6 +227,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         one = sweep_benchmark(1, Path(tmp) / "w1")
         two = sweep_benchmark(2, Path(tmp) / "w2")
+        with scheduler_on_localhost(Path(tmp)) as address:
+            distributed = sweep_benchmark(2, Path(tmp) / "d2", scheduler=address)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = [
         (
@@ -205,6 +251,11 @@ def main() -> None:
             "sweep throughput, 2 workers",
             f"{two:.2f} cases/s",
             f"scaling efficiency {two / one / 2:.0%}",
+        ),
+        (
+            "sweep throughput, scheduler + 2 worker programs",
+            f"{distributed:.2f} cases/s",
+            f"{distributed / two:.2f}x the LocalCluster's",
         ),
         (
             f"{warm['cases']:.0f}-case cost/price sweep, warm",
@@ -242,11 +293,17 @@ def main() -> None:
                 "replay_ms": round(replay["replay_ms"], 2),
                 "lp_dispatch_s": round(replay["lp_dispatch_s"], 2),
                 "rules_over_lp_operating_cost": round(replay["rules_over_lp_operating_cost"], 4),
+                "warm_cases": warm["cases"],
+                "warm_cold_cases": warm["cold_cases"],
+                "warm_s": round(warm["warm_s"], 2),
+                "cold_all_s": round(warm["cold_all_s"], 2),
                 "warm_speedup": round(warm["cold_all_s"] / warm["warm_s"], 2),
                 "warm_max_rel_diff": warm["max_rel_diff"],
                 "sweep_cases_per_s_1": round(one, 3),
                 "sweep_cases_per_s_2": round(two, 3),
                 "scaling_efficiency": round(two / one / 2, 3),
+                "sweep_cases_per_s_distributed": round(distributed, 3),
+                "distributed_over_local": round(distributed / two, 3),
                 "vessim_over_ours": round(ves["vessim_s"] / ves["ours_s"], 1) if ves else None,
                 "peak_rss_mb": round(peak, 1),
             }

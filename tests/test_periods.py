@@ -194,6 +194,15 @@ def test_a_run_on_typical_days_reports_its_error_against_the_year():
         site.total_annual_cost_usd
     )
     assert site.unserved_mwh == 0.0
+    # and the run says so, with its error, in a note a planner reads before the numbers
+    notes = [n.text for n in site.warnings if n.text.startswith("solved on")]
+    worst = max(aggregation.capacity_error_mw, key=lambda k: abs(aggregation.capacity_error_mw[k]))
+    assert notes == [
+        f"solved on {aggregation.typical_periods} typical periods of 24 h standing for the "
+        f"year (time.aggregation); against the full year: cost "
+        f"{aggregation.cost_error_share:+.2%}, {worst} "
+        f"{aggregation.capacity_error_mw[worst]:+,.1f} MW"
+    ]
 
 
 def test_a_period_that_does_not_divide_the_year_names_the_field():

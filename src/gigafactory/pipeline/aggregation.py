@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from gigafactory.errors import ScenarioError
 from gigafactory.scenario import Scenario
-from gigafactory.summary import Aggregation, SiteSummary
+from gigafactory.summary import Aggregation, Notice, SiteSummary
 from gigafactory.supply import SiteSupply
 from gigafactory.supply.periods import Periods, cluster_periods
 
-__all__ = ["aggregation_summary", "typical_periods"]
+__all__ = ["aggregation_notice", "aggregation_summary", "typical_periods"]
 
 
 def typical_periods(
@@ -60,3 +60,30 @@ def aggregation_summary(
     }
     out.solve_seconds_exact = exact.solve_seconds
     return out
+
+
+def aggregation_notice(aggregation: Aggregation) -> Notice:
+    """The note that the figures come from typical periods, with their error where known.
+
+    Examples
+    --------
+    >>> aggregation_notice(Aggregation(typical_periods=50, period_hours=24)).text[:60]
+    'solved on 50 typical periods of 24 h standing for the year ('
+    """
+    text = (
+        f"solved on {aggregation.typical_periods} typical periods of "
+        f"{aggregation.period_hours} h standing for the year (time.aggregation)"
+    )
+    errors = aggregation.capacity_error_mw
+    if errors:
+        worst = max(errors, key=lambda name: abs(errors[name]))
+        text += (
+            f"; against the full year: cost {aggregation.cost_error_share:+.2%}, "
+            f"{worst} {errors[worst]:+,.1f} MW"
+        )
+    else:
+        text += (
+            "; storage and firm capacity move most: check a chosen mix with "
+            "compare_exact: true or a full-year run"
+        )
+    return Notice(level="note", text=text)

@@ -14,7 +14,11 @@ from dataclasses import replace
 
 import xarray as xr
 
-from gigafactory.pipeline.aggregation import aggregation_summary, typical_periods
+from gigafactory.pipeline.aggregation import (
+    aggregation_notice,
+    aggregation_summary,
+    typical_periods,
+)
 from gigafactory.pipeline.assumptions import site_assumptions
 from gigafactory.pipeline.orbit_study import orbit_summary
 from gigafactory.pipeline.placement_study import place
@@ -166,6 +170,7 @@ def run_prepared(
         if per is not None and aggregation is not None:
             full = None if ds_exact is None else site_summary(p, ds_exact)
             site.aggregation = aggregation_summary(per, site, full)
+            site.warnings.append(aggregation_notice(site.aggregation))
         site.headline = headline(site)
         site.assumptions = site_assumptions(scenario, p)
         if p.supply.flexible_it_mw is not None:
