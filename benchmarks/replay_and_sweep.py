@@ -8,15 +8,11 @@ Prints a table and, last, one JSON line.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -173,45 +169,6 @@ def sweep_benchmark(workers: int, folder: Path, scheduler: str | None = None) ->
     return len(cases) / (time.perf_counter() - started)
 
 
-@contextlib.contextmanager
-def scheduler_on_localhost(folder: Path) -> Iterator[str]:
-    """A Dask scheduler and two single-threaded worker programs, as on two machines."""
-    address_file = folder / "scheduler.json"
-
-    def start(program: str, *args: str) -> subprocess.Popen[bytes]:
-        code = f"from distributed.cli.dask_{program} import main; main()"
-        return subprocess.Popen(
-            [sys.executable, "-c", code, *args],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    host = ("--host", "127.0.0.1")
-    processes = [
-        start("scheduler", *host, "--port", "0", "--dashboard-address", ":0",
-              "--scheduler-file", str(address_file))
-    ]  # fmt: skip
-    try:
-        while not (address_file.exists() and address_file.stat().st_size):
-            time.sleep(0.1)
-        address = json.loads(address_file.read_text())["address"]
-        for i in range(2):
-            processes.append(
-                start("worker", address, *host, "--nthreads", "1", "--no-dashboard",
-                      "--name", f"w{i}")
-            )  # fmt: skip
-        from dask.distributed import Client
-
-        with Client(address) as client:
-            client.wait_for_workers(2, timeout=60)
-        yield address
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-
-
 def main() -> None:
     import argparse
 
@@ -227,7 +184,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         one = sweep_benchmark(1, Path(tmp) / "w1")
         two = sweep_benchmark(2, Path(tmp) / "w2")
-        with scheduler_on_localhost(Path(tmp)) as address:
+        with sweep.local_scheduler(Path(tmp), workers=2) as address:
             distributed = sweep_benchmark(2, Path(tmp) / "d2", scheduler=address)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = [

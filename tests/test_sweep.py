@@ -88,47 +88,9 @@ def test_sweep_runs_records_failures_and_resumes(tmp_path):
 @pytest.fixture
 def dask_on_localhost(tmp_path):
     """A Dask scheduler and two single-threaded worker processes, each its own program."""
-    import subprocess
-    import sys
-    import time
-
     pytest.importorskip("distributed")
-    address_file = tmp_path / "scheduler.json"
-
-    def start(program: str, *args: str) -> subprocess.Popen[bytes]:
-        code = f"from distributed.cli.dask_{program} import main; main()"
-        return subprocess.Popen(
-            [sys.executable, "-c", code, *args],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    host = ("--host", "127.0.0.1")
-    processes = [
-        start("scheduler", *host, "--port", "0", "--dashboard-address", ":0",
-              "--scheduler-file", str(address_file))
-    ]  # fmt: skip
-    try:
-        for _ in range(300):
-            if address_file.exists() and address_file.stat().st_size:
-                break
-            time.sleep(0.1)
-        address = json.loads(address_file.read_text())["address"]
-        for i in range(2):
-            processes.append(
-                start("worker", address, *host, "--nthreads", "1", "--no-dashboard",
-                      "--name", f"w{i}")
-            )  # fmt: skip
-        from dask.distributed import Client
-
-        with Client(address) as client:
-            client.wait_for_workers(2, timeout=60)
+    with sweep.local_scheduler(tmp_path, workers=2) as address:
         yield address
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
 
 
 def test_sweep_on_a_scheduler_with_two_worker_processes_matches_the_local_run(

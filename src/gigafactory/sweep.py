@@ -15,13 +15,14 @@ solved cold.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import math
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,7 @@ __all__ = [
     "case_metrics",
     "case_table",
     "grid_cases",
+    "local_scheduler",
     "parse_vary",
     "read_cases",
     "run_case",
@@ -330,6 +332,57 @@ def run_sweep(
     table = case_table(records)
     _write_outputs(table, folder)
     return table
+
+
+@contextlib.contextmanager
+def local_scheduler(folder: Path, workers: int = 2) -> Iterator[str]:
+    """A Dask scheduler and ``workers`` single-threaded worker programs on this machine.
+
+    Each is its own program, started as ``dask scheduler`` and ``dask worker`` would be on
+    separate machines, so a sweep given the address runs as it would on a cluster. Yields
+    the scheduler's address; stops all of them on exit.
+    """
+    import subprocess
+    import sys
+    import time
+
+    gigafactory.import_extra("distributed", "dask", "a local scheduler")
+    address_file = folder / "scheduler.json"
+
+    def start(program: str, *args: str) -> subprocess.Popen[bytes]:
+        code = f"from distributed.cli.dask_{program} import main; main()"
+        return subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    host = ("--host", "127.0.0.1")
+    processes = [
+        start("scheduler", *host, "--port", "0", "--dashboard-address", ":0",
+              "--scheduler-file", str(address_file))
+    ]  # fmt: skip
+    try:
+        for _ in range(600):
+            if address_file.exists() and address_file.stat().st_size:
+                break
+            time.sleep(0.1)
+        address = str(json.loads(address_file.read_text())["address"])
+        for i in range(workers):
+            processes.append(
+                start("worker", address, *host, "--nthreads", "1", "--no-dashboard",
+                      "--name", f"w{i}")
+            )  # fmt: skip
+        from dask.distributed import Client
+
+        with Client(address) as client:
+            client.wait_for_workers(workers, timeout=60)
+        yield address
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
 
 
 def case_table(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
