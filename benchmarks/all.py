@@ -86,9 +86,10 @@ def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
     if years:
         first = years[0]
         for r in years[1:]:
+            days = f"on {r['typical_days']} typical days" if r["typical_days"] else "in full"
             rows.append(
                 (
-                    f"{r['years']} weather years / 1, solve time",
+                    f"{r['years']} weather years {days} / 1 year in full, solve time",
                     f"{r['solve_s'] / first['solve_s']:.2f}",
                     f"{results['years']['preset']}; linear would be {r['years']:.2f}; "
                     f"spread {r['spread_musd']:.2f} M USD",

@@ -1,7 +1,8 @@
 """Several weather years in one LP: how the solve time grows with the years, and what the
 design and the spread look like.
 
-    python benchmarks/weather_years.py                 # korea-pohang, 1, 2 and 3 years
+    python benchmarks/weather_years.py                 # korea-pohang, 1-3 years, in full and
+                                                       # on 48 typical days
     python benchmarks/weather_years.py --years 1 2 4 --preset pine-island
 
 Prints a table and, last, one JSON line.
@@ -16,11 +17,19 @@ import time
 import gigafactory
 
 
-def one(preset: str, n_years: int) -> dict[str, float | str]:
+def one(preset: str, n_years: int, count: int | None = None) -> dict[str, float | str]:
+    """One run over ``n_years`` weather years, in full or on ``count`` typical days."""
+    from gigafactory.scenario.schema import Aggregation
+
     base = gigafactory.load_scenario(preset)
     seeds = [base.seed + k for k in range(n_years)]
+    aggregation = None if count is None else Aggregation(count=count)
     scenario = base.model_copy(
-        update={"time": base.time.model_copy(update={"weather_years": seeds})}
+        update={
+            "time": base.time.model_copy(
+                update={"weather_years": seeds, "aggregation": aggregation}
+            )
+        }
     )
     started = time.perf_counter()
     site = gigafactory.run(scenario).summary.sites[0]
@@ -29,6 +38,7 @@ def one(preset: str, n_years: int) -> dict[str, float | str]:
     assert spread is not None
     return {
         "years": n_years,
+        "typical_days": count or 0,
         "run_s": seconds,
         "solve_s": site.solve_seconds,
         "cost_musd": site.total_annual_cost_usd / 1e6,
@@ -41,8 +51,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", default="korea-pohang")
     parser.add_argument("--years", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument(
+        "--typical", type=int, default=48, help="also on this many typical days (0: not)"
+    )
+    parser.add_argument(
+        "--full-max", type=int, default=3, help="solve in full only up to this many years (3)"
+    )
     args = parser.parse_args()
-    rows = [one(args.preset, n) for n in args.years]
+    rows = [one(args.preset, n) for n in args.years if n <= args.full_max or n == 1]
+    if args.typical:
+        rows += [one(args.preset, n, args.typical) for n in args.years]
     base = rows[0]
     print(f"{args.preset}: one LP over N synthesised weather years (seeds from the preset's)")
     print(

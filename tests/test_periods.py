@@ -199,7 +199,7 @@ def test_a_run_on_typical_days_reports_its_error_against_the_year():
     worst = max(aggregation.capacity_error_mw, key=lambda k: abs(aggregation.capacity_error_mw[k]))
     assert notes == [
         f"solved on {aggregation.typical_periods} typical periods of 24 h standing for the "
-        f"year (time.aggregation); against the full year: cost "
+        f"year (time.aggregation); against the year in full: cost "
         f"{aggregation.cost_error_share:+.2%}, {worst} "
         f"{aggregation.capacity_error_mw[worst]:+,.1f} MW"
     ]

@@ -121,8 +121,30 @@ def test_a_run_over_weather_years_reports_the_mean_year_and_the_spread():
 
 
 def test_weather_years_errors():
-    both = {**small_scenario(), "time": {"weather_years": [1, 2], "aggregation": {"count": 4}}}
-    with pytest.raises(ScenarioError, match=r"time.weather_years and time.aggregation: choose one"):
-        scenario_from_dict(both)
     with pytest.raises(ScenarioError, match=r"time.weather_years"):
         scenario_from_dict({**small_scenario(), "time": {"weather_years": []}})
+
+
+def test_typical_days_drawn_from_all_weather_years_against_the_years_solved_in_full():
+    years = {**small_scenario(), "time": {"weather_years": [1, 2]}}
+    full = gigafactory.run(scenario_from_dict(years)).summary.sites[0]
+    typical_run = {
+        **small_scenario(),
+        "time": {"weather_years": [1, 2], "aggregation": {"count": 6, "compare_exact": True}},
+    }
+    site = gigafactory.run(scenario_from_dict(typical_run)).summary.sites[0]
+    assert site.aggregation is not None and site.weather_years is not None
+    # the exact side is the two years solved in full, as a plain weather-years run does
+    assert site.aggregation.total_annual_cost_usd_exact == pytest.approx(
+        full.total_annual_cost_usd, rel=1e-6
+    )
+    # six typical days plus extremes from 730 days stand for both years
+    assert 6 < site.aggregation.typical_periods <= 8
+    assert [y.seed for y in site.weather_years.years] == [1, 2]
+    assert abs(site.aggregation.cost_error_share) < 0.01
+    # each year's costs add up to its total, on the inputs laid out from the typical days
+    for year in site.weather_years.years:
+        assert year.total_annual_cost_usd > 0
+    assert sum(site.cost_breakdown_usd.to_dict().values()) == pytest.approx(
+        site.total_annual_cost_usd, rel=1e-9
+    )

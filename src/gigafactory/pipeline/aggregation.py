@@ -62,7 +62,7 @@ def aggregation_summary(
     return out
 
 
-def aggregation_notice(aggregation: Aggregation) -> Notice:
+def aggregation_notice(aggregation: Aggregation, weather_years: int = 1) -> Notice:
     """The note that the figures come from typical periods, with their error where known.
 
     Examples
@@ -70,15 +70,16 @@ def aggregation_notice(aggregation: Aggregation) -> Notice:
     >>> aggregation_notice(Aggregation(typical_periods=50, period_hours=24)).text[:60]
     'solved on 50 typical periods of 24 h standing for the year ('
     """
+    standing_for = "the year" if weather_years == 1 else f"{weather_years} weather years"
     text = (
         f"solved on {aggregation.typical_periods} typical periods of "
-        f"{aggregation.period_hours} h standing for the year (time.aggregation)"
+        f"{aggregation.period_hours} h standing for {standing_for} (time.aggregation)"
     )
     errors = aggregation.capacity_error_mw
     if errors:
         worst = max(errors, key=lambda name: abs(errors[name]))
         text += (
-            f"; against the full year: cost {aggregation.cost_error_share:+.2%}, "
+            f"; against {standing_for} in full: cost {aggregation.cost_error_share:+.2%}, "
             f"{worst} {errors[worst]:+,.1f} MW"
         )
     else:

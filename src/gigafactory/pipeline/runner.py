@@ -39,7 +39,7 @@ from gigafactory.solver import WarmStarts
 from gigafactory.summary import SizedSite, headline
 from gigafactory.supply import SiteSupply, optimise
 from gigafactory.supply.periods import expand_solution, typical_site, year_of_typical_periods
-from gigafactory.supply.years import stack_years
+from gigafactory.supply.years import split_supply, stack_years
 
 __all__ = ["Progress", "check", "run", "run_prepared", "size"]
 
@@ -102,14 +102,14 @@ def run_prepared(
         prepared.append(ys[0] if ys else prepare_site(scenario, i))
     method, limit = scenario.solver.method.value, scenario.solver.time_limit_s
     aggregation = scenario.time.aggregation
-    periods = [typical_periods(scenario, i, p.supply, say) for i, p in enumerate(prepared)]
+    # what the LP stands for: the year, or the weather years end to end
+    whole = [
+        p.supply if ys is None else stack_years([y.supply for y in ys])
+        for p, ys in zip(prepared, years, strict=True)
+    ]
+    periods = [typical_periods(scenario, i, w, say) for i, w in enumerate(whole)]
     modelled = [
-        stack_years([y.supply for y in ys])
-        if ys is not None
-        else p.supply
-        if per is None
-        else typical_site(p.supply, per)
-        for p, per, ys in zip(prepared, periods, years, strict=True)
+        w if per is None else typical_site(w, per) for w, per in zip(whole, periods, strict=True)
     ]
     jobs = [(lp_site, method, limit) for lp_site in modelled]
     # Sites with flexible training are solved again with training held at its nominal
@@ -120,7 +120,7 @@ def run_prepared(
         if lp_site.flexible_it_mw is not None
     ]
     # and with typical periods, the full year too when asked, to report their error
-    exact = [(p.supply, method, limit) for p in prepared] if _compare_exact(scenario) else []
+    exact = [(w, method, limit) for w in whole] if _compare_exact(scenario) else []
     jobs += rigid + exact
     workers = min(scenario.solver.threads, len(jobs))
     for lp_site in modelled:
@@ -148,17 +148,33 @@ def run_prepared(
     solved = solved[:n]
     # typical periods are laid back onto the year: the year the LP's objective describes
     solved = [
-        ds if per is None else expand_solution(ds, per, p.supply.time)
-        for p, ds, per in zip(prepared, solved, periods, strict=True)
+        ds if per is None else expand_solution(ds, per, w.time)
+        for w, ds, per in zip(whole, solved, periods, strict=True)
+    ]
+    # and so are the inputs, so that each year's costs add up to what the LP saw
+    described_years = [
+        ys
+        if ys is None or per is None
+        else [
+            replace(y, supply=s)
+            for y, s in zip(
+                ys,
+                split_supply(year_of_typical_periods(w, per), [y.supply.time for y in ys]),
+                strict=True,
+            )
+        ]
+        for ys, w, per in zip(years, whole, periods, strict=True)
     ]
     described = [
-        p if per is None else replace(p, supply=year_of_typical_periods(p.supply, per))
-        for p, per in zip(prepared, periods, strict=True)
+        p
+        if per is None or ys is not None
+        else replace(p, supply=year_of_typical_periods(p.supply, per))
+        for p, per, ys in zip(prepared, periods, years, strict=True)
     ]
     say("economics and results")
     site_summaries, hourly_solutions = [], []
-    for p, ds, per, ds_exact, ys in zip(
-        described, solved, periods, exact_solved, years, strict=True
+    for p, w, ds, per, ds_exact, ys, ys_exact in zip(
+        described, whole, solved, periods, exact_solved, described_years, years, strict=True
     ):
         if ys is not None and seeds is not None:
             # one design over the weather years: the mean year, the spread, year 1's hours
@@ -168,15 +184,20 @@ def run_prepared(
             site = site_summary(p, ds)
             hourly_solutions.append(ds)
         if per is not None and aggregation is not None:
-            full = None if ds_exact is None else site_summary(p, ds_exact)
+            if ds_exact is None:
+                full = None
+            elif ys_exact is not None and seeds is not None:
+                full = summarise_years(ys_exact, seeds, ds_exact, site_summary)[0]
+            else:
+                full = site_summary(p, ds_exact)
             site.aggregation = aggregation_summary(per, site, full)
-            site.warnings.append(aggregation_notice(site.aggregation))
+            site.warnings.append(aggregation_notice(site.aggregation, w.weather_years))
         site.headline = headline(site)
         site.assumptions = site_assumptions(scenario, p)
         if p.supply.flexible_it_mw is not None:
             rigid_ds = next(rigid_solved)
             if per is not None:
-                rigid_ds = expand_solution(rigid_ds, per, p.supply.time)
+                rigid_ds = expand_solution(rigid_ds, per, w.time)
             if ys is not None and seeds is not None:
                 held = summarise_years(ys, seeds, rigid_ds, site_summary)[0]
             else:

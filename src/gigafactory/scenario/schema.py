@@ -420,16 +420,6 @@ class TimeOptions(ScenarioModel):
         ),
     )
 
-    @model_validator(mode="after")
-    def _years_or_periods(self) -> TimeOptions:
-        if self.weather_years is not None and self.aggregation is not None:
-            msg = (
-                "time.weather_years and time.aggregation: choose one; typical periods of "
-                "several weather years are not supported"
-            )
-            raise ValueError(msg)
-        return self
-
 
 class Scenario(ScenarioModel):
     """A gigafactory scenario."""

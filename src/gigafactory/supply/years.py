@@ -25,7 +25,7 @@ import xarray as xr
 
 from gigafactory.supply.inputs import DemandCharge, SiteSupply
 
-__all__ = ["split_years", "stack_years", "year_times"]
+__all__ = ["split_supply", "split_years", "stack_years", "year_times"]
 
 _HOURLY_SITE = (
     "load_mw",
@@ -147,4 +147,44 @@ def split_years(ds: xr.Dataset, times: Sequence[pd.DatetimeIndex]) -> list[xr.Da
             for name, values in peaks.items()
         }
         out.append(year)
+    return out
+
+
+def _cut(value: Any, k: int, n_hours: int) -> Any:
+    if value is None or np.ndim(value) == 0:
+        return value
+    return np.asarray(value)[k * n_hours : (k + 1) * n_hours]
+
+
+def split_supply(site: SiteSupply, times: Sequence[pd.DatetimeIndex]) -> list[SiteSupply]:
+    """Cut stacked inputs back into one site per year, each on its own ``times[k]``.
+
+    The inverse of :func:`stack_years` for the hourly inputs; each year's billing periods
+    are numbered from 0 again.
+    """
+    n_hours = len(times[0])
+    out = []
+    for k, time in enumerate(times):
+        techs = tuple(
+            replace(tech, **{name: _cut(getattr(tech, name), k, n_hours) for name in _HOURLY_TECH})
+            for tech in site.techs
+        )
+        charges = []
+        for charge in site.demand_charges:
+            period = np.asarray(_cut(charge.period, k, n_hours))
+            billed = period[period >= 0]
+            first = int(billed.min()) if billed.size else 0
+            charges.append(replace(charge, period=np.where(period >= 0, period - first, -1)))
+        hourly = {name: _cut(getattr(site, name), k, n_hours) for name in _HOURLY_SITE}
+        out.append(
+            replace(
+                site,
+                time=time,
+                techs=techs,
+                demand_charges=tuple(charges),
+                weather_years=1,
+                periods=None,
+                **hourly,
+            )
+        )
     return out
