@@ -3,7 +3,8 @@
 Every user error prints one line on stderr and exits with code 1, without a traceback.
 Commands live in :mod:`~gigafactory.cli.core` (run, validate, presets),
 :mod:`~gigafactory.cli.catalogs` (catalog, sites), :mod:`~gigafactory.cli.studies` (size,
-compare, orbit, place) and :mod:`~gigafactory.cli.operate` (serve, sweep, faults, version);
+compare, orbit, place), :mod:`~gigafactory.cli.deals` (deal) and
+:mod:`~gigafactory.cli.operate` (serve, sweep, faults, version);
 importing them registers them on :data:`app`, in that order.
 """
 
@@ -14,8 +15,9 @@ from gigafactory.cli.app import app
 from gigafactory.cli import core
 from gigafactory.cli import catalogs
 from gigafactory.cli import studies
+from gigafactory.cli import deals
 from gigafactory.cli import operate
 
 # isort: on
 
-__all__ = ["app", "catalogs", "core", "operate", "studies"]
+__all__ = ["app", "catalogs", "core", "deals", "operate", "studies"]

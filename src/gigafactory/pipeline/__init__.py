@@ -9,9 +9,16 @@
 * :mod:`~gigafactory.pipeline.summarise`: solved sites -> the typed summary, with
   :mod:`~gigafactory.pipeline.firm_summary` (reliability, contracts, grid charges, notices);
 * studies: :func:`compare` (sites), :func:`orbit`, :func:`place` (inference placement),
-  :func:`faults` (fault replays).
+  :func:`faults` (fault replays), :func:`deal_compute` (compute deals).
 """
 
+from gigafactory.pipeline.deals import (
+    ComputeDeal,
+    DealCompute,
+    deal_compute,
+    deal_presets,
+    price_covering,
+)
 from gigafactory.pipeline.fault_study import faults
 from gigafactory.pipeline.grid_terms import contract_overview, tariff_overview
 from gigafactory.pipeline.orbit_study import orbit
@@ -30,15 +37,20 @@ __all__ = [
     "COMPARE_COLUMNS",
     "CRITERIA",
     "DEFAULT_WEIGHTS",
+    "ComputeDeal",
+    "DealCompute",
     "PreparedSite",
     "Progress",
     "check",
     "compare",
     "contract_overview",
+    "deal_compute",
+    "deal_presets",
     "faults",
     "orbit",
     "place",
     "prepare_site",
+    "price_covering",
     "run",
     "run_prepared",
     "siting_weights",

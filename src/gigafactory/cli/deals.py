@@ -1,0 +1,134 @@
+"""Commands: compute deals, from a contract to the compute it buys and back."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+import gigafactory
+from gigafactory.cli.app import app, console, user_errors
+
+
+@app.command()
+@user_errors
+def deal(
+    name: Annotated[
+        str | None, typer.Argument(help="A deal (gigafactory deal lists them).")
+    ] = None,
+    accelerator: Annotated[
+        str | None, typer.Option(help="Accelerator instead of the deal's assumption.")
+    ] = None,
+    price: Annotated[
+        float | None,
+        typer.Option(help="Price per accelerator-hour [USD/h]: sizes the fleet from the value."),
+    ] = None,
+    pue: Annotated[float | None, typer.Option(help="Campus PUE [-] (1.2).")] = None,
+    utilisation: Annotated[
+        float | None, typer.Option(help="Mean accelerator utilisation for energy [-] (0.8).")
+    ] = None,
+    energy_price: Annotated[
+        float | None, typer.Option(help="Energy price [USD/MWh] (80, US industrial).")
+    ] = None,
+    wacc: Annotated[
+        float | None, typer.Option(help="Weighted average cost of capital [-] (0.07).")
+    ] = None,
+    margin: Annotated[
+        float, typer.Option(help="Margin for the price that covers the campus [-].")
+    ] = 0.2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """What an announced compute deal buys, what it costs the provider, and its margin."""
+    presets = gigafactory.deal_presets()
+    if name is None:
+        table = Table(show_header=True, caption="gigafactory deal NAME")
+        for header in ("deal", "what was reported"):
+            table.add_column(header)
+        for key, entry in presets.items():
+            table.add_row(key, entry.title)
+        console.print(table)
+        return
+    if name not in presets:
+        msg = (
+            f"deal '{name}' not found{gigafactory.did_you_mean(name, list(presets))}; "
+            f"allowed: {', '.join(presets)}"
+        )
+        raise gigafactory.ScenarioError(msg)
+    chosen = presets[name]
+    changes: dict[str, object] = {}
+    if accelerator is not None:
+        changes["accelerator"] = accelerator
+    if price is not None:
+        changes["usd_per_accelerator_hour"] = price
+    chosen = dataclasses.replace(chosen, **changes)  # type: ignore[arg-type]
+    given = {
+        "pue": pue,
+        "utilisation": utilisation,
+        "energy_price_usd_per_mwh": energy_price,
+        "wacc": wacc,
+    }
+    result = gigafactory.deal_compute(chosen, **{k: v for k, v in given.items() if v is not None})
+    covering = gigafactory.price_covering(result, margin)
+    if as_json:
+        data = dataclasses.asdict(result) | {
+            "deal": name,
+            "accelerator": chosen.accelerator,
+            "price_covering_usd_per_accelerator_hour": covering,
+            "margin_asked": margin,
+            "reported": chosen.reported,
+        }
+        sys.stdout.write(json.dumps(data) + "\n")
+        return
+    _print_deal(chosen, result, covering, margin)
+
+
+def _print_deal(
+    deal: gigafactory.ComputeDeal, c: gigafactory.DealCompute, covering: float, margin: float
+) -> None:
+    table = Table(title=escape(deal.title), show_header=True)
+    for header in ("", "modelled", "reported"):
+        table.add_column(header, justify="right" if header else "left")
+    reported = deal.reported
+    gw = reported.get("campus_gw")
+    rows = [
+        (f"accelerators ({deal.accelerator})", f"{c.accelerators / 1e6:,.2f} million", ""),
+        ("IT power at full load", f"{c.it_mw / 1e3:,.2f} GW", ""),
+        ("campus power", f"{c.campus_mw / 1e3:,.2f} GW", f"{gw:,.1f} GW" if gw else ""),
+        ("energy at the mean utilisation", f"{c.energy_mwh_per_year / 1e6:,.1f} TWh/yr", ""),
+        ("accelerators, servers, network", f"{c.hardware_capex_usd / 1e9:,.0f} billion USD", ""),
+        ("facility", f"{c.facility_capex_usd / 1e9:,.0f} billion USD", ""),
+        ("capex per GW of campus", f"{c.capex_usd_per_gw / 1e9:,.1f} billion USD", ""),
+        ("provider's cost", f"{c.cost_usd_per_year / 1e9:,.1f} billion USD/yr", ""),
+        ("  per accelerator-hour", f"{c.cost_usd_per_accelerator_hour:,.2f} USD", ""),
+        (f"price covering it with {margin:.0%} margin", f"{covering:,.2f} USD/h", ""),
+    ]
+    if c.revenue_usd_per_year is not None:
+        value = reported.get("value_usd")
+        rows += [
+            (
+                "contract value per year",
+                f"{c.revenue_usd_per_year / 1e9:,.1f} billion USD",
+                f"{value / 1e9:,.0f} billion USD in all" if value else "",
+            ),
+            ("implied price", f"{c.price_usd_per_accelerator_hour:,.2f} USD/h", ""),
+            ("provider's margin at that price", f"{c.margin:.0%}", ""),
+        ]
+    per_gw = reported.get("investment_usd_per_gw")
+    if per_gw:
+        rows.append(
+            (
+                "investment per GW against capex per GW",
+                f"{per_gw / c.capex_usd_per_gw:.0%}",
+                f"{per_gw / 1e9:,.0f} billion USD/GW",
+            )
+        )
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    for source in deal.sources:
+        console.print(f"[dim]source:[/] {escape(source)}")

@@ -1,0 +1,88 @@
+"""Cash-flow measures: the WACC of a capital structure, internal rate of return, payback.
+
+Yearly cash flows, the first at year 0, as in :func:`~gigafactory.economics.npv`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gigafactory.economics.costs import npv
+
+__all__ = ["irr", "payback_years", "wacc"]
+
+
+def wacc(debt_share: float, interest: float, equity_return: float, tax_rate: float = 0.0) -> float:
+    """Weighted average cost of capital [-].
+
+    ``D i (1 - t) + (1 - D) r_e``, interest deductible at the tax rate ``t``.
+
+    Parameters
+    ----------
+    debt_share : float
+        Debt's share of the capital [-], 0..1.
+    interest : float
+        Interest on the debt [-/yr].
+    equity_return : float
+        Return the equity asks [-/yr].
+    tax_rate : float, default 0
+        Corporate tax rate [-].
+
+    Examples
+    --------
+    >>> round(wacc(0.6, 0.06, 0.12, tax_rate=0.25), 4)  # 0.6 x 4.5 % + 0.4 x 12 %
+    0.075
+    """
+    if not 0.0 <= debt_share <= 1.0:
+        msg = f"debt share {debt_share} not in 0..1"
+        raise ValueError(msg)
+    return debt_share * interest * (1.0 - tax_rate) + (1.0 - debt_share) * equity_return
+
+
+def irr(cash_flows_usd: np.ndarray | list[float]) -> float:
+    """Internal rate of return: the rate at which the NPV is zero [-/yr].
+
+    Raises
+    ------
+    ValueError
+        When the flows never change sign (no rate makes the NPV zero) or the NPV has no root
+        between -99 % and +1,000 %.
+
+    Examples
+    --------
+    >>> round(irr([-100.0, 60.0, 60.0]), 4)  # 60/(1+r) + 60/(1+r)^2 = 100
+    0.1307
+    """
+    from scipy.optimize import brentq
+
+    flows = np.asarray(cash_flows_usd, dtype=float)
+    if not (flows.min() < 0 < flows.max()):
+        msg = "cash flows never change sign: no internal rate of return"
+        raise ValueError(msg)
+    low, high = -0.99, 10.0
+    if npv(flows, low) * npv(flows, high) > 0:
+        msg = "no internal rate of return between -99 % and +1,000 %"
+        raise ValueError(msg)
+    return float(brentq(lambda r: npv(flows, r), low, high, xtol=1e-12))
+
+
+def payback_years(cash_flows_usd: np.ndarray | list[float]) -> float:
+    """Years until the cumulative cash flow turns positive, linear within the year [yr].
+
+    ``inf`` when it never does.
+
+    Examples
+    --------
+    >>> round(payback_years([-100.0, 60.0, 60.0]), 4)  # 40 of the second 60 needed
+    1.6667
+    """
+    flows = np.asarray(cash_flows_usd, dtype=float)
+    cumulative = np.cumsum(flows)
+    after = np.flatnonzero(cumulative >= 0)
+    if after.size == 0:
+        return float("inf")
+    year = int(after[0])
+    if year == 0:
+        return 0.0
+    short = -cumulative[year - 1]
+    return float(year - 1 + short / flows[year])

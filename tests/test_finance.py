@@ -1,0 +1,103 @@
+"""Capital and compute deals: cash-flow measures and contract conversions, by hand."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import gigafactory
+from gigafactory.cli import app
+from gigafactory.economics import irr, npv, payback_years, wacc
+from gigafactory.pipeline import ComputeDeal, deal_compute, deal_presets, price_covering
+
+runner = CliRunner()
+
+
+def test_npv_irr_and_payback_of_a_known_cash_flow():
+    flows = [-1000.0, 300.0, 400.0, 500.0]
+    # by hand at 10 %: -1000 + 300/1.1 + 400/1.21 + 500/1.331
+    assert npv(flows, 0.10) == pytest.approx(-1000 + 272.7273 + 330.5785 + 375.6574, abs=1e-3)
+    # 121 two years on from 100 is 10 % a year
+    assert irr([-100.0, 0.0, 121.0]) == pytest.approx(0.10, abs=1e-10)
+    # the rate found zeroes the NPV, and lies below 10 % where the NPV is negative
+    rate = irr(flows)
+    assert npv(flows, rate) == pytest.approx(0.0, abs=1e-6)
+    assert 0.0 < rate < 0.10
+    # 100 back at 30 a year: 3 years and a third
+    assert payback_years([-100.0, 30.0, 30.0, 30.0, 30.0]) == pytest.approx(10 / 3)
+    assert payback_years([-100.0, 30.0]) == float("inf")
+
+
+def test_wacc_of_a_capital_structure():
+    # 60 % debt at 6 %, interest deductible at 25 %, 40 % equity at 12 %: 2.7 % + 4.8 %
+    assert wacc(0.6, 0.06, 0.12, tax_rate=0.25) == pytest.approx(0.075)
+    assert wacc(0.0, 0.06, 0.12) == pytest.approx(0.12)
+
+
+def test_irr_says_why_there_is_none():
+    with pytest.raises(ValueError, match=r"^cash flows never change sign: no internal rate"):
+        irr([100.0, 10.0])
+    with pytest.raises(ValueError, match=r"^debt share 1.5 not in 0..1$"):
+        wacc(1.5, 0.05, 0.1)
+
+
+def test_the_oracle_openai_contract_converted_by_hand():
+    deal = deal_presets()["oracle_openai"]
+    c = deal_compute(deal)  # PUE 1.2, utilisation 0.8, 80 USD/MWh, WACC 7 %
+    # GB200: 1,833 W per GPU in the NVL72 rack, x 1.1 for scale-out network and storage
+    it_w = 1833.0 * 1.1
+    n = 4.5e9 / (1.2 * it_w)  # 4.5 GW of campus
+    assert c.accelerators == pytest.approx(n)  # ~1.86 million
+    assert c.it_mw == pytest.approx(3750.0)
+    assert c.campus_mw == pytest.approx(4500.0)
+    # servers at 30 % idle + 70 % x 0.8, with network, times PUE, all year
+    assert c.energy_mwh_per_year == pytest.approx(
+        n * 1833 * (0.3 + 0.7 * 0.8) * 1.1 * 1.2 * 8.76e-3
+    )
+    # 42,400 USD per GPU (rack price / 72, hosts included) + 15 % networking
+    assert c.hardware_capex_usd == pytest.approx(n * 42_400 * 1.15)
+    assert c.facility_capex_usd == pytest.approx(3750.0 * 11.7e6)
+    # 300 billion USD over 5 years is 60 billion a year, over n x 8,760 GPU-hours
+    assert c.revenue_usd_per_year == pytest.approx(60e9)
+    assert c.price_usd_per_accelerator_hour == pytest.approx(60e9 / (n * 8760))
+    assert c.price_usd_per_accelerator_hour == pytest.approx(3.683, abs=1e-3)
+    assert c.margin == pytest.approx(1 - c.cost_usd_per_year / 60e9)
+
+
+def test_a_fleet_from_its_price_and_the_price_that_covers_it():
+    deal = ComputeDeal(
+        "toy", "toy", "h100_sxm", value_usd=2 * 8.76e9, years=2.0, usd_per_accelerator_hour=2.0
+    )
+    c = deal_compute(deal)
+    assert c.accelerators == pytest.approx(500_000)  # 8.76e9 USD a year at 2 USD/h
+    assert price_covering(c, 0.0) == pytest.approx(c.cost_usd_per_accelerator_hour)
+    assert price_covering(c, 0.25) == pytest.approx(c.cost_usd_per_accelerator_hour / 0.75)
+    # at the price that covers the cost, the margin is nil
+    at_cost = deal_compute(
+        ComputeDeal(
+            "toy",
+            "toy",
+            "h100_sxm",
+            value_usd=2 * 8.76e9,
+            years=2.0,
+            usd_per_accelerator_hour=c.cost_usd_per_accelerator_hour,
+        )
+    )
+    assert at_cost.margin == pytest.approx(0.0, abs=1e-12)
+
+
+def test_deal_command_prints_the_conversion_and_names_a_wrong_deal():
+    done = runner.invoke(app, ["deal", "oracle_openai", "--json"])
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.output)
+    assert data["price_usd_per_accelerator_hour"] == pytest.approx(3.683, abs=1e-3)
+    assert data["reported"]["campus_gw"] == 4.5
+    wrong = runner.invoke(app, ["deal", "oracle"])
+    assert wrong.exit_code == 1
+    assert "deal 'oracle' not found; did you mean 'oracle_openai'?" in wrong.output
+    unknown = runner.invoke(app, ["deal", "nvidia_openai", "--accelerator", "gb2000"])
+    assert unknown.exit_code == 1
+    assert "accelerator 'gb2000' not in the catalog; did you mean 'gb200'?" in unknown.output
+    assert gigafactory.deal_presets().keys() >= {"oracle_openai", "nvidia_openai"}
