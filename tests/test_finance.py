@@ -101,3 +101,71 @@ def test_deal_command_prints_the_conversion_and_names_a_wrong_deal():
     assert unknown.exit_code == 1
     assert "accelerator 'gb2000' not in the catalog; did you mean 'gb200'?" in unknown.output
     assert gigafactory.deal_presets().keys() >= {"oracle_openai", "nvidia_openai"}
+
+
+def _campus() -> dict:
+    site = {
+        "id": "campus",
+        "catalog": "memphis",
+        "load": {"it_mw": 5},
+        "cooling": "direct_liquid",
+        "grid": {"import_cap_mw": 40},
+        "technologies": {"gas_ct": {"max_mw": 60}},
+        "compute": {
+            "training": [
+                {
+                    "name": "run",
+                    "accelerator": "h100_sxm",
+                    "parameters": 70e9,
+                    "tokens": 2e12,
+                    "precision": "bf16",
+                    "mfu": 0.4,
+                    "accelerators": 1000,
+                }
+            ]
+        },
+    }
+    return {"name": "campus", "seed": 1, "sites": [site]}
+
+
+def test_a_campus_cash_flow_by_hand():
+    from gigafactory.scenario import scenario_from_dict
+
+    scenario = scenario_from_dict(_campus())
+    flow = gigafactory.campus_cash_flow(
+        scenario, 2.0, start_year=2026, construction_years=2, operating_years=8
+    )
+    site = gigafactory.run(scenario).summary.sites[0]
+    # 1,000 H100 at 27,500 USD, +30 % server, +15 % network; bought again after 5 years
+    hardware = 1000 * 27_500 * 1.3 * 1.15
+    assert flow.capex_parts_usd["accelerators"] == pytest.approx(hardware)
+    gas = site.capacity_mw["gas_ct"]
+    assert flow.capex_usd.tolist() == pytest.approx(
+        [sum(flow.capex_parts_usd.values()) / 2] * 2 + [0.0] * 5 + [hardware] + [0.0] * 2
+    )
+    assert gas > 0  # the gas turbines the LP built are in the power assets' capex
+    assert flow.capex_parts_usd["power assets"] > 0
+    # 2 USD/h x 1,000 accelerators x 8,760 h x 80 % sold
+    assert flow.revenue_usd[2:].tolist() == pytest.approx([2.0 * 1000 * 8760 * 0.8] * 8)
+    # opex: the site's annual cost without the power assets' annuities
+    opex = site.total_annual_cost_usd - site.cost_breakdown_usd.capex_annualised
+    assert flow.opex_usd[2] == pytest.approx(opex, rel=1e-6)
+    # 60 % debt at 6 %, 40 % equity at 12 %: 8.4 %
+    assert flow.wacc == pytest.approx(0.084)
+    assert flow.npv_usd == pytest.approx(npv(flow.net_usd, 0.084))
+    assert npv(flow.net_usd, flow.irr) == pytest.approx(0.0, abs=1e-3)
+    # a dearer price always helps, and the table lists each driver once, largest swing first
+    drivers = {row[0]: row for row in flow.sensitivity}
+    assert drivers["price"][2] > flow.npv_usd > drivers["price"][1]
+    swings = [abs(high - low) for _, low, high in flow.sensitivity]
+    assert swings == sorted(swings, reverse=True)
+    assert set(drivers) == {"price", "capex", "accelerator price", "opex", "wacc"}
+
+
+def test_cash_flow_needs_a_fleet():
+    from gigafactory.scenario import scenario_from_dict
+
+    no_compute = _campus()
+    del no_compute["sites"][0]["compute"]
+    with pytest.raises(gigafactory.ScenarioError, match="no site has a compute section"):
+        gigafactory.campus_cash_flow(scenario_from_dict(no_compute), 2.0)

@@ -1,4 +1,8 @@
-"""Commands: compute deals, from a contract to the compute it buys and back."""
+"""Commands: compute deals and a campus's cash flow.
+
+``deal`` goes from a contract to the compute it buys and back; ``cashflow`` runs a scenario
+and prices its campus over the years.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import gigafactory
-from gigafactory.cli.app import app, console, user_errors
+from gigafactory.cli.app import ScenarioArg, app, console, progress, user_errors
 
 
 @app.command()
@@ -132,3 +136,84 @@ def _print_deal(
     console.print(table)
     for source in deal.sources:
         console.print(f"[dim]source:[/] {escape(source)}")
+
+
+@app.command()
+@user_errors
+def cashflow(
+    scenario: ScenarioArg,
+    price: Annotated[float, typer.Option(help="Price per accelerator-hour sold [USD/h].")],
+    start_year: Annotated[int, typer.Option(help="First construction year.")] = 2026,
+    construction_years: Annotated[int, typer.Option(help="Years to build.")] = 2,
+    years: Annotated[int, typer.Option(help="Years of operation.")] = 15,
+    sold_share: Annotated[
+        float, typer.Option(help="Share of the fleet's hours sold [-] (0.8).")
+    ] = 0.8,
+    debt_share: Annotated[float, typer.Option(help="Debt's share of the capital [-].")] = 0.6,
+    interest: Annotated[float, typer.Option(help="Interest on the debt [-/yr].")] = 0.06,
+    equity_return: Annotated[float, typer.Option(help="Return the equity asks [-/yr].")] = 0.12,
+    tax_rate: Annotated[float, typer.Option(help="Tax rate, interest deductible [-].")] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """A campus's cash flow from its run: capex, opex, revenue, NPV, IRR, payback, sensitivity."""
+    loaded = gigafactory.load_scenario(scenario)
+    capital = gigafactory.CapitalStructure(debt_share, interest, equity_return, tax_rate)
+    with progress(f"{loaded.name}: cash flow") as say:
+        say("running the scenario")
+        flow = gigafactory.campus_cash_flow(
+            loaded,
+            price,
+            start_year=start_year,
+            construction_years=construction_years,
+            operating_years=years,
+            sold_share=sold_share,
+            capital=capital,
+        )
+    if as_json:
+        data = {
+            "years": flow.years.tolist(),
+            "capex_usd": flow.capex_usd.tolist(),
+            "opex_usd": flow.opex_usd.tolist(),
+            "revenue_usd": flow.revenue_usd.tolist(),
+            "net_usd": flow.net_usd.tolist(),
+            "capex_parts_usd": flow.capex_parts_usd,
+            "wacc": flow.wacc,
+            "npv_usd": flow.npv_usd,
+            "irr": None if flow.irr != flow.irr else flow.irr,
+            "payback_years": None if flow.payback_years == float("inf") else flow.payback_years,
+            "sensitivity": [list(row) for row in flow.sensitivity],
+        }
+        sys.stdout.write(json.dumps(data) + "\n")
+        return
+    _print_cash_flow(loaded.name, price, flow)
+
+
+def _print_cash_flow(name: str, price: float, flow: gigafactory.CampusCashFlow) -> None:
+    parts = ", ".join(f"{k} {v / 1e9:,.2f}" for k, v in flow.capex_parts_usd.items())
+    console.print(f"[bold]{name}[/] at {price:,.2f} USD per accelerator-hour")
+    console.print(f"overnight capex (billion USD): {parts}")
+    table = Table(show_header=True, caption="million USD; accelerators bought again at life")
+    for header in ("year", "capex", "opex", "revenue", "net", "cumulative"):
+        table.add_column(header, justify="right")
+    cumulative = 0.0
+    for year, capex, opex, revenue, net in zip(
+        flow.years, flow.capex_usd, flow.opex_usd, flow.revenue_usd, flow.net_usd, strict=True
+    ):
+        cumulative += net
+        table.add_row(
+            str(year),
+            *(f"{v / 1e6:,.0f}" for v in (capex, opex, revenue, net, cumulative)),
+        )
+    console.print(table)
+    irr = "none" if flow.irr != flow.irr else f"{flow.irr:.1%}"
+    payback = "never" if flow.payback_years == float("inf") else f"{flow.payback_years:.1f} years"
+    console.print(
+        f"WACC {flow.wacc:.1%}: NPV {flow.npv_usd / 1e9:,.2f} billion USD, IRR {irr}, "
+        f"payback {payback} from the first construction year"
+    )
+    sensitivity = Table(show_header=True, title="what moves the NPV most (each 20 % down / up)")
+    for header in ("driver", "NPV down", "NPV up"):
+        sensitivity.add_column(header, justify="right" if header != "driver" else "left")
+    for driver, low, high in flow.sensitivity:
+        sensitivity.add_row(driver, f"{low / 1e9:,.2f}", f"{high / 1e9:,.2f}")
+    console.print(sensitivity)

@@ -5,7 +5,7 @@
 * :mod:`~gigafactory.economics.cashflow`: WACC of a capital structure, IRR, payback.
 """
 
-from gigafactory.economics.cashflow import irr, payback_years, wacc
+from gigafactory.economics.cashflow import campus_cash_flows, irr, payback_years, wacc
 from gigafactory.economics.costs import (
     FACILITY_LIFE_YEARS,
     SCR_CAPEX_USD_PER_MW,
@@ -34,6 +34,7 @@ __all__ = [
     "SiteCosts",
     "TechnologyCost",
     "annualised_capex",
+    "campus_cash_flows",
     "capital_recovery_factor",
     "facility_cost",
     "irr",

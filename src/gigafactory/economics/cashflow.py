@@ -9,7 +9,7 @@ import numpy as np
 
 from gigafactory.economics.costs import npv
 
-__all__ = ["irr", "payback_years", "wacc"]
+__all__ = ["campus_cash_flows", "irr", "payback_years", "wacc"]
 
 
 def wacc(debt_share: float, interest: float, equity_return: float, tax_rate: float = 0.0) -> float:
@@ -86,3 +86,45 @@ def payback_years(cash_flows_usd: np.ndarray | list[float]) -> float:
         return 0.0
     short = -cumulative[year - 1]
     return float(year - 1 + short / flows[year])
+
+
+def campus_cash_flows(
+    capex_usd: float,
+    refresh_usd: float,
+    refresh_years: float,
+    opex_usd_per_year: float,
+    revenue_usd_per_year: float,
+    construction_years: int,
+    operating_years: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Yearly capex, opex and revenue of a campus, from its first construction year [USD].
+
+    The capex (accelerators included) is spent evenly over the construction years; the
+    campus then runs ``operating_years``, paying opex and earning revenue each year, and
+    buys its accelerators again (``refresh_usd``) at the start of every ``refresh_years``-th
+    operating year that lies inside the horizon.
+
+    Examples
+    --------
+    >>> capex, opex, revenue = campus_cash_flows(100.0, 40.0, 2, 5.0, 50.0, 2, 4)
+    >>> capex.tolist()  # built over 2 years, accelerators bought again 2 years into use
+    [50.0, 50.0, 0.0, 0.0, 40.0, 0.0]
+    >>> (revenue - opex).tolist()
+    [0.0, 0.0, 45.0, 45.0, 45.0, 45.0]
+    """
+    if construction_years < 1 or operating_years < 1:
+        msg = "construction and operation each take at least one year"
+        raise ValueError(msg)
+    n = construction_years + operating_years
+    capex = np.zeros(n)
+    capex[:construction_years] = capex_usd / construction_years
+    if refresh_years > 0:
+        for k in range(1, int(operating_years // refresh_years) + 1):
+            year = construction_years + round(k * refresh_years)
+            if year < n:
+                capex[year] += refresh_usd
+    opex = np.zeros(n)
+    revenue = np.zeros(n)
+    opex[construction_years:] = opex_usd_per_year
+    revenue[construction_years:] = revenue_usd_per_year
+    return capex, opex, revenue

@@ -9,9 +9,15 @@
 * :mod:`~gigafactory.pipeline.summarise`: solved sites -> the typed summary, with
   :mod:`~gigafactory.pipeline.firm_summary` (reliability, contracts, grid charges, notices);
 * studies: :func:`compare` (sites), :func:`orbit`, :func:`place` (inference placement),
-  :func:`faults` (fault replays), :func:`deal_compute` (compute deals).
+  :func:`faults` (fault replays), :func:`deal_compute` (compute deals),
+  :func:`campus_cash_flow` (NPV, IRR, payback).
 """
 
+from gigafactory.pipeline.cashflow_study import (
+    CampusCashFlow,
+    CapitalStructure,
+    campus_cash_flow,
+)
 from gigafactory.pipeline.deals import (
     ComputeDeal,
     DealCompute,
@@ -37,10 +43,13 @@ __all__ = [
     "COMPARE_COLUMNS",
     "CRITERIA",
     "DEFAULT_WEIGHTS",
+    "CampusCashFlow",
+    "CapitalStructure",
     "ComputeDeal",
     "DealCompute",
     "PreparedSite",
     "Progress",
+    "campus_cash_flow",
     "check",
     "compare",
     "contract_overview",
