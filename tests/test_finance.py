@@ -169,3 +169,31 @@ def test_cash_flow_needs_a_fleet():
     del no_compute["sites"][0]["compute"]
     with pytest.raises(gigafactory.ScenarioError, match="no site has a compute section"):
         gigafactory.campus_cash_flow(scenario_from_dict(no_compute), 2.0)
+
+
+def test_industry_scale_by_hand():
+    from gigafactory import catalog
+
+    gb300 = catalog.get_accelerator("gb300").params
+    one = gigafactory.industry_scale(1e12, "gb300")
+    # a GW of campus at PUE 1.2 holds 1e9 / (1.2 x system W x 1.1 network) accelerators
+    per_gw = 1e9 / (1.2 * gb300["system_w"] * 1.1)
+    servers = per_gw * gb300["price_usd"] * (1 + gb300["server_overhead"])
+    parts = {
+        "accelerators and servers": servers,
+        "networking": 0.15 * servers,
+        "facility": 1e9 / 1.2 / 1e6 * 11.7e6,  # IT MW x 11.7 M USD
+        "power supply": 2_157_000 * 1e3,  # gas combined cycle, catalog capex per MW
+    }
+    assert one.usd_per_gw == pytest.approx(parts)
+    assert one.gw == pytest.approx(1e12 / sum(parts.values()))
+    assert one.accelerators == pytest.approx(per_gw * one.gw)
+    # energy: servers at 30 % idle + 70 % x 0.8, +10 % network, x PUE, all year
+    twh = one.accelerators * gb300["system_w"] * (0.3 + 0.7 * 0.8) * 1.1 * 1.2 * 8760 / 1e12
+    assert one.twh_per_year == pytest.approx(twh)
+    assert one.share_of_us == pytest.approx(twh / 4000.0)  # 176 TWh were 4.4 % (LBNL)
+    # twice the spend, twice everything
+    two = gigafactory.industry_scale(2e12, "gb300")
+    assert two.gw == pytest.approx(2 * one.gw)
+    with pytest.raises(gigafactory.ScenarioError, match="did you mean 'gas_ct'"):
+        gigafactory.industry_scale(1e12, power_technology="gas_c")

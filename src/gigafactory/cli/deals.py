@@ -217,3 +217,45 @@ def _print_cash_flow(name: str, price: float, flow: gigafactory.CampusCashFlow) 
     for driver, low, high in flow.sensitivity:
         sensitivity.add_row(driver, f"{low / 1e9:,.2f}", f"{high / 1e9:,.2f}")
     console.print(sensitivity)
+
+
+@app.command()
+@user_errors
+def scale(
+    spend: Annotated[
+        float, typer.Option(help="Spend on AI campuses [USD], e.g. 3e12 (3 trillion).")
+    ],
+    accelerator: Annotated[str, typer.Option(help="Accelerator of the fleet.")] = "gb300",
+    power_technology: Annotated[
+        str, typer.Option(help="Technology that powers the campuses (catalog name).")
+    ] = "gas_cc",
+    pue: Annotated[float | None, typer.Option(help="Campus PUE [-] (1.2).")] = None,
+    utilisation: Annotated[
+        float | None, typer.Option(help="Mean accelerator utilisation [-] (0.8).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """What a spend on AI campuses builds: GW, accelerators, TWh, share of electricity."""
+    given = {"pue": pue, "utilisation": utilisation}
+    result = gigafactory.industry_scale(
+        spend,
+        accelerator,
+        power_technology=power_technology,
+        **{k: v for k, v in given.items() if v is not None},
+    )
+    if as_json:
+        sys.stdout.write(json.dumps(dataclasses.asdict(result)) + "\n")
+        return
+    table = Table(title=f"{spend / 1e12:,.2f} trillion USD on AI campuses", show_header=True)
+    table.add_column("")
+    table.add_column("", justify="right")
+    per_gw = sum(result.usd_per_gw.values())
+    for name, value in result.usd_per_gw.items():
+        table.add_row(f"per GW: {name}", f"{value / 1e9:,.1f} billion USD")
+    table.add_row("per GW of campus, in all", f"{per_gw / 1e9:,.1f} billion USD")
+    table.add_row("campus power built", f"{result.gw:,.1f} GW")
+    table.add_row(f"accelerators ({accelerator})", f"{result.accelerators / 1e6:,.1f} million")
+    table.add_row("energy at the mean utilisation", f"{result.twh_per_year:,.0f} TWh/yr")
+    table.add_row("share of US electricity (~4,000 TWh)", f"{result.share_of_us:.1%}")
+    table.add_row("share of world electricity (~27,700 TWh)", f"{result.share_of_world:.1%}")
+    console.print(table)

@@ -21,8 +21,10 @@ from gigafactory.pipeline.cashflow_study import (
 from gigafactory.pipeline.deals import (
     ComputeDeal,
     DealCompute,
+    IndustryScale,
     deal_compute,
     deal_presets,
+    industry_scale,
     price_covering,
 )
 from gigafactory.pipeline.fault_study import faults
@@ -47,6 +49,7 @@ __all__ = [
     "CapitalStructure",
     "ComputeDeal",
     "DealCompute",
+    "IndustryScale",
     "PreparedSite",
     "Progress",
     "campus_cash_flow",
@@ -56,6 +59,7 @@ __all__ = [
     "deal_compute",
     "deal_presets",
     "faults",
+    "industry_scale",
     "orbit",
     "place",
     "prepare_site",

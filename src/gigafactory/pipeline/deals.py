@@ -33,8 +33,10 @@ __all__ = [
     "DEAL_PRESETS",
     "ComputeDeal",
     "DealCompute",
+    "IndustryScale",
     "deal_compute",
     "deal_presets",
+    "industry_scale",
     "price_covering",
 ]
 
@@ -235,3 +237,93 @@ def price_covering(compute: DealCompute, margin: float = 0.0) -> float:
         msg = f"margin {margin} not in 0..1"
         raise ValueError(msg)
     return compute.cost_usd_per_accelerator_hour / (1.0 - margin)
+
+
+US_ELECTRICITY_TWH = 176.0 / 0.044
+"""US electricity consumption [TWh/yr]: data centres' 176 TWh were 4.4 % of it in 2023
+(LBNL, 2024 United States Data Center Energy Usage Report), so ~4,000 TWh."""
+
+WORLD_ELECTRICITY_TWH = 415.0 / 0.015
+"""World electricity consumption [TWh/yr]: data centres' ~415 TWh were ~1.5 % of it in 2024
+(IEA, Energy and AI, Apr 2025), so ~27,700 TWh."""
+
+
+@dataclass(frozen=True)
+class IndustryScale:
+    """What a spend on AI campuses builds, and its cost per GW of campus by part.
+
+    Attributes
+    ----------
+    gw : float
+        Campus power the spend builds [GW].
+    accelerators : float
+        Accelerators in it [-].
+    twh_per_year : float
+        Their energy at the mean utilisation [TWh/yr].
+    share_of_us, share_of_world : float
+        That energy against US and world electricity consumption [-].
+    usd_per_gw : dict of str to float
+        Capex per GW of campus: accelerators with servers, networking, facility, power
+        supply [USD/GW].
+    """
+
+    gw: float
+    accelerators: float
+    twh_per_year: float
+    share_of_us: float
+    share_of_world: float
+    usd_per_gw: dict[str, float]
+
+
+def industry_scale(
+    spend_usd: float,
+    accelerator: str = "gb300",
+    *,
+    power_technology: str = "gas_cc",
+    pue: float = PUE,
+    utilisation: float = UTILISATION,
+    facility_capex_usd_per_mw: float = FACILITY_CAPEX_USD_PER_MW,
+) -> IndustryScale:
+    """From a spend on AI campuses to GW, accelerators, TWh and shares of electricity.
+
+    One GW of campus costs its accelerators (with servers), their networking, the facility
+    and a power supply of that size built with ``power_technology`` (the catalog's capex per
+    MW; gas combined cycle by default, as campuses that cannot wait for the grid build).
+
+    Examples
+    --------
+    >>> one = industry_scale(1e12)
+    >>> round(industry_scale(2e12).gw / one.gw, 6)
+    2.0
+    """
+    technologies = catalog.technologies()
+    if power_technology not in technologies:
+        msg = (
+            f"power technology '{power_technology}' not in the catalog"
+            f"{did_you_mean(power_technology, list(technologies))}"
+        )
+        raise ScenarioError(msg)
+    per_gw = deal_compute(
+        ComputeDeal("1 GW", "", accelerator, campus_gw=1.0),
+        pue=pue,
+        utilisation=utilisation,
+        facility_capex_usd_per_mw=facility_capex_usd_per_mw,
+    )
+    acc = catalog.accelerators()[accelerator]
+    servers = per_gw.accelerators * acc.params["price_usd"] * (1 + acc.params["server_overhead"])
+    parts = {
+        "accelerators and servers": servers,
+        "networking": per_gw.hardware_capex_usd - servers,
+        "facility": per_gw.facility_capex_usd,
+        "power supply": technologies[power_technology].params["capex_usd_per_mw"] * 1e3,
+    }
+    gw = spend_usd / sum(parts.values())
+    twh = per_gw.energy_mwh_per_year * gw / 1e6
+    return IndustryScale(
+        gw=gw,
+        accelerators=per_gw.accelerators * gw,
+        twh_per_year=twh,
+        share_of_us=twh / US_ELECTRICITY_TWH,
+        share_of_world=twh / WORLD_ELECTRICITY_TWH,
+        usd_per_gw=parts,
+    )
