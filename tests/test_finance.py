@@ -197,3 +197,44 @@ def test_industry_scale_by_hand():
     assert two.gw == pytest.approx(2 * one.gw)
     with pytest.raises(gigafactory.ScenarioError, match="did you mean 'gas_ct'"):
         gigafactory.industry_scale(1e12, power_technology="gas_c")
+
+
+def test_a_late_grid_feed_costs_more_each_month_and_builds_the_bridge():
+    from conftest import small_scenario
+    from gigafactory.scenario import scenario_from_dict
+
+    scenario = scenario_from_dict({**small_scenario(), "seed": 1})
+    cases = gigafactory.grid_delay(scenario, [12, 0, 6])
+    assert [c.months for c in cases] == [0, 6, 12]
+    assert [str(c.in_service) for c in cases] == ["2025-01-01", "2025-07-01", "2026-01-01"]
+    costs = [c.total_annual_cost_usd for c in cases]
+    # a later feed only takes options away: never cheaper (to the solver's tolerance)
+    assert costs[0] <= costs[1] * (1 + 1e-9) <= costs[2] * (1 + 1e-9)
+    assert cases[0].extra_cost_usd == 0.0
+    assert cases[2].extra_cost_usd == pytest.approx(costs[2] - costs[0])
+    # with no feed all year, the gas turbines carry the whole load: at least its peak
+    on_time, never = cases[0].capacity_mw, cases[2].capacity_mw
+    assert on_time is not None and never is not None
+    assert never["gas_ct"] >= on_time["gas_ct"]
+    assert never["gas_ct"] >= gigafactory.run(scenario).summary.sites[0].peak_load_mw - 1e-3
+    # the same year run on its own, cold, costs what the study found
+    grid = scenario.sites[0].grid.model_copy(update={"in_service": cases[2].in_service})
+    alone = scenario.model_copy(
+        update={"sites": [scenario.sites[0].model_copy(update={"grid": grid})]}
+    )
+    assert gigafactory.run(alone).summary.total_annual_cost_usd == pytest.approx(costs[2], rel=1e-6)
+
+
+def test_a_delay_without_a_bridge_says_where_supply_is_short():
+    from conftest import small_scenario
+    from gigafactory.scenario import scenario_from_dict
+
+    no_gas = small_scenario(
+        grid={"import_cap_mw": 80}, technologies={"solar_fixed": {"max_mw": 50}}
+    )
+    cases = gigafactory.grid_delay(scenario_from_dict(no_gas), [0, 12])
+    assert cases[0].total_annual_cost_usd is not None
+    assert cases[1].total_annual_cost_usd is None
+    assert cases[1].infeasible.startswith("site 'campus': supply is short in ")
+    with pytest.raises(gigafactory.ScenarioError, match=r"^months \[-1\]: delays must be 0"):
+        gigafactory.grid_delay(scenario_from_dict(no_gas), [-1])

@@ -259,3 +259,45 @@ def scale(
     table.add_row("share of US electricity (~4,000 TWh)", f"{result.share_of_us:.1%}")
     table.add_row("share of world electricity (~27,700 TWh)", f"{result.share_of_world:.1%}")
     console.print(table)
+
+
+@app.command()
+@user_errors
+def delay(
+    scenario: ScenarioArg,
+    months: Annotated[
+        str, typer.Option(help="Delays of the grid feed [months], comma-separated.")
+    ] = "0,3,6,9,12",
+    site: Annotated[int, typer.Option(help="Which site's feed (index).")] = 0,
+) -> None:
+    """Time to power: what each month of a late grid feed costs, and what bridges it."""
+    loaded = gigafactory.load_scenario(scenario)
+    try:
+        delays = [int(m) for m in months.split(",") if m.strip()]
+    except ValueError:
+        msg = f"--months '{months}': give whole months, e.g. 0,3,6,12"
+        raise gigafactory.ScenarioError(msg) from None
+    with progress(f"{loaded.name}: grid feed delays") as say:
+        cases = gigafactory.grid_delay(loaded, delays, site=site, progress=say)
+    table = Table(
+        title=f"{loaded.name}: sites[{site}]'s grid feed late", show_header=True,
+        caption="million USD/yr; capacities the LP builds for the year",
+    )  # fmt: skip
+    for header in ("late", "energised", "annual cost", "extra", "built [MW]"):
+        table.add_column(header, justify="left" if header == "built [MW]" else "right")
+    for case in cases:
+        if case.total_annual_cost_usd is None or case.capacity_mw is None:
+            table.add_row(f"{case.months} mo", f"{case.in_service}", "infeasible", "", "")
+            continue
+        built = ", ".join(f"{k} {v:,.0f}" for k, v in case.capacity_mw.items() if v >= 0.5)
+        table.add_row(
+            f"{case.months} mo",
+            f"{case.in_service}",
+            f"{case.total_annual_cost_usd / 1e6:,.2f}",
+            f"{(case.extra_cost_usd or 0.0) / 1e6:+,.2f}",
+            escape(built),
+        )
+    console.print(table)
+    for case in cases:
+        if case.infeasible:
+            console.print(f"[yellow]{case.months} months late:[/] {escape(case.infeasible)}")

@@ -27,6 +27,7 @@ from gigafactory.pipeline.deals import (
     industry_scale,
     price_covering,
 )
+from gigafactory.pipeline.delay_study import DelayCase, grid_delay
 from gigafactory.pipeline.fault_study import faults
 from gigafactory.pipeline.grid_terms import contract_overview, tariff_overview
 from gigafactory.pipeline.orbit_study import orbit
@@ -49,6 +50,7 @@ __all__ = [
     "CapitalStructure",
     "ComputeDeal",
     "DealCompute",
+    "DelayCase",
     "IndustryScale",
     "PreparedSite",
     "Progress",
@@ -59,6 +61,7 @@ __all__ = [
     "deal_compute",
     "deal_presets",
     "faults",
+    "grid_delay",
     "industry_scale",
     "orbit",
     "place",
