@@ -238,3 +238,35 @@ def test_a_delay_without_a_bridge_says_where_supply_is_short():
     assert cases[1].infeasible.startswith("site 'campus': supply is short in ")
     with pytest.raises(gigafactory.ScenarioError, match=r"^months \[-1\]: delays must be 0"):
         gigafactory.grid_delay(scenario_from_dict(no_gas), [-1])
+
+
+def test_cost_per_million_tokens_by_hand_and_the_break_even_price():
+    from gigafactory.economics import capital_recovery_factor
+
+    costs = {c.accelerator: c for c in gigafactory.chip_costs()}
+    h100 = costs["h100_sxm"]
+    # H100: 2,675 tokens/s (MLPerf v4.1 calibration), 80 % of the year
+    tokens = 2675.0 * 3600 * 8760 * 0.8
+    hardware = 27_500 * 1.3 * 1.15 * capital_recovery_factor(0.07, 5)
+    it_mw = 1275e-6 * 1.1  # system W plus 10 % network and storage
+    facility = it_mw * 11.7e6 * capital_recovery_factor(0.07, 20)
+    energy = 1275e-6 * (0.3 + 0.7 * 0.8) * 1.1 * 1.2 * 8760 * 80.0
+    assert h100.tokens_per_s == pytest.approx(2675.0, rel=1e-3)
+    assert h100.usd_per_million_tokens == pytest.approx(
+        (hardware + facility + energy) / tokens * 1e6, rel=1e-3
+    )
+    # the reference breaks even at its own price; a stack at half the speed doubles the
+    # tokens' cost and lowers what the chip may cost
+    assert h100.break_even_price_usd == pytest.approx(27_500, rel=1e-9)
+    halved = {c.accelerator: c for c in gigafactory.chip_costs(stack_efficiency={"mi300x": 0.5})}
+    assert halved["mi300x"].usd_per_million_tokens == pytest.approx(
+        2 * costs["mi300x"].usd_per_million_tokens
+    )
+    assert halved["mi300x"].break_even_price_usd < costs["mi300x"].break_even_price_usd
+    # sorted, cheapest first
+    ordered = [c.usd_per_million_tokens for c in gigafactory.chip_costs()]
+    assert ordered == sorted(ordered)
+    with pytest.raises(
+        gigafactory.ScenarioError, match=r"stack efficiency of mi300x: 3\.0, allowed 0 < e <= 2"
+    ):
+        gigafactory.chip_costs(stack_efficiency={"mi300x": 3.0})

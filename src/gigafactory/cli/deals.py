@@ -301,3 +301,57 @@ def delay(
     for case in cases:
         if case.infeasible:
             console.print(f"[yellow]{case.months} months late:[/] {escape(case.infeasible)}")
+
+
+@app.command()
+@user_errors
+def chips(
+    parameters: Annotated[
+        float, typer.Option(help="Active parameters of the served model [-].")
+    ] = 70e9,
+    bytes_per_parameter: Annotated[
+        float, typer.Option(help="Weight format [B]: 2 BF16, 1 FP8, 0.5 FP4.")
+    ] = 1.0,
+    stack: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stack", help="Software-stack efficiency, name=factor (repeat), e.g. mi300x=0.8."
+        ),
+    ] = None,
+    reference: Annotated[
+        str, typer.Option(help="Accelerator the break-even price is against.")
+    ] = "h100_sxm",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Beyond NVIDIA: cost per million tokens on every accelerator, and break-even prices."""
+    efficiency: dict[str, float] = {}
+    for item in stack or []:
+        name, _, value = item.partition("=")
+        try:
+            efficiency[name.strip()] = float(value)
+        except ValueError:
+            msg = f"--stack '{item}': give name=factor, e.g. mi300x=0.8"
+            raise gigafactory.ScenarioError(msg) from None
+    costs = gigafactory.chip_costs(
+        parameters, bytes_per_parameter, reference=reference, stack_efficiency=efficiency
+    )
+    if as_json:
+        sys.stdout.write(json.dumps([dataclasses.asdict(c) for c in costs]) + "\n")
+        return
+    table = Table(
+        title=f"{parameters / 1e9:,.0f} B parameters at {bytes_per_parameter:g} B each",
+        caption=f"at cost, 80 % utilised; break-even: the price matching {reference}",
+        show_header=True,
+    )
+    for header in ("accelerator", "tokens/s", "USD/h", "USD/M tokens", "break-even USD"):
+        table.add_column(header, justify="left" if header == "accelerator" else "right")
+    for c in costs:
+        mark = f" (stack x{efficiency[c.accelerator]:g})" if c.accelerator in efficiency else ""
+        table.add_row(
+            c.accelerator + mark,
+            f"{c.tokens_per_s:,.0f}",
+            f"{c.usd_per_hour:,.2f}",
+            f"{c.usd_per_million_tokens:,.3f}",
+            f"{c.break_even_price_usd:,.0f}",
+        )
+    console.print(table)

@@ -18,6 +18,7 @@ from gigafactory.pipeline.cashflow_study import (
     CapitalStructure,
     campus_cash_flow,
 )
+from gigafactory.pipeline.chips_study import ChipCost, chip_costs
 from gigafactory.pipeline.deals import (
     ComputeDeal,
     DealCompute,
@@ -48,6 +49,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "CampusCashFlow",
     "CapitalStructure",
+    "ChipCost",
     "ComputeDeal",
     "DealCompute",
     "DelayCase",
@@ -56,6 +58,7 @@ __all__ = [
     "Progress",
     "campus_cash_flow",
     "check",
+    "chip_costs",
     "compare",
     "contract_overview",
     "deal_compute",
