@@ -312,7 +312,8 @@ def run_sweep(
                 n_workers=workers or os.cpu_count() or 1,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # a free port: the default 8787 may still be held by the last cluster
+                dashboard_address=":0",
             )
             client = Client(cluster)
         try:
