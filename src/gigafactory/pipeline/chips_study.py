@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from gigafactory import catalog, compute, economics
+from gigafactory import catalog, compute
 from gigafactory.errors import ScenarioError, did_you_mean
 from gigafactory.pipeline.deals import (
     ENERGY_PRICE_USD_PER_MWH,
     FACILITY_CAPEX_USD_PER_MW,
     PUE,
     UTILISATION,
+    fleet_yearly_cost,
 )
 from gigafactory.units import HOURS_PER_YEAR, SECONDS_PER_HOUR
 
@@ -95,25 +96,21 @@ def chip_costs(
         if not 0 < value <= 2:
             msg = f"stack efficiency of {name}: {value}, allowed 0 < e <= 2"
             raise ScenarioError(msg)
-    facility_crf = economics.capital_recovery_factor(wacc, economics.FACILITY_LIFE_YEARS)
 
     def parts(name: str) -> tuple[float, float, float, float]:
-        acc = table[name]
-        p = acc.params
-        it_mw = float(compute.it_power_mw(1.0, p["system_w"], 1.0))
-        hardware = economics.annualised_capex(
-            compute.hardware_capex(acc, 1.0), wacc, p["life_years"]
+        hardware, other = fleet_yearly_cost(
+            table[name],
+            1.0,
+            pue=pue,
+            utilisation=utilisation,
+            energy_price_usd_per_mwh=energy_price_usd_per_mwh,
+            facility_capex_usd_per_mw=facility_capex_usd_per_mw,
+            wacc=wacc,
         )
-        facility = it_mw * facility_capex_usd_per_mw * facility_crf
-        energy = (
-            float(compute.it_power_mw(1.0, p["system_w"], utilisation))
-            * pue
-            * HOURS_PER_YEAR
-            * energy_price_usd_per_mwh
-        )
-        rate = compute.inference_performance(acc, model).tokens_per_s * efficiency.get(name, 1.0)
+        rate = compute.inference_performance(table[name], model).tokens_per_s
+        rate *= efficiency.get(name, 1.0)
         tokens_per_year = rate * SECONDS_PER_HOUR * HOURS_PER_YEAR * utilisation
-        return hardware, facility + energy, tokens_per_year, rate
+        return hardware, other, tokens_per_year, rate
 
     def per_million(hardware: float, other: float, tokens: float) -> float:
         return (hardware + other) / tokens * 1e6

@@ -27,6 +27,7 @@ from typing import Any
 from gigafactory import catalog, economics
 from gigafactory.compute.hardware import hardware_capex, it_power_mw
 from gigafactory.errors import ScenarioError, did_you_mean
+from gigafactory.scenario import ComputeSpec
 from gigafactory.units import HOURS_PER_YEAR
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "IndustryScale",
     "deal_compute",
     "deal_presets",
+    "fleet_yearly_cost",
     "industry_scale",
     "price_covering",
 ]
@@ -55,9 +57,9 @@ ENERGY_PRICE_USD_PER_MWH = 80.0
 """Energy price [USD/MWh]: US industrial average ~8 US cents/kWh in 2023 (EIA, Electric
 Power Annual, average revenue by sector)."""
 
-FACILITY_CAPEX_USD_PER_MW = 11.7e6
-"""Facility capex per MW of IT [USD/MW]: Cushman & Wakefield 2025 US average (as in the
-scenario's ``compute.facility_capex_usd_per_mw``)."""
+FACILITY_CAPEX_USD_PER_MW: float = ComputeSpec.model_fields["facility_capex_usd_per_mw"].default
+"""Facility capex per MW of IT [USD/MW]: the scenario's ``compute.facility_capex_usd_per_mw``
+default (Cushman & Wakefield 2025 US average)."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,31 @@ def deal_presets() -> dict[str, ComputeDeal]:
     }
 
 
+def fleet_yearly_cost(
+    accelerator: catalog.Accelerator,
+    accelerators: float,
+    *,
+    pue: float,
+    utilisation: float,
+    energy_price_usd_per_mwh: float,
+    facility_capex_usd_per_mw: float,
+    wacc: float,
+) -> tuple[float, float]:
+    """Yearly cost of a fleet: the hardware annuity, and the facility's annuity plus energy.
+
+    Hardware with servers and networking over its catalog life, the facility sized for the
+    fleet at full load over 20 years, energy at the mean utilisation times PUE [USD/yr].
+    """
+    p = accelerator.params
+    hardware = economics.annualised_capex(
+        hardware_capex(accelerator, accelerators), wacc, p["life_years"]
+    )
+    it_mw = float(it_power_mw(accelerators, p["system_w"], 1.0))
+    energy = float(it_power_mw(accelerators, p["system_w"], utilisation)) * pue * HOURS_PER_YEAR
+    facility = economics.facility_cost(facility_capex_usd_per_mw, it_mw, wacc)
+    return hardware, facility + energy * energy_price_usd_per_mwh
+
+
 def deal_compute(
     deal: ComputeDeal,
     *,
@@ -199,10 +226,16 @@ def deal_compute(
     energy = float(it_power_mw(accelerators, acc["system_w"], utilisation)) * pue * HOURS_PER_YEAR
     hardware = hardware_capex(accelerator, accelerators)
     facility = it_mw * facility_capex_usd_per_mw
-    cost = (
-        economics.annualised_capex(hardware, wacc, acc["life_years"])
-        + economics.facility_cost(facility_capex_usd_per_mw, it_mw, wacc)
-        + energy * energy_price_usd_per_mwh
+    cost = sum(
+        fleet_yearly_cost(
+            accelerator,
+            accelerators,
+            pue=pue,
+            utilisation=utilisation,
+            energy_price_usd_per_mwh=energy_price_usd_per_mwh,
+            facility_capex_usd_per_mw=facility_capex_usd_per_mw,
+            wacc=wacc,
+        )
     )
     hours = accelerators * HOURS_PER_YEAR
     price = revenue / hours if revenue is not None else None
@@ -310,7 +343,7 @@ def industry_scale(
         facility_capex_usd_per_mw=facility_capex_usd_per_mw,
     )
     acc = catalog.accelerators()[accelerator]
-    servers = per_gw.accelerators * acc.params["price_usd"] * (1 + acc.params["server_overhead"])
+    servers = hardware_capex(acc, per_gw.accelerators, networking_fraction=0.0)
     parts = {
         "accelerators and servers": servers,
         "networking": per_gw.hardware_capex_usd - servers,

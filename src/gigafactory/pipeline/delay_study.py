@@ -28,8 +28,10 @@ __all__ = ["DelayCase", "grid_delay"]
 class DelayCase:
     """One delay of the grid feed and what the year then costs.
 
-    ``total_annual_cost_usd`` and ``capacity_mw`` are None where the site cannot serve its
-    load with the feed that late (``infeasible`` says where and by how much).
+    ``extra_cost_usd`` is against the shortest delay asked for that could be served (on
+    time when 0 is asked for). ``total_annual_cost_usd`` and ``capacity_mw`` are None where
+    the site cannot serve its load with the feed that late (``infeasible`` says where and by
+    how much).
     """
 
     months: int

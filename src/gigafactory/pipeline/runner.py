@@ -36,7 +36,7 @@ from gigafactory.pipeline.weather_years import prepare_years, summarise_years
 from gigafactory.results import Results, run_info
 from gigafactory.scenario import Scenario, data_files
 from gigafactory.solver import WarmStarts
-from gigafactory.summary import SizedSite, headline
+from gigafactory.summary import SiteSummary, SizedSite, headline
 from gigafactory.supply import SiteSupply, optimise
 from gigafactory.supply.periods import expand_solution, typical_site, year_of_typical_periods
 from gigafactory.supply.years import split_supply, stack_years
@@ -172,6 +172,13 @@ def run_prepared(
         for p, per, ys in zip(prepared, periods, years, strict=True)
     ]
     say("economics and results")
+
+    def summarise(p: PreparedSite, ys: list[PreparedSite] | None, data: xr.Dataset) -> SiteSummary:
+        """One year's summary, or the mean of the weather years'."""
+        if ys is None or seeds is None:
+            return site_summary(p, data)
+        return summarise_years(ys, seeds, data, site_summary)[0]
+
     site_summaries, hourly_solutions = [], []
     for p, w, ds, per, ds_exact, ys, ys_exact in zip(
         described, whole, solved, periods, exact_solved, described_years, years, strict=True
@@ -184,12 +191,7 @@ def run_prepared(
             site = site_summary(p, ds)
             hourly_solutions.append(ds)
         if per is not None and aggregation is not None:
-            if ds_exact is None:
-                full = None
-            elif ys_exact is not None and seeds is not None:
-                full = summarise_years(ys_exact, seeds, ds_exact, site_summary)[0]
-            else:
-                full = site_summary(p, ds_exact)
+            full = None if ds_exact is None else summarise(p, ys_exact, ds_exact)
             site.aggregation = aggregation_summary(per, site, full)
             site.warnings.append(aggregation_notice(site.aggregation, w.weather_years))
         site.headline = headline(site)
@@ -198,11 +200,7 @@ def run_prepared(
             rigid_ds = next(rigid_solved)
             if per is not None:
                 rigid_ds = expand_solution(rigid_ds, per, w.time)
-            if ys is not None and seeds is not None:
-                held = summarise_years(ys, seeds, rigid_ds, site_summary)[0]
-            else:
-                held = site_summary(p, rigid_ds)
-            site.flexibility = flexibility(site, held)
+            site.flexibility = flexibility(site, summarise(p, ys, rigid_ds))
         if p.compute is not None:
             site.compute = compute_summary(
                 p,
