@@ -14,6 +14,7 @@ REopt- and HOMER-style reliability terms, each off unless the scenario asks for 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,12 +23,16 @@ import xarray as xr
 
 from gigafactory.errors import InfeasibleError
 from gigafactory.supply.inputs import SiteSupply, SupplyTech
+from gigafactory.supply.periods import take_hours
 from gigafactory.supply.terms import (
     availability_matrix,
     available_on_site,
+    in_service_capacity,
     online_matrix,
     per_technology,
     running_thermal,
+    stage_index,
+    stage_matrix,
     state_before,
     sum_terms,
     technology_index,
@@ -142,9 +147,74 @@ def _require(
     model.add_constraints((coeff * model.variables["capacity"]).sum() >= need_mw, name=name)
 
 
+def stage_site(site: SiteSupply, stage: int) -> SiteSupply:
+    """One stage of a build-out on its own hours, with its design power (not typical periods)."""
+    assert site.stages is not None
+    (index,) = np.nonzero(np.asarray(site.stages.of_hour) == stage)
+    design = None if site.stages.design_mw is None else float(site.stages.design_mw[stage])
+    one = take_hours(site, index, site.time[index])
+    return replace(one, stages=None, periods=None, design_load_mw=design, demand_charges=())
+
+
+def _in_service_share(site: SiteSupply) -> xr.DataArray:
+    """Share of each technology in service in every hour of each stage (technology, stage)."""
+    techs = list(site.techs)
+    return stage_matrix(site, online_matrix(site, techs), "min")
+
+
+def _add_staged_reserve(model: linopy.Model, site: SiteSupply) -> None:
+    """Planning reserve and N-1 in each stage of a build-out, on the vintages in service."""
+    assert site.stages is not None
+    techs = list(site.techs)
+    share = _in_service_share(site)
+    stages = stage_index(site)
+    for name, wanted in (
+        ("planning-reserve", site.reserve_margin is not None),
+        ("n-minus-1", site.n_minus_1),
+    ):
+        if not wanted:
+            continue
+        coeff, need = [], []
+        for s in range(site.stages.count):
+            one = stage_site(site, s)
+            credits = capacity_credits(one)
+            active = share.isel(stage=s).to_numpy()
+            coeff.append([credits[t.name] * a for t, a in zip(techs, active, strict=True)])
+            if name == "planning-reserve":
+                assert site.reserve_margin is not None
+                need.append(one.peak_design_mw * (1.0 + site.reserve_margin) - _grid_credit_mw(one))
+            else:
+                units = [t.unit_mw for t, a in zip(techs, active, strict=True) if t.unit_mw and a]
+                largest = max([_grid_credit_mw(one), *units], default=0.0)
+                need.append(one.peak_design_mw + largest - _grid_credit_mw(one))
+            if not any(c > 0 for c in coeff[-1]) and need[-1] > 1e-9:
+                msg = (
+                    f"site '{site.name}': in {int(site.stages.years[s])} the "
+                    f"{name.replace('-', ' ')} needs {need[-1]:,.1f} MW more accredited "
+                    "capacity than the grid feed gives, and no technology in service then can "
+                    "provide it; allow thermal units or storage sooner, or raise the import cap"
+                )
+                raise InfeasibleError(msg)
+        matrix = xr.DataArray(
+            np.array(coeff).T,
+            coords={"technology": technology_index(techs), "stage": stages},
+            dims=("technology", "stage"),
+        )
+        rhs = xr.DataArray(need, coords={"stage": stages}, dims="stage")
+        model.add_constraints(
+            (matrix * model.variables["capacity"]).sum("technology") >= rhs, name=name
+        )
+
+
 def add_reserve_constraints(model: linopy.Model, site: SiteSupply) -> None:
-    """Planning reserve and N-1 on accredited capacity (``planning-reserve``, ``n-minus-1``)."""
+    """Planning reserve and N-1 on accredited capacity (``planning-reserve``, ``n-minus-1``).
+
+    In a build-out, one row per stage, on the vintages in service through that stage.
+    """
     if site.reserve_margin is None and not site.n_minus_1:
+        return
+    if site.stages is not None:
+        _add_staged_reserve(model, site)
         return
     design = site.peak_design_mw
     grid = _grid_credit_mw(site)
@@ -191,7 +261,15 @@ def add_ride_through(model: linopy.Model, site: SiteSupply) -> None:
     storage = site.of_kind("storage")
     # backup power is sized to the design power, energy to the hourly load
     firm = [t for t in site.techs if t.kind in {"thermal", "storage"}]
-    if firm:
+    if firm and site.stages is not None:  # in each stage, by the vintages in service
+        cap_firm = model.variables["capacity"].sel(technology=technology_index(firm))
+        share = _in_service_share(site).sel(technology=technology_index(firm))
+        design = [stage_site(site, s).peak_design_mw for s in range(site.stages.count)]
+        rhs = xr.DataArray(design, coords={"stage": stage_index(site)}, dims="stage")
+        model.add_constraints(
+            (share * cap_firm).sum("technology") >= rhs, name="ride-through-design"
+        )
+    elif firm:
         cap_firm = model.variables["capacity"].sel(technology=technology_index(firm))
         model.add_constraints(cap_firm.sum() >= site.peak_design_mw, name="ride-through-design")
     if not storage:
@@ -209,7 +287,7 @@ def add_ride_through(model: linopy.Model, site: SiteSupply) -> None:
     else:
         model.add_constraints(gap + supply >= load, name="ride-through-gap-def")
     names = technology_index(storage)
-    cap = model.variables["capacity"].sel(technology=names)
+    cap = in_service_capacity(model, site, storage)
     model.add_constraints(gap - cap.sum("technology") <= 0, name="ride-through-power")
     level = state_before(site, model.variables["storage-soc"])
     if site.periods is not None:
@@ -267,20 +345,39 @@ def add_permit_constraints(model: linopy.Model, site: SiteSupply) -> None:
       ``H_g`` hours at full capacity (an LP cannot count hours on, so a run-hour permit is
       read as full-load-equivalent hours);
     * ``nox-cap``: ``w sum_t n_g p_g(t) <= N_g`` with ``n_g`` the NOx per MWh after any SCR.
+
+    In a build-out both hold in each stage's year, and a NOx permit covers all vintages of
+    its technology together.
     """
     thermal = running_thermal(site)
     hours = _limited(thermal, "max_full_load_hours")
     if hours:
         names = technology_index(hours)
-        output = site.annual(model.variables["thermal-dispatch"].sel(technology=names), "time")
+        output = site.per_stage(model.variables["thermal-dispatch"].sel(technology=names))
         cap = model.variables["capacity"].sel(technology=names)
         limit = per_technology(hours, "max_full_load_hours")
         model.add_constraints(output - limit * cap <= 0, name="full-load-hours")
     nox = _limited(thermal, "nox_cap_t")
     if nox:
         names = technology_index(nox)
-        output = site.annual(model.variables["thermal-dispatch"].sel(technology=names), "time")
+        output = site.per_stage(model.variables["thermal-dispatch"].sel(technology=names))
         per_mwh_t = per_technology(nox, "nox_kg_per_mwh") / KG_PER_T
+        if site.stages is not None:
+            group = xr.DataArray(
+                [t.group for t in nox], coords={"technology": names}, dims="technology"
+            )
+            limit = (
+                xr.DataArray(
+                    [t.nox_cap_t for t in nox], coords={"technology": names}, dims="technology"
+                )
+                .groupby(group.rename("group"))
+                .max()
+            )
+            model.add_constraints(
+                (per_mwh_t * output).groupby(group.rename("group")).sum() <= limit,
+                name="nox-cap",
+            )
+            return
         model.add_constraints(
             per_mwh_t * output <= per_technology(nox, "nox_cap_t"), name="nox-cap"
         )

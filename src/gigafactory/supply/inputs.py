@@ -17,7 +17,15 @@ import xarray as xr
 
 from gigafactory.units import HOURS_PER_YEAR
 
-__all__ = ["KINDS", "DemandCharge", "Periods", "SiteSupply", "SupplyTech", "nominal_load_mw"]
+__all__ = [
+    "KINDS",
+    "DemandCharge",
+    "Periods",
+    "SiteSupply",
+    "Stages",
+    "SupplyTech",
+    "nominal_load_mw",
+]
 
 KINDS = ("variable", "contract", "thermal", "storage")
 
@@ -66,6 +74,9 @@ class SupplyTech:
         Contract delivered through the grid feed (counts against the import cap).
     online : numpy.ndarray or None
         Hourly 1/0 mask: the asset is in service (in-service and retirement dates) [-].
+    base : str
+        In a build-out (:class:`Stages`), the technology this is one vintage of (its build
+        limit is shared with the other vintages); empty otherwise.
     """
 
     name: str
@@ -88,6 +99,12 @@ class SupplyTech:
     unit_mw: float | None = None
     off_site: bool = False
     online: np.ndarray | None = None
+    base: str = ""
+
+    @property
+    def group(self) -> str:
+        """The technology a vintage belongs to, else the technology itself."""
+        return self.base or self.name
 
     @property
     def hourly_availability(self) -> np.ndarray | float:
@@ -194,6 +211,57 @@ class Periods:
 
 
 @dataclass(frozen=True)
+class Stages:
+    """Investment periods of a build-out, laid end to end on the LP's hours.
+
+    Each stage is one representative year of a period of the roadmap (e.g. 2026 standing
+    for 2026-2027); its annual costs count for ``weight_years`` discounted years, and
+    annual limits (CO2 cap, CFE target, permits) and the planning reserve hold in each stage.
+
+    Attributes
+    ----------
+    years : numpy.ndarray of int
+        Calendar year of each stage (S values) [-].
+    weight_years : numpy.ndarray
+        Discounted years each stage's annual cost stands for (S values) [yr].
+    of_hour : numpy.ndarray of int
+        Stage of each modelled hour (T values) [-].
+    design_mw : numpy.ndarray or None
+        Design facility power of each stage for the planning reserve (S values); None:
+        each stage's hourly peak [MW].
+    co2_cap_t : numpy.ndarray or None
+        Each stage's annual CO2 cap (S values); None: the site's ``co2_cap_t`` [tCO2e].
+
+    Examples
+    --------
+    >>> s = Stages(np.array([2026, 2028]), np.array([2.0, 1.8]), np.array([0, 0, 1, 1]))
+    >>> s.count, s.cost_weight.tolist()
+    (2, [4.0, 4.0, 3.6, 3.6])
+    """
+
+    years: np.ndarray
+    weight_years: np.ndarray
+    of_hour: np.ndarray
+    design_mw: np.ndarray | None = None
+    co2_cap_t: np.ndarray | None = None
+
+    @property
+    def count(self) -> int:
+        """Number of stages [-]."""
+        return len(self.years)
+
+    @property
+    def cost_weight(self) -> np.ndarray:
+        """Hourly factor on operating costs that makes the objective a present value [yr].
+
+        Annual sums over S stages end to end are means over the stages (hour weight
+        ``1/S``), so each hour's cost is multiplied by ``S x weight_years`` of its stage.
+        """
+        weights = np.asarray(self.weight_years, dtype=float)
+        return np.asarray(self.count * weights[np.asarray(self.of_hour)])
+
+
+@dataclass(frozen=True)
 class SiteSupply:
     """Inputs of one site's supply LP.
 
@@ -258,6 +326,9 @@ class SiteSupply:
     weather_years : int
         Weather years laid end to end on ``time`` (:mod:`gigafactory.supply.years`); the
         hour weight makes energy sums a mean year, and demand charges are divided by it.
+    stages : Stages or None
+        Investment periods of a build-out end to end on ``time``
+        (:mod:`gigafactory.supply.roadmap`); None: one year.
     """
 
     name: str
@@ -288,6 +359,7 @@ class SiteSupply:
     ride_through_hours: int = 0
     periods: Periods | None = None
     weather_years: int = 1
+    stages: Stages | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -320,6 +392,31 @@ class SiteSupply:
         if isinstance(hourly, np.ndarray):
             return float((weights.values * hourly).sum())
         return (weights * hourly).sum(dim)
+
+    def per_stage(self, hourly: Any) -> Any:
+        """Annual sums in each investment stage (``stage`` dimension), else over the year.
+
+        What annual limits (CO2 cap, CFE target, permits) hold on: each stage's year in a
+        build-out, the year (or the mean weather year) otherwise. Other dimensions are kept.
+        """
+        if self.stages is None:
+            return self.annual(hourly, "time")
+        if isinstance(hourly, np.ndarray):
+            weights = np.broadcast_to(np.asarray(self.hour_weights, dtype=float), hourly.shape)
+            return np.bincount(
+                self.stages.of_hour,
+                weights=weights * self.stages.count * hourly,
+                minlength=self.stages.count,
+            )
+        stage = xr.DataArray(
+            np.asarray(self.stages.of_hour), coords={"time": self.time}, dims="time", name="stage"
+        )
+        return (self.hourly(self.hour_weights) * self.stages.count * hourly).groupby(stage).sum()
+
+    @property
+    def cost_weight(self) -> np.ndarray | float:
+        """Hourly factor on operating costs: discounted years in a build-out, else 1 [-]."""
+        return 1.0 if self.stages is None else self.stages.cost_weight
 
     @property
     def nominal_load_mw(self) -> np.ndarray:

@@ -33,13 +33,16 @@ from gigafactory.errors import InfeasibleError
 from gigafactory.supply.charges import add_demand_charges, charge_terms, feed_flow
 from gigafactory.supply.firm import add_firm_constraints
 from gigafactory.supply.inputs import KINDS, SiteSupply, SupplyTech, nominal_load_mw
+from gigafactory.supply.roadmap import add_vintage_limits
 from gigafactory.supply.terms import (
     availability_matrix,
     available_on_site,
+    in_service_capacity,
     off_site,
     online_matrix,
     per_technology,
     running_thermal,
+    stage_index,
     state_before,
     sum_terms,
     technology_index,
@@ -260,6 +263,9 @@ def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
     * ``storage-power-limit``: ``c(t) + d(t) - P <= 0``;
     * ``storage-energy-limit``: ``e(t) - h P <= 0``.
 
+    Storage with in-service dates (temporary units, the vintages of a build-out) has
+    ``o(t) P`` in place of ``P``: none of its power or energy before or after.
+
     One joint power row replaces separate charge and discharge rows. It is exact here:
     because the balance is an inequality (curtailment is free), any solution that charges
     and discharges in the same hour can reduce both, by ``delta`` and
@@ -269,8 +275,7 @@ def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
     storage = site.of_kind("storage")
     if not storage:
         return
-    names = technology_index(storage)
-    cap = model.variables["capacity"].sel(technology=names)
+    cap = in_service_capacity(model, site, storage)
     charge = model.variables["storage-charge"]
     discharge = model.variables["storage-discharge"]
     soc = model.variables["storage-soc"]
@@ -311,6 +316,11 @@ def add_linked_storage_constraints(model: linopy.Model, site: SiteSupply) -> Non
         return
     names = technology_index(storage)
     cap = model.variables["capacity"].sel(technology=names)
+    if any(t.online is not None for t in storage):
+        # days standing for one typical day share its in-service mask (checked when
+        # clustering): its first hour's mask is each day's
+        first_hours = typical_of_period(site) * periods.period_hours
+        cap = online_matrix(site, storage).isel(time=first_hours).drop_vars("time") * cap
     soc = model.variables["storage-soc"]
     hours = periods.period_hours
     typical = pd.Index(np.arange(len(periods.representative)), name="typical")
@@ -348,13 +358,38 @@ def _emissions(model: linopy.Model, site: SiteSupply) -> Any:
 
 
 def add_co2_constraints(model: linopy.Model, site: SiteSupply) -> None:
-    """Annual emissions cap: ``w sum_t (sum_g e_g p_g(t) + k(t) m(t)) <= cap`` (``co2-cap``)."""
+    """Annual emissions cap: ``w sum_t (sum_g e_g p_g(t) + k(t) m(t)) <= cap`` (``co2-cap``).
+
+    In a build-out, one row per stage: each stage's year within the cap.
+    """
     if site.co2_cap_t is None:
+        return
+    if site.stages is not None:
+        hourly = _hourly_emissions(model, site)
+        cap: Any = site.co2_cap_t
+        if site.stages.co2_cap_t is not None:
+            cap = xr.DataArray(
+                site.stages.co2_cap_t, coords={"stage": stage_index(site)}, dims="stage"
+            )
+        if hourly is not None:
+            model.add_constraints(site.per_stage(hourly) <= cap, name="co2-cap")
         return
     terms = _emissions(model, site)
     if not terms:
         return
     model.add_constraints(sum_terms(terms) <= site.co2_cap_t, name="co2-cap")
+
+
+def _hourly_emissions(model: linopy.Model, site: SiteSupply) -> Any:
+    """Hourly emissions as a linear expression on ``time`` [tCO2e/h], or None."""
+    terms = []
+    thermal = [t for t in running_thermal(site) if t.co2 > 0]
+    if thermal:
+        p = model.variables["thermal-dispatch"].sel(technology=technology_index(thermal))
+        terms.append((per_technology(thermal, "co2") * p).sum("technology"))
+    if "grid-import" in model.variables and np.any(np.asarray(site.grid_carbon) > 0):
+        terms.append(site.hourly(site.grid_carbon) * model.variables["grid-import"])
+    return sum_terms(terms)
 
 
 def add_cfe_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -364,7 +399,8 @@ def add_cfe_constraints(model: linopy.Model, site: SiteSupply) -> None:
     sources in hour t (:func:`_carbon_emitting_supply`). Energy spilled in one hour cannot
     cover emitting supply in another, so the match is hourly: every hour's carbon-free
     share is ``1 - e(t) / L(t)``. Emitting energy used to charge storage counts in the hour
-    it is bought (conservative: before storage losses). One row, no extra variables.
+    it is bought (conservative: before storage losses). One row, no extra variables; one
+    per stage in a build-out.
     """
     if site.cfe_target is None or site.cfe_target <= 0:
         return
@@ -382,6 +418,12 @@ def add_cfe_constraints(model: linopy.Model, site: SiteSupply) -> None:
         return
     share = 1.0 - site.cfe_target
     flexible = _flexible_facility(model, site)
+    if site.stages is not None:  # each stage's year meets the target
+        stage_load = site.per_stage(np.asarray(site.load_mw, dtype=float))
+        emitted = emitting if flexible is None else emitting - share * flexible
+        load = xr.DataArray(stage_load, coords={"stage": stage_index(site)}, dims="stage")
+        model.add_constraints(site.per_stage(emitted) <= share * load, name="cfe-target")
+        return
     if site.periods is None:
         total_load = float(site.hourly(site.load_mw).sum())
         lhs = emitting.sum() if flexible is None else emitting.sum() - share * flexible.sum()
@@ -392,28 +434,38 @@ def add_cfe_constraints(model: linopy.Model, site: SiteSupply) -> None:
 
 
 def add_objective(model: linopy.Model, site: SiteSupply) -> None:
-    """Annualised fixed costs plus a year of operating costs [USD/yr]."""
+    """Annualised fixed costs plus a year of operating costs [USD/yr].
+
+    In a build-out each vintage's fixed cost already counts the discounted years it is in
+    service, and each hour's operating cost is weighted by its stage's discounted years
+    (:attr:`SiteSupply.cost_weight`): the objective is the present value [USD].
+    """
     terms = []
     if site.techs:
         terms.append(
             (per_technology(list(site.techs), "fixed_cost") * model.variables["capacity"]).sum()
         )
+    weight = None if site.stages is None else site.hourly(site.cost_weight)
+
+    def operating(cost: Any, variable: Any) -> Any:
+        return site.annual(cost * variable if weight is None else weight * cost * variable)
+
     thermal = running_thermal(site)
     if thermal:
         marginal = per_technology(thermal, "marginal_cost") + site.carbon_price * per_technology(
             thermal, "co2"
         )
-        terms.append(site.annual(marginal * model.variables["thermal-dispatch"]))
+        terms.append(operating(marginal, model.variables["thermal-dispatch"]))
     if "grid-import" in model.variables:
         price = site.hourly(site.grid_price) + site.carbon_price * site.hourly(site.grid_carbon)
-        terms.append(site.annual(price * model.variables["grid-import"]))
+        terms.append(operating(price, model.variables["grid-import"]))
     if "grid-export" in model.variables:
         terms.append(
-            site.annual(-1 * site.hourly(site.grid_export_price) * model.variables["grid-export"])
+            operating(-1 * site.hourly(site.grid_export_price), model.variables["grid-export"])
         )
     if "unserved" in model.variables:
         assert site.value_of_lost_load is not None
-        terms.append(site.annual(site.value_of_lost_load * model.variables["unserved"]))
+        terms.append(operating(site.value_of_lost_load, model.variables["unserved"]))
     terms.extend(charge_terms(model, site))
     model.add_objective(sum_terms(terms))
 
@@ -450,5 +502,6 @@ def build_model(site: SiteSupply) -> linopy.Model:
     add_cfe_constraints(model, site)
     add_firm_constraints(model, site)
     add_demand_charges(model, site)
+    add_vintage_limits(model, site)
     add_objective(model, site)
     return model

@@ -32,6 +32,7 @@ __all__ = [
     "Periods",
     "cluster_periods",
     "expand_solution",
+    "take_hours",
     "typical_site",
     "year_of_typical_periods",
 ]
@@ -171,7 +172,15 @@ def _take_tech(tech: SupplyTech, index: np.ndarray) -> SupplyTech:
     )
 
 
-def _take_hours(site: SiteSupply, index: np.ndarray, time: pd.DatetimeIndex) -> SiteSupply:
+def take_hours(site: SiteSupply, index: np.ndarray, time: pd.DatetimeIndex) -> SiteSupply:
+    """The site on some of its hours (``index``), relabelled ``time``: every hourly input.
+
+    Demand-charge billing periods and coincident-peak charges are left as they are; the
+    caller says what they mean on the new hours.
+    """
+    stages = site.stages
+    if stages is not None:
+        stages = replace(stages, of_hour=np.asarray(stages.of_hour)[index])
     return replace(
         site,
         time=time,
@@ -184,6 +193,7 @@ def _take_hours(site: SiteSupply, index: np.ndarray, time: pd.DatetimeIndex) -> 
         grid_online=_take(site.grid_online, index),
         flexible_it_mw=_take(site.flexible_it_mw, index),
         flexible_pue=_take(site.flexible_pue, index),
+        stages=stages,
     )
 
 
@@ -196,7 +206,7 @@ def typical_site(site: SiteSupply, periods: Periods) -> SiteSupply:
     stands for, so the objective is that of :func:`year_of_typical_periods`.
     """
     hours = periods.typical_hours
-    typical = _take_hours(site, hours, site.time[hours])
+    typical = take_hours(site, hours, site.time[hours])
     coincident = np.bincount(
         periods.modelled_hour,
         weights=_hourly(site.grid_coincident_usd_per_mw, len(site.time)),
@@ -211,7 +221,7 @@ def year_of_typical_periods(site: SiteSupply, periods: Periods) -> SiteSupply:
     Billing periods and coincident-peak charges stay those of the year.
     """
     source = periods.typical_hours[periods.modelled_hour]
-    return _take_hours(site, source, site.time)
+    return take_hours(site, source, site.time)
 
 
 def expand_solution(ds: xr.Dataset, periods: Periods, time: pd.DatetimeIndex) -> xr.Dataset:

@@ -8,7 +8,7 @@ over the grid feed, output fixed by availability).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -16,13 +16,19 @@ import xarray as xr
 
 from gigafactory.supply.inputs import SiteSupply, SupplyTech
 
+if TYPE_CHECKING:
+    import linopy
+
 __all__ = [
     "availability_matrix",
     "available_on_site",
+    "in_service_capacity",
     "off_site",
     "online_matrix",
     "per_technology",
     "running_thermal",
+    "stage_index",
+    "stage_matrix",
     "state_before",
     "sum_terms",
     "technology_index",
@@ -78,6 +84,46 @@ def available_on_site(site: SiteSupply) -> list[SupplyTech]:
 def online_matrix(site: SiteSupply, techs: list[SupplyTech]) -> xr.DataArray:
     """Hourly 1/0 in-service mask of each technology [-] (technology, time)."""
     return availability_matrix(site, [replace(t, availability=1.0) for t in techs])
+
+
+def stage_index(site: SiteSupply) -> pd.Index:
+    """The ``stage`` coordinate of a build-out (investment stages)."""
+    assert site.stages is not None
+    return pd.Index(np.arange(site.stages.count), name="stage")
+
+
+def stage_matrix(site: SiteSupply, hourly: xr.DataArray, how: str) -> xr.DataArray:
+    """An hourly array reduced over each stage's hours: ``min``, ``max`` or ``mean``.
+
+    Parameters
+    ----------
+    site : SiteSupply
+        A build-out (``site.stages`` given).
+    hourly : xarray.DataArray
+        On ``time``, other dimensions kept.
+    how : str
+        ``min`` (in service in every hour of the stage), ``max`` (in any hour), ``mean``.
+
+    Returns
+    -------
+    xarray.DataArray
+        On ``stage`` instead of ``time``.
+    """
+    assert site.stages is not None
+    stage = xr.DataArray(site.stages.of_hour, coords={"time": site.time}, dims="time")
+    grouped: xr.DataArray = getattr(hourly.groupby(stage.rename("stage")), how)()
+    return grouped.assign_coords(stage=stage_index(site))
+
+
+def in_service_capacity(model: linopy.Model, site: SiteSupply, techs: list[SupplyTech]) -> Any:
+    """Capacity of each technology in service in each hour, ``o_k(t) P_k`` [MW].
+
+    The capacity itself where no technology has in-service dates (the LP stays as it was).
+    """
+    cap = model.variables["capacity"].sel(technology=technology_index(techs))
+    if all(t.online is None for t in techs):
+        return cap
+    return online_matrix(site, techs) * cap
 
 
 def state_before(site: SiteSupply, soc: Any) -> Any:

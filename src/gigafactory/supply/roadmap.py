@@ -1,0 +1,530 @@
+"""A build-out in one LP: investment stages end to end, each technology built in vintages.
+
+PyPSA's multi-investment-period optimisation is the model (``snapshots`` indexed by
+period and hour, assets with a build year and a lifetime, capital costs annuitised and
+weighted by the periods they are active in). Here each stage of a roadmap (2026, 2028,
+2030, ...) is one year of hours with that stage's load, grid and in-service dates, laid
+end to end on the LP's time axis; every technology that may be built is split into one
+vintage per stage it can be built in (``solar_tracking@2028``), in service from its
+build year for its life. Capacity carries over because a vintage stays in service in
+every later stage of its life; the LP chooses what to build when.
+
+Objective: the present value of the roadmap's costs. A stage standing for the years
+``y_s .. y_{s+1} - 1`` counts ``W_s = sum_y (1 + r)^-(y - y_0)`` discounted years; a
+vintage pays its annuity and fixed O&M at its build year's cost in each year it is in
+service within the horizon (so an asset outliving the horizon pays only for the years
+it serves, as in PyPSA), and each hour's operating cost counts its stage's ``W_s``.
+
+:func:`vintage_site` builds the LP's inputs from one prepared site per stage;
+:func:`add_vintage_limits` keeps each technology's build limit over its vintages in
+service; :func:`stage_tables` reads a solution back per stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from gigafactory.supply.inputs import DemandCharge, SiteSupply, Stages, SupplyTech
+from gigafactory.supply.terms import online_matrix, stage_matrix
+
+if TYPE_CHECKING:
+    import linopy
+
+__all__ = [
+    "EXISTING",
+    "StageTable",
+    "Vintage",
+    "VintagePlan",
+    "add_vintage_limits",
+    "discounted_years",
+    "interpolated_cost",
+    "stage_tables",
+    "vintage_site",
+]
+
+EXISTING = "existing"
+"""Build label of capacity that stands before the first stage."""
+
+
+def discounted_years(years: Sequence[int], end: int, rate: float) -> np.ndarray:
+    """Discounted years each stage stands for, counted from the first stage's year [yr].
+
+    Stage ``s`` stands for the years from its own to the next stage's (the last: to
+    ``end``, exclusive); each year ``y`` counts ``(1 + rate)^-(y - years[0])``.
+
+    Examples
+    --------
+    >>> discounted_years([2026, 2028], 2030, 0.0).tolist()
+    [2.0, 2.0]
+    >>> [round(w, 4) for w in discounted_years([2026, 2028], 2029, 0.1)]
+    [1.9091, 0.8264]
+    """
+    bounds = [*years[1:], end]
+    out = []
+    for first, last in zip(years, bounds, strict=True):
+        if last <= first:
+            msg = f"stage {first} ends at {last}: stages must be in ascending years before the end"
+            raise ValueError(msg)
+        out.append(sum((1.0 + rate) ** -(y - years[0]) for y in range(first, last)))
+    return np.asarray(out)
+
+
+def interpolated_cost(by_year: dict[int, float], year: int) -> float:
+    """A cost at ``year`` on the line through the catalog's cost years, flat beyond them.
+
+    Examples
+    --------
+    >>> interpolated_cost({2025: 100.0, 2030: 80.0}, 2027)
+    92.0
+    >>> interpolated_cost({2025: 100.0, 2030: 80.0}, 2035)
+    80.0
+    """
+    known = sorted(by_year)
+    values = [by_year[y] for y in known]
+    return float(np.interp(year, known, values))
+
+
+@dataclass(frozen=True)
+class Vintage:
+    """One vintage of a technology in a build-out.
+
+    Attributes
+    ----------
+    name : str
+        The LP's technology name, ``<technology>@<build year>`` or ``@existing``.
+    technology : str
+        The technology it is a vintage of.
+    build_year : int or None
+        Year it enters service; None for capacity that stands before the first stage.
+    life_years : float
+        Years in service [yr].
+    fixed_usd_per_mw_year : float
+        Annuity, fixed O&M and contract payments of one year in service at the build
+        year's cost [USD/MW/yr].
+    capex_usd_per_mw : float
+        Overnight capex at the build year's cost (0 for existing capacity) [USD/MW].
+    """
+
+    name: str
+    technology: str
+    build_year: int | None
+    life_years: float
+    fixed_usd_per_mw_year: float
+    capex_usd_per_mw: float
+
+
+@dataclass(frozen=True)
+class VintagePlan:
+    """The build-out LP's inputs and what each of its vintages is."""
+
+    site: SiteSupply
+    vintages: tuple[Vintage, ...]
+
+    @property
+    def years(self) -> list[int]:
+        """Calendar year of each stage."""
+        assert self.site.stages is not None
+        return [int(y) for y in self.site.stages.years]
+
+
+def _hourly(value: Any, n: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(value, dtype=float), (n,))
+
+
+def _joined(values: Sequence[Any], n: int) -> Any:
+    """One hourly input of every stage end to end; a number stays one if all agree."""
+    if all(v is None for v in values):
+        return None
+    if all(np.ndim(v) == 0 for v in values) and len({float(v) for v in values}) == 1:
+        return values[0]
+    return np.concatenate([_hourly(1.0 if v is None else v, n) for v in values])
+
+
+def _in_service(build_year: int | None, life: float, year: int) -> bool:
+    return build_year is None or build_year <= year < build_year + life
+
+
+def _share(tech: SupplyTech) -> float:
+    return 1.0 if tech.online is None else float(np.mean(tech.online))
+
+
+def _stage_charges(
+    sites: Sequence[SiteSupply], weights: np.ndarray, n: int
+) -> tuple[DemandCharge, ...]:
+    """Each stage's demand charges on its own hours, priced by its discounted years."""
+    out = []
+    for s, site in enumerate(sites):
+        for charge in site.demand_charges:
+            period = np.full(n * len(sites), -1)
+            period[s * n : (s + 1) * n] = charge.period
+            out.append(
+                replace(
+                    charge,
+                    name=f"{charge.name}-{s}",
+                    usd_per_mw=charge.usd_per_mw * weights[s],
+                    period=period,
+                )
+            )
+    return tuple(out)
+
+
+def vintage_site(
+    sites: Sequence[SiteSupply],
+    years: Sequence[int],
+    weights: np.ndarray,
+    *,
+    life_years: dict[str, float],
+    earliest_year: dict[str, int],
+    fixed_usd_per_mw_year: dict[str, dict[int, float]],
+    capex_usd_per_mw: dict[str, dict[int, float]],
+) -> VintagePlan:
+    """One site's build-out as one LP: the stages end to end, each technology in vintages.
+
+    Parameters
+    ----------
+    sites : sequence of SiteSupply
+        The site prepared for each stage's year (its load, grid, in-service dates), each
+        on that year's hours, all with the same technologies and number of hours.
+    years : sequence of int
+        Calendar year of each stage, ascending.
+    weights : numpy.ndarray
+        Discounted years each stage stands for (:func:`discounted_years`) [yr].
+    life_years : dict
+        Life of each technology [yr].
+    earliest_year : dict
+        First year each technology can be in service (lead time from the decision) [-].
+    fixed_usd_per_mw_year, capex_usd_per_mw : dict
+        Per technology, the full-year fixed cost [USD/MW/yr] and overnight capex [USD/MW]
+        of a vintage built in each stage's year.
+
+    Returns
+    -------
+    VintagePlan
+        The LP's inputs (``stages`` set) and its vintages.
+
+    Raises
+    ------
+    ValueError
+        When the stages differ in technologies or hours, or are typical periods.
+    """
+    first = sites[0]
+    n = len(first.time)
+    for site in sites:
+        if [t.name for t in site.techs] != [t.name for t in first.techs] or len(site.time) != n:
+            msg = f"site '{first.name}': the stages differ in technologies or hours"
+            raise ValueError(msg)
+        if site.periods is not None or site.weather_years != 1:
+            msg = f"site '{first.name}': a build-out stacks whole single years"
+            raise ValueError(msg)
+    stage_count = len(sites)
+    techs: list[SupplyTech] = []
+    vintages: list[Vintage] = []
+    for i, tech in enumerate(first.techs):
+        name = tech.name
+        per_stage = [site.techs[i] for site in sites]
+        life = life_years.get(name, np.inf)
+        builds: list[int | None] = [None] if tech.existing_mw > 0 else []
+        room = None if tech.max_mw is None else tech.max_mw - tech.existing_mw
+        if room is None or room > 0:
+            builds += [y for y in years if y >= earliest_year.get(name, years[0])]
+        for build in builds:
+            active = [_in_service(build, life, y) for y in years]
+            online = [
+                (np.ones(n) if t.online is None else np.asarray(t.online, dtype=float)) * a
+                for t, a in zip(per_stage, active, strict=True)
+            ]
+            high: float | None
+            if build is None:  # what stands already: each stage's own fixed cost
+                unit = float(per_stage[0].fixed_cost / _share(per_stage[0]))
+                pv = sum(
+                    w * t.fixed_cost
+                    for w, t, a in zip(weights, per_stage, active, strict=True)
+                    if a
+                )
+                low, high = tech.existing_mw, tech.existing_mw
+                capex: float = 0.0
+            else:
+                unit = fixed_usd_per_mw_year[name][build]
+                pv = sum(
+                    w * unit * _share(t)
+                    for w, t, a in zip(weights, per_stage, active, strict=True)
+                    if a
+                )
+                low, high = 0.0, room
+                capex = capex_usd_per_mw[name][build]
+            label = f"{name}@{EXISTING if build is None else build}"
+            techs.append(
+                replace(
+                    tech,
+                    name=label,
+                    base=name,
+                    fixed_cost=float(pv),
+                    online=np.concatenate(online),
+                    availability=_joined([t.availability for t in per_stage], n),
+                    existing_mw=low,
+                    max_mw=high,
+                )
+            )
+            vintages.append(Vintage(label, name, build, life, unit, capex))
+    time = pd.DatetimeIndex(first.time.append([s.time for s in sites[1:]]))
+    if not time.is_unique:
+        msg = f"site '{first.name}': the stages' hours overlap; give each stage its own year"
+        raise ValueError(msg)
+    caps = [s.grid_import_cap_mw for s in sites]
+    top = max(caps)
+    grid_online = None
+    if top > 0 and (len(set(caps)) > 1 or any(s.grid_online is not None for s in sites)):
+        grid_online = np.concatenate(
+            [_hourly(s.grid_cap_mw, n) / top for s in sites]
+        )  # each stage's cap as a share of the largest
+    designs = np.array([s.peak_design_mw for s in sites])
+    co2 = [s.co2_cap_t for s in sites]
+    stages = Stages(
+        years=np.asarray(years),
+        weight_years=np.asarray(weights, dtype=float),
+        of_hour=np.repeat(np.arange(stage_count), n),
+        design_mw=designs,
+        co2_cap_t=None if co2[0] is None else np.asarray(co2, dtype=float),
+    )
+    coincident = np.concatenate(
+        [_hourly(s.grid_coincident_usd_per_mw, n) * w for s, w in zip(sites, weights, strict=True)]
+    )
+    hourly = {
+        name: _joined([getattr(s, name) for s in sites], n)
+        for name in (
+            "load_mw",
+            "grid_price",
+            "grid_carbon",
+            "grid_export_price",
+            "grid_cfe_share",
+            "flexible_it_mw",
+            "flexible_pue",
+        )
+    }
+    site = replace(
+        first,
+        time=time,
+        techs=tuple(techs),
+        grid_import_cap_mw=top,
+        grid_online=grid_online,
+        demand_charges=_stage_charges(sites, weights, n),
+        grid_coincident_usd_per_mw=coincident,
+        design_load_mw=float(designs.max()),
+        stages=stages,
+        **hourly,
+    )
+    return VintagePlan(site, tuple(vintages))
+
+
+def add_vintage_limits(model: linopy.Model, site: SiteSupply) -> None:
+    """Each technology's build limit on its vintages in service in each stage.
+
+    ``sum_{v of k in service in s} P_v <= max_k`` (``vintage-limit``), for technologies
+    with a limit and more than one vintage.
+    """
+    if site.stages is None:
+        return
+    groups: dict[str, list[SupplyTech]] = {}
+    for tech in site.techs:
+        groups.setdefault(tech.group, []).append(tech)
+    limited = {
+        name: members
+        for name, members in groups.items()
+        if len(members) > 1 and all(t.max_mw is not None for t in members)
+    }
+    if not limited:
+        return
+    techs = [t for members in limited.values() for t in members]
+    names = pd.Index([t.name for t in techs], name="technology")
+    active = stage_matrix(site, online_matrix(site, techs), "max") > 0
+    group = xr.DataArray([t.group for t in techs], coords={"technology": names}, dims="technology")
+    existing = {name: sum(t.existing_mw for t in members) for name, members in limited.items()}
+    limit = pd.Series(
+        {
+            name: existing[name] + max(t.max_mw or 0.0 for t in members if t.existing_mw == 0)
+            if any(t.existing_mw == 0 for t in members)
+            else existing[name]
+            for name, members in limited.items()
+        }
+    )
+    in_service = active.astype(float) * model.variables["capacity"].sel(technology=names)
+    bound = xr.DataArray(
+        limit.to_numpy(), coords={"group": pd.Index(limit.index, name="group")}, dims="group"
+    )
+    model.add_constraints(
+        in_service.groupby(group.rename("group")).sum() <= bound, name="vintage-limit"
+    )
+
+
+@dataclass(frozen=True)
+class StageTable:
+    """One stage of a solved build-out, per technology and in total.
+
+    Attributes
+    ----------
+    year : int
+        Calendar year of the stage.
+    weight_years : float
+        Discounted years it stands for [yr].
+    capacity_mw, built_mw, retired_mw : dict
+        Per technology: in service, entering service in this stage, leaving service
+        since the previous stage [MW].
+    energy_mwh : dict
+        Per technology: annual output; ``grid`` the imports [MWh/yr].
+    capex_usd : float
+        Overnight capex of what enters service in this stage [USD].
+    fixed_cost_usd : float
+        Annuities, fixed O&M and contract payments of what is in service [USD/yr].
+    operating_cost_usd : float
+        Fuel, variable O&M, carbon, grid energy less exports, unserved energy and demand
+        charges [USD/yr].
+    load_mwh, peak_load_mw, unserved_mwh, emissions_tco2e, cfe_share : float
+        Facility energy [MWh/yr], its peak [MW], energy not served [MWh/yr], emissions
+        [tCO2e/yr] and hourly-matched carbon-free share [-].
+    """
+
+    year: int
+    weight_years: float
+    capacity_mw: dict[str, float]
+    built_mw: dict[str, float]
+    retired_mw: dict[str, float]
+    energy_mwh: dict[str, float]
+    capex_usd: float
+    fixed_cost_usd: float
+    operating_cost_usd: float
+    load_mwh: float
+    peak_load_mw: float
+    unserved_mwh: float
+    emissions_tco2e: float
+    cfe_share: float
+
+    @property
+    def annual_cost_usd(self) -> float:
+        """Fixed plus operating cost of the stage's year [USD/yr]."""
+        return self.fixed_cost_usd + self.operating_cost_usd
+
+
+def stage_tables(ds: xr.Dataset, plan: VintagePlan) -> list[StageTable]:
+    """Read a solved build-out back per stage.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The solution of the plan's LP on its own hours (:func:`gigafactory.supply.extract`).
+    plan : VintagePlan
+        What was solved.
+
+    Returns
+    -------
+    list of StageTable
+        In stage order; the present value of the annual costs is the LP's objective.
+    """
+    site = plan.site
+    assert site.stages is not None
+    techs = {t.name: t for t in site.techs}
+    capacity = {str(k): float(v) for k, v in ds["capacity_mw"].to_series().items()}
+    share = stage_matrix(site, online_matrix(site, list(site.techs)), "mean")
+    present = stage_matrix(site, online_matrix(site, list(site.techs)), "max") > 0
+    dispatch = ds["dispatch_mw"].to_numpy()
+    tech_names = [str(t) for t in ds["dispatch_mw"].technology.values]
+    grid_import = ds["grid_import_mw"].to_numpy()
+    grid_export = ds["grid_export_mw"].to_numpy()
+    unserved = ds["unserved_mw"].to_numpy()
+    load = ds["load_mw"].to_numpy()
+    price = _hourly(site.grid_price, len(site.time)) + site.carbon_price * _hourly(
+        site.grid_carbon, len(site.time)
+    )
+    operating_hourly = price * grid_import - _hourly(site.grid_export_price, len(site.time)) * (
+        grid_export
+    )
+    emissions_hourly = _hourly(site.grid_carbon, len(site.time)) * grid_import
+    emitting_hourly = (1.0 - _hourly(site.grid_cfe_share, len(site.time))) * grid_import
+    emitting_hourly = emitting_hourly + unserved
+    if site.value_of_lost_load is not None:
+        operating_hourly = operating_hourly + site.value_of_lost_load * unserved
+    for i, name in enumerate(tech_names):
+        tech = techs[name]
+        if tech.kind == "thermal":
+            cost = tech.marginal_cost + site.carbon_price * tech.co2
+            operating_hourly = operating_hourly + cost * dispatch[i]
+            emissions_hourly = emissions_hourly + tech.co2 * dispatch[i]
+        if not tech.clean and tech.kind != "storage":
+            emitting_hourly = emitting_hourly + dispatch[i]
+    peaks = ds.attrs.get("demand_peaks_mw", {})
+    charges = np.zeros(site.stages.count)
+    for charge in site.demand_charges:
+        stage = int(site.stages.of_hour[np.asarray(charge.period) >= 0][0])
+        weight = site.stages.weight_years[stage]
+        charges[stage] += sum(peaks.get(charge.name, [])) * charge.usd_per_mw / weight
+    coincident = _hourly(site.grid_coincident_usd_per_mw, len(site.time))
+    flow = grid_import.copy()  # through the feed: imports and off-site contract energy
+    for i, name in enumerate(tech_names):
+        if techs[name].off_site:
+            flow = flow + dispatch[i]
+    per_stage_op = site.per_stage(operating_hourly)
+    per_stage_em = site.per_stage(emissions_hourly)
+    per_stage_emitting = site.per_stage(emitting_hourly)
+    per_stage_load = site.per_stage(load)
+    per_stage_unserved = site.per_stage(unserved)
+    energy = {name: site.per_stage(dispatch[i]) for i, name in enumerate(tech_names)}
+    grid_energy = site.per_stage(grid_import)
+    of_hour = np.asarray(site.stages.of_hour)
+    out: list[StageTable] = []
+    previous: dict[str, float] = {}
+    for s, year in enumerate(plan.years):
+        weight = float(site.stages.weight_years[s])
+        coincident_usd = float((coincident * flow)[of_hour == s].sum())
+        in_service: dict[str, float] = {}
+        built: dict[str, float] = {}
+        energy_s: dict[str, float] = {}
+        capex = fixed = 0.0
+        for vintage in plan.vintages:
+            mw = capacity.get(vintage.name, 0.0)
+            of = vintage.technology
+            energy_s[of] = energy_s.get(of, 0.0) + float(energy[vintage.name][s])
+            if bool(present.sel(technology=vintage.name).isel(stage=s)):
+                in_service[of] = in_service.get(of, 0.0) + mw
+                fixed += (
+                    mw
+                    * vintage.fixed_usd_per_mw_year
+                    * float(share.sel(technology=vintage.name).isel(stage=s))
+                )
+            if vintage.build_year == year:
+                built[of] = built.get(of, 0.0) + mw
+                capex += mw * vintage.capex_usd_per_mw
+        retired = {
+            tech: previous[tech] - in_service.get(tech, 0.0) + built.get(tech, 0.0)
+            for tech in previous
+            if previous[tech] - in_service.get(tech, 0.0) + built.get(tech, 0.0) > 1e-6
+        }
+        if site.grid_import_cap_mw > 0:
+            energy_s["grid"] = float(grid_energy[s])
+        served = float(per_stage_load[s])
+        out.append(
+            StageTable(
+                year=year,
+                weight_years=weight,
+                capacity_mw=in_service,
+                built_mw=built,
+                retired_mw=retired,
+                energy_mwh=energy_s,
+                capex_usd=capex,
+                fixed_cost_usd=fixed,
+                operating_cost_usd=float(per_stage_op[s]) + charges[s] + coincident_usd / weight,
+                load_mwh=served,
+                peak_load_mw=float(load[of_hour == s].max()),
+                unserved_mwh=float(per_stage_unserved[s]),
+                emissions_tco2e=float(per_stage_em[s]),
+                cfe_share=min(max(1.0 - float(per_stage_emitting[s]) / served, 0.0), 1.0)
+                if served > 0
+                else 0.0,
+            )
+        )
+        previous = in_service
+    return out

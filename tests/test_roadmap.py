@@ -1,0 +1,165 @@
+"""A build-out in one LP: stages, vintages, lead times and bridges, checked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gigafactory.supply import SiteSupply, SupplyTech, optimise
+from gigafactory.supply.roadmap import (
+    discounted_years,
+    interpolated_cost,
+    stage_tables,
+    vintage_site,
+)
+
+HOURS = 4
+"""Hours per stage in the toys: every hour alike, so 4 stand for the year exactly."""
+
+
+def _stage(year: int, load_mw: float, techs: tuple[SupplyTech, ...], **grid: float) -> SiteSupply:
+    return SiteSupply(
+        name="toy",
+        time=pd.date_range(f"{year}-01-01", periods=HOURS, freq="h", tz="UTC"),
+        load_mw=np.full(HOURS, load_mw),
+        techs=techs,
+        **grid,
+    )
+
+
+def _solar_plan(solar_2028: float, *, earliest: int = 2026):
+    """10 MW of load in 2026-2029 at a 50 USD/MWh grid; solar at half output in every hour
+    costs 150,000 USD/MW/yr built in 2026 and ``solar_2028`` built in 2028; no discounting."""
+    solar = SupplyTech("solar", "variable", fixed_cost=0.0, availability=0.5, clean=True)
+    stages = [
+        _stage(y, 10.0, (solar,), grid_import_cap_mw=100.0, grid_price=50.0) for y in (2026, 2028)
+    ]
+    weights = discounted_years([2026, 2028], 2030, 0.0)
+    return vintage_site(
+        stages,
+        [2026, 2028],
+        weights,
+        life_years={"solar": 30.0},
+        earliest_year={"solar": earliest},
+        fixed_usd_per_mw_year={"solar": {2026: 150_000.0, 2028: solar_2028}},
+        capex_usd_per_mw={"solar": {2026: 1.5e6, 2028: 1.0e6}},
+    )
+
+
+# One MW of solar saves 0.5 MW x 8,760 h x 50 USD/MWh = 219,000 USD a year of grid energy.
+# Built in 2026 it saves and pays 150,000 for four years; built in 2028, two years at
+# solar_2028. Early wins when 4 (219,000 - 150,000) > 2 (219,000 - solar_2028), that is
+# when solar_2028 > 2 x 150,000 - 219,000 = 81,000 USD/MW/yr. 20 MW covers the 10 MW load.
+GRID_2026_2027_USD = 10.0 * 8760 * 50.0 * 2  # 8.76 M USD: two years of imports
+
+
+def test_a_slow_cost_decline_builds_early():
+    plan = _solar_plan(100_000.0)
+    ds = optimise(plan.site)
+    early = 20.0 * 150_000.0 * 4  # 12.0 M USD; waiting: 8.76 M + 20 x 100,000 x 2 = 12.76 M
+    assert ds.attrs["objective_usd"] == pytest.approx(early, rel=1e-6)
+    first, second = stage_tables(ds, plan)
+    assert first.built_mw["solar"] == pytest.approx(20.0, abs=1e-4)
+    assert second.built_mw.get("solar", 0.0) == pytest.approx(0.0, abs=1e-4)
+    assert second.capacity_mw["solar"] == pytest.approx(20.0, abs=1e-4)  # carried over
+    assert first.capex_usd == pytest.approx(20.0 * 1.5e6, rel=1e-6)
+    assert first.fixed_cost_usd == pytest.approx(20.0 * 150_000.0, rel=1e-6)
+    assert first.energy_mwh.get("grid", 0.0) == pytest.approx(0.0, abs=1e-3)
+
+
+def test_a_steep_cost_decline_waits():
+    plan = _solar_plan(50_000.0)
+    ds = optimise(plan.site)
+    late = GRID_2026_2027_USD + 20.0 * 50_000.0 * 2  # 10.76 M USD against 12.0 M early
+    assert ds.attrs["objective_usd"] == pytest.approx(late, rel=1e-6)
+    first, second = stage_tables(ds, plan)
+    assert first.capacity_mw.get("solar", 0.0) == pytest.approx(0.0, abs=1e-4)
+    assert second.built_mw["solar"] == pytest.approx(20.0, abs=1e-4)
+    assert first.energy_mwh["grid"] == pytest.approx(10.0 * 8760, rel=1e-6)
+    assert first.operating_cost_usd == pytest.approx(10.0 * 8760 * 50.0, rel=1e-6)
+    assert second.capex_usd == pytest.approx(20.0 * 1.0e6, rel=1e-6)
+    # the present value is the stages' annual costs times their discounted years
+    pv = sum(s.annual_cost_usd * s.weight_years for s in (first, second))
+    assert pv == pytest.approx(ds.attrs["objective_usd"], rel=1e-6)
+
+
+def test_a_lead_time_keeps_a_technology_out_of_early_stages():
+    plan = _solar_plan(100_000.0, earliest=2028)  # early would win, but cannot be had
+    assert [v.name for v in plan.vintages] == ["solar@2028"]
+    ds = optimise(plan.site)
+    assert ds.attrs["objective_usd"] == pytest.approx(
+        GRID_2026_2027_USD + 20.0 * 100_000.0 * 2, rel=1e-6
+    )
+
+
+def test_a_grid_wait_forces_a_bridge_that_retires():
+    """No grid before 2028: 10 MW of rented turbines (life 2 years) bridge 2026-2027 and
+    leave; from 2028 the 60 USD/MWh grid is cheaper than the turbines' 80 USD/MWh fuel."""
+    turbine = SupplyTech("turbine", "thermal", fixed_cost=0.0, marginal_cost=80.0)
+    stages = [
+        _stage(2026, 10.0, (turbine,), grid_import_cap_mw=0.0),
+        _stage(2028, 10.0, (turbine,), grid_import_cap_mw=50.0, grid_price=60.0),
+    ]
+    plan = vintage_site(
+        stages,
+        [2026, 2028],
+        discounted_years([2026, 2028], 2030, 0.0),
+        life_years={"turbine": 2.0},
+        earliest_year={"turbine": 2026},
+        fixed_usd_per_mw_year={"turbine": {2026: 120_000.0, 2028: 120_000.0}},
+        capex_usd_per_mw={"turbine": {2026: 0.6e6, 2028: 0.6e6}},
+    )
+    ds = optimise(plan.site)
+    first, second = stage_tables(ds, plan)
+    assert first.built_mw["turbine"] == pytest.approx(10.0, abs=1e-4)
+    assert second.retired_mw["turbine"] == pytest.approx(10.0, abs=1e-4)
+    assert second.capacity_mw.get("turbine", 0.0) == pytest.approx(0.0, abs=1e-4)
+    # 2026-2027: 10 MW x 120,000 + 87,600 MWh x 80 USD = 8.208 M USD a year;
+    # 2028-2029: 87,600 MWh x 60 USD = 5.256 M USD a year
+    assert first.annual_cost_usd == pytest.approx(1.2e6 + 87_600 * 80.0, rel=1e-6)
+    assert second.annual_cost_usd == pytest.approx(87_600 * 60.0, rel=1e-6)
+    assert ds.attrs["objective_usd"] == pytest.approx(
+        2 * (1.2e6 + 87_600 * 80.0) + 2 * 87_600 * 60.0, rel=1e-6
+    )
+
+
+def test_a_build_limit_holds_over_the_vintages_in_service():
+    """At most 15 MW of solar at the site: what 2026 built counts against 2028's room."""
+    solar = SupplyTech(
+        "solar", "variable", fixed_cost=0.0, availability=0.5, clean=True, max_mw=15.0
+    )
+    stages = [
+        _stage(y, 10.0, (solar,), grid_import_cap_mw=100.0, grid_price=50.0) for y in (2026, 2028)
+    ]
+    plan = vintage_site(
+        stages,
+        [2026, 2028],
+        discounted_years([2026, 2028], 2030, 0.0),
+        life_years={"solar": 30.0},
+        earliest_year={"solar": 2026},
+        fixed_usd_per_mw_year={"solar": {2026: 150_000.0, 2028: 100_000.0}},
+        capex_usd_per_mw={"solar": {2026: 1.5e6, 2028: 1.0e6}},
+    )
+    ds = optimise(plan.site)
+    first, second = stage_tables(ds, plan)
+    assert first.capacity_mw["solar"] == pytest.approx(15.0, abs=1e-4)
+    assert second.capacity_mw["solar"] == pytest.approx(15.0, abs=1e-4)
+    assert second.built_mw.get("solar", 0.0) == pytest.approx(0.0, abs=1e-4)
+
+
+def test_discounted_years_by_hand():
+    # 2026 and 2027 at 7 %: 1 + 1/1.07 = 1.934579; 2028-2030: 1/1.07^2 + 1/1.07^3 + 1/1.07^4
+    weights = discounted_years([2026, 2028], 2031, 0.07)
+    assert weights[0] == pytest.approx(1.0 + 1 / 1.07, rel=1e-9)
+    assert weights[1] == pytest.approx(sum(1.07**-k for k in (2, 3, 4)), rel=1e-9)
+    with pytest.raises(ValueError, match="stages must be in ascending years"):
+        discounted_years([2028, 2026], 2030, 0.07)
+
+
+def test_interpolated_cost_follows_the_catalog_years():
+    # NREL ATB 2024 utility PV (tracking) 1,606 USD/kW in 2025, 1,285 in 2030 (technologies.csv)
+    assert interpolated_cost({2025: 1606.0, 2030: 1285.0}, 2028) == pytest.approx(
+        1606.0 + 3 / 5 * (1285.0 - 1606.0)
+    )
+    assert interpolated_cost({2025: 1606.0, 2030: 1285.0}, 2024) == 1606.0
