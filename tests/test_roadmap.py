@@ -10,9 +10,9 @@ from gigafactory.supply import SiteSupply, SupplyTech, optimise
 from gigafactory.supply.roadmap import (
     discounted_years,
     interpolated_cost,
-    stage_tables,
     vintage_site,
 )
+from gigafactory.supply.stage_tables import stage_tables
 
 HOURS = 4
 """Hours per stage in the toys: every hour alike, so 4 stand for the year exactly."""

@@ -56,6 +56,7 @@ from gigafactory.pipeline import (
     industry_scale,
     orbit,
     place,
+    plan_roadmap,
     price_covering,
     run,
     siting_weights,
@@ -81,6 +82,7 @@ from gigafactory.report import (
     sweep_html,
     write_report,
     write_results,
+    write_roadmap_report,
 )
 from gigafactory.results import Results, json_safe, write_text_atomic
 from gigafactory.scenario import (
@@ -103,6 +105,7 @@ from gigafactory.summary import (
     Notice,
     OrbitSummary,
     PlacementSummary,
+    RoadmapSummary,
     SiteSummary,
     SizedSite,
     Summary,
@@ -155,6 +158,7 @@ __all__ = [
     "OrbitSummary",
     "PlacementSummary",
     "Results",
+    "RoadmapSummary",
     "Scenario",
     "ScenarioError",
     "SiteSummary",
@@ -208,6 +212,7 @@ __all__ = [
     "payback_years",
     "place",
     "placement_html",
+    "plan_roadmap",
     "preset_names",
     "presets",
     "price_covering",
@@ -233,5 +238,6 @@ __all__ = [
     "wacc",
     "write_report",
     "write_results",
+    "write_roadmap_report",
     "write_text_atomic",
 ]

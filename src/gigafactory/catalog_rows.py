@@ -34,6 +34,7 @@ _TECH_UNITS: dict[tuple[str, str], tuple[str, float]] = {
     ("fom_pct", "%/yr"): ("fom_fraction_of_capex", 1e-2),
     ("vom", "USD/MWh"): ("vom_usd_per_mwh", 1.0),
     ("lifetime", "yr"): ("lifetime_years", 1.0),
+    ("lead_time", "yr"): ("lead_time_years", 1.0),
     ("efficiency", "-"): ("efficiency", 1.0),
     ("co2", "kg/MMBtu"): ("co2_t_per_mwh_th", 1e-3 / MWH_PER_MMBTU),
     ("nox", "lb/MMBtu"): ("nox_kg_per_mwh_th", KG_PER_LB / MWH_PER_MMBTU),

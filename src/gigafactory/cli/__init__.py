@@ -3,7 +3,8 @@
 Every user error prints one line on stderr and exits with code 1, without a traceback.
 Commands live in :mod:`~gigafactory.cli.core` (run, validate, presets),
 :mod:`~gigafactory.cli.catalogs` (catalog, sites), :mod:`~gigafactory.cli.studies` (size,
-compare, orbit, place), :mod:`~gigafactory.cli.deals` (deal) and
+compare, orbit, place), :mod:`~gigafactory.cli.deals` (deal, cashflow, scale, delay, chips),
+:mod:`~gigafactory.cli.buildout` (roadmap) and
 :mod:`~gigafactory.cli.operate` (serve, sweep, faults, version);
 importing them registers them on :data:`app`, in that order.
 """
@@ -16,8 +17,9 @@ from gigafactory.cli import core
 from gigafactory.cli import catalogs
 from gigafactory.cli import studies
 from gigafactory.cli import deals
+from gigafactory.cli import buildout
 from gigafactory.cli import operate
 
 # isort: on
 
-__all__ = ["app", "catalogs", "core", "deals", "operate", "studies"]
+__all__ = ["app", "buildout", "catalogs", "core", "deals", "operate", "studies"]

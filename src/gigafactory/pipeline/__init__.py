@@ -10,7 +10,8 @@
   :mod:`~gigafactory.pipeline.firm_summary` (reliability, contracts, grid charges, notices);
 * studies: :func:`compare` (sites), :func:`orbit`, :func:`place` (inference placement),
   :func:`faults` (fault replays), :func:`deal_compute` (compute deals),
-  :func:`campus_cash_flow` (NPV, IRR, payback).
+  :func:`campus_cash_flow` (NPV, IRR, payback), :func:`plan_roadmap` (a build-out over
+  stages in one LP).
 """
 
 from gigafactory.pipeline.cashflow_study import (
@@ -34,6 +35,7 @@ from gigafactory.pipeline.grid_terms import contract_overview, tariff_overview
 from gigafactory.pipeline.orbit_study import orbit
 from gigafactory.pipeline.placement_study import place
 from gigafactory.pipeline.prepare import PreparedSite, prepare_site
+from gigafactory.pipeline.roadmap_study import plan_roadmap
 from gigafactory.pipeline.runner import Progress, check, run, run_prepared, size
 from gigafactory.pipeline.site_comparison import (
     COMPARE_COLUMNS,
@@ -68,6 +70,7 @@ __all__ = [
     "industry_scale",
     "orbit",
     "place",
+    "plan_roadmap",
     "prepare_site",
     "price_covering",
     "run",

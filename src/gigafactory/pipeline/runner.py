@@ -23,6 +23,7 @@ from gigafactory.pipeline.assumptions import site_assumptions
 from gigafactory.pipeline.orbit_study import orbit_summary
 from gigafactory.pipeline.placement_study import place
 from gigafactory.pipeline.prepare import PreparedSite, prepare_site
+from gigafactory.pipeline.roadmap_study import plan_roadmap
 from gigafactory.pipeline.summarise import (
     aggregate,
     aggregate_compute,
@@ -222,6 +223,9 @@ def run_prepared(
     if scenario.placement is not None:
         say("placement of inference demand")
         summary.placement = place(scenario)
+    if scenario.roadmap is not None:
+        say("build-out roadmap")
+        summary.roadmap = plan_roadmap(scenario, say)
     hourly = {p.spec.id: series(p, ds) for p, ds in zip(described, hourly_solutions, strict=True)}
     summary.run_seconds = time.perf_counter() - started
     results = Results(summary=summary, series=hourly, scenario=scenario, info=run_info(scenario))

@@ -3,11 +3,13 @@
 * :mod:`~gigafactory.report.page`: the one page shell and chart helpers, shared with the
   web app;
 * :mod:`~gigafactory.report.run`: a run's report and :func:`write_results`;
-* :mod:`~gigafactory.report.studies`: compare, orbit, placement and sweep pages.
+* :mod:`~gigafactory.report.studies`: compare, orbit, placement and sweep pages;
+* :mod:`~gigafactory.report.roadmap`: a build-out roadmap's page.
 """
 
 from gigafactory.report.firm import FIRM_STYLE, firm_html, marginals_html, notices_html
 from gigafactory.report.page import COLOURS, charts_html, page_html, rows_html
+from gigafactory.report.roadmap import roadmap_body_html, roadmap_html, write_roadmap_report
 from gigafactory.report.run import (
     figures,
     report_body_html,
@@ -40,9 +42,12 @@ __all__ = [
     "placement_html",
     "report_body_html",
     "report_html",
+    "roadmap_body_html",
+    "roadmap_html",
     "rows_html",
     "sweep_body_html",
     "sweep_html",
     "write_report",
     "write_results",
+    "write_roadmap_report",
 ]

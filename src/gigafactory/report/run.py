@@ -39,6 +39,7 @@ from gigafactory.report.page import (
     key_figures_html,
     page_html,
 )
+from gigafactory.report.roadmap import roadmap_body_html
 from gigafactory.results import Results, write_text_atomic
 from gigafactory.summary import (
     Flexibility,
@@ -455,6 +456,7 @@ def report_body_html(results: Results, *, week: int | None = None, lang: str = "
 {_table(summary, lang)}
 {charts_html([sites_map(summary, lang)])}
 {"".join(parts)}
+{"" if summary.roadmap is None else roadmap_body_html(summary.roadmap, lang)}
 <p><small>gigafactory {html.escape(str(info.get("gigafactory", "")))}, HiGHS via highspy
 {html.escape(str(info.get("solver", {}).get("highspy", "")))},
 seed {results.scenario.seed}.</small></p>"""

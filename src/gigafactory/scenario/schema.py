@@ -11,6 +11,7 @@ once.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -36,6 +37,8 @@ from gigafactory.scenario.studies import (
     OrbitSpec,
     PlacementCandidate,
     PlacementSpec,
+    RoadmapSpec,
+    RoadmapStage,
 )
 from gigafactory.units import MWH_PER_MMBTU, kg_per_mwh_to_t_per_mwh, kw_to_mw_cost
 
@@ -67,6 +70,8 @@ __all__ = [
     "Policy",
     "Precision",
     "Reliability",
+    "RoadmapSpec",
+    "RoadmapStage",
     "Scenario",
     "SeriesOverrides",
     "SiteSpec",
@@ -231,6 +236,11 @@ class TechnologyOptions(ScenarioModel):
         None, description="Override of fixed O&M [USD/kW/yr]"
     )
     lifetime_years: float | None = Field(None, gt=0, description="Override of the asset life [yr]")
+    lead_time_years: NonNeg | None = Field(
+        None,
+        description="Override of the catalog's lead time from decision to service, used by "
+        "roadmaps [yr]",
+    )
     backup_only: bool = Field(
         False,
         description="Thermal unit that runs only in grid outages (ride-through); counts in "
@@ -441,6 +451,9 @@ class Scenario(ScenarioModel):
     time: TimeOptions = Field(default_factory=TimeOptions)
     orbit: OrbitSpec | None = Field(None, description="Orbital alternative to the first site [-]")
     placement: PlacementSpec | None = Field(None, description="Where to serve inference from [-]")
+    roadmap: RoadmapSpec | None = Field(
+        None, description="Build-out over stages, optimised in one LP (`gigafactory roadmap`) [-]"
+    )
 
     @model_validator(mode="after")
     def _orbit_needs_compute(self) -> Scenario:
@@ -469,6 +482,26 @@ class Scenario(ScenarioModel):
                     "accelerator another name"
                 )
                 raise ValueError(msg)
+        return self
+
+    @model_validator(mode="after")
+    def _roadmap_sites(self) -> Scenario:
+        if self.roadmap is None:
+            return self
+        ids = [s.id for s in self.sites]
+        for k, stage in enumerate(self.roadmap.stages):
+            for site in stage.import_cap_mw:
+                if site not in ids:
+                    close = difflib.get_close_matches(site, ids, n=1)
+                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    msg = (
+                        f"roadmap.stages[{k}].import_cap_mw.{site}: no such site; sites: "
+                        f"{', '.join(ids)}{hint}"
+                    )
+                    raise ValueError(msg)
+        if self.time.weather_years is not None:
+            msg = "roadmap: one weather year per stage; remove time.weather_years"
+            raise ValueError(msg)
         return self
 
     @model_validator(mode="after")

@@ -14,6 +14,8 @@ __all__ = [
     "OrbitSpec",
     "PlacementCandidate",
     "PlacementSpec",
+    "RoadmapSpec",
+    "RoadmapStage",
 ]
 
 
@@ -124,3 +126,90 @@ class PlacementSpec(ScenarioModel):
     unserved_penalty_usd_per_accelerator_hour: float = Field(
         1000.0, gt=0, description="Penalty on demand left unserved [USD/h]"
     )
+
+
+class RoadmapStage(ScenarioModel):
+    """One stage of a build-out: a year, the share of the campus in service, its grid."""
+
+    year: int = Field(ge=1990, le=2100, description="Calendar year the stage starts [-]")
+    scale: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        description="Share of each site's IT load (compute and other load) in service, "
+        "against the scenario as written [-]",
+    )
+    import_cap_mw: dict[str, float] = Field(
+        default_factory=dict,
+        description="Grid import cap in this stage by site id; others keep the scenario's [MW]",
+    )
+
+    @model_validator(mode="after")
+    def _caps(self) -> RoadmapStage:
+        for site, cap in self.import_cap_mw.items():
+            if cap < 0:
+                msg = f"import_cap_mw.{site}: {cap} is negative; give MW >= 0"
+                raise ValueError(msg)
+        return self
+
+
+class RoadmapSpec(ScenarioModel):
+    """A build-out over several stages, optimised in one LP (see docs/roadmap.md)."""
+
+    stages: list[RoadmapStage] = Field(
+        min_length=1, max_length=12, description="Stages in ascending years [-]"
+    )
+    decided: int | None = Field(
+        None,
+        ge=1990,
+        le=2100,
+        description="Year the plan is decided: lead times count from it; default: the "
+        "first stage's year [-]",
+    )
+    end: int | None = Field(
+        None,
+        ge=1990,
+        le=2101,
+        description="Year the horizon ends (exclusive); default: the last stage's year plus "
+        "the gap before it (one year for a single stage) [-]",
+    )
+
+    typical_days: int | None = Field(
+        None,
+        ge=1,
+        le=365,
+        description="Typical days per stage's year (tsam, plus the extreme days) instead of "
+        "every hour; default: time.aggregation's count, else every hour [-]",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RoadmapSpec:
+        years = [s.year for s in self.stages]
+        if years != sorted(set(years)):
+            msg = f"stages: years {years} must be distinct and ascending"
+            raise ValueError(msg)
+        if self.end is not None and self.end <= years[-1]:
+            msg = f"end: {self.end} is not after the last stage ({years[-1]})"
+            raise ValueError(msg)
+        if self.decided is not None and self.decided > years[0]:
+            msg = f"decided: {self.decided} is after the first stage ({years[0]})"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        """Calendar year of each stage."""
+        return [s.year for s in self.stages]
+
+    @property
+    def decision_year(self) -> int:
+        """Year lead times count from."""
+        return self.years[0] if self.decided is None else self.decided
+
+    @property
+    def end_year(self) -> int:
+        """Year the horizon ends (exclusive)."""
+        if self.end is not None:
+            return self.end
+        years = self.years
+        return years[-1] + (years[-1] - years[-2] if len(years) > 1 else 1)

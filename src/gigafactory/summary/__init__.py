@@ -49,8 +49,11 @@ __all__ = [
     "PlacementSummary",
     "ReliabilitySummary",
     "RideThrough",
+    "RoadmapStageSummary",
+    "RoadmapSummary",
     "Section",
     "SiteCompute",
+    "SiteRoadmap",
     "SiteSummary",
     "SizedSite",
     "Summary",
@@ -351,6 +354,65 @@ class PlacementSummary(Section):
     assignment: list[AssignmentRow]
 
 
+class RoadmapStageSummary(Section):
+    """One stage of a build-out: what is in service, built and retired, and what it costs."""
+
+    year: int
+    calendar_years: int
+    """Years the stage stands for, from its own to the next stage's [yr]."""
+    weight_years: Number
+    """Discounted years its annual cost counts for in the present value [yr]."""
+    scale: Number
+    """Share of the scenario's IT load in service [-]."""
+    grid_import_cap_mw: Number
+    capacity_mw: dict[str, Number]
+    built_mw: dict[str, Number]
+    retired_mw: dict[str, Number]
+    energy_mwh: dict[str, Number]
+    capex_usd: Number
+    """Overnight capex of what enters service in the stage [USD]."""
+    fixed_cost_usd: Number
+    """Annuities, fixed O&M and contracts of what is in service [USD/yr]."""
+    operating_cost_usd: Number
+    """Fuel, variable O&M, carbon, grid energy and charges, unserved energy [USD/yr]."""
+    annual_cost_usd: Number
+    load_mwh: Number
+    peak_load_mw: Number
+    unserved_mwh: Number
+    emissions_tco2e: Number
+    cfe_share: Number
+
+
+class SiteRoadmap(Section):
+    """A site's build-out optimised in one LP over its stages."""
+
+    site: str
+    stages: list[RoadmapStageSummary]
+    present_value_usd: Number
+    """Present value of the stages' annual costs over the horizon [USD]."""
+    discount_rate: Number
+    decided_year: int
+    end_year: int
+    earliest_year: dict[str, int]
+    """First year each technology can be in service: decision year plus lead time [-]."""
+    solve_seconds: Number
+    typical_periods: int = 0
+    """Typical periods per stage's year when ``time.aggregation`` is set; 0: every hour."""
+    warnings: list[Notice] = []
+
+
+class RoadmapSummary(Section):
+    """The build-out of every site (``gigafactory roadmap``)."""
+
+    scenario: str
+    sites: list[SiteRoadmap]
+
+    @property
+    def present_value_usd(self) -> float:
+        """Present value of every site's build-out [USD]."""
+        return float(sum(site.present_value_usd for site in self.sites))
+
+
 class Summary(Section):
     """Headline numbers of a run, campus-wide, with one :class:`SiteSummary` per site."""
 
@@ -380,6 +442,7 @@ class Summary(Section):
     compute: FleetSummary | None = None
     orbit: OrbitSummary | None = None
     placement: PlacementSummary | None = None
+    roadmap: RoadmapSummary | None = None
     run_seconds: Number = math.nan
 
     @property

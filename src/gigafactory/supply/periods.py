@@ -63,6 +63,9 @@ def _profiles(site: SiteSupply) -> tuple[pd.DataFrame, dict[str, float]]:
     if site.grid_online is not None:
         columns["grid_online"] = _hourly(site.grid_online, n)
         weights["grid_online"] = MASK_WEIGHT
+    if site.stages is not None:  # a typical day stands for days of its own stage only
+        columns["online:stage"] = np.asarray(site.stages.of_hour, dtype=float)
+        weights["online:stage"] = MASK_WEIGHT
     frame = pd.DataFrame(columns, index=site.time.tz_localize(None))
     varying = [c for c in frame if np.ptp(frame[c].to_numpy()) > 0]
     return frame[varying], {k: w for k, w in weights.items() if k in varying}

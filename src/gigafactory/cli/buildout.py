@@ -1,0 +1,72 @@
+"""Command: a build-out roadmap, optimised over a scenario's stages in one LP."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+import gigafactory
+from gigafactory.cli.app import ScenarioArg, app, console, progress, user_errors
+
+
+def _mw(values: dict[str, float]) -> str:
+    shown = [f"{gigafactory.label(k)} {v:,.0f}" for k, v in values.items() if abs(v) >= 0.5]
+    return escape(", ".join(shown)) or "-"
+
+
+@app.command()
+@user_errors
+def roadmap(
+    scenario: ScenarioArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="Write an HTML page with the roadmap's charts here.")
+    ] = None,
+) -> None:
+    """Build-out roadmap: what to build when over the scenario's stages, in one LP."""
+    loaded = gigafactory.load_scenario(scenario)
+    with progress(f"{loaded.name}: build-out") as say:
+        result = gigafactory.plan_roadmap(loaded, progress=say)
+    if as_json:
+        sys.stdout.write(result.model_dump_json() + "\n")
+        return
+    for site in result.sites:
+        table = Table(
+            title=f"{loaded.name} / {site.site}: build-out decided in {site.decided_year}",
+            show_header=True,
+            caption=(
+                f"present value {site.present_value_usd / 1e9:,.3f} billion USD over "
+                f"{site.stages[0].year}-{site.end_year - 1} at {site.discount_rate:.1%}; "
+                "MW in service, built and retired; costs per year of the stage"
+            ),
+        )
+        for header in (
+            "stage", "IT share", "peak MW", "in service [MW]", "built [MW]", "retired [MW]",
+            "capex M USD", "cost M USD/yr", "CFE", "unserved MWh",
+        ):  # fmt: skip
+            table.add_column(header, justify="left" if "[MW]" in header else "right")
+        for stage in site.stages:
+            table.add_row(
+                f"{stage.year}",
+                f"{stage.scale:.0%}",
+                f"{stage.peak_load_mw:,.0f}",
+                _mw(stage.capacity_mw),
+                _mw(stage.built_mw),
+                _mw(stage.retired_mw),
+                f"{stage.capex_usd / 1e6:,.0f}",
+                f"{stage.annual_cost_usd / 1e6:,.1f}",
+                f"{stage.cfe_share:.0%}",
+                f"{stage.unserved_mwh:,.0f}",
+            )
+        console.print(table)
+        for notice in site.warnings:
+            colour = "yellow" if notice.level == "warning" else "dim"
+            console.print(f"[{colour}]{notice.level}:[/] {escape(notice.text)}")
+    if report is not None:
+        gigafactory.write_roadmap_report(result, report)
+        console.print(f"report: {report}")

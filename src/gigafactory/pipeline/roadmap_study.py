@@ -1,0 +1,306 @@
+"""A build-out roadmap: each site's stages prepared, optimised in one LP, read back per stage.
+
+``plan_roadmap(scenario)`` prepares every site once per stage of ``scenario.roadmap`` (the
+stage's year, its share of the IT load, its grid), prices each technology by build year
+on the line through the catalog's 2025 and 2030 costs, keeps each technology out of the
+stages before its lead time allows, and solves one LP per site with
+:mod:`gigafactory.supply.roadmap`. With ``time.aggregation`` the stages' hours are typical
+days drawn per stage.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from gigafactory import catalog
+from gigafactory.errors import ScenarioError
+from gigafactory.pipeline.prepare import PreparedSite, prepare_site
+from gigafactory.pipeline.supply_techs import site_catalog, tech_costs
+from gigafactory.scenario import RoadmapSpec, RoadmapStage, Scenario
+from gigafactory.summary import Notice, RoadmapStageSummary, RoadmapSummary, SiteRoadmap
+from gigafactory.supply import SiteSupply, optimise
+from gigafactory.supply.periods import (
+    cluster_periods,
+    expand_solution,
+    take_hours,
+    typical_site,
+    year_of_typical_periods,
+)
+from gigafactory.supply.roadmap import (
+    VintagePlan,
+    discounted_years,
+    interpolated_cost,
+    vintage_site,
+)
+from gigafactory.supply.stage_tables import stage_tables
+from gigafactory.units import HOURS_PER_YEAR
+
+__all__ = ["plan_roadmap", "roadmap_plan", "stage_scenario"]
+
+COST_YEARS = (2025, 2030)
+"""The catalog's cost years; build years between them are interpolated, beyond held."""
+
+
+def stage_scenario(scenario: Scenario, stage: RoadmapStage) -> Scenario:
+    """The scenario as it stands in one stage: its year and its grid import caps."""
+    sites = [
+        site.model_copy(
+            update={
+                "grid": site.grid.model_copy(update={"import_cap_mw": stage.import_cap_mw[site.id]})
+            }
+        )
+        if site.id in stage.import_cap_mw
+        else site
+        for site in scenario.sites
+    ]
+    return scenario.model_copy(update={"year": stage.year, "sites": sites, "roadmap": None})
+
+
+def _common_year(supply: SiteSupply) -> SiteSupply:
+    """A leap year's site without 29 February, so that every stage has 8,760 hours."""
+    if len(supply.time) == HOURS_PER_YEAR:
+        return supply
+    keep = np.nonzero(~((supply.time.month == 2) & (supply.time.day == 29)))[0]
+    out = take_hours(supply, keep, supply.time[keep])
+    charges = tuple(replace(c, period=np.asarray(c.period)[keep]) for c in supply.demand_charges)
+    coincident = supply.grid_coincident_usd_per_mw
+    if np.ndim(coincident):
+        coincident = np.asarray(coincident)[keep]
+    return replace(out, demand_charges=charges, grid_coincident_usd_per_mw=coincident)
+
+
+def _scaled(supply: SiteSupply, scale: float, scenario: Scenario) -> SiteSupply:
+    """The site with ``scale`` of its IT load in service (facility load and design alike)."""
+    if scale == 1.0:
+        return supply
+    flexible = supply.flexible_it_mw
+    co2 = supply.co2_cap_t
+    rate = scenario.policy.co2_cap_t_per_mwh
+    if rate is not None:
+        from_rate = rate * float(np.sum(supply.nominal_load_mw)) * scale
+        co2 = min(scenario.policy.co2_cap_t or np.inf, from_rate)
+    return replace(
+        supply,
+        load_mw=np.asarray(supply.load_mw) * scale,
+        flexible_it_mw=None if flexible is None else np.asarray(flexible) * scale,
+        design_load_mw=None if supply.design_load_mw is None else supply.design_load_mw * scale,
+        co2_cap_t=co2,
+    )
+
+
+def _build_costs(
+    scenario: Scenario, index: int, years: list[int]
+) -> tuple[dict[str, dict[int, float]], dict[str, dict[int, float]]]:
+    """Full-year fixed cost [USD/MW/yr] and capex [USD/MW] of each technology by build year."""
+    spec = scenario.sites[index]
+    entry = catalog.get_site(spec.catalog) if spec.catalog else None
+    by_cost_year = {}
+    for year in COST_YEARS:
+        priced = scenario.model_copy(
+            update={"costs": scenario.costs.model_copy(update={"year": year})}
+        )
+        by_cost_year[year] = tech_costs(priced, spec, entry, site_catalog(priced, spec))
+    fixed: dict[str, dict[int, float]] = {}
+    capex: dict[str, dict[int, float]] = {}
+    for name in spec.technologies:
+        fixed[name] = {
+            y: interpolated_cost(
+                {c: by_cost_year[c][name].fixed_usd_per_mw_year for c in COST_YEARS}, y
+            )
+            for y in years
+        }
+        capex[name] = {
+            y: interpolated_cost({c: by_cost_year[c][name].capex_usd_per_mw for c in COST_YEARS}, y)
+            for y in years
+        }
+    return fixed, capex
+
+
+def _lives_and_lead_times(
+    scenario: Scenario, index: int, roadmap: RoadmapSpec
+) -> tuple[dict[str, float], dict[str, int]]:
+    """Life [yr] and first possible year in service of each of the site's technologies."""
+    spec = scenario.sites[index]
+    table = site_catalog(scenario, spec)
+    lives, earliest = {}, {}
+    for name, options in spec.technologies.items():
+        params = table[name].params
+        lives[name] = float(options.lifetime_years or params.get("lifetime_years", np.inf))
+        lead = options.lead_time_years
+        if lead is None:
+            lead = params.get("lead_time_years", 0.0)
+        earliest[name] = roadmap.decision_year + int(np.ceil(lead))
+    return lives, earliest
+
+
+def roadmap_plan(
+    scenario: Scenario, index: int, progress: Callable[[str], None] | None = None
+) -> tuple[VintagePlan, list[PreparedSite]]:
+    """One site's build-out LP inputs, and the site prepared for each stage.
+
+    Raises
+    ------
+    ScenarioError
+        When the scenario has no ``roadmap`` section.
+    """
+    roadmap = scenario.roadmap
+    if roadmap is None:
+        msg = "roadmap: the scenario has no roadmap section; add roadmap.stages (docs/roadmap.md)"
+        raise ScenarioError(msg)
+    say = progress or (lambda _msg: None)
+    spec = scenario.sites[index]
+    years = roadmap.years
+    prepared = []
+    for stage in roadmap.stages:
+        say(f"{spec.id}: stage {stage.year} ({stage.scale:.0%} of the IT load)")
+        prepared.append(prepare_site(stage_scenario(scenario, stage), index))
+    supplies = [
+        _scaled(_common_year(p.supply), stage.scale, scenario)
+        for p, stage in zip(prepared, roadmap.stages, strict=True)
+    ]
+    weights = discounted_years(years, roadmap.end_year, scenario.finance.wacc)
+    fixed, capex = _build_costs(scenario, index, years)
+    lives, earliest = _lives_and_lead_times(scenario, index, roadmap)
+    plan = vintage_site(
+        supplies,
+        years,
+        weights,
+        life_years=lives,
+        earliest_year=earliest,
+        fixed_usd_per_mw_year=fixed,
+        capex_usd_per_mw=capex,
+    )
+    return plan, prepared
+
+
+def _lead_time_notes(plan: VintagePlan, earliest: dict[str, int]) -> list[Notice]:
+    """What the lead times keep out of the early stages."""
+    first = plan.years[0]
+    late = {name: year for name, year in earliest.items() if year > first}
+    return [
+        Notice(
+            level="note",
+            text=f"{name} cannot be in service before {year} (lead time from the decision); "
+            f"{'no stage reaches it' if year > plan.years[-1] else 'earlier stages go without'}",
+        )
+        for name, year in sorted(late.items(), key=lambda item: item[1])
+    ]
+
+
+def _site_roadmap(scenario: Scenario, index: int, say: Callable[[str], None]) -> SiteRoadmap:
+    roadmap = scenario.roadmap
+    assert roadmap is not None
+    spec = scenario.sites[index]
+    plan, _ = roadmap_plan(scenario, index, say)
+    aggregation = scenario.time.aggregation
+    if roadmap.typical_days is not None:
+        days: tuple[int, int] | None = (24, roadmap.typical_days)
+    else:
+        days = None if aggregation is None else (aggregation.period_hours, aggregation.count)
+    site = plan.site
+    periods = None
+    if days is not None:
+        hours, count = days
+        say(f"{spec.id}: {count} typical periods of {hours} h per stage (tsam)")
+        try:
+            periods = cluster_periods(site, hours, count * len(plan.years))
+        except ValueError as err:
+            msg = f"time.aggregation: sites[{index}] ({spec.id}): {err}"
+            raise ScenarioError(msg) from None
+        site = typical_site(site, periods)
+    say(
+        f"{spec.id}: optimising the build-out ({len(plan.years)} stages, {len(site.time):,} "
+        f"hours, {len(site.techs)} vintages)"
+    )
+    started = time.perf_counter()
+    ds = optimise(
+        site, method=scenario.solver.method.value, time_limit_s=scenario.solver.time_limit_s
+    )
+    seconds = time.perf_counter() - started
+    if periods is not None:
+        ds = expand_solution(ds, periods, plan.site.time)
+        plan = replace(plan, site=year_of_typical_periods(plan.site, periods))
+    tables = stage_tables(ds, plan)
+    _, earliest = _lives_and_lead_times(scenario, index, roadmap)
+    bounds = [*plan.years[1:], roadmap.end_year]
+    stages = []
+    warnings = _lead_time_notes(plan, earliest)
+    caps = [stage.import_cap_mw.get(spec.id, spec.grid.import_cap_mw) for stage in roadmap.stages]
+    for table, stage, end, cap in zip(tables, roadmap.stages, bounds, caps, strict=True):
+        if table.unserved_mwh > 1e-3:
+            warnings.append(
+                Notice(
+                    level="warning",
+                    text=f"{table.year}: {table.unserved_mwh:,.0f} MWh a year not served",
+                )
+            )
+        stages.append(
+            RoadmapStageSummary(
+                year=table.year,
+                calendar_years=end - table.year,
+                weight_years=table.weight_years,
+                scale=stage.scale,
+                grid_import_cap_mw=cap,
+                capacity_mw=table.capacity_mw,
+                built_mw=table.built_mw,
+                retired_mw=table.retired_mw,
+                energy_mwh=table.energy_mwh,
+                capex_usd=table.capex_usd,
+                fixed_cost_usd=table.fixed_cost_usd,
+                operating_cost_usd=table.operating_cost_usd,
+                annual_cost_usd=table.annual_cost_usd,
+                load_mwh=table.load_mwh,
+                peak_load_mw=table.peak_load_mw,
+                unserved_mwh=table.unserved_mwh,
+                emissions_tco2e=table.emissions_tco2e,
+                cfe_share=table.cfe_share,
+            )
+        )
+    return SiteRoadmap(
+        site=spec.id,
+        stages=stages,
+        present_value_usd=float(ds.attrs["objective_usd"]),
+        discount_rate=scenario.finance.wacc,
+        decided_year=roadmap.decision_year,
+        end_year=roadmap.end_year,
+        earliest_year=earliest,
+        solve_seconds=seconds,
+        typical_periods=0 if periods is None else len(periods.representative),
+        warnings=warnings,
+    )
+
+
+def plan_roadmap(
+    scenario: Scenario, progress: Callable[[str], None] | None = None
+) -> RoadmapSummary:
+    """Optimise each site's build-out over the scenario's roadmap stages.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        With a ``roadmap`` section.
+    progress : callable, optional
+        Called with a short message as each step starts.
+
+    Returns
+    -------
+    RoadmapSummary
+        Per site and stage: capacity in service, built and retired by technology, energy,
+        capex, annual cost, emissions; the present value over the horizon.
+
+    Raises
+    ------
+    ScenarioError
+        Without a ``roadmap`` section, or when typical periods would mix stages.
+    InfeasibleError
+        When a stage cannot meet its load with what can be in service by then.
+    """
+    say = progress or (lambda _msg: None)
+    if scenario.roadmap is None:
+        roadmap_plan(scenario, 0)  # raises the error that names the missing section
+    sites = [_site_roadmap(scenario, i, say) for i in range(len(scenario.sites))]
+    return RoadmapSummary(scenario=scenario.name, sites=sites)
