@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
+from typer.testing import CliRunner
 
+import gigafactory
+from conftest import small_scenario
+from gigafactory.cli import app
+from gigafactory.scenario import scenario_from_dict
 from gigafactory.supply import SiteSupply, SupplyTech, optimise
 from gigafactory.supply.roadmap import (
     discounted_years,
@@ -13,6 +21,8 @@ from gigafactory.supply.roadmap import (
     vintage_site,
 )
 from gigafactory.supply.stage_tables import stage_tables
+
+runner = CliRunner()
 
 HOURS = 4
 """Hours per stage in the toys: every hour alike, so 4 stand for the year exactly."""
@@ -163,3 +173,135 @@ def test_interpolated_cost_follows_the_catalog_years():
         1606.0 + 3 / 5 * (1285.0 - 1606.0)
     )
     assert interpolated_cost({2025: 1606.0, 2030: 1285.0}, 2024) == 1606.0
+
+
+# --- the pipeline: scenarios with a roadmap section ------------------------------------
+
+
+def _small(**roadmap: object) -> dict:
+    data = small_scenario()
+    data["sites"][0]["technologies"]["liion_4h"] = {"max_mw": 50}
+    data["sites"][0]["technologies"]["gas_ct"]["existing_mw"] = 20
+    data["policy"] = {"cfe_target": 0.5}
+    data["time"] = {"aggregation": {"count": 8}}
+    if roadmap:
+        data["roadmap"] = roadmap
+    return data
+
+
+def test_one_stage_gives_the_single_year_run():
+    """A roadmap of the scenario's own year, decided long before (no lead time binds), is
+    the single-year run: same capacities, and its present value over one undiscounted
+    year is the run's annual cost (existing gas pays fixed O&M only in both)."""
+    once = gigafactory.run(scenario_from_dict(_small())).summary
+    plan = gigafactory.plan_roadmap(
+        scenario_from_dict(_small(stages=[{"year": 2025}], decided=2020))
+    )
+    (site,) = plan.sites
+    (stage,) = site.stages
+    assert stage.weight_years == 1.0
+    assert site.present_value_usd == pytest.approx(once.total_annual_cost_usd, rel=1e-6)
+    assert stage.annual_cost_usd == pytest.approx(once.total_annual_cost_usd, rel=1e-6)
+    for name, mw in once.capacity_mw.items():
+        assert stage.capacity_mw[name] == pytest.approx(mw, abs=1e-3), name
+    assert stage.cfe_share == pytest.approx(0.5, abs=1e-6)  # the target binds
+    assert stage.built_mw["gas_ct"] == pytest.approx(once.capacity_mw["gas_ct"] - 20.0, abs=1e-3)
+
+
+def test_a_campus_that_doubles_builds_in_steps_and_lead_times_bind():
+    """Half the campus in 2025, all of it from 2027, decided in 2025: PV and Li-ion (one
+    year's lead time) cannot serve 2025, gas turbines (three years) not before 2028, so
+    2025 runs on the 40 MW feed and the 20 MW of gas standing; the 2027 stage builds."""
+    plan = gigafactory.plan_roadmap(
+        scenario_from_dict(
+            _small(stages=[{"year": 2025, "scale": 0.5}, {"year": 2027}], decided=2025)
+        ).model_copy(update={"policy": gigafactory.scenario.Policy()})
+    )
+    (site,) = plan.sites
+    first, second = site.stages
+    assert site.earliest_year == {"solar_fixed": 2026, "gas_ct": 2028, "liion_4h": 2026}
+    assert first.built_mw == {}
+    assert first.capacity_mw == {"gas_ct": pytest.approx(20.0)}
+    assert first.unserved_mwh == 0.0
+    assert second.built_mw.get("gas_ct", 0.0) == 0.0  # not before 2028
+    assert second.capacity_mw["gas_ct"] == pytest.approx(20.0)
+    assert second.built_mw["liion_4h"] + second.built_mw["solar_fixed"] > 1.0
+    assert second.peak_load_mw == pytest.approx(2 * first.peak_load_mw, rel=0.05)
+    # 2025-2026 and 2027 (end defaults to the gap before the last stage: 2027-2028) at 7 %
+    assert [s.calendar_years for s in site.stages] == [2, 2]
+    assert first.weight_years == pytest.approx(1 + 1 / 1.07)
+    pv = sum(s.annual_cost_usd * s.weight_years for s in site.stages)
+    assert site.present_value_usd == pytest.approx(pv, rel=1e-6)
+    notes = [n.text for n in site.warnings]
+    assert notes[-1] == (
+        "gas_ct cannot be in service before 2028 (lead time from the decision); no stage reaches it"
+    )
+
+
+def test_what_cannot_exist_in_time_is_named():
+    data = _small(stages=[{"year": 2025}])  # decided 2025: nothing new before 2026
+    data["sites"][0]["grid"] = {"import_cap_mw": 10}
+    data["sites"][0]["technologies"]["gas_ct"]["existing_mw"] = 0
+    with pytest.raises(gigafactory.InfeasibleError) as err:
+        gigafactory.plan_roadmap(scenario_from_dict(data))
+    assert str(err.value).startswith("roadmap: site 'campus'")
+    assert str(err.value).endswith(
+        "first years in service after lead times from 2025: solar_fixed 2026, liion_4h 2026, "
+        "gas_ct 2028 (an earlier roadmap.decided or a technology's lead_time_years changes "
+        "them)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("roadmap", "message"),
+    [
+        (
+            {"stages": [{"year": 2028}, {"year": 2026}]},
+            "<scenario>: roadmap: stages: years [2028, 2026] must be distinct and ascending "
+            "(got ",
+        ),
+        (
+            {"stages": [{"year": 2026, "import_cap_mw": {"campsu": 50}}]},
+            "<scenario>: (top level): roadmap.stages[0].import_cap_mw.campsu: no such site; "
+            "sites: campus; did you mean 'campus'? (got ",
+        ),
+        (
+            {"stages": [{"year": 2026}], "end": 2026},
+            "<scenario>: roadmap: end: 2026 is not after the last stage (2026) (got ",
+        ),
+        (
+            {"stages": [{"year": 2026, "import_cap_mw": {"campus": -5}}]},
+            "<scenario>: roadmap.stages[0]: import_cap_mw.campus: -5.0 is negative; give "
+            "MW >= 0 (got ",
+        ),
+        (
+            {"stages": [{"year": 2026}], "decided": 2027},
+            "<scenario>: roadmap: decided: 2027 is after the first stage (2026) (got ",
+        ),
+    ],
+)
+def test_bad_roadmaps_are_named(roadmap, message):
+    with pytest.raises(gigafactory.ScenarioError) as err:
+        scenario_from_dict(_small(**roadmap))
+    assert str(err.value).startswith(message)
+
+
+def test_roadmap_command_prints_the_stages_and_writes_a_page(tmp_path):
+    path = tmp_path / "roadmap.html"
+    data = _small(stages=[{"year": 2025, "scale": 0.5}, {"year": 2027}], decided=2024)
+    scenario = tmp_path / "small.yaml"
+    scenario.write_text(yaml.safe_dump(data), encoding="utf-8")
+    done = runner.invoke(app, ["roadmap", str(scenario), "--report", str(path)])
+    assert done.exit_code == 0, done.output
+    assert "build-out decided in 2024" in done.stdout
+    page = path.read_text(encoding="utf-8")
+    assert "small: build-out roadmap" in page
+    assert "First year in service after lead times" in page
+    as_json = runner.invoke(app, ["--quiet", "roadmap", str(scenario), "--json"])
+    stages = json.loads(as_json.stdout)["sites"][0]["stages"]
+    assert [s["year"] for s in stages] == [2025, 2027]
+    missing = runner.invoke(app, ["roadmap", "memphis-gas"])
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == (
+        "error: roadmap: the scenario has no roadmap section; add roadmap.stages (docs/roadmap.md)"
+    )

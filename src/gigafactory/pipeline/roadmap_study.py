@@ -17,13 +17,14 @@ from dataclasses import replace
 import numpy as np
 
 from gigafactory import catalog
-from gigafactory.errors import ScenarioError
+from gigafactory.errors import InfeasibleError, ScenarioError
 from gigafactory.pipeline.prepare import PreparedSite, prepare_site
 from gigafactory.pipeline.supply_techs import site_catalog, tech_costs
 from gigafactory.scenario import RoadmapSpec, RoadmapStage, Scenario
 from gigafactory.summary import Notice, RoadmapStageSummary, RoadmapSummary, SiteRoadmap
 from gigafactory.supply import SiteSupply, optimise
 from gigafactory.supply.periods import (
+    Periods,
     cluster_periods,
     expand_solution,
     take_hours,
@@ -39,7 +40,7 @@ from gigafactory.supply.roadmap import (
 from gigafactory.supply.stage_tables import stage_tables
 from gigafactory.units import HOURS_PER_YEAR
 
-__all__ = ["plan_roadmap", "roadmap_plan", "stage_scenario"]
+__all__ = ["plan_roadmap", "roadmap_plan", "stage_periods", "stage_scenario"]
 
 COST_YEARS = (2025, 2030)
 """The catalog's cost years; build years between them are interpolated, beyond held."""
@@ -165,6 +166,13 @@ def roadmap_plan(
     weights = discounted_years(years, roadmap.end_year, scenario.finance.wacc)
     fixed, capex = _build_costs(scenario, index, years)
     lives, earliest = _lives_and_lead_times(scenario, index, roadmap)
+    # capacity already standing has sunk capex: it pays fixed O&M and contracts, as in runs
+    standing = {
+        name: [
+            p.costs[name].fom_usd_per_mw_year + p.costs[name].ppa_usd_per_mw_year for p in prepared
+        ]
+        for name in prepared[0].costs
+    }
     plan = vintage_site(
         supplies,
         years,
@@ -173,8 +181,29 @@ def roadmap_plan(
         earliest_year=earliest,
         fixed_usd_per_mw_year=fixed,
         capex_usd_per_mw=capex,
+        existing_usd_per_mw_year=standing,
     )
     return plan, prepared
+
+
+def stage_periods(site: SiteSupply, period_hours: int, count: int) -> Periods:
+    """Typical periods drawn per stage, each with its own extreme periods.
+
+    A stage's typical periods stand for its days only, and each stage keeps its own peak
+    day and poorest renewable days (clustering the stages together would keep only the
+    horizon's, all in its largest stage).
+    """
+    assert site.stages is not None
+    orders, representatives, offset, days = [], [], 0, 0
+    for s in range(site.stages.count):
+        (index,) = np.nonzero(np.asarray(site.stages.of_hour) == s)
+        one = replace(take_hours(site, index, site.time[index]), stages=None)
+        periods = cluster_periods(one, period_hours, count)
+        orders.append(periods.order + offset)
+        representatives.append(periods.representative + days)
+        offset += len(periods.representative)
+        days += len(periods.order)
+    return Periods(period_hours, np.concatenate(orders), np.concatenate(representatives))
 
 
 def _lead_time_notes(plan: VintagePlan, earliest: dict[str, int]) -> list[Notice]:
@@ -195,7 +224,7 @@ def _site_roadmap(scenario: Scenario, index: int, say: Callable[[str], None]) ->
     roadmap = scenario.roadmap
     assert roadmap is not None
     spec = scenario.sites[index]
-    plan, _ = roadmap_plan(scenario, index, say)
+    plan, prepared = roadmap_plan(scenario, index, say)
     aggregation = scenario.time.aggregation
     if roadmap.typical_days is not None:
         days: tuple[int, int] | None = (24, roadmap.typical_days)
@@ -207,7 +236,7 @@ def _site_roadmap(scenario: Scenario, index: int, say: Callable[[str], None]) ->
         hours, count = days
         say(f"{spec.id}: {count} typical periods of {hours} h per stage (tsam)")
         try:
-            periods = cluster_periods(site, hours, count * len(plan.years))
+            periods = stage_periods(site, hours, count)
         except ValueError as err:
             msg = f"time.aggregation: sites[{index}] ({spec.id}): {err}"
             raise ScenarioError(msg) from None
@@ -217,15 +246,34 @@ def _site_roadmap(scenario: Scenario, index: int, say: Callable[[str], None]) ->
         f"hours, {len(site.techs)} vintages)"
     )
     started = time.perf_counter()
-    ds = optimise(
-        site, method=scenario.solver.method.value, time_limit_s=scenario.solver.time_limit_s
-    )
+    _, earliest = _lives_and_lead_times(scenario, index, roadmap)
+    try:
+        ds = optimise(
+            site, method=scenario.solver.method.value, time_limit_s=scenario.solver.time_limit_s
+        )
+    except InfeasibleError as err:
+        first = ", ".join(
+            f"{name} {year}" for name, year in sorted(earliest.items(), key=lambda i: i[1])
+        )
+        msg = (
+            f"roadmap: {err}; first years in service after lead times from "
+            f"{roadmap.decision_year}: {first or 'no technology allowed'} (an earlier "
+            "roadmap.decided or a technology's lead_time_years changes them)"
+        )
+        raise InfeasibleError(msg) from None
     seconds = time.perf_counter() - started
     if periods is not None:
         ds = expand_solution(ds, periods, plan.site.time)
         plan = replace(plan, site=year_of_typical_periods(plan.site, periods))
-    tables = stage_tables(ds, plan)
-    _, earliest = _lives_and_lead_times(scenario, index, roadmap)
+    # fixed grid charges (per month, per connection) are the same whatever the LP does
+    fixed_charges = [p.grid.fixed_usd_per_year for p in prepared]
+    tables = [
+        replace(table, operating_cost_usd=table.operating_cost_usd + charge)
+        for table, charge in zip(stage_tables(ds, plan), fixed_charges, strict=True)
+    ]
+    present_value = float(ds.attrs["objective_usd"]) + sum(
+        t.weight_years * charge for t, charge in zip(tables, fixed_charges, strict=True)
+    )
     bounds = [*plan.years[1:], roadmap.end_year]
     stages = []
     warnings = _lead_time_notes(plan, earliest)
@@ -263,7 +311,7 @@ def _site_roadmap(scenario: Scenario, index: int, say: Callable[[str], None]) ->
     return SiteRoadmap(
         site=spec.id,
         stages=stages,
-        present_value_usd=float(ds.attrs["objective_usd"]),
+        present_value_usd=present_value,
         discount_rate=scenario.finance.wacc,
         decided_year=roadmap.decision_year,
         end_year=roadmap.end_year,

@@ -405,7 +405,7 @@ def add_cfe_constraints(model: linopy.Model, site: SiteSupply) -> None:
     if site.cfe_target is None or site.cfe_target <= 0:
         return
     has_clean = any(t.clean or t.kind == "storage" for t in site.techs) or (
-        site.grid_cfe_share > 0 and site.grid_import_cap_mw > 0
+        bool(np.any(np.asarray(site.grid_cfe_share) > 0)) and site.grid_import_cap_mw > 0
     )
     if not has_clean:
         msg = (

@@ -181,6 +181,7 @@ def vintage_site(
     earliest_year: dict[str, int],
     fixed_usd_per_mw_year: dict[str, dict[int, float]],
     capex_usd_per_mw: dict[str, dict[int, float]],
+    existing_usd_per_mw_year: dict[str, list[float]] | None = None,
 ) -> VintagePlan:
     """One site's build-out as one LP: the stages end to end, each technology in vintages.
 
@@ -200,6 +201,10 @@ def vintage_site(
     fixed_usd_per_mw_year, capex_usd_per_mw : dict
         Per technology, the full-year fixed cost [USD/MW/yr] and overnight capex [USD/MW]
         of a vintage built in each stage's year.
+    existing_usd_per_mw_year : dict, optional
+        Per technology, what capacity standing before the first stage costs in each stage
+        (its capex is sunk: fixed O&M and contract payments) [USD/MW/yr]; default: each
+        stage's ``fixed_cost``.
 
     Returns
     -------
@@ -239,11 +244,12 @@ def vintage_site(
             ]
             high: float | None
             if build is None:  # what stands already: each stage's own fixed cost
-                unit = float(per_stage[0].fixed_cost / _share(per_stage[0]))
+                standing = [t.fixed_cost for t in per_stage]
+                if existing_usd_per_mw_year is not None and name in existing_usd_per_mw_year:
+                    standing = list(existing_usd_per_mw_year[name])
+                unit = float(standing[0] / _share(per_stage[0]))
                 pv = sum(
-                    w * t.fixed_cost
-                    for w, t, a in zip(weights, per_stage, active, strict=True)
-                    if a
+                    w * cost for w, cost, a in zip(weights, standing, active, strict=True) if a
                 )
                 low, high = tech.existing_mw, tech.existing_mw
                 capex: float = 0.0
