@@ -257,8 +257,7 @@ def test_what_cannot_exist_in_time_is_named():
     [
         (
             {"stages": [{"year": 2028}, {"year": 2026}]},
-            "<scenario>: roadmap: stages: years [2028, 2026] must be distinct and ascending "
-            "(got ",
+            "<scenario>: roadmap: stages: years [2028, 2026] must be distinct and ascending (got ",
         ),
         (
             {"stages": [{"year": 2026, "import_cap_mw": {"campsu": 50}}]},
