@@ -35,9 +35,17 @@ def roadmap(
     if as_json:
         sys.stdout.write(result.model_dump_json() + "\n")
         return
+    print_roadmap(result, loaded.name)
+    if report is not None:
+        gigafactory.write_roadmap_report(result, report)
+        console.print(f"report: {report}")
+
+
+def print_roadmap(result: gigafactory.RoadmapSummary, name: str) -> None:
+    """Each site's stages as a table, then its notices."""
     for site in result.sites:
         table = Table(
-            title=f"{loaded.name} / {site.site}: build-out decided in {site.decided_year}",
+            title=f"{name} / {site.site}: build-out decided in {site.decided_year}",
             show_header=True,
             caption=(
                 f"present value {site.present_value_usd / 1e9:,.3f} billion USD over "
@@ -67,6 +75,3 @@ def roadmap(
         for notice in site.warnings:
             colour = "yellow" if notice.level == "warning" else "dim"
             console.print(f"[{colour}]{notice.level}:[/] {escape(notice.text)}")
-    if report is not None:
-        gigafactory.write_roadmap_report(result, report)
-        console.print(f"report: {report}")

@@ -59,6 +59,10 @@ def run(
     for site in results.summary.sites:
         if site.headline:
             console.print(escape(gigafactory.headline(site, lang)), soft_wrap=False)
+    if results.summary.roadmap is not None:
+        from gigafactory.cli.buildout import print_roadmap
+
+        print_roadmap(results.summary.roadmap, loaded.name)
     _ = gigafactory.translator(lang)
     report = "" if no_report else f"\n{_('report')}:  {path / 'report.html'}"
     console.print(f"{_('results')}: {path}{report}")

@@ -358,9 +358,9 @@ def add_vintage_limits(model: linopy.Model, site: SiteSupply) -> None:
         }
     )
     in_service = active.astype(float) * model.variables["capacity"].sel(technology=names)
+    grouped = in_service.groupby(group.rename("group")).sum()
+    order = [str(g) for g in grouped.indexes["group"]]  # groupby sorts the groups
     bound = xr.DataArray(
-        limit.to_numpy(), coords={"group": pd.Index(limit.index, name="group")}, dims="group"
+        limit.loc[order].to_numpy(), coords={"group": grouped.indexes["group"]}, dims="group"
     )
-    model.add_constraints(
-        in_service.groupby(group.rename("group")).sum() <= bound, name="vintage-limit"
-    )
+    model.add_constraints(grouped <= bound, name="vintage-limit")
