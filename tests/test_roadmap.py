@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import gigafactory
@@ -156,6 +158,46 @@ def test_a_build_limit_holds_over_the_vintages_in_service():
     assert first.capacity_mw["solar"] == pytest.approx(15.0, abs=1e-4)
     assert second.capacity_mw["solar"] == pytest.approx(15.0, abs=1e-4)
     assert second.built_mw.get("solar", 0.0) == pytest.approx(0.0, abs=1e-4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    early=st.floats(60_000.0, 300_000.0),
+    late=st.floats(20_000.0, 300_000.0),
+    price=st.floats(20.0, 120.0),
+    rate=st.floats(0.0, 0.12),
+)
+def test_the_build_year_follows_the_hand_rule_and_costs_add_up(early, late, price, rate):
+    """Solar at half output in every hour saves ``v = 0.5 x 8,760 x price`` per MW-year.
+    With discounted years W1, W2 a 2026 MW gains ``(v - early)(W1 + W2)``, a 2028 MW
+    ``(v - late) W2``, nothing 0: the LP takes the best of the three for all 20 MW, and the
+    stages' annual costs times their discounted years are its objective."""
+    solar = SupplyTech("solar", "variable", fixed_cost=0.0, availability=0.5, clean=True)
+    stages = [
+        _stage(y, 10.0, (solar,), grid_import_cap_mw=100.0, grid_price=price) for y in (2026, 2028)
+    ]
+    weights = discounted_years([2026, 2028], 2030, rate)
+    plan = vintage_site(
+        stages,
+        [2026, 2028],
+        weights,
+        life_years={"solar": 30.0},
+        earliest_year={"solar": 2026},
+        fixed_usd_per_mw_year={"solar": {2026: early, 2028: late}},
+        capex_usd_per_mw={"solar": {2026: 1.0, 2028: 1.0}},
+    )
+    ds = optimise(plan.site)
+    value = 0.5 * 8760 * price
+    gains = {
+        "2026": (value - early) * weights.sum(),
+        "2028": (value - late) * weights[1],
+        "none": 0.0,
+    }
+    grid = 10.0 * 8760 * price * weights.sum()
+    assert ds.attrs["objective_usd"] == pytest.approx(grid - 20.0 * max(gains.values()), rel=1e-6)
+    tables = stage_tables(ds, plan)
+    pv = sum(t.annual_cost_usd * t.weight_years for t in tables)
+    assert pv == pytest.approx(ds.attrs["objective_usd"], rel=1e-6)
 
 
 def test_discounted_years_by_hand():
