@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import gigafactory
 from gigafactory.cli import app
-from gigafactory.economics import irr, npv, payback_years, wacc
+from gigafactory.economics import debt_schedule, irr, npv, payback_years, wacc
 from gigafactory.pipeline import ComputeDeal, deal_compute, deal_presets, price_covering
 
 runner = CliRunner()
@@ -34,6 +34,28 @@ def test_wacc_of_a_capital_structure():
     # 60 % debt at 6 %, interest deductible at 25 %, 40 % equity at 12 %: 2.7 % + 4.8 %
     assert wacc(0.6, 0.06, 0.12, tax_rate=0.25) == pytest.approx(0.075)
     assert wacc(0.0, 0.06, 0.12) == pytest.approx(0.12)
+
+
+def test_debt_schedule_by_hand():
+    """100 of capex in each of two construction years, 60 % debt at 6 % over 3 years from
+    the first operating year (year 2). The year-0 draw of 60 accrues a year's interest
+    first: 63.6; the annuity factor 0.06 / (1 - 1.06^-3) = 0.3741098; so the instalments
+    are 63.6 x 0.3741098 = 23.7934 and 60 x 0.3741098 = 22.4466, together 46.2400 in years
+    2, 3 and 4; year 2's interest is 0.06 x 123.6 = 7.416."""
+    schedule = debt_schedule([100.0, 100.0, 0.0, 0.0, 0.0, 0.0], 0.6, 0.06, 3, 2)
+    factor = 0.06 / (1 - 1.06**-3)
+    assert factor == pytest.approx(0.3741098, abs=1e-7)
+    assert schedule.drawn_usd.tolist() == [60.0, 60.0, 0.0, 0.0, 0.0, 0.0]
+    assert schedule.service_usd.tolist() == pytest.approx(
+        [0, 0, 46.2400, 46.2400, 46.2400, 0], abs=1e-4
+    )
+    assert schedule.interest_usd[2] == pytest.approx(7.416, abs=1e-9)
+    assert schedule.repaid_usd.sum() == pytest.approx(123.6, abs=1e-9)  # all principal, once
+    assert schedule.balance_usd[-2:].tolist() == pytest.approx([0.0, 0.0], abs=1e-9)
+    with pytest.raises(
+        ValueError, match=r"^tenor of 0 years: debt is repaid over at least one year$"
+    ):
+        debt_schedule([100.0], 0.6, 0.06, 0, 1)
 
 
 def test_irr_says_why_there_is_none():

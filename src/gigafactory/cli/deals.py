@@ -11,6 +11,7 @@ import json
 import sys
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -153,11 +154,12 @@ def cashflow(
     interest: Annotated[float, typer.Option(help="Interest on the debt [-/yr].")] = 0.06,
     equity_return: Annotated[float, typer.Option(help="Return the equity asks [-/yr].")] = 0.12,
     tax_rate: Annotated[float, typer.Option(help="Tax rate, interest deductible [-].")] = 0.0,
+    tenor: Annotated[int, typer.Option(help="Years to repay each loan [yr].")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """A campus's cash flow from its run: capex, opex, revenue, NPV, IRR, payback, sensitivity."""
     loaded = gigafactory.load_scenario(scenario)
-    capital = gigafactory.CapitalStructure(debt_share, interest, equity_return, tax_rate)
+    capital = gigafactory.CapitalStructure(debt_share, interest, equity_return, tax_rate, tenor)
     with progress(f"{loaded.name}: cash flow") as say:
         say("running the scenario")
         flow = gigafactory.campus_cash_flow(
@@ -182,6 +184,10 @@ def cashflow(
             "irr": None if flow.irr != flow.irr else flow.irr,
             "payback_years": None if flow.payback_years == float("inf") else flow.payback_years,
             "sensitivity": [list(row) for row in flow.sensitivity],
+            "debt_service_usd": None if flow.debt is None else flow.debt.service_usd.tolist(),
+            "equity_usd": None if flow.equity_usd is None else flow.equity_usd.tolist(),
+            "equity_irr": None if flow.equity_irr != flow.equity_irr else flow.equity_irr,
+            "min_dscr": None if flow.min_dscr == float("inf") else flow.min_dscr,
         }
         sys.stdout.write(json.dumps(data) + "\n")
         return
@@ -193,16 +199,21 @@ def _print_cash_flow(name: str, price: float, flow: gigafactory.CampusCashFlow) 
     console.print(f"[bold]{name}[/] at {price:,.2f} USD per accelerator-hour")
     console.print(f"overnight capex (billion USD): {parts}")
     table = Table(show_header=True, caption="million USD; accelerators bought again at life")
-    for header in ("year", "capex", "opex", "revenue", "net", "cumulative"):
+    for header in (
+        "year", "capex", "opex", "revenue", "net", "cumulative", "debt service", "equity",
+    ):  # fmt: skip
         table.add_column(header, justify="right")
     cumulative = 0.0
-    for year, capex, opex, revenue, net in zip(
-        flow.years, flow.capex_usd, flow.opex_usd, flow.revenue_usd, flow.net_usd, strict=True
-    ):
+    service = flow.debt.service_usd if flow.debt is not None else np.zeros(len(flow.years))
+    equity = flow.equity_usd if flow.equity_usd is not None else flow.net_usd
+    for year, capex, opex, revenue, net, paid, own in zip(
+        flow.years, flow.capex_usd, flow.opex_usd, flow.revenue_usd, flow.net_usd, service,
+        equity, strict=True,
+    ):  # fmt: skip
         cumulative += net
         table.add_row(
             str(year),
-            *(f"{v / 1e6:,.0f}" for v in (capex, opex, revenue, net, cumulative)),
+            *(f"{v / 1e6:,.0f}" for v in (capex, opex, revenue, net, cumulative, paid, own)),
         )
     console.print(table)
     irr = "none" if flow.irr != flow.irr else f"{flow.irr:.1%}"
@@ -211,6 +222,9 @@ def _print_cash_flow(name: str, price: float, flow: gigafactory.CampusCashFlow) 
         f"WACC {flow.wacc:.1%}: NPV {flow.npv_usd / 1e9:,.2f} billion USD, IRR {irr}, "
         f"payback {payback} from the first construction year"
     )
+    equity_irr = "none" if flow.equity_irr != flow.equity_irr else f"{flow.equity_irr:.1%}"
+    dscr = "no debt" if flow.min_dscr == float("inf") else f"{flow.min_dscr:.2f}"
+    console.print(f"equity IRR {equity_irr} after debt service; lowest DSCR {dscr}")
     sensitivity = Table(show_header=True, title="what moves the NPV most (each 20 % down / up)")
     for header in ("driver", "NPV down", "NPV up"):
         sensitivity.add_column(header, justify="right" if header != "driver" else "left")

@@ -5,7 +5,14 @@
 * :mod:`~gigafactory.economics.cashflow`: WACC of a capital structure, IRR, payback.
 """
 
-from gigafactory.economics.cashflow import campus_cash_flows, irr, payback_years, wacc
+from gigafactory.economics.cashflow import (
+    DebtSchedule,
+    campus_cash_flows,
+    debt_schedule,
+    irr,
+    payback_years,
+    wacc,
+)
 from gigafactory.economics.costs import (
     FACILITY_LIFE_YEARS,
     SCR_CAPEX_USD_PER_MW,
@@ -31,11 +38,13 @@ __all__ = [
     "SCR_CAPEX_USD_PER_MW",
     "SCR_NOX_REDUCTION",
     "SCR_VOM_USD_PER_MWH",
+    "DebtSchedule",
     "SiteCosts",
     "TechnologyCost",
     "annualised_capex",
     "campus_cash_flows",
     "capital_recovery_factor",
+    "debt_schedule",
     "facility_cost",
     "irr",
     "lcoe",

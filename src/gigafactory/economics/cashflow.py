@@ -5,11 +5,20 @@ Yearly cash flows, the first at year 0, as in :func:`~gigafactory.economics.npv`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from gigafactory.economics.costs import npv
 
-__all__ = ["campus_cash_flows", "irr", "payback_years", "wacc"]
+__all__ = [
+    "DebtSchedule",
+    "campus_cash_flows",
+    "debt_schedule",
+    "irr",
+    "payback_years",
+    "wacc",
+]
 
 
 def wacc(debt_share: float, interest: float, equity_return: float, tax_rate: float = 0.0) -> float:
@@ -128,3 +137,77 @@ def campus_cash_flows(
     opex[construction_years:] = opex_usd_per_year
     revenue[construction_years:] = revenue_usd_per_year
     return capex, opex, revenue
+
+
+@dataclass(frozen=True)
+class DebtSchedule:
+    """Loans drawn with the capex and repaid as annuities (mortgage-style).
+
+    Attributes
+    ----------
+    drawn_usd, interest_usd, repaid_usd : numpy.ndarray
+        Per year: debt drawn, interest paid, principal repaid [USD].
+    balance_usd : numpy.ndarray
+        Debt outstanding at each year's end [USD].
+    """
+
+    drawn_usd: np.ndarray
+    interest_usd: np.ndarray
+    repaid_usd: np.ndarray
+    balance_usd: np.ndarray
+
+    @property
+    def service_usd(self) -> np.ndarray:
+        """Interest plus principal per year [USD]."""
+        return np.asarray(self.interest_usd + self.repaid_usd)
+
+
+def debt_schedule(
+    capex_usd: np.ndarray | list[float],
+    debt_share: float,
+    interest: float,
+    tenor_years: int,
+    first_payment_year: int,
+) -> DebtSchedule:
+    """Debt drawn as a share of each year's capex, each draw repaid over ``tenor_years``.
+
+    A draw in year ``k`` accrues interest until ``first_payment_year`` (capitalised during
+    construction), then is repaid in equal instalments of interest and principal, the
+    annuity ``D (1 + i)^g x i / (1 - (1 + i)^-n)`` with ``g`` the years of grace; later draws
+    (accelerator refreshes) start repaying the year after they are drawn. Payments beyond
+    the horizon are left out; ``balance_usd`` shows what is still owed.
+
+    Examples
+    --------
+    >>> s = debt_schedule([100.0, 0.0, 0.0, 0.0], 0.5, 0.10, 2, 1)
+    >>> s.service_usd.round(4).tolist()  # 50 repaid over 2 years at 10 %
+    [0.0, 28.8095, 28.8095, 0.0]
+    >>> s.balance_usd.round(4).tolist()
+    [50.0, 26.1905, 0.0, 0.0]
+    """
+    flows = np.asarray(capex_usd, dtype=float)
+    if tenor_years < 1:
+        msg = f"tenor of {tenor_years} years: debt is repaid over at least one year"
+        raise ValueError(msg)
+    n = len(flows)
+    drawn = debt_share * flows
+    interest_paid = np.zeros(n)
+    repaid = np.zeros(n)
+    balance = np.zeros(n)
+    for year, amount in enumerate(drawn):
+        if amount <= 0:
+            continue
+        start = max(first_payment_year, year + 1)
+        owed = amount * (1.0 + interest) ** (start - 1 - year)  # capitalised until then
+        if interest > 0:
+            instalment = owed * interest / (1.0 - (1.0 + interest) ** -tenor_years)
+        else:
+            instalment = owed / tenor_years
+        balance[year:start] += amount * (1.0 + interest) ** (np.arange(start - year))
+        for k in range(start, min(start + tenor_years, n)):
+            paid_interest = owed * interest
+            interest_paid[k] += paid_interest
+            repaid[k] += instalment - paid_interest
+            owed -= instalment - paid_interest
+            balance[k] += max(owed, 0.0)
+    return DebtSchedule(drawn, interest_paid, repaid, balance)
