@@ -292,3 +292,38 @@ def test_cost_per_million_tokens_by_hand_and_the_break_even_price():
         gigafactory.ScenarioError, match=r"stack efficiency of mi300x: 3\.0, allowed 0 < e <= 2"
     ):
         gigafactory.chip_costs(stack_efficiency={"mi300x": 3.0})
+
+
+def test_memory_of_a_fleet_by_hand():
+    """Gross dies on a 300 mm wafer: pi 150^2 / A - pi 300 / sqrt(2 A) (de Vries 2005);
+    a 24 Gb HBM3E die is 60 x 1.4 = 84 mm^2: 841.50 - 72.71 = 768.78 dies, x 0.9 x 0.75
+    good = 518.93, x 3 GB = 1,556.8 GB a wafer. 1,000 H100: 80 GB in 5 stacks of 8 dies of
+    16 Gb (2 GB) each; 1,000 H200: 141 GB in 6 stacks of 8 dies of 24 Gb (144 GB raw)."""
+    from gigafactory.compute.memory import gross_dies_per_wafer, wafer_gb
+
+    assert gross_dies_per_wafer(84.0) == pytest.approx(841.498 - 72.714, abs=1e-2)
+    assert wafer_gb(24, hbm=True) == pytest.approx(768.784 * 0.9 * 0.75 * 3, rel=1e-5)
+    demand = gigafactory.memory_demand({"h100_sxm": 1000, "h200_sxm": 1000}, months=10)
+    h100, h200 = demand.by_accelerator["h100_sxm"], demand.by_accelerator["h200_sxm"]
+    assert (h100["hbm_gb"], h100["stacks"], h100["dies"]) == (80_000, 5_000, 40_000)
+    assert (h200["hbm_gb"], h200["stacks"], h200["dies"]) == (141_000, 6_000, 48_000)
+    assert h200["wafers"] == pytest.approx(48_000 * 3 / wafer_gb(24, hbm=True), rel=1e-12)
+    assert demand.host_dram_gb == 2000 * 256  # DGX H100: 2 TB for 8 GPUs
+    total = demand.hbm_wafers + demand.dram_wafers
+    assert demand.wafers_per_month == pytest.approx(total / 10)
+    with pytest.raises(gigafactory.CatalogError, match=r"^accelerator 'mi325x': the catalog has no"):
+        gigafactory.memory_demand({"mi325x": 1})
+
+
+def test_memory_command_sizes_a_deal():
+    done = runner.invoke(app, ["memory", "--deal", "nvidia_openai", "--json"])
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    assert list(data["accelerators"]) == ["gb300"]
+    # every GB300 carries 288 GB of HBM in 8 stacks of 12 dies
+    count = data["accelerators"]["gb300"]
+    assert data["hbm_gb"] == pytest.approx(288 * count)
+    assert data["hbm_dies"] == pytest.approx(96 * count)
+    bad = runner.invoke(app, ["memory", "--fleet", "gb300"])
+    assert bad.exit_code == 1
+    assert bad.stderr.strip() == "error: --fleet 'gb300': give name=count, e.g. gb300=1e6"

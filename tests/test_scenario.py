@@ -170,8 +170,9 @@ def test_missing_file_and_near_preset():
         load_scenario("korea-soutwest")
     assert str(err.value) == (
         "'korea-soutwest' is neither a file nor a preset; did you mean 'korea-southwest'?; "
-        "presets: colossus, edge-to-space, korea-pohang, korea-seoul-metro, korea-southwest, "
-        "korea-ulsan, memphis-gas, pine-island, starcloud-40mw, stargate-abilene, suncatcher"
+        "presets: colossus, colossus-buildout, edge-to-space, korea-pohang, korea-seoul-metro, "
+        "korea-southwest, korea-southwest-buildout, korea-ulsan, memphis-gas, pine-island, "
+        "starcloud-40mw, stargate-abilene, suncatcher"
     )
 
 

@@ -10,7 +10,8 @@ The public API, which the CLI, the web app and sweeps use and nothing else::
 ``gigafactory.run(scenario)`` returns :class:`Results`: a typed :class:`Summary` (read by
 attribute), hourly series, the scenario as run and version information;
 ``gigafactory.write_results(results, folder)`` writes them with their report. Studies:
-:func:`size`, :func:`compare`, :func:`orbit`, :func:`place`, :func:`faults`, and sweeps
+:func:`size`, :func:`compare`, :func:`orbit`, :func:`place`, :func:`faults`,
+:func:`plan_roadmap` (a build-out in one LP), :func:`memory_demand`, and sweeps
 (:func:`run_sweep` over :func:`grid_cases`, :func:`sample_cases` or :func:`read_cases`).
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 from importlib import metadata
 
 from gigafactory.catalog import catalog_table, site_overview
+from gigafactory.compute import MemoryDemand, memory_demand
 from gigafactory.economics import irr, payback_years, wacc
 from gigafactory.errors import (
     CatalogError,
@@ -153,6 +155,7 @@ __all__ = [
     "IndustryScale",
     "InfeasibleError",
     "MarginalValues",
+    "MemoryDemand",
     "MissingExtraError",
     "Notice",
     "OrbitSummary",
@@ -201,6 +204,7 @@ __all__ = [
     "label",
     "load_scenario",
     "marginals_html",
+    "memory_demand",
     "money_usd",
     "notices_html",
     "number",

@@ -76,6 +76,8 @@ _ACCEL_UNITS: dict[tuple[str, str], tuple[str, float]] = {
     ("fp4", "TFLOP/s"): ("flops_fp4", 1e12),
     ("hbm", "GB"): ("hbm_bytes", 1e9),
     ("hbm_bandwidth", "TB/s"): ("hbm_bytes_per_s", 1e12),
+    ("hbm_stacks", "stacks"): ("hbm_stacks", 1.0),
+    ("hbm_die", "Gb"): ("hbm_die_bytes", 1e9 / 8),
     ("scaleup_domain", "chips"): ("scaleup_domain", 1.0),
     ("system_power", "W"): ("system_w", 1.0),
     ("price", "USD"): ("price_usd", 1.0),

@@ -4,7 +4,7 @@ Every user error prints one line on stderr and exits with code 1, without a trac
 Commands live in :mod:`~gigafactory.cli.core` (run, validate, presets),
 :mod:`~gigafactory.cli.catalogs` (catalog, sites), :mod:`~gigafactory.cli.studies` (size,
 compare, orbit, place), :mod:`~gigafactory.cli.deals` (deal, cashflow, scale, delay, chips),
-:mod:`~gigafactory.cli.buildout` (roadmap) and
+:mod:`~gigafactory.cli.buildout` (roadmap, memory) and
 :mod:`~gigafactory.cli.operate` (serve, sweep, faults, version);
 importing them registers them on :data:`app`, in that order.
 """

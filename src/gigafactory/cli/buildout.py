@@ -1,7 +1,9 @@
-"""Command: a build-out roadmap, optimised over a scenario's stages in one LP."""
+"""Commands: a build-out roadmap over a scenario's stages in one LP, and a fleet's memory."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -75,3 +77,67 @@ def print_roadmap(result: gigafactory.RoadmapSummary, name: str) -> None:
         for notice in site.warnings:
             colour = "yellow" if notice.level == "warning" else "dim"
             console.print(f"[{colour}]{notice.level}:[/] {escape(notice.text)}")
+
+
+@app.command()
+@user_errors
+def memory(
+    fleet: Annotated[
+        list[str] | None,
+        typer.Option("--fleet", help="Accelerators, name=count (repeat), e.g. gb300=1e6."),
+    ] = None,
+    deal: Annotated[
+        str | None, typer.Option(help="The fleet of a compute deal (gigafactory deal).")
+    ] = None,
+    months: Annotated[float, typer.Option(help="Months the fleet is delivered over.")] = 12.0,
+    host_dram: Annotated[
+        float, typer.Option(help="Host DRAM per accelerator [GB] (256, DGX H100).")
+    ] = 256.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Memory a fleet needs: HBM stacks and dies, host DRAM, DRAM wafers a month."""
+    counts: dict[str, float] = {}
+    for item in fleet or []:
+        name, _, value = item.partition("=")
+        try:
+            counts[name.strip()] = float(value)
+        except ValueError:
+            msg = f"--fleet '{item}': give name=count, e.g. gb300=1e6"
+            raise gigafactory.ScenarioError(msg) from None
+    if deal is not None:
+        presets = gigafactory.deal_presets()
+        if deal not in presets:
+            msg = (
+                f"deal '{deal}' not found{gigafactory.did_you_mean(deal, list(presets))}; "
+                f"allowed: {', '.join(presets)}"
+            )
+            raise gigafactory.ScenarioError(msg)
+        bought = gigafactory.deal_compute(presets[deal])
+        name = presets[deal].accelerator
+        counts[name] = counts.get(name, 0.0) + bought.accelerators
+    if not counts:
+        msg = "give a fleet (--fleet gb300=1e6) or a deal (--deal oracle_openai)"
+        raise gigafactory.ScenarioError(msg)
+    demand = gigafactory.memory_demand(counts, months=months, host_dram_gb=host_dram)
+    if as_json:
+        data = dataclasses.asdict(demand) | {"wafers_per_month": demand.wafers_per_month}
+        sys.stdout.write(json.dumps(data) + "\n")
+        return
+    table = Table(show_header=True, caption="wafers: 300 mm DRAM wafer starts (docs/compute.md)")
+    for header in ("accelerator", "count", "HBM PB", "M stacks", "M dies", "k wafers"):
+        table.add_column(header, justify="left" if header == "accelerator" else "right")
+    for name, row in demand.by_accelerator.items():
+        table.add_row(
+            name,
+            f"{demand.accelerators[name]:,.0f}",
+            f"{row['hbm_gb'] / 1e6:,.1f}",
+            f"{row['stacks'] / 1e6:,.2f}",
+            f"{row['dies'] / 1e6:,.1f}",
+            f"{row['wafers'] / 1e3:,.0f}",
+        )
+    console.print(table)
+    console.print(
+        f"HBM {demand.hbm_gb / 1e6:,.1f} PB on {demand.hbm_wafers / 1e3:,.0f}k wafers; host DRAM "
+        f"{demand.host_dram_gb / 1e6:,.1f} PB on {demand.dram_wafers / 1e3:,.0f}k wafers; "
+        f"{demand.wafers_per_month / 1e3:,.1f}k wafer starts a month over {months:g} months"
+    )

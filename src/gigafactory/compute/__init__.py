@@ -5,7 +5,8 @@
 * :mod:`~gigafactory.compute.reliability`: failures, Young/Daly checkpoints, goodput, and
   the outage processes of fault replays;
 * :mod:`~gigafactory.compute.hardware`: IT power and capital cost of a fleet;
-* :mod:`~gigafactory.compute.plan`: a site's workloads -> fleet and hourly IT load.
+* :mod:`~gigafactory.compute.plan`: a site's workloads -> fleet and hourly IT load;
+* :mod:`~gigafactory.compute.memory`: HBM stacks, dies and DRAM wafers of a fleet.
 """
 
 from gigafactory.compute.hardware import (
@@ -23,6 +24,7 @@ from gigafactory.compute.inference import (
     inference_performance,
     mfu_tokens_per_s,
 )
+from gigafactory.compute.memory import MemoryDemand, memory_demand
 from gigafactory.compute.plan import (
     ComputePlan,
     FlexibleWindow,
@@ -54,6 +56,7 @@ __all__ = [
     "InferenceJob",
     "InferenceModel",
     "InferencePerformance",
+    "MemoryDemand",
     "ServedInference",
     "TrainingJob",
     "TrainingResult",
@@ -65,6 +68,7 @@ __all__ = [
     "inference_performance",
     "it_power_mw",
     "it_power_w",
+    "memory_demand",
     "mfu_tokens_per_s",
     "plan_compute",
     "size_training",
