@@ -346,3 +346,25 @@ def test_roadmap_command_prints_the_stages_and_writes_a_page(tmp_path):
     assert missing.stderr.strip() == (
         "error: roadmap: the scenario has no roadmap section; add roadmap.stages (docs/roadmap.md)"
     )
+
+
+def test_a_grid_wait_from_the_site_library_forces_a_bridge():
+    """Memphis's library wait for a 100 MW-class feed is 2 years (an estimate): decided in
+    2024, the feed serves from 2026. The 2025 stage runs on the 25 MW of gas standing, PV
+    and Li-ion (one year's lead time) with no import; 2027 imports."""
+    data = _small(
+        stages=[{"year": 2025, "scale": 0.5}, {"year": 2027}], decided=2024, grid_wait=True
+    )
+    data["policy"] = {}
+    data["sites"][0]["technologies"]["gas_ct"]["existing_mw"] = 25
+    (site,) = gigafactory.plan_roadmap(scenario_from_dict(data)).sites
+    first, second = site.stages
+    assert (first.grid_import_cap_mw, second.grid_import_cap_mw) == (0.0, 40.0)
+    assert first.energy_mwh["grid"] == 0.0
+    assert first.unserved_mwh == 0.0
+    assert first.built_mw["liion_4h"] + first.built_mw["solar_fixed"] > 1.0  # the bridge
+    assert second.energy_mwh["grid"] > 0.0
+    # a stage's own cap wins over the wait
+    data["roadmap"]["stages"][0]["import_cap_mw"] = {"campus": 10.0}
+    (site,) = gigafactory.plan_roadmap(scenario_from_dict(data)).sites
+    assert site.stages[0].grid_import_cap_mw == 10.0

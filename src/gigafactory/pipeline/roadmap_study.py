@@ -20,7 +20,7 @@ from gigafactory import catalog
 from gigafactory.errors import InfeasibleError, ScenarioError
 from gigafactory.pipeline.prepare import PreparedSite, prepare_site
 from gigafactory.pipeline.supply_techs import site_catalog, tech_costs
-from gigafactory.scenario import RoadmapSpec, RoadmapStage, Scenario
+from gigafactory.scenario import RoadmapSpec, RoadmapStage, Scenario, SiteSpec
 from gigafactory.summary import Notice, RoadmapStageSummary, RoadmapSummary, SiteRoadmap
 from gigafactory.supply import SiteSupply, optimise
 from gigafactory.supply.periods import (
@@ -40,22 +40,40 @@ from gigafactory.supply.roadmap import (
 from gigafactory.supply.stage_tables import stage_tables
 from gigafactory.units import HOURS_PER_YEAR
 
-__all__ = ["plan_roadmap", "roadmap_plan", "stage_periods", "stage_scenario"]
+__all__ = ["grid_wait_years", "plan_roadmap", "roadmap_plan", "stage_periods", "stage_scenario"]
 
 COST_YEARS = (2025, 2030)
 """The catalog's cost years; build years between them are interpolated, beyond held."""
 
 
+def grid_wait_years(spec: SiteSpec) -> float:
+    """Years from decision to a new grid feed at a site: its library's estimate, else 0."""
+    if spec.catalog is None:
+        return 0.0
+    return float(catalog.get_site(spec.catalog).params.get("grid_wait_years", 0.0))
+
+
+def _stage_cap(roadmap: RoadmapSpec, stage: RoadmapStage, spec: SiteSpec) -> float:
+    """A site's import cap in one stage: the stage's own, else none before the grid wait."""
+    if spec.id in stage.import_cap_mw:
+        return stage.import_cap_mw[spec.id]
+    if roadmap.grid_wait and stage.year < roadmap.decision_year + grid_wait_years(spec):
+        return 0.0
+    return spec.grid.import_cap_mw
+
+
 def stage_scenario(scenario: Scenario, stage: RoadmapStage) -> Scenario:
     """The scenario as it stands in one stage: its year and its grid import caps."""
+    roadmap = scenario.roadmap
+    assert roadmap is not None
     sites = [
         site.model_copy(
             update={
-                "grid": site.grid.model_copy(update={"import_cap_mw": stage.import_cap_mw[site.id]})
+                "grid": site.grid.model_copy(
+                    update={"import_cap_mw": _stage_cap(roadmap, stage, site)}
+                )
             }
         )
-        if site.id in stage.import_cap_mw
-        else site
         for site in scenario.sites
     ]
     return scenario.model_copy(update={"year": stage.year, "sites": sites, "roadmap": None})
@@ -277,7 +295,7 @@ def _site_roadmap(scenario: Scenario, index: int, say: Callable[[str], None]) ->
     bounds = [*plan.years[1:], roadmap.end_year]
     stages = []
     warnings = _lead_time_notes(plan, earliest)
-    caps = [stage.import_cap_mw.get(spec.id, spec.grid.import_cap_mw) for stage in roadmap.stages]
+    caps = [_stage_cap(roadmap, stage, spec) for stage in roadmap.stages]
     for table, stage, end, cap in zip(tables, roadmap.stages, bounds, caps, strict=True):
         if table.unserved_mwh > 1e-3:
             warnings.append(

@@ -174,6 +174,11 @@ class RoadmapSpec(ScenarioModel):
         "the gap before it (one year for a single stage) [-]",
     )
 
+    grid_wait: bool = Field(
+        False,
+        description="A site's grid feed serves only from the decision year plus its site "
+        "library's grid_wait_years (an estimate per site); a stage's own import_cap_mw wins [-]",
+    )
     typical_days: int | None = Field(
         None,
         ge=1,
