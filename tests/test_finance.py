@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -311,7 +312,9 @@ def test_memory_of_a_fleet_by_hand():
     assert demand.host_dram_gb == 2000 * 256  # DGX H100: 2 TB for 8 GPUs
     total = demand.hbm_wafers + demand.dram_wafers
     assert demand.wafers_per_month == pytest.approx(total / 10)
-    with pytest.raises(gigafactory.CatalogError, match=r"^accelerator 'mi325x': the catalog has no"):
+    with pytest.raises(
+        gigafactory.CatalogError, match=r"^accelerator 'mi325x': the catalog has no"
+    ):
         gigafactory.memory_demand({"mi325x": 1})
 
 
@@ -327,3 +330,37 @@ def test_memory_command_sizes_a_deal():
     bad = runner.invoke(app, ["memory", "--fleet", "gb300"])
     assert bad.exit_code == 1
     assert bad.stderr.strip() == "error: --fleet 'gb300': give name=count, e.g. gb300=1e6"
+
+
+def test_cash_flow_and_contract_pages(tmp_path):
+    flow = gigafactory.cash_flow_summary(
+        "toy",
+        2.0,
+        gigafactory.CampusCashFlow(
+            years=np.array([2026, 2027, 2028]),
+            capex_usd=np.array([100e6, 0.0, 0.0]),
+            opex_usd=np.array([0.0, 10e6, 10e6]),
+            revenue_usd=np.array([0.0, 70e6, 70e6]),
+            net_usd=np.array([-100e6, 60e6, 60e6]),
+            capex_parts_usd={"facility": 100e6},
+            wacc=0.08,
+            npv_usd=-0.5e6,
+            irr=0.13,
+            payback_years=1.67,
+            sensitivity=[("price", -30e6, 29e6)],
+        ),
+    )
+    assert flow.debt_service_usd == [0.0, 0.0, 0.0]  # no schedule given: no debt
+    page = gigafactory.write_cash_flow_report(flow, tmp_path / "cash.html").read_text()
+    assert "toy: cash flow" in page
+    assert "project IRR 13.0%, payback 1.7 years" in page
+    assert "<tr><td>2027</td><td>0</td><td>10</td><td>70</td><td>60</td>" in page
+    table = gigafactory.deal_table()
+    assert [d.name for d in table.deals] == ["oracle_openai", "nvidia_openai", "broadcom_openai"]
+    oracle = table.deals[0]
+    # 60 billion USD a year over the fleet's hours (the conversion checked by hand above)
+    assert oracle.price_usd_per_accelerator_hour == pytest.approx(
+        60e9 / (oracle.accelerators * 8760), rel=1e-9
+    )
+    contracts = gigafactory.write_deals_report(table, tmp_path / "deals.html").read_text()
+    assert "Compute deals" in contracts and "Sources" in contracts

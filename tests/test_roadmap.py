@@ -312,8 +312,8 @@ def test_what_cannot_exist_in_time_is_named():
         ),
         (
             {"stages": [{"year": 2026, "import_cap_mw": {"campus": -5}}]},
-            "<scenario>: roadmap.stages[0]: import_cap_mw.campus: -5.0 is negative; give "
-            "MW >= 0 (got ",
+            "<scenario>: roadmap.stages[0].import_cap_mw.campus: Input should be greater than "
+            "or equal to 0 (got -5)",
         ),
         (
             {"stages": [{"year": 2026}], "decided": 2027},

@@ -449,3 +449,12 @@ def test_sweep_from_the_web_refuses_what_it_cannot_run(client):
     assert "sites[0].load.it_mw" in bad.json()["detail"]  # the bad case is named, none queued
     assert client.get("/api/runs").json() == []
     assert client.get("/sweeps/nope").status_code == 404
+
+
+def test_deals_page_shows_the_contract_table(client):
+    page = client.get("/deals").text
+    # the Oracle-OpenAI row: the WSJ's 4.5 GW and 300 billion USD beside 1,859,842 GB200
+    assert "Oracle-OpenAI cloud contract" in page
+    assert "campus_gw 4.5, value_usd 3e+11" in page
+    assert "<td>1,859,842</td>" in page
+    assert "href='/deals'" in page

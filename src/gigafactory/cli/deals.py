@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import numpy as np
@@ -47,9 +48,25 @@ def deal(
         float, typer.Option(help="Margin for the price that covers the campus [-].")
     ] = 0.2,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Write the contract table of every deal (HTML) here."),
+    ] = None,
 ) -> None:
     """What an announced compute deal buys, what it costs the provider, and its margin."""
     presets = gigafactory.deal_presets()
+    if report is not None:
+        given = {
+            "pue": pue,
+            "utilisation": utilisation,
+            "energy_price_usd_per_mwh": energy_price,
+            "wacc": wacc,
+        }
+        contracts = gigafactory.deal_table(**{k: v for k, v in given.items() if v is not None})
+        gigafactory.write_deals_report(contracts, report)
+        console.print(f"contract table: {report}")
+        if name is None:
+            return
     if name is None:
         table = Table(show_header=True, caption="gigafactory deal NAME")
         for header in ("deal", "what was reported"):
@@ -156,6 +173,9 @@ def cashflow(
     tax_rate: Annotated[float, typer.Option(help="Tax rate, interest deductible [-].")] = 0.0,
     tenor: Annotated[int, typer.Option(help="Years to repay each loan [yr].")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="Write the cash flow with its chart (HTML) here.")
+    ] = None,
 ) -> None:
     """A campus's cash flow from its run: capex, opex, revenue, NPV, IRR, payback, sensitivity."""
     loaded = gigafactory.load_scenario(scenario)
@@ -170,6 +190,10 @@ def cashflow(
             operating_years=years,
             sold_share=sold_share,
             capital=capital,
+        )
+    if report is not None:
+        gigafactory.write_cash_flow_report(
+            gigafactory.cash_flow_summary(loaded.name, price, flow), report
         )
     if as_json:
         data = {
@@ -192,6 +216,8 @@ def cashflow(
         sys.stdout.write(json.dumps(data) + "\n")
         return
     _print_cash_flow(loaded.name, price, flow)
+    if report is not None:
+        console.print(f"report: {report}")
 
 
 def _print_cash_flow(name: str, price: float, flow: gigafactory.CampusCashFlow) -> None:

@@ -18,6 +18,7 @@ from gigafactory.pipeline.cashflow_study import (
     CampusCashFlow,
     CapitalStructure,
     campus_cash_flow,
+    cash_flow_summary,
 )
 from gigafactory.pipeline.chips_study import ChipCost, chip_costs
 from gigafactory.pipeline.deals import (
@@ -26,6 +27,7 @@ from gigafactory.pipeline.deals import (
     IndustryScale,
     deal_compute,
     deal_presets,
+    deal_table,
     industry_scale,
     price_covering,
 )
@@ -59,12 +61,14 @@ __all__ = [
     "PreparedSite",
     "Progress",
     "campus_cash_flow",
+    "cash_flow_summary",
     "check",
     "chip_costs",
     "compare",
     "contract_overview",
     "deal_compute",
     "deal_presets",
+    "deal_table",
     "faults",
     "grid_delay",
     "industry_scale",

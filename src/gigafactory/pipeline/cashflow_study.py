@@ -21,10 +21,15 @@ from gigafactory.pipeline.deals import UTILISATION
 from gigafactory.pipeline.prepare import PreparedSite
 from gigafactory.pipeline.runner import run_prepared
 from gigafactory.scenario import Scenario
-from gigafactory.summary import SiteSummary
+from gigafactory.summary import CashFlowSummary, SiteSummary
 from gigafactory.units import HOURS_PER_YEAR
 
-__all__ = ["CampusCashFlow", "CapitalStructure", "campus_cash_flow"]
+__all__ = [
+    "CampusCashFlow",
+    "CapitalStructure",
+    "campus_cash_flow",
+    "cash_flow_summary",
+]
 
 SENSITIVITY = 0.2
 """Each driver moved down and up by this share for the sensitivity table [-]."""
@@ -224,3 +229,29 @@ def _irr_or_nan(flows: np.ndarray) -> float:
         return economics.irr(flows)
     except ValueError:
         return float("nan")
+
+
+def cash_flow_summary(
+    name: str, price_usd_per_accelerator_hour: float, flow: CampusCashFlow
+) -> CashFlowSummary:
+    """The typed summary of a cash flow, for reports and JSON."""
+    zeros = [0.0] * len(flow.years)
+    return CashFlowSummary(
+        scenario=name,
+        price_usd_per_accelerator_hour=price_usd_per_accelerator_hour,
+        years=[int(y) for y in flow.years],
+        capex_usd=flow.capex_usd.tolist(),
+        opex_usd=flow.opex_usd.tolist(),
+        revenue_usd=flow.revenue_usd.tolist(),
+        net_usd=flow.net_usd.tolist(),
+        debt_service_usd=zeros if flow.debt is None else flow.debt.service_usd.tolist(),
+        equity_usd=flow.net_usd.tolist() if flow.equity_usd is None else flow.equity_usd.tolist(),
+        capex_parts_usd=dict(flow.capex_parts_usd),
+        wacc=flow.wacc,
+        npv_usd=flow.npv_usd,
+        irr=flow.irr,
+        payback_years=flow.payback_years,
+        equity_irr=flow.equity_irr,
+        min_dscr=flow.min_dscr,
+        sensitivity={driver: [low, high] for driver, low, high in flow.sensitivity},
+    )

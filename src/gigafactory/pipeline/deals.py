@@ -28,6 +28,7 @@ from gigafactory import catalog, economics
 from gigafactory.compute.hardware import hardware_capex, it_power_mw
 from gigafactory.errors import ScenarioError, did_you_mean
 from gigafactory.scenario import ComputeSpec
+from gigafactory.summary import DealRow, DealTable
 from gigafactory.units import HOURS_PER_YEAR
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "IndustryScale",
     "deal_compute",
     "deal_presets",
+    "deal_table",
     "fleet_yearly_cost",
     "industry_scale",
     "price_covering",
@@ -360,3 +362,28 @@ def industry_scale(
         share_of_world=twh / WORLD_ELECTRICITY_TWH,
         usd_per_gw=parts,
     )
+
+
+def deal_table(**assumptions: float) -> DealTable:
+    """Every bundled deal converted at the same assumptions (:func:`deal_compute`'s)."""
+    rows = []
+    for deal in deal_presets().values():
+        bought = deal_compute(deal, **assumptions)
+        rows.append(
+            DealRow(
+                name=deal.name,
+                title=deal.title,
+                accelerator=deal.accelerator,
+                reported=dict(deal.reported),
+                accelerators=bought.accelerators,
+                campus_mw=bought.campus_mw,
+                energy_mwh_per_year=bought.energy_mwh_per_year,
+                capex_usd=bought.hardware_capex_usd + bought.facility_capex_usd,
+                capex_usd_per_gw=bought.capex_usd_per_gw,
+                cost_usd_per_accelerator_hour=bought.cost_usd_per_accelerator_hour,
+                price_usd_per_accelerator_hour=bought.price_usd_per_accelerator_hour,
+                margin=bought.margin,
+                sources=list(deal.sources),
+            )
+        )
+    return DealTable(deals=rows)

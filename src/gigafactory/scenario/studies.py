@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from gigafactory.scenario.base import ScenarioModel
+from gigafactory.scenario.base import NonNeg, ScenarioModel
 
 __all__ = [
     "CandidateKind",
@@ -139,18 +139,10 @@ class RoadmapStage(ScenarioModel):
         description="Share of each site's IT load (compute and other load) in service, "
         "against the scenario as written [-]",
     )
-    import_cap_mw: dict[str, float] = Field(
+    import_cap_mw: dict[str, NonNeg] = Field(
         default_factory=dict,
         description="Grid import cap in this stage by site id; others keep the scenario's [MW]",
     )
-
-    @model_validator(mode="after")
-    def _caps(self) -> RoadmapStage:
-        for site, cap in self.import_cap_mw.items():
-            if cap < 0:
-                msg = f"import_cap_mw.{site}: {cap} is negative; give MW >= 0"
-                raise ValueError(msg)
-        return self
 
 
 class RoadmapSpec(ScenarioModel):

@@ -26,14 +26,18 @@ from gigafactory.summary.compute import (
     TrainingRun,
     TrainingTotals,
 )
+from gigafactory.summary.finance import CashFlowSummary, DealRow, DealTable
 
 __all__ = [
     "TECHNOLOGY_LABELS",
     "Aggregation",
     "AssignmentRow",
     "Assumption",
+    "CashFlowSummary",
     "ContractSummary",
     "CostBreakdown",
+    "DealRow",
+    "DealTable",
     "FaultReplay",
     "FleetSummary",
     "Flexibility",

@@ -60,7 +60,7 @@ def discounted_years(years: Sequence[int], end: int, rate: float) -> np.ndarray:
     --------
     >>> discounted_years([2026, 2028], 2030, 0.0).tolist()
     [2.0, 2.0]
-    >>> [round(w, 4) for w in discounted_years([2026, 2028], 2029, 0.1)]
+    >>> discounted_years([2026, 2028], 2029, 0.1).round(4).tolist()
     [1.9091, 0.8264]
     """
     bounds = [*years[1:], end]

@@ -71,7 +71,7 @@ def _page(title: str, body: str, lang: str = "en") -> HTMLResponse:
     _ = gigafactory.translator(lang)
     nav = (
         f"<nav><a href='/'>gigafactory</a><a href='/editor'>{_('new scenario')}</a>"
-        f"<a href='/sweeps/new'>{_('new sweep')}</a>"
+        f"<a href='/sweeps/new'>{_('new sweep')}</a><a href='/deals'>{_('deals')}</a>"
         f"<a href='/docs'>API</a> <span id='languages'><a href='?lang=en'>English</a>"
         f"<a href='?lang=ko'>한국어</a></span></nav>{LANGUAGE_LINKS}"
     )
@@ -225,6 +225,12 @@ def compare_page(
         + gigafactory.dispatch_side_by_side_html(names, series, lang),
         lang,
     )
+
+
+@router.get("/deals", response_class=HTMLResponse, include_in_schema=False)
+def deals_page(lang: Lang) -> HTMLResponse:
+    """The announced compute deals: what was reported beside what each converts to."""
+    return _page("Compute deals", gigafactory.deals_body_html(gigafactory.deal_table()), lang)
 
 
 @router.get("/sweeps/new", response_class=HTMLResponse, include_in_schema=False)
