@@ -22,9 +22,11 @@ __all__ = [
     "ScenarioArg",
     "app",
     "as_json_text",
+    "chosen_deal",
     "console",
     "errors",
     "language",
+    "named_numbers",
     "progress",
     "user_errors",
 ]
@@ -205,3 +207,30 @@ def as_json_text(result: Any) -> str:
 
 
 ScenarioArg = Annotated[str, typer.Argument(help="Preset name or path to a scenario YAML file.")]
+
+
+def named_numbers(
+    items: list[str] | None, option: str, what: str, example: str
+) -> dict[str, float]:
+    """``name=number`` options (repeated) as a mapping; a malformed one is a user error."""
+    out: dict[str, float] = {}
+    for item in items or []:
+        name, _, value = item.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            msg = f"{option} '{item}': give name={what}, e.g. {example}"
+            raise gigafactory.ScenarioError(msg) from None
+    return out
+
+
+def chosen_deal(name: str) -> gigafactory.ComputeDeal:
+    """A bundled deal by name, or a user error naming the closest."""
+    presets = gigafactory.deal_presets()
+    if name not in presets:
+        msg = (
+            f"deal '{name}' not found{gigafactory.did_you_mean(name, list(presets))}; "
+            f"allowed: {', '.join(presets)}"
+        )
+        raise gigafactory.ScenarioError(msg)
+    return presets[name]

@@ -13,7 +13,15 @@ from rich.markup import escape
 from rich.table import Table
 
 import gigafactory
-from gigafactory.cli.app import ScenarioArg, app, console, progress, user_errors
+from gigafactory.cli.app import (
+    ScenarioArg,
+    app,
+    chosen_deal,
+    console,
+    named_numbers,
+    progress,
+    user_errors,
+)
 
 
 def _mw(values: dict[str, float]) -> str:
@@ -96,25 +104,11 @@ def memory(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Memory a fleet needs: HBM stacks and dies, host DRAM, DRAM wafers a month."""
-    counts: dict[str, float] = {}
-    for item in fleet or []:
-        name, _, value = item.partition("=")
-        try:
-            counts[name.strip()] = float(value)
-        except ValueError:
-            msg = f"--fleet '{item}': give name=count, e.g. gb300=1e6"
-            raise gigafactory.ScenarioError(msg) from None
+    counts = named_numbers(fleet, "--fleet", "count", "gb300=1e6")
     if deal is not None:
-        presets = gigafactory.deal_presets()
-        if deal not in presets:
-            msg = (
-                f"deal '{deal}' not found{gigafactory.did_you_mean(deal, list(presets))}; "
-                f"allowed: {', '.join(presets)}"
-            )
-            raise gigafactory.ScenarioError(msg)
-        bought = gigafactory.deal_compute(presets[deal])
-        name = presets[deal].accelerator
-        counts[name] = counts.get(name, 0.0) + bought.accelerators
+        contract = chosen_deal(deal)
+        bought = gigafactory.deal_compute(contract)
+        counts[contract.accelerator] = counts.get(contract.accelerator, 0.0) + bought.accelerators
     if not counts:
         msg = "give a fleet (--fleet gb300=1e6) or a deal (--deal oracle_openai)"
         raise gigafactory.ScenarioError(msg)

@@ -18,7 +18,15 @@ from rich.markup import escape
 from rich.table import Table
 
 import gigafactory
-from gigafactory.cli.app import ScenarioArg, app, console, progress, user_errors
+from gigafactory.cli.app import (
+    ScenarioArg,
+    app,
+    chosen_deal,
+    console,
+    named_numbers,
+    progress,
+    user_errors,
+)
 
 
 @app.command()
@@ -75,13 +83,7 @@ def deal(
             table.add_row(key, entry.title)
         console.print(table)
         return
-    if name not in presets:
-        msg = (
-            f"deal '{name}' not found{gigafactory.did_you_mean(name, list(presets))}; "
-            f"allowed: {', '.join(presets)}"
-        )
-        raise gigafactory.ScenarioError(msg)
-    chosen = presets[name]
+    chosen = chosen_deal(name)
     changes: dict[str, object] = {}
     if accelerator is not None:
         changes["accelerator"] = accelerator
@@ -364,14 +366,7 @@ def chips(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Beyond NVIDIA: cost per million tokens on every accelerator, and break-even prices."""
-    efficiency: dict[str, float] = {}
-    for item in stack or []:
-        name, _, value = item.partition("=")
-        try:
-            efficiency[name.strip()] = float(value)
-        except ValueError:
-            msg = f"--stack '{item}': give name=factor, e.g. mi300x=0.8"
-            raise gigafactory.ScenarioError(msg) from None
+    efficiency = named_numbers(stack, "--stack", "factor", "mi300x=0.8")
     costs = gigafactory.chip_costs(
         parameters, bytes_per_parameter, reference=reference, stack_efficiency=efficiency
     )

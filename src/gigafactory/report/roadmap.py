@@ -59,7 +59,7 @@ def roadmap_figure(site: SiteRoadmap) -> Any:
             col=2,
         )
     for name, values, colour in (
-        ("fixed", [s.fixed_cost_usd for s in site.stages], "#7f7f7f"),
+        ("fixed", [s.fixed_cost_usd for s in site.stages], "#8c564b"),
         ("operating", [s.operating_cost_usd for s in site.stages], "#bcbd22"),
     ):
         fig.add_trace(
