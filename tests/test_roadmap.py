@@ -368,3 +368,17 @@ def test_a_grid_wait_from_the_site_library_forces_a_bridge():
     data["roadmap"]["stages"][0]["import_cap_mw"] = {"campus": 10.0}
     (site,) = gigafactory.plan_roadmap(scenario_from_dict(data)).sites
     assert site.stages[0].grid_import_cap_mw == 10.0
+
+
+def test_site_scale_gives_one_site_its_own_size():
+    data = _small(stages=[{"year": 2025, "scale": 0.5, "site_scale": {"campus": 0.25}}])
+    data["roadmap"]["decided"] = 2020
+    (site,) = gigafactory.plan_roadmap(scenario_from_dict(data)).sites
+    assert site.stages[0].scale == 0.25
+    full = gigafactory.plan_roadmap(
+        scenario_from_dict(_small(stages=[{"year": 2025}], decided=2020))
+    )
+    assert site.stages[0].load_mwh == pytest.approx(full.sites[0].stages[0].load_mwh / 4, rel=1e-9)
+    data["roadmap"]["stages"][0]["site_scale"] = {"campsu": 0.25}
+    with pytest.raises(gigafactory.ScenarioError, match=r"site_scale\.campsu: no such site"):
+        scenario_from_dict(data)

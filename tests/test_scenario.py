@@ -171,8 +171,8 @@ def test_missing_file_and_near_preset():
     assert str(err.value) == (
         "'korea-soutwest' is neither a file nor a preset; did you mean 'korea-southwest'?; "
         "presets: colossus, colossus-buildout, edge-to-space, korea-pohang, korea-seoul-metro, "
-        "korea-southwest, korea-southwest-buildout, korea-ulsan, memphis-gas, pine-island, "
-        "starcloud-40mw, stargate-abilene, suncatcher"
+        "korea-southwest, korea-ulsan, memphis-gas, pine-island, starcloud-40mw, "
+        "stargate-abilene, stargate-korea-buildout, suncatcher"
     )
 
 

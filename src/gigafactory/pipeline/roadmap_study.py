@@ -175,10 +175,10 @@ def roadmap_plan(
     years = roadmap.years
     prepared = []
     for stage in roadmap.stages:
-        say(f"{spec.id}: stage {stage.year} ({stage.scale:.0%} of the IT load)")
+        say(f"{spec.id}: stage {stage.year} ({stage.scale_of(spec.id):.0%} of the IT load)")
         prepared.append(prepare_site(stage_scenario(scenario, stage), index))
     supplies = [
-        _scaled(_common_year(p.supply), stage.scale, scenario)
+        _scaled(_common_year(p.supply), stage.scale_of(spec.id), scenario)
         for p, stage in zip(prepared, roadmap.stages, strict=True)
     ]
     weights = discounted_years(years, roadmap.end_year, scenario.finance.wacc)
@@ -309,7 +309,7 @@ def _site_roadmap(scenario: Scenario, index: int, say: Callable[[str], None]) ->
                 year=table.year,
                 calendar_years=end - table.year,
                 weight_years=table.weight_years,
-                scale=stage.scale,
+                scale=stage.scale_of(spec.id),
                 grid_import_cap_mw=cap,
                 capacity_mw=table.capacity_mw,
                 built_mw=table.built_mw,

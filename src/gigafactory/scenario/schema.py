@@ -490,12 +490,14 @@ class Scenario(ScenarioModel):
             return self
         ids = [s.id for s in self.sites]
         for k, stage in enumerate(self.roadmap.stages):
-            for site in stage.import_cap_mw:
+            for site, field in [(s, "import_cap_mw") for s in stage.import_cap_mw] + [
+                (s, "site_scale") for s in stage.site_scale
+            ]:
                 if site not in ids:
                     close = difflib.get_close_matches(site, ids, n=1)
                     hint = f"; did you mean '{close[0]}'?" if close else ""
                     msg = (
-                        f"roadmap.stages[{k}].import_cap_mw.{site}: no such site; sites: "
+                        f"roadmap.stages[{k}].{field}.{site}: no such site; sites: "
                         f"{', '.join(ids)}{hint}"
                     )
                     raise ValueError(msg)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
@@ -139,10 +140,18 @@ class RoadmapStage(ScenarioModel):
         description="Share of each site's IT load (compute and other load) in service, "
         "against the scenario as written [-]",
     )
+    site_scale: dict[str, Annotated[float, Field(ge=0, le=10)]] = Field(
+        default_factory=dict,
+        description="Share of the IT load in service by site id, overriding scale there [-]",
+    )
     import_cap_mw: dict[str, NonNeg] = Field(
         default_factory=dict,
         description="Grid import cap in this stage by site id; others keep the scenario's [MW]",
     )
+
+    def scale_of(self, site: str) -> float:
+        """Share of one site's IT load in service in this stage [-]."""
+        return self.site_scale.get(site, self.scale)
 
 
 class RoadmapSpec(ScenarioModel):
