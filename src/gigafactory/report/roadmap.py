@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from gigafactory.i18n import translator
 from gigafactory.report.firm import FIRM_STYLE, notices_html
 from gigafactory.report.page import COLOURS, charts_html, header_row, page_html
 from gigafactory.results import write_text_atomic
@@ -16,19 +17,20 @@ __all__ = ["roadmap_body_html", "roadmap_figure", "roadmap_html", "write_roadmap
 USD_PER_MILLION = 1e6
 
 
-def roadmap_figure(site: SiteRoadmap) -> Any:
+def roadmap_figure(site: SiteRoadmap, lang: str = "en") -> Any:
     """Capacity in service by technology, energy by source and cost, per stage."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
+    _ = translator(lang)
     years = [str(s.year) for s in site.stages]
     fig = make_subplots(
         rows=1,
         cols=3,
         subplot_titles=(
-            "in service [MW]",
-            "energy by source [GWh/yr]",
-            "cost [million USD/yr]; capex [million USD]",
+            _("in service [MW]"),
+            _("energy by source [GWh/yr]"),
+            _("cost [million USD/yr]; capex [million USD]"),
         ),
     )
     techs = list(dict.fromkeys(k for s in site.stages for k in s.capacity_mw))
@@ -37,7 +39,7 @@ def roadmap_figure(site: SiteRoadmap) -> Any:
             go.Bar(
                 x=years,
                 y=[s.capacity_mw.get(tech, 0.0) for s in site.stages],
-                name=label(tech),
+                name=_(label(tech)),
                 legendgroup=tech,
                 marker_color=COLOURS.get(tech),
             ),
@@ -50,7 +52,7 @@ def roadmap_figure(site: SiteRoadmap) -> Any:
             go.Bar(
                 x=years,
                 y=[s.energy_mwh.get(source, 0.0) / 1e3 for s in site.stages],
-                name=label(source),
+                name=_(label(source)),
                 legendgroup=source,
                 showlegend=source not in techs,
                 marker_color=COLOURS.get(source),
@@ -59,14 +61,14 @@ def roadmap_figure(site: SiteRoadmap) -> Any:
             col=2,
         )
     for name, values, colour in (
-        ("fixed", [s.fixed_cost_usd for s in site.stages], "#8c564b"),
-        ("operating", [s.operating_cost_usd for s in site.stages], "#bcbd22"),
+        (_("fixed cost"), [s.fixed_cost_usd for s in site.stages], "#8c564b"),
+        (_("operating cost"), [s.operating_cost_usd for s in site.stages], "#bcbd22"),
     ):
         fig.add_trace(
             go.Bar(
                 x=years,
                 y=[v / USD_PER_MILLION for v in values],
-                name=f"{name} cost",
+                name=name,
                 marker_color=colour,
             ),
             row=1,
@@ -77,7 +79,7 @@ def roadmap_figure(site: SiteRoadmap) -> Any:
             x=years,
             y=[s.capex_usd / USD_PER_MILLION for s in site.stages],
             mode="markers+lines",
-            name="capex of what enters service",
+            name=_("capex of what enters service"),
             marker_color="#d62728",
         ),
         row=1,
@@ -86,19 +88,22 @@ def roadmap_figure(site: SiteRoadmap) -> Any:
     fig.update_layout(
         barmode="stack",
         title=(
-            f"{site.site}: build-out decided in {site.decided_year}, present value "
-            f"{site.present_value_usd / 1e9:,.3f} billion USD at {site.discount_rate:.1%}"
+            f"{site.site}: {_('build-out decided in')} {site.decided_year}, "
+            f"{_('present value')} {site.present_value_usd / 1e9:,.3f} {_('billion USD')} "
+            f"({site.discount_rate:.1%})"
         ),
     )
     return fig
 
 
-def _mw(values: dict[str, float]) -> str:
-    shown = [f"{label(k)} {v:,.0f}" for k, v in values.items() if abs(v) >= 0.5]
+def _mw(values: dict[str, float], lang: str = "en") -> str:
+    _ = translator(lang)
+    shown = [f"{_(label(k))} {v:,.0f}" for k, v in values.items() if abs(v) >= 0.5]
     return html.escape(", ".join(shown)) or "-"
 
 
-def _stage_table(site: SiteRoadmap) -> str:
+def _stage_table(site: SiteRoadmap, lang: str = "en") -> str:
+    _ = translator(lang)
     head = header_row(
         "stage",
         "years",
@@ -113,12 +118,14 @@ def _stage_table(site: SiteRoadmap) -> str:
         "CFE",
         "tCO2e/yr",
         "unserved [MWh/yr]",
+        lang=lang,
     )
     rows = "".join(
         "<tr>"
         f"<td>{s.year}</td><td>{s.calendar_years}</td><td>{s.scale:.0%}</td>"
         f"<td>{s.grid_import_cap_mw:,.0f}</td><td>{s.peak_load_mw:,.0f}</td>"
-        f"<td>{_mw(s.capacity_mw)}</td><td>{_mw(s.built_mw)}</td><td>{_mw(s.retired_mw)}</td>"
+        f"<td>{_mw(s.capacity_mw, lang)}</td><td>{_mw(s.built_mw, lang)}</td>"
+        f"<td>{_mw(s.retired_mw, lang)}</td>"
         f"<td>{s.capex_usd / USD_PER_MILLION:,.0f}</td>"
         f"<td>{s.annual_cost_usd / USD_PER_MILLION:,.1f}</td><td>{s.cfe_share:.0%}</td>"
         f"<td>{s.emissions_tco2e:,.0f}</td><td>{s.unserved_mwh:,.0f}</td>"
@@ -126,22 +133,25 @@ def _stage_table(site: SiteRoadmap) -> str:
         for s in site.stages
     )
     earliest = ", ".join(
-        f"{label(k)} {v}" for k, v in sorted(site.earliest_year.items(), key=lambda i: i[1])
+        f"{translator(lang)(label(k))} {v}"
+        for k, v in sorted(site.earliest_year.items(), key=lambda i: i[1])
     )
+    first = _("First year in service after lead times")
     return (
-        f"<table>{head}{rows}</table><p><small>First year in service after lead times: "
+        f"<table>{head}{rows}</table><p><small>{html.escape(first)}: "
         f"{html.escape(earliest)}.</small></p>"
     )
 
 
 def roadmap_body_html(summary: RoadmapSummary, lang: str = "en") -> str:
     """Each site's roadmap: notices, the chart and the stage table."""
+    _ = translator(lang)
     parts = []
     for site in summary.sites:
-        parts.append(f"<h2>{html.escape(site.site)}: build-out</h2>")
+        parts.append(f"<h2>{html.escape(site.site)}: {html.escape(_('build-out'))}</h2>")
         parts.append(notices_html(site.warnings, lang))
-        parts.append(charts_html([roadmap_figure(site)]))
-        parts.append(_stage_table(site))
+        parts.append(charts_html([roadmap_figure(site, lang)]))
+        parts.append(_stage_table(site, lang))
     return "".join(parts)
 
 
