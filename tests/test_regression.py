@@ -277,6 +277,9 @@ def test_same_numbers_as_stored(stem, outputs):
         assert body.index("class='headline'") < body.index("<h2>")
         assert f"<strong>{html.escape(first['headline'])}</strong>" in body
         assert body.count("<h3>Assumptions</h3>") == len(actual["sites"])
+        # a roadmap preset's report carries its build-out, one section per site
+        roadmap = actual.get("roadmap")
+        assert body.count(": build-out</h2>") == (0 if roadmap is None else len(roadmap["sites"]))
         assert actual["pue_annual"] >= 1.0
         assert actual["total_annual_cost_usd"] > 0
         for site in actual["sites"]:

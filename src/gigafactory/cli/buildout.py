@@ -18,6 +18,7 @@ from gigafactory.cli.app import (
     app,
     chosen_deal,
     console,
+    language,
     named_numbers,
     progress,
     user_errors,
@@ -47,7 +48,7 @@ def roadmap(
         return
     print_roadmap(result, loaded.name)
     if report is not None:
-        gigafactory.write_roadmap_report(result, report)
+        gigafactory.write_roadmap_report(result, report, language())
         console.print(f"report: {report}")
 
 

@@ -158,7 +158,7 @@ def roadmap_body_html(summary: RoadmapSummary, lang: str = "en") -> str:
 def roadmap_html(summary: RoadmapSummary, lang: str = "en") -> str:
     """The roadmap as one self-contained HTML page."""
     return page_html(
-        f"{summary.scenario}: build-out roadmap",
+        f"{summary.scenario}: {translator(lang)('build-out roadmap')}",
         roadmap_body_html(summary, lang),
         title=f"gigafactory: {summary.scenario} roadmap",
         style=FIRM_STYLE,
@@ -166,8 +166,8 @@ def roadmap_html(summary: RoadmapSummary, lang: str = "en") -> str:
     )
 
 
-def write_roadmap_report(summary: RoadmapSummary, path: str | Path) -> Path:
-    """Write :func:`roadmap_html` to ``path`` atomically."""
+def write_roadmap_report(summary: RoadmapSummary, path: str | Path, lang: str = "en") -> Path:
+    """Write :func:`roadmap_html` to ``path`` atomically, in ``lang``."""
     target = Path(path)
-    write_text_atomic(target, roadmap_html(summary))
+    write_text_atomic(target, roadmap_html(summary, lang))
     return target
