@@ -185,6 +185,51 @@ def test_a_campus_cash_flow_by_hand():
     assert set(drivers) == {"price", "capex", "accelerator price", "opex", "wacc"}
 
 
+def test_a_roadmap_cash_flow_by_hand():
+    """Half the campus from 2026, all of it from 2028, to 2032, built a year before each
+    stage: the fleet and the facility in two halves, the power assets each stage built, the
+    accelerators bought again after their 5 years (the 2026 half in 2031), and what is left
+    of every asset at the end (straight-line)."""
+    from gigafactory.scenario import scenario_from_dict
+
+    data = _campus()
+    data["roadmap"] = {
+        "decided": 2024,
+        "end": 2032,
+        "typical_days": 6,
+        "stages": [{"year": 2026, "scale": 0.5}, {"year": 2028}],
+    }
+    scenario = scenario_from_dict(data)
+    flow = gigafactory.roadmap_cash_flow(scenario, 2.0, construction_years=1)
+    (site,) = gigafactory.plan_roadmap(scenario).sites
+    first, second = site.stages
+    hardware = 1000 * 27_500 * 1.3 * 1.15  # as in the single-year case above
+    facility = flow.capex_parts_usd["facility"]
+    assert flow.years.tolist() == list(range(2025, 2032))
+    assert flow.capex_usd.tolist() == pytest.approx(
+        [
+            first.capex_usd + (facility + hardware) / 2,  # 2025
+            0.0,
+            second.capex_usd + (facility + hardware) / 2,  # 2027
+            0.0,
+            0.0,
+            0.0,
+            hardware / 2,  # 2031: the first half's accelerators again
+        ],
+        rel=1e-9,
+    )
+    sold = 2.0 * 1000 * 8760 * 0.8
+    assert flow.revenue_usd.tolist() == pytest.approx([0, sold / 2, sold / 2] + [sold] * 4)
+    assert flow.opex_usd[1] == pytest.approx(first.operating_cost_usd + first.om_usd)
+    # left at the end of 2031: facility (20 yr) halves 14/20 and 16/20 ahead; the 2031
+    # accelerators 4/5 of 5 years ahead, the 2028 half 1/5
+    left = facility / 2 * (14 / 20 + 16 / 20) + hardware / 2 * (4 / 5 + 1 / 5)
+    power = flow.residual_usd[-1] - left
+    assert 0.0 <= power <= first.capex_usd + second.capex_usd
+    assert flow.npv_usd == pytest.approx(npv(flow.net_usd, flow.wacc))
+    assert flow.debt is not None and flow.debt.balance_usd[-1] == 0.0  # settled at the end
+
+
 def test_cash_flow_needs_a_fleet():
     from gigafactory.scenario import scenario_from_dict
 

@@ -179,20 +179,34 @@ def cashflow(
         Path | None, typer.Option(help="Write the cash flow with its chart (HTML) here.")
     ] = None,
 ) -> None:
-    """A campus's cash flow from its run: capex, opex, revenue, NPV, IRR, payback, sensitivity."""
+    """A campus's cash flow from its run: capex, opex, revenue, NPV, IRR, payback, sensitivity.
+
+    A scenario with a roadmap follows its stages (the years are the roadmap's; --start-year
+    and --years apply to single-year scenarios).
+    """
     loaded = gigafactory.load_scenario(scenario)
     capital = gigafactory.CapitalStructure(debt_share, interest, equity_return, tax_rate, tenor)
     with progress(f"{loaded.name}: cash flow") as say:
-        say("running the scenario")
-        flow = gigafactory.campus_cash_flow(
-            loaded,
-            price,
-            start_year=start_year,
-            construction_years=construction_years,
-            operating_years=years,
-            sold_share=sold_share,
-            capital=capital,
-        )
+        if loaded.roadmap is not None:  # the build-out's stages set the years
+            flow = gigafactory.roadmap_cash_flow(
+                loaded,
+                price,
+                construction_years=construction_years,
+                sold_share=sold_share,
+                capital=capital,
+                progress=say,
+            )
+        else:
+            say("running the scenario")
+            flow = gigafactory.campus_cash_flow(
+                loaded,
+                price,
+                start_year=start_year,
+                construction_years=construction_years,
+                operating_years=years,
+                sold_share=sold_share,
+                capital=capital,
+            )
     if report is not None:
         gigafactory.write_cash_flow_report(
             gigafactory.cash_flow_summary(loaded.name, price, flow), report
@@ -214,6 +228,7 @@ def cashflow(
             "equity_usd": None if flow.equity_usd is None else flow.equity_usd.tolist(),
             "equity_irr": None if flow.equity_irr != flow.equity_irr else flow.equity_irr,
             "min_dscr": None if flow.min_dscr == float("inf") else flow.min_dscr,
+            "residual_usd": None if flow.residual_usd is None else flow.residual_usd.tolist(),
         }
         sys.stdout.write(json.dumps(data) + "\n")
         return
@@ -253,6 +268,11 @@ def _print_cash_flow(name: str, price: float, flow: gigafactory.CampusCashFlow) 
     equity_irr = "none" if flow.equity_irr != flow.equity_irr else f"{flow.equity_irr:.1%}"
     dscr = "no debt" if flow.min_dscr == float("inf") else f"{flow.min_dscr:.2f}"
     console.print(f"equity IRR {equity_irr} after debt service; lowest DSCR {dscr}")
+    if flow.residual_usd is not None and flow.residual_usd.any():
+        console.print(
+            f"net includes {flow.residual_usd.sum() / 1e9:,.2f} billion USD of assets' value "
+            "left at the end (straight-line over their lives)"
+        )
     sensitivity = Table(show_header=True, title="what moves the NPV most (each 20 % down / up)")
     for header in ("driver", "NPV down", "NPV up"):
         sensitivity.add_column(header, justify="right" if header != "driver" else "left")

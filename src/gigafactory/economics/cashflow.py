@@ -149,12 +149,24 @@ class DebtSchedule:
         Per year: debt drawn, interest paid, principal repaid [USD].
     balance_usd : numpy.ndarray
         Debt outstanding at each year's end [USD].
+    settled_usd : float
+        The part of the last year's repayment that settles the debt still owed at the end
+        of the horizon, not an instalment [USD].
     """
 
     drawn_usd: np.ndarray
     interest_usd: np.ndarray
     repaid_usd: np.ndarray
     balance_usd: np.ndarray
+    settled_usd: float = 0.0
+
+    @property
+    def instalments_usd(self) -> np.ndarray:
+        """Scheduled interest and principal per year, without the settlement [USD]."""
+        out = self.service_usd.copy()
+        if len(out):
+            out[-1] -= self.settled_usd
+        return out
 
     @property
     def service_usd(self) -> np.ndarray:
@@ -168,6 +180,8 @@ def debt_schedule(
     interest: float,
     tenor_years: int,
     first_payment_year: int,
+    *,
+    settle_at_end: bool = False,
 ) -> DebtSchedule:
     """Debt drawn as a share of each year's capex, each draw repaid over ``tenor_years``.
 
@@ -175,7 +189,9 @@ def debt_schedule(
     construction), then is repaid in equal instalments of interest and principal, the
     annuity ``D (1 + i)^g x i / (1 - (1 + i)^-n)`` with ``g`` the years of grace; later draws
     (accelerator refreshes) start repaying the year after they are drawn. Payments beyond
-    the horizon are left out; ``balance_usd`` shows what is still owed.
+    the horizon are left out and ``balance_usd`` shows what is still owed, unless
+    ``settle_at_end``: then the last year repays it (a horizon shorter than the tenor, as a
+    sale of the project would).
 
     Examples
     --------
@@ -184,6 +200,9 @@ def debt_schedule(
     [0.0, 28.8095, 28.8095, 0.0]
     >>> s.balance_usd.round(4).tolist()
     [50.0, 26.1905, 0.0, 0.0]
+    >>> sold = debt_schedule([100.0, 0.0], 0.5, 0.10, 2, 1, settle_at_end=True)
+    >>> sold.repaid_usd.round(4).tolist()  # the rest of the 50 repaid in the last year
+    [0.0, 50.0]
     """
     flows = np.asarray(capex_usd, dtype=float)
     if tenor_years < 1:
@@ -210,4 +229,9 @@ def debt_schedule(
             repaid[k] += instalment - paid_interest
             owed -= instalment - paid_interest
             balance[k] += max(owed, 0.0)
-    return DebtSchedule(drawn, interest_paid, repaid, balance)
+    settled = 0.0
+    if settle_at_end and n:
+        settled = float(balance[-1])
+        repaid[-1] += settled
+        balance[-1] = 0.0
+    return DebtSchedule(drawn, interest_paid, repaid, balance, settled)

@@ -19,6 +19,7 @@ from gigafactory.pipeline.cashflow_study import (
     CapitalStructure,
     campus_cash_flow,
     cash_flow_summary,
+    roadmap_cash_flow,
 )
 from gigafactory.pipeline.chips_study import ChipCost, chip_costs
 from gigafactory.pipeline.deals import (
@@ -77,6 +78,7 @@ __all__ = [
     "plan_roadmap",
     "prepare_site",
     "price_covering",
+    "roadmap_cash_flow",
     "run",
     "run_prepared",
     "siting_weights",

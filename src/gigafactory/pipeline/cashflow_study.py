@@ -11,14 +11,17 @@ mostly exceed it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from gigafactory import compute, economics
+from gigafactory.economics.costs import FACILITY_LIFE_YEARS
 from gigafactory.errors import ScenarioError
 from gigafactory.pipeline.deals import UTILISATION
-from gigafactory.pipeline.prepare import PreparedSite
+from gigafactory.pipeline.prepare import PreparedSite, prepare_site
+from gigafactory.pipeline.roadmap_study import plan_roadmap, roadmap_lives
 from gigafactory.pipeline.runner import run_prepared
 from gigafactory.scenario import Scenario
 from gigafactory.summary import CashFlowSummary, SiteSummary
@@ -83,6 +86,9 @@ class CampusCashFlow:
     min_dscr : float
         Lowest debt service coverage ratio, operating cash flow over debt service, in the
         years with debt service (``inf`` without debt) [-].
+    residual_usd : numpy.ndarray or None
+        Value of the assets left at the horizon's end (straight-line over their lives), in
+        its last year; part of ``net_usd`` [USD].
     """
 
     years: np.ndarray
@@ -100,6 +106,7 @@ class CampusCashFlow:
     equity_usd: np.ndarray | None = None
     equity_irr: float = float("nan")
     min_dscr: float = float("inf")
+    residual_usd: np.ndarray | None = None
 
 
 def _site_parts(prep: PreparedSite, site: SiteSummary) -> tuple[dict[str, float], float, float]:
@@ -172,7 +179,7 @@ def campus_cash_flow(
         raise ScenarioError(msg)
     revenue = price_usd_per_accelerator_hour * accelerators * HOURS_PER_YEAR * sold_share
 
-    def flows(scale: dict[str, float]) -> tuple[np.ndarray, ...]:
+    def flows(scale: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         capex, op, rev = economics.campus_cash_flows(
             (parts["power assets"] + parts["facility"]) * scale["capex"]
             + parts["accelerators"] * scale["capex"] * scale["accelerator price"],
@@ -183,10 +190,38 @@ def campus_cash_flow(
             construction_years,
             operating_years,
         )
-        return capex, op, rev, rev - op - capex
+        return capex, op, rev
 
+    years = np.arange(start_year, start_year + construction_years + operating_years)
+    return _valued(years, flows, parts, capital, construction_years)
+
+
+Flows = Callable[[dict[str, float]], tuple[np.ndarray, np.ndarray, np.ndarray]]
+"""Yearly capex, opex and revenue [USD] with each driver scaled (capex, accelerator price,
+opex, price: 1 is the base case)."""
+
+
+def _valued(
+    years: np.ndarray,
+    flows: Flows,
+    parts: dict[str, float],
+    capital: CapitalStructure,
+    first_payment: int,
+    residual: Callable[[dict[str, float]], np.ndarray] | None = None,
+) -> CampusCashFlow:
+    """NPV, IRR, payback, debt, equity and the sensitivity of a cash flow.
+
+    ``residual`` gives the value of the assets left at the horizon's end, by year (in the
+    last), with the drivers scaled as ``flows``; the debt is settled by the last year.
+    """
     base = dict.fromkeys(("capex", "accelerator price", "opex", "price"), 1.0)
-    capex, op, rev, net = flows(base)
+
+    def left(scale: dict[str, float]) -> np.ndarray:
+        return np.zeros(len(years)) if residual is None else residual(scale)
+
+    capex, op, rev = flows(base)
+    kept = left(base)
+    net = rev - op - capex + kept
     sensitivity = []
     for driver in (*base, "wacc"):
         values = []
@@ -194,19 +229,29 @@ def campus_cash_flow(
             if driver == "wacc":
                 values.append(economics.npv(net, capital.wacc * factor))
             else:
-                moved = flows({**base, driver: factor})[3]
+                scale = {**base, driver: factor}
+                moved_capex, moved_op, moved_rev = flows(scale)
+                moved = moved_rev - moved_op - moved_capex + left(scale)
                 values.append(economics.npv(moved, capital.wacc))
         sensitivity.append((driver, values[0], values[1]))
     sensitivity.sort(key=lambda row: -abs(row[2] - row[1]))
     debt = economics.debt_schedule(
-        capex, capital.debt_share, capital.interest, capital.tenor_years, construction_years
+        capex,
+        capital.debt_share,
+        capital.interest,
+        capital.tenor_years,
+        first_payment,
+        settle_at_end=residual is not None,
     )
     equity = net + debt.drawn_usd - debt.service_usd
-    serviced = debt.service_usd > 0
+    # coverage of the scheduled instalments; a settlement at the horizon's end is paid from
+    # the assets' remaining value, not from the year's operations
+    instalments = debt.instalments_usd
+    serviced = instalments > 0
     operating = (rev - op)[serviced]
-    min_dscr = float(np.min(operating / debt.service_usd[serviced])) if serviced.any() else np.inf
+    min_dscr = float(np.min(operating / instalments[serviced])) if serviced.any() else np.inf
     return CampusCashFlow(
-        years=np.arange(start_year, start_year + construction_years + operating_years),
+        years=years,
         capex_usd=capex,
         opex_usd=op,
         revenue_usd=rev,
@@ -221,7 +266,127 @@ def campus_cash_flow(
         equity_usd=equity,
         equity_irr=_irr_or_nan(equity),
         min_dscr=min_dscr,
+        residual_usd=kept,
     )
+
+
+def roadmap_cash_flow(
+    scenario: Scenario,
+    price_usd_per_accelerator_hour: float,
+    *,
+    construction_years: int = 2,
+    sold_share: float = UTILISATION,
+    capital: CapitalStructure | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> CampusCashFlow:
+    """The cash flow of a build-out: each stage's capex before it, its costs and sales in it.
+
+    The roadmap (:func:`~gigafactory.pipeline.roadmap_study.plan_roadmap`) gives each
+    stage's power assets entering service and their capex, operating cost and fixed O&M;
+    the fleet and the facility grow with each site's share of its IT load (the full-size
+    fleet of the scenario as written times the increase), are paid over the
+    ``construction_years`` before the stage, and the accelerators are bought again at their
+    life. From each stage's year to the next, the fleet in service sells
+    ``sold_share`` of its hours at the price. Years run from the first construction year
+    to the roadmap's end.
+
+    Raises
+    ------
+    ScenarioError
+        Without a roadmap section, or when no site has a compute section.
+    """
+    capital = capital or CapitalStructure()
+    roadmap = scenario.roadmap
+    if roadmap is None:
+        msg = f"{scenario.name}: the scenario has no roadmap section (docs/roadmap.md)"
+        raise ScenarioError(msg)
+    planned = plan_roadmap(scenario, progress)
+    stage_years = roadmap.years
+    first = stage_years[0] - construction_years
+    years = np.arange(first, roadmap.end_year)
+    index = {int(y): k for k, y in enumerate(years)}
+    n = len(years)
+    power_capex, facility_capex, hardware_capex = np.zeros(n), np.zeros(n), np.zeros(n)
+    opex, sold = np.zeros(n), np.zeros(n)
+    parts = {"power assets": 0.0, "facility": 0.0, "accelerators": 0.0}
+    # value left at the end: (capex, share of its life still ahead), by kind
+    left: dict[str, list[tuple[float, float]]] = {"power": [], "facility": [], "hardware": []}
+    lives = roadmap_lives(scenario)
+    fleets = 0
+    for i, site in enumerate(planned.sites):
+        prep = prepare_site(scenario, i)
+        fleet = prep.compute
+        spec = prep.spec.compute
+        hardware = life = facility = 0.0
+        accelerators = 0
+        if fleet is not None and spec is not None:
+            fleets += 1
+            hardware = sum(
+                compute.hardware_capex(fleet.hardware[name], k)
+                for name, k in fleet.accelerators.items()
+            )
+            life = min(fleet.hardware[name].params["life_years"] for name in fleet.accelerators)
+            facility = spec.facility_capex_usd_per_mw * fleet.nameplate_it_mw
+            accelerators = sum(fleet.accelerators.values())
+        before = 0.0
+        ends = [*stage_years[1:], roadmap.end_year]
+        for stage, end in zip(site.stages, ends, strict=True):
+            added = max(stage.scale - before, 0.0)
+            before = max(before, stage.scale)
+            build = [index[y] for y in range(stage.year - construction_years, stage.year)]
+            for k in build:
+                power_capex[k] += stage.capex_usd / len(build)
+                facility_capex[k] += added * facility / len(build)
+                hardware_capex[k] += added * hardware / len(build)
+            if life > 0:
+                bought = float(stage.year)
+                while round(bought + life) < roadmap.end_year:
+                    bought += life
+                    hardware_capex[index[round(bought)]] += added * hardware
+                left["hardware"].append((added * hardware, _ahead(roadmap.end_year - bought, life)))
+            left["facility"].append(
+                (added * facility, _ahead(roadmap.end_year - stage.year, FACILITY_LIFE_YEARS))
+            )
+            built = sum(stage.built_mw.values())
+            for tech, mw in stage.built_mw.items():
+                if built > 0:
+                    asset_life = lives[site.site].get(tech, FACILITY_LIFE_YEARS)
+                    ahead = _ahead(roadmap.end_year - stage.year, asset_life)
+                    left["power"].append((stage.capex_usd * mw / built, ahead))
+            for y in range(stage.year, end):
+                opex[index[y]] += stage.operating_cost_usd + stage.om_usd
+                sold[index[y]] += accelerators * stage.scale * HOURS_PER_YEAR * sold_share
+            parts["power assets"] += stage.capex_usd
+            parts["facility"] += added * facility
+            parts["accelerators"] += added * hardware
+    if not fleets:
+        msg = f"{scenario.name}: no site has a compute section, so there is no fleet to earn from"
+        raise ScenarioError(msg)
+
+    def flows(scale: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        capex = (power_capex + facility_capex) * scale["capex"] + hardware_capex * scale[
+            "capex"
+        ] * scale["accelerator price"]
+        return (
+            capex,
+            opex * scale["opex"],
+            sold * price_usd_per_accelerator_hour * scale["price"],
+        )
+
+    def residual(scale: dict[str, float]) -> np.ndarray:
+        out = np.zeros(n)
+        out[-1] = (
+            sum(c * a for c, a in left["power"] + left["facility"]) * scale["capex"]
+            + sum(c * a for c, a in left["hardware"]) * scale["capex"] * scale["accelerator price"]
+        )
+        return out
+
+    return _valued(years, flows, parts, capital, construction_years, residual)
+
+
+def _ahead(used_years: float, life_years: float) -> float:
+    """Share of an asset's life still ahead after ``used_years``, straight-line [-]."""
+    return max(0.0, 1.0 - used_years / life_years) if life_years > 0 else 0.0
 
 
 def _irr_or_nan(flows: np.ndarray) -> float:
@@ -246,6 +411,7 @@ def cash_flow_summary(
         net_usd=flow.net_usd.tolist(),
         debt_service_usd=zeros if flow.debt is None else flow.debt.service_usd.tolist(),
         equity_usd=flow.net_usd.tolist() if flow.equity_usd is None else flow.equity_usd.tolist(),
+        residual_usd=zeros if flow.residual_usd is None else flow.residual_usd.tolist(),
         capex_parts_usd=dict(flow.capex_parts_usd),
         wacc=flow.wacc,
         npv_usd=flow.npv_usd,

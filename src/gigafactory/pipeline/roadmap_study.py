@@ -40,7 +40,17 @@ from gigafactory.supply.roadmap import (
 from gigafactory.supply.stage_tables import stage_tables
 from gigafactory.units import HOURS_PER_YEAR
 
-__all__ = ["grid_wait_years", "plan_roadmap", "roadmap_plan", "stage_periods", "stage_scenario"]
+__all__ = [
+    "grid_wait_years",
+    "plan_roadmap",
+    "roadmap_lives",
+    "roadmap_plan",
+    "stage_periods",
+    "stage_scenario",
+]
+
+ByYear = dict[str, dict[int, float]]
+"""A value per technology and build year."""
 
 COST_YEARS = (2025, 2030)
 """The catalog's cost years; build years between them are interpolated, beyond held."""
@@ -111,10 +121,11 @@ def _scaled(supply: SiteSupply, scale: float, scenario: Scenario) -> SiteSupply:
     )
 
 
-def _build_costs(
-    scenario: Scenario, index: int, years: list[int]
-) -> tuple[dict[str, dict[int, float]], dict[str, dict[int, float]]]:
-    """Full-year fixed cost [USD/MW/yr] and capex [USD/MW] of each technology by build year."""
+def _build_costs(scenario: Scenario, index: int, years: list[int]) -> tuple[ByYear, ByYear, ByYear]:
+    """Fixed cost [USD/MW/yr], capex [USD/MW] and O&M [USD/MW/yr] by technology and build year.
+
+    Full-year values; the O&M is the fixed cost's fixed O&M and contract part.
+    """
     spec = scenario.sites[index]
     entry = catalog.get_site(spec.catalog) if spec.catalog else None
     by_cost_year = {}
@@ -125,7 +136,19 @@ def _build_costs(
         by_cost_year[year] = tech_costs(priced, spec, entry, site_catalog(priced, spec))
     fixed: dict[str, dict[int, float]] = {}
     capex: dict[str, dict[int, float]] = {}
+    om: dict[str, dict[int, float]] = {}
     for name in spec.technologies:
+        om[name] = {
+            y: interpolated_cost(
+                {
+                    c: by_cost_year[c][name].fom_usd_per_mw_year
+                    + by_cost_year[c][name].ppa_usd_per_mw_year
+                    for c in COST_YEARS
+                },
+                y,
+            )
+            for y in years
+        }
         fixed[name] = {
             y: interpolated_cost(
                 {c: by_cost_year[c][name].fixed_usd_per_mw_year for c in COST_YEARS}, y
@@ -136,7 +159,7 @@ def _build_costs(
             y: interpolated_cost({c: by_cost_year[c][name].capex_usd_per_mw for c in COST_YEARS}, y)
             for y in years
         }
-    return fixed, capex
+    return fixed, capex, om
 
 
 def _lives_and_lead_times(
@@ -154,6 +177,15 @@ def _lives_and_lead_times(
             lead = params.get("lead_time_years", 0.0)
         earliest[name] = roadmap.decision_year + int(np.ceil(lead))
     return lives, earliest
+
+
+def roadmap_lives(scenario: Scenario) -> dict[str, dict[str, float]]:
+    """Each site's technology lives [yr], by site id (for the value left at the end)."""
+    assert scenario.roadmap is not None
+    return {
+        spec.id: _lives_and_lead_times(scenario, i, scenario.roadmap)[0]
+        for i, spec in enumerate(scenario.sites)
+    }
 
 
 def roadmap_plan(
@@ -182,7 +214,7 @@ def roadmap_plan(
         for p, stage in zip(prepared, roadmap.stages, strict=True)
     ]
     weights = discounted_years(years, roadmap.end_year, scenario.finance.wacc)
-    fixed, capex = _build_costs(scenario, index, years)
+    fixed, capex, om = _build_costs(scenario, index, years)
     lives, earliest = _lives_and_lead_times(scenario, index, roadmap)
     # capacity already standing has sunk capex: it pays fixed O&M and contracts, as in runs
     standing = {
@@ -200,6 +232,7 @@ def roadmap_plan(
         fixed_usd_per_mw_year=fixed,
         capex_usd_per_mw=capex,
         existing_usd_per_mw_year=standing,
+        om_usd_per_mw_year=om,
     )
     return plan, prepared
 
@@ -317,6 +350,7 @@ def _site_roadmap(scenario: Scenario, index: int, say: Callable[[str], None]) ->
                 energy_mwh=table.energy_mwh,
                 capex_usd=table.capex_usd,
                 fixed_cost_usd=table.fixed_cost_usd,
+                om_usd=table.om_usd,
                 operating_cost_usd=table.operating_cost_usd,
                 annual_cost_usd=table.annual_cost_usd,
                 load_mwh=table.load_mwh,

@@ -82,6 +82,11 @@ def cash_flow_html(flow: CashFlowSummary) -> str:
         f"{payback}; equity IRR {_share(flow.equity_irr)} after debt service, lowest DSCR "
         f"{dscr}.</p>"
     )
+    if any(flow.residual_usd):
+        figures += (
+            f"<p>The last year's net includes {sum(flow.residual_usd) / 1e9:,.2f} billion USD "
+            "of assets' value left at the end (straight-line over their lives).</p>"
+        )
     head = header_row("year", "capex", "opex", "revenue", "net", "debt service", "equity")
     rows = "".join(
         f"<tr><td>{year}</td>"

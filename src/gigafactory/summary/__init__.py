@@ -377,6 +377,8 @@ class RoadmapStageSummary(Section):
     """Overnight capex of what enters service in the stage [USD]."""
     fixed_cost_usd: Number
     """Annuities, fixed O&M and contracts of what is in service [USD/yr]."""
+    om_usd: Number = 0.0
+    """The fixed O&M and contracts in it, without the annuities [USD/yr]."""
     operating_cost_usd: Number
     """Fuel, variable O&M, carbon, grid energy and charges, unserved energy [USD/yr]."""
     annual_cost_usd: Number

@@ -26,6 +26,8 @@ class CashFlowSummary(Section):
     net_usd: list[Number]
     debt_service_usd: list[Number]
     equity_usd: list[Number]
+    residual_usd: list[Number] = Field(default_factory=list)
+    """Value of the assets left at the horizon's end, in its last year [USD]."""
     capex_parts_usd: dict[str, Number]
     wacc: Number
     npv_usd: Number

@@ -107,6 +107,9 @@ class Vintage:
         year's cost [USD/MW/yr].
     capex_usd_per_mw : float
         Overnight capex at the build year's cost (0 for existing capacity) [USD/MW].
+    om_usd_per_mw_year : float
+        The part of ``fixed_usd_per_mw_year`` that is not capital: fixed O&M and contract
+        payments [USD/MW/yr].
     """
 
     name: str
@@ -115,6 +118,7 @@ class Vintage:
     life_years: float
     fixed_usd_per_mw_year: float
     capex_usd_per_mw: float
+    om_usd_per_mw_year: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,7 @@ def vintage_site(
     fixed_usd_per_mw_year: dict[str, dict[int, float]],
     capex_usd_per_mw: dict[str, dict[int, float]],
     existing_usd_per_mw_year: dict[str, list[float]] | None = None,
+    om_usd_per_mw_year: dict[str, dict[int, float]] | None = None,
 ) -> VintagePlan:
     """One site's build-out as one LP: the stages end to end, each technology in vintages.
 
@@ -205,6 +210,9 @@ def vintage_site(
         Per technology, what capacity standing before the first stage costs in each stage
         (its capex is sunk: fixed O&M and contract payments) [USD/MW/yr]; default: each
         stage's ``fixed_cost``.
+    om_usd_per_mw_year : dict, optional
+        Per technology and build year, the fixed O&M and contract part of the fixed cost
+        [USD/MW/yr] (for cash flows); default 0.
 
     Returns
     -------
@@ -253,6 +261,7 @@ def vintage_site(
                 )
                 low, high = tech.existing_mw, tech.existing_mw
                 capex: float = 0.0
+                om = unit
             else:
                 unit = fixed_usd_per_mw_year[name][build]
                 pv = sum(
@@ -262,6 +271,7 @@ def vintage_site(
                 )
                 low, high = 0.0, room
                 capex = capex_usd_per_mw[name][build]
+                om = (om_usd_per_mw_year or {}).get(name, {}).get(build, 0.0)
             label = f"{name}@{EXISTING if build is None else build}"
             techs.append(
                 replace(
@@ -275,7 +285,7 @@ def vintage_site(
                     max_mw=high,
                 )
             )
-            vintages.append(Vintage(label, name, build, life, unit, capex))
+            vintages.append(Vintage(label, name, build, life, unit, capex, om))
     time = pd.DatetimeIndex(first.time.append([s.time for s in sites[1:]]))
     if not time.is_unique:
         msg = f"site '{first.name}': the stages' hours overlap; give each stage its own year"

@@ -36,6 +36,8 @@ class StageTable:
         Overnight capex of what enters service in this stage [USD].
     fixed_cost_usd : float
         Annuities, fixed O&M and contract payments of what is in service [USD/yr].
+    om_usd : float
+        The fixed O&M and contract payments in it [USD/yr].
     operating_cost_usd : float
         Fuel, variable O&M, carbon, grid energy less exports, unserved energy and demand
         charges [USD/yr].
@@ -53,6 +55,7 @@ class StageTable:
     capex_usd: float
     fixed_cost_usd: float
     operating_cost_usd: float
+    om_usd: float
     load_mwh: float
     peak_load_mw: float
     unserved_mwh: float
@@ -138,18 +141,16 @@ def stage_tables(ds: xr.Dataset, plan: VintagePlan) -> list[StageTable]:
         in_service: dict[str, float] = {}
         built: dict[str, float] = {}
         energy_s: dict[str, float] = {}
-        capex = fixed = 0.0
+        capex = fixed = om = 0.0
         for vintage in plan.vintages:
             mw = capacity.get(vintage.name, 0.0)
             of = vintage.technology
             energy_s[of] = energy_s.get(of, 0.0) + float(energy[vintage.name][s])
             if bool(present.sel(technology=vintage.name).isel(stage=s)):
                 in_service[of] = in_service.get(of, 0.0) + mw
-                fixed += (
-                    mw
-                    * vintage.fixed_usd_per_mw_year
-                    * float(share.sel(technology=vintage.name).isel(stage=s))
-                )
+                served = mw * float(share.sel(technology=vintage.name).isel(stage=s))
+                fixed += served * vintage.fixed_usd_per_mw_year
+                om += served * vintage.om_usd_per_mw_year
             if vintage.build_year == year:
                 built[of] = built.get(of, 0.0) + mw
                 capex += mw * vintage.capex_usd_per_mw
@@ -171,6 +172,7 @@ def stage_tables(ds: xr.Dataset, plan: VintagePlan) -> list[StageTable]:
                 energy_mwh=energy_s,
                 capex_usd=capex,
                 fixed_cost_usd=fixed,
+                om_usd=om,
                 operating_cost_usd=float(per_stage_op[s]) + charges[s] + coincident_usd / weight,
                 load_mwh=served,
                 peak_load_mw=float(load[of_hour == s].max()),
