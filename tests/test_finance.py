@@ -409,3 +409,27 @@ def test_cash_flow_and_contract_pages(tmp_path):
     )
     contracts = gigafactory.write_deals_report(table, tmp_path / "deals.html").read_text()
     assert "Compute deals" in contracts and "Sources" in contracts
+
+
+def test_time_to_power_names_the_first_year_and_the_bridge():
+    """Memphis's library wait for a new feed is 2 years (an estimate): decided in 2024 the
+    feed serves from 2026. With leased turbines (no lead time) the campus can run from
+    2024 at a premium; without them not before 2026. A year of waiting forgoes 1,000 H100
+    x 8,760 h x 80 % sold x 2 USD = 14.016 M USD."""
+    from gigafactory.scenario import scenario_from_dict
+
+    data = _campus()
+    data["sites"][0]["technologies"] = {"gas_ct_mobile": {"max_mw": 60}}
+    bridged = gigafactory.time_to_power(
+        scenario_from_dict(data), decided=2024, years=3, price_usd_per_accelerator_hour=2.0
+    )
+    assert [c.year for c in bridged] == [2024, 2025, 2026]
+    assert [c.grid_import_cap_mw for c in bridged] == [0.0, 0.0, 40.0]
+    assert bridged[0].built_mw["gas_ct_mobile"] > 1.0  # the bridge
+    assert bridged[2].extra_cost_usd == 0.0  # the feed is the cheapest way
+    assert bridged[0].extra_cost_usd > 0.0
+    assert bridged[0].waiting_cost_usd == pytest.approx(2.0 * 1000 * 8760 * 0.8)
+    data["sites"][0]["technologies"] = {}
+    waiting = gigafactory.time_to_power(scenario_from_dict(data), decided=2024, years=3)
+    assert [c.annual_cost_usd is None for c in waiting] == [True, True, False]
+    assert waiting[0].infeasible.startswith("roadmap: site 'campus':")

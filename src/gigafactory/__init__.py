@@ -46,6 +46,7 @@ from gigafactory.pipeline import (
     DealCompute,
     DelayCase,
     IndustryScale,
+    StartYear,
     campus_cash_flow,
     cash_flow_summary,
     check,
@@ -67,6 +68,7 @@ from gigafactory.pipeline import (
     siting_weights,
     size,
     tariff_overview,
+    time_to_power,
 )
 from gigafactory.report import (
     FIRM_STYLE,
@@ -173,6 +175,7 @@ __all__ = [
     "SiteSummary",
     "SizedSite",
     "SolverError",
+    "StartYear",
     "Summary",
     "TechnologyMargin",
     "Vary",
@@ -247,6 +250,7 @@ __all__ = [
     "sweep_body_html",
     "sweep_html",
     "tariff_overview",
+    "time_to_power",
     "to_plain",
     "translator",
     "wacc",

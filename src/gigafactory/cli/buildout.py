@@ -136,3 +136,69 @@ def memory(
         f"{demand.host_dram_gb / 1e6:,.1f} PB on {demand.dram_wafers / 1e3:,.0f}k wafers; "
         f"{demand.wafers_per_month / 1e3:,.1f}k wafer starts a month over {months:g} months"
     )
+
+
+@app.command("time-to-power")
+@user_errors
+def time_to_power(
+    scenario: ScenarioArg,
+    site: Annotated[int, typer.Option(help="Which site (index).")] = 0,
+    it_share: Annotated[float, typer.Option(help="Share of the site's IT load to run [-].")] = 1.0,
+    decided: Annotated[
+        int | None, typer.Option(help="Year of the decision (default: the scenario's).")
+    ] = None,
+    years: Annotated[int, typer.Option(help="Start years to try.")] = 6,
+    price: Annotated[
+        float | None,
+        typer.Option(
+            help="Price per accelerator-hour [USD/h], for what a year of waiting forgoes."
+        ),
+    ] = None,
+    grid_wait: Annotated[
+        bool,
+        typer.Option(help="A new feed waits the site library's years (--no-grid-wait: it exists)."),
+    ] = True,
+) -> None:
+    """How soon a site can run its load, and what each start year costs."""
+    loaded = gigafactory.load_scenario(scenario)
+    with progress(f"{loaded.name}: time to power") as say:
+        cases = gigafactory.time_to_power(
+            loaded,
+            site=site,
+            it_share=it_share,
+            decided=decided,
+            years=years,
+            price_usd_per_accelerator_hour=price,
+            grid_wait=grid_wait,
+            progress=say,
+        )
+    table = Table(
+        title=f"{loaded.name}: sites[{site}] started in each year ({it_share:.0%} of its IT load)",
+        show_header=True,
+        caption="million USD/yr; extra against the cheapest start year; built: what the LP adds",
+    )
+    for header in ("start", "grid MW", "annual cost", "extra", "built [MW]"):
+        table.add_column(header, justify="left" if header == "built [MW]" else "right")
+    for case in cases:
+        if case.annual_cost_usd is None:
+            table.add_row(str(case.year), "", "cannot run", "", "")
+            continue
+        table.add_row(
+            str(case.year),
+            f"{case.grid_import_cap_mw:,.0f}",
+            f"{case.annual_cost_usd / 1e6:,.1f}",
+            f"{(case.extra_cost_usd or 0.0) / 1e6:+,.1f}",
+            _mw(case.built_mw or {}),
+        )
+    console.print(table)
+    first = next((c.year for c in cases if c.annual_cost_usd is not None), None)
+    if first is None:
+        console.print(f"[yellow]not within {years} years:[/] {escape(cases[-1].infeasible)}")
+        return
+    console.print(f"first year it can run: {first}")
+    waiting = cases[0].waiting_cost_usd
+    if waiting is not None:
+        console.print(
+            f"each year of waiting forgoes {waiting / 1e6:,.0f} M USD of accelerator-hours "
+            f"sold at {price:,.2f} USD/h"
+        )

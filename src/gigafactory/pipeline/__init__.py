@@ -32,7 +32,7 @@ from gigafactory.pipeline.deals import (
     industry_scale,
     price_covering,
 )
-from gigafactory.pipeline.delay_study import DelayCase, grid_delay
+from gigafactory.pipeline.delay_study import DelayCase, StartYear, grid_delay, time_to_power
 from gigafactory.pipeline.fault_study import faults
 from gigafactory.pipeline.grid_terms import contract_overview, tariff_overview
 from gigafactory.pipeline.orbit_study import orbit
@@ -61,6 +61,7 @@ __all__ = [
     "IndustryScale",
     "PreparedSite",
     "Progress",
+    "StartYear",
     "campus_cash_flow",
     "cash_flow_summary",
     "check",
@@ -84,4 +85,5 @@ __all__ = [
     "siting_weights",
     "size",
     "tariff_overview",
+    "time_to_power",
 ]

@@ -1,11 +1,12 @@
-"""Time to power: what each month of a late grid connection costs, and what bridges it.
+"""Time to power: what a late grid connection costs, and how soon a campus can run.
 
-The scenario is solved with a site's grid feed energised on time (1 January of the
-scenario's year, or its own ``grid.in_service``) and then N months late; before the feed is
-energised the site runs on what it can build or already has (turbines, engines, batteries,
-renewables), so the LP builds the bridge and the table shows its cost. The runs differ only
-in the feed's hourly availability, so each starts from the last one's basis
-(:class:`~gigafactory.solver.WarmStarts`).
+:func:`grid_delay` solves the scenario with a site's grid feed energised on time (1 January
+of the scenario's year, or its own ``grid.in_service``) and then N months late; before the
+feed is energised the site runs on what it can build or already has (turbines, engines,
+batteries, renewables), so the LP builds the bridge and the table shows its cost. The runs
+differ only in the feed's hourly availability, so each starts from the last one's basis
+(:class:`~gigafactory.solver.WarmStarts`). :func:`time_to_power` tries each start year
+after the decision as a one-stage roadmap.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from gigafactory.errors import InfeasibleError, ScenarioError
+from gigafactory.pipeline.prepare import prepare_site
+from gigafactory.pipeline.roadmap_study import plan_roadmap
 from gigafactory.pipeline.runner import run
-from gigafactory.scenario import Scenario
+from gigafactory.scenario import RoadmapSpec, RoadmapStage, Scenario
 from gigafactory.solver import WarmStarts
+from gigafactory.units import HOURS_PER_YEAR
 
-__all__ = ["DelayCase", "grid_delay"]
+__all__ = ["DelayCase", "StartYear", "grid_delay", "time_to_power"]
 
 
 @dataclass(frozen=True)
@@ -108,3 +112,120 @@ def grid_delay(
             )
         )
     return cases
+
+
+@dataclass(frozen=True)
+class StartYear:
+    """A campus started in one year: whether it can run then, and what that year costs.
+
+    ``annual_cost_usd``, ``built_mw`` and ``extra_cost_usd`` (against the cheapest year
+    that could run) are None where the load cannot be served that year with what can exist
+    by then (``infeasible`` says where and by how much). ``waiting_cost_usd`` is what a year
+    of waiting forgoes: the fleet's accelerator-hours not sold at the price given (None
+    without a price or a fleet).
+    """
+
+    year: int
+    grid_import_cap_mw: float
+    annual_cost_usd: float | None
+    extra_cost_usd: float | None
+    built_mw: dict[str, float] | None
+    cfe_share: float | None
+    waiting_cost_usd: float | None
+    infeasible: str = ""
+
+
+def time_to_power(
+    scenario: Scenario,
+    *,
+    site: int = 0,
+    it_share: float = 1.0,
+    decided: int | None = None,
+    years: int = 6,
+    typical_days: int = 12,
+    price_usd_per_accelerator_hour: float | None = None,
+    sold_share: float = 0.8,
+    grid_wait: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> list[StartYear]:
+    """How soon a site can run ``it_share`` of its IT load, and what each start year costs.
+
+    For each year from the decision on, the site alone is solved as a one-stage roadmap in
+    that year (:func:`~gigafactory.pipeline.roadmap_study.plan_roadmap`): a new grid feed only
+    after the site library's wait (``grid_wait``), each technology only after its
+    lead time, on ``typical_days`` per year. The first year that can be served is the
+    answer; the years before it would need what cannot exist yet, and the later ones show
+    what waiting for the feed saves against what a year of waiting forgoes.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario; ``site`` is the campus.
+    it_share : float
+        Share of the site's IT load to run [-].
+    decided : int, optional
+        Year of the decision; default: the scenario's roadmap's, else its year.
+    years : int
+        Start years tried [-].
+    price_usd_per_accelerator_hour : float, optional
+        Price the fleet's hours sell at, for the cost of waiting [USD/h].
+    sold_share : float
+        Share of the fleet's hours sold [-].
+    grid_wait : bool
+        A new feed waits the site library's years; False for a site whose feed exists.
+    """
+    say = progress or (lambda _msg: None)
+    if not 0 <= site < len(scenario.sites):
+        msg = f"site {site}: the scenario has {len(scenario.sites)} site(s)"
+        raise ScenarioError(msg)
+    if years < 1:
+        msg = f"years {years}: try at least one start year"
+        raise ScenarioError(msg)
+    spec = scenario.sites[site]
+    start = decided
+    if start is None:
+        start = scenario.roadmap.decision_year if scenario.roadmap else scenario.year
+    alone = scenario.model_copy(update={"sites": [spec], "roadmap": None})
+    waiting = None
+    if price_usd_per_accelerator_hour is not None:
+        fleet = prepare_site(alone, 0).compute
+        if fleet is not None:
+            hours = sum(fleet.accelerators.values()) * it_share * HOURS_PER_YEAR * sold_share
+            waiting = price_usd_per_accelerator_hour * hours
+    out: list[StartYear] = []
+    for year in range(start, start + years):
+        say(f"{spec.id}: starting in {year}")
+        roadmap = RoadmapSpec(
+            stages=[RoadmapStage(year=year, scale=it_share)],
+            decided=start,
+            end=year + 1,
+            grid_wait=grid_wait,
+            typical_days=typical_days,
+        )
+        try:
+            (planned,) = plan_roadmap(alone.model_copy(update={"roadmap": roadmap})).sites
+        except (InfeasibleError, ScenarioError) as err:  # what it needs cannot exist yet
+            out.append(StartYear(year, 0.0, None, None, None, None, waiting, infeasible=str(err)))
+            continue
+        (stage,) = planned.stages
+        out.append(
+            StartYear(
+                year=year,
+                grid_import_cap_mw=stage.grid_import_cap_mw,
+                annual_cost_usd=stage.annual_cost_usd,
+                extra_cost_usd=None,
+                built_mw=dict(stage.built_mw),
+                cfe_share=stage.cfe_share,
+                waiting_cost_usd=waiting,
+            )
+        )
+    served = [c.annual_cost_usd for c in out if c.annual_cost_usd is not None]
+    if served:
+        cheapest = min(served)
+        out = [
+            c
+            if c.annual_cost_usd is None
+            else StartYear(**{**c.__dict__, "extra_cost_usd": c.annual_cost_usd - cheapest})
+            for c in out
+        ]
+    return out

@@ -206,9 +206,13 @@ def roadmap_plan(
     spec = scenario.sites[index]
     years = roadmap.years
     prepared = []
-    for stage in roadmap.stages:
+    for k, stage in enumerate(roadmap.stages):
         say(f"{spec.id}: stage {stage.year} ({stage.scale_of(spec.id):.0%} of the IT load)")
-        prepared.append(prepare_site(stage_scenario(scenario, stage), index))
+        try:
+            prepared.append(prepare_site(stage_scenario(scenario, stage), index))
+        except ScenarioError as err:  # e.g. an off-site contract before the feed exists
+            msg = f"roadmap.stages[{k}] ({stage.year}): {err}"
+            raise ScenarioError(msg) from None
     supplies = [
         _scaled(_common_year(p.supply), stage.scale_of(spec.id), scenario)
         for p, stage in zip(prepared, roadmap.stages, strict=True)

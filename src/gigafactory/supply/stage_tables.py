@@ -87,8 +87,10 @@ def stage_tables(ds: xr.Dataset, plan: VintagePlan) -> list[StageTable]:
     assert site.stages is not None
     techs = {t.name: t for t in site.techs}
     capacity = {str(k): float(v) for k, v in ds["capacity_mw"].to_series().items()}
-    share = stage_matrix(site, online_matrix(site, list(site.techs)), "mean")
-    present = stage_matrix(site, online_matrix(site, list(site.techs)), "max") > 0
+    if site.techs:
+        online = online_matrix(site, list(site.techs))
+        share = stage_matrix(site, online, "mean")
+        present = stage_matrix(site, online, "max") > 0
     dispatch = ds["dispatch_mw"].to_numpy()
     tech_names = [str(t) for t in ds["dispatch_mw"].technology.values]
     grid_import = ds["grid_import_mw"].to_numpy()
