@@ -382,3 +382,15 @@ def test_site_scale_gives_one_site_its_own_size():
     data["roadmap"]["stages"][0]["site_scale"] = {"campsu": 0.25}
     with pytest.raises(gigafactory.ScenarioError, match=r"site_scale\.campsu: no such site"):
         scenario_from_dict(data)
+
+
+def test_a_sweep_keeps_the_roadmaps_figures():
+    from gigafactory.summary import Summary
+
+    data = _small(stages=[{"year": 2025, "scale": 0.5}, {"year": 2027}], decided=2020)
+    summary = gigafactory.run(scenario_from_dict(data)).summary
+    assert isinstance(summary, Summary) and summary.roadmap is not None
+    metrics = gigafactory.case_metrics(summary)
+    assert metrics["roadmap.present_value_usd"] == summary.roadmap.present_value_usd
+    first = summary.roadmap.sites[0].stages[0]
+    assert metrics["roadmap.campus.2025.annual_cost_usd"] == first.annual_cost_usd

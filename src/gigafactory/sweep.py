@@ -194,12 +194,21 @@ def read_cases(path: str | Path) -> list[dict[str, Any]]:
 
 
 def case_metrics(summary: Summary) -> dict[str, float]:
-    """The figures a sweep keeps of one case: :data:`METRICS`, capacities, $/accelerator-h."""
+    """The figures a sweep keeps of one case: :data:`METRICS`, capacities, $/accelerator-h.
+
+    A case with a roadmap also keeps its present value and each stage's annual cost.
+    """
     out = {key: float(getattr(summary, key)) for key in METRICS}
     for tech, value in summary.capacity_mw.items():
         out[f"capacity_mw.{tech}"] = float(value)
     if summary.compute is not None:
         out["usd_per_accelerator_hour"] = float(summary.compute.usd_per_accelerator_hour)
+    if summary.roadmap is not None:  # a build-out: its present value, and each stage's cost
+        out["roadmap.present_value_usd"] = summary.roadmap.present_value_usd
+        for site in summary.roadmap.sites:
+            for stage in site.stages:
+                key = f"roadmap.{site.site}.{stage.year}.annual_cost_usd"
+                out[key] = float(stage.annual_cost_usd)
     return out
 
 
