@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -225,7 +225,7 @@ def time_to_power(
         out = [
             c
             if c.annual_cost_usd is None
-            else StartYear(**{**c.__dict__, "extra_cost_usd": c.annual_cost_usd - cheapest})
+            else replace(c, extra_cost_usd=c.annual_cost_usd - cheapest)
             for c in out
         ]
     return out

@@ -179,6 +179,14 @@ def _lives_and_lead_times(
     return lives, earliest
 
 
+def _roadmap_of(scenario: Scenario) -> RoadmapSpec:
+    """The scenario's roadmap, or the error that names the missing section."""
+    if scenario.roadmap is None:
+        msg = "roadmap: the scenario has no roadmap section; add roadmap.stages (docs/roadmap.md)"
+        raise ScenarioError(msg)
+    return scenario.roadmap
+
+
 def roadmap_lives(scenario: Scenario) -> dict[str, dict[str, float]]:
     """Each site's technology lives [yr], by site id (for the value left at the end)."""
     assert scenario.roadmap is not None
@@ -198,10 +206,7 @@ def roadmap_plan(
     ScenarioError
         When the scenario has no ``roadmap`` section.
     """
-    roadmap = scenario.roadmap
-    if roadmap is None:
-        msg = "roadmap: the scenario has no roadmap section; add roadmap.stages (docs/roadmap.md)"
-        raise ScenarioError(msg)
+    roadmap = _roadmap_of(scenario)
     say = progress or (lambda _msg: None)
     spec = scenario.sites[index]
     years = roadmap.years
@@ -404,7 +409,6 @@ def plan_roadmap(
         When a stage cannot meet its load with what can be in service by then.
     """
     say = progress or (lambda _msg: None)
-    if scenario.roadmap is None:
-        roadmap_plan(scenario, 0)  # raises the error that names the missing section
+    _roadmap_of(scenario)
     sites = [_site_roadmap(scenario, i, say) for i in range(len(scenario.sites))]
     return RoadmapSummary(scenario=scenario.name, sites=sites)

@@ -7,14 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from gigafactory.supply.roadmap import VintagePlan
+from gigafactory.supply.roadmap import VintagePlan, _hourly
 from gigafactory.supply.terms import online_matrix, stage_matrix
 
 __all__ = ["StageTable", "stage_tables"]
-
-
-def _hourly(value: object, n: int) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, dtype=float), (n,))
 
 
 @dataclass(frozen=True)
