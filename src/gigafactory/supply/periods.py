@@ -125,8 +125,8 @@ def cluster_periods(
     if frame.empty:  # every period alike
         return Periods(period_hours, np.zeros(n_periods, dtype=int), np.zeros(1, dtype=int))
     scarce = [str(c) for c in frame.columns if str(c).startswith("availability:")]
-    # tsam 2.3 touches pandas options that pandas 3 deprecates, and warns about rescaling
-    # that medoids do not do: neither concerns the result
+    # tsam 2.3 touches pandas options that pandas 3 deprecates: that does not concern the
+    # result
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import tsam.timeseriesaggregation as tsam
@@ -138,6 +138,9 @@ def cluster_periods(
             resolution=1.0,
             clusterMethod="hierarchical",
             representationMethod="medoidRepresentation",
+            # the medoids' own hours are what the LP takes; rescaling tsam's copies of
+            # them would only cost time (a second on a year)
+            rescaleClusterPeriods=False,
             weightDict=weights or None,
             extremePeriodMethod="new_cluster_center" if extremes else "None",
             addPeakMax=["load"] if extremes and "load" in frame else [],
