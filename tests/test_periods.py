@@ -9,11 +9,13 @@ import pytest
 import gigafactory
 from conftest import small_scenario
 from gigafactory.errors import ScenarioError
+from gigafactory.pipeline.aggregation import settle_periods
 from gigafactory.scenario import scenario_from_dict
-from gigafactory.supply import DemandCharge, SiteSupply, SupplyTech, optimise
+from gigafactory.supply import DemandCharge, SiteSupply, SupplyTech, optimise, replay
 from gigafactory.supply.periods import (
     cluster_periods,
     expand_solution,
+    stress_periods,
     typical_site,
     year_of_typical_periods,
 )
@@ -176,8 +178,9 @@ def test_a_run_on_typical_days_reports_its_error_against_the_year():
     site = results.summary.sites[0]
     aggregation = site.aggregation
     assert aggregation is not None and aggregation.period_hours == 24
-    # six typical days plus the day of peak load and the day of least sun
-    assert 6 < aggregation.typical_periods <= 8
+    # six typical days plus the day of peak load, the day of least sun and the days of
+    # its poorest runs of two and three days (at most 1 + 1 + 2 + 3)
+    assert 6 < aggregation.typical_periods <= 13
     # the full year solved alongside is the ordinary run
     assert aggregation.total_annual_cost_usd_exact == pytest.approx(
         year.total_annual_cost_usd, rel=1e-6
@@ -214,3 +217,85 @@ def test_a_period_that_does_not_divide_the_year_names_the_field():
         "time.aggregation: sites[0] (campus): period of 100 h does not divide the 8,760 "
         "hours; use e.g. 24"
     )
+
+
+def _calm_run_site() -> SiteSupply:
+    # 12 days of load 10 MW on 20 MW of wind already built and a lossless 24 h store: wind
+    # at full output except on day 5 (calm) and days 6 and 10 (0.3 of capacity, 6 MW)
+    wind = np.ones(12)
+    wind[5], wind[6], wind[10] = 0.0, 0.3, 0.3
+    return SiteSupply(
+        name="calm-run",
+        time=hours(24 * 12),
+        load_mw=np.full(24 * 12, 10.0),
+        techs=(
+            SupplyTech(
+                "wind",
+                "variable",
+                fixed_cost=1000.0,
+                existing_mw=20.0,
+                max_mw=20.0,
+                availability=np.repeat(wind, 24),
+                clean=True,
+            ),
+            SupplyTech("store", "storage", fixed_cost=1000.0, duration_h=24.0),
+        ),
+    )
+
+
+def test_stress_days_of_a_design_are_found_and_settle_it():
+    # By hand: the year needs 240 MWh on calm day 5 and 24 x (10 - 6) = 96 MWh on day 6,
+    # so 336 MWh stored before day 5, a 14 MW store (24 h). Two typical days blur day 5
+    # into the weak-wind days (0.3): the LP sees 96 + 96 MWh and builds 8 MW (192 MWh).
+    # Dispatched by rules on the year, that store runs short on day 6 (4 MW x 24 h =
+    # 96 MWh, empty) and on day 5 (8 of 10 MW for 24 h: 48 MWh). Those days and the day
+    # before each (where the store fills), less the medoid of the weak days, become
+    # typical days of their own, and the LP then builds the year's 14 MW.
+    site = _calm_run_site()
+    periods = cluster_periods(site, 24, 2, extremes=False)
+    assert len(periods.representative) == 2
+    first = optimise(typical_site(site, periods), method="simplex")
+    assert float(first["capacity_mw"].sel(technology="store")) == pytest.approx(8.0, rel=1e-6)
+    unserved = replay(site, {"wind": 20.0, "store": 8.0}).unserved.reshape(12, 24).sum(axis=1)
+    np.testing.assert_allclose(unserved[[5, 6]], [48.0, 96.0], atol=1e-9)
+    weak = int(periods.representative[periods.order[6]])  # the weak days' medoid: 6 or 10
+    assert weak in (6, 10)
+    assert stress_periods(site, periods, {"wind": 20.0, "store": 8.0}) == [
+        d for d in (6, 5, 4) if d != weak
+    ]
+    # a stress day stands for itself, and the LP sizes the store on the year's run
+    forced = cluster_periods(site, 24, 2, extremes=False, forced=[5])
+    assert forced.count[forced.order[5]] == 1 and 5 in forced.representative
+    again = optimise(typical_site(site, forced), method="simplex")
+    assert float(again["capacity_mw"].sel(technology="store")) == pytest.approx(14.0, rel=1e-6)
+    # the pipeline's loop does the same from the blurred periods, then stops
+    data = small_scenario()
+    data["time"] = {"aggregation": {"count": 2}}
+    settled, solution, added = settle_periods(
+        scenario_from_dict(data), 0, site, periods, lambda s: optimise(s, method="simplex"), print
+    )
+    assert added == 3 - (weak == 6) and 5 in settled.representative
+    assert float(solution["capacity_mw"].sel(technology="store")) == pytest.approx(14.0, rel=1e-6)
+    assert solution.attrs["objective_usd"] == pytest.approx(
+        optimise(site, method="simplex").attrs["objective_usd"], rel=1e-9
+    )
+
+
+def test_a_lull_of_two_and_three_days_stands_for_itself():
+    # daily wind 0.6 except a run of 0.2, 0.1, 0.2 on days 3-5 and 0.15 on day 9: the
+    # poorest 2-day run is days 3-4 (0.3, ties with 4-5; the first is kept), the poorest
+    # 3-day run days 3-5 (0.5): each a typical day of its own
+    daily = np.full(12, 0.6)
+    daily[[3, 4, 5, 9]] = [0.2, 0.1, 0.2, 0.15]
+    daily[[1, 7]] = [0.7, 0.5]
+    site = SiteSupply(
+        name="lull",
+        time=hours(24 * 12),
+        load_mw=np.full(24 * 12, 10.0),
+        techs=(SupplyTech("wind", "variable", fixed_cost=1.0, availability=np.repeat(daily, 24)),),
+    )
+    periods = cluster_periods(site, 24, 2)
+    for day in (3, 4, 5):
+        assert day in periods.representative and periods.count[periods.order[day]] == 1
+    # the least-wind day (4) is an extreme too; day 9 alone is not a lull
+    assert periods.count.sum() == 12

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+import xarray as xr
 
 from gigafactory.errors import ScenarioError
 from gigafactory.scenario import Scenario
 from gigafactory.summary import Aggregation, Notice, SiteSummary
 from gigafactory.supply import SiteSupply
-from gigafactory.supply.periods import Periods, cluster_periods
+from gigafactory.supply.periods import Periods, cluster_periods, stress_periods, typical_site
 
-__all__ = ["aggregation_notice", "aggregation_summary", "typical_periods"]
+__all__ = [
+    "STRESS_PASSES",
+    "aggregation_notice",
+    "aggregation_summary",
+    "settle_periods",
+    "typical_periods",
+]
+
+STRESS_PASSES = 2
+"""Solves on typical periods after the first, each with the days the last design fell
+short on by rules added (:func:`settle_periods`) [-]."""
 
 
 def typical_periods(
-    scenario: Scenario, index: int, site: SiteSupply, say: Callable[[str], None]
+    scenario: Scenario,
+    index: int,
+    site: SiteSupply,
+    say: Callable[[str], None],
+    forced: Sequence[int] = (),
 ) -> Periods | None:
     """The typical periods of one site's year, or None when the scenario asks for the year.
+
+    ``forced``: periods of the year that stand for themselves (stress days).
 
     Raises
     ------
@@ -27,23 +45,80 @@ def typical_periods(
     aggregation = scenario.time.aggregation
     if aggregation is None:
         return None
-    say(f"{site.name}: {aggregation.count} typical periods of {aggregation.period_hours} h (tsam)")
+    if not forced:
+        say(
+            f"{site.name}: {aggregation.count} typical periods of {aggregation.period_hours} h "
+            "(tsam)"
+        )
     try:
-        return cluster_periods(site, aggregation.period_hours, aggregation.count)
+        return cluster_periods(site, aggregation.period_hours, aggregation.count, forced=forced)
     except ValueError as err:
         msg = f"time.aggregation: sites[{index}] ({site.name}): {err}"
         raise ScenarioError(msg) from None
 
 
+def settle_periods(
+    scenario: Scenario,
+    index: int,
+    site: SiteSupply,
+    periods: Periods,
+    optimise_typical: Callable[[SiteSupply], xr.Dataset],
+    say: Callable[[str], None],
+) -> tuple[Periods, xr.Dataset, int]:
+    """Solve a site on typical periods until its design holds on the year, by rules.
+
+    After each solve, the year is dispatched by rules with the design found
+    (:func:`~gigafactory.supply.periods.stress_periods`); the days it falls short on, and the
+    day before each, become typical periods of their own and the LP is solved again, at
+    most :data:`STRESS_PASSES` times. This is the check of an aggregated design against
+    the full time series of Bahl et al. (2017), with a rule dispatch of milliseconds in place
+    of the year's LP: it catches the runs of poor days that size storage, which typical
+    days blur.
+
+    Bahl, Kuempel, Seele, Lampe, Bardow (2017), "Time-series aggregation for synthesis
+    problems by bounding error in the objective function", Energy 135, 900-912.
+
+    Returns
+    -------
+    tuple
+        The final typical periods, the solution on them (its ``solve_seconds`` and
+        ``build_seconds`` those of every pass), and the stress days added [-].
+    """
+    solution = optimise_typical(typical_site(site, periods))
+    forced: list[int] = []
+    spent = {"solve_seconds": 0.0, "build_seconds": 0.0}  # by the passes before the last
+    for _ in range(STRESS_PASSES):
+        capacity = {str(k): float(v) for k, v in solution["capacity_mw"].to_series().items()}
+        stressed = stress_periods(site, periods, capacity)
+        if not stressed:
+            break
+        forced += stressed
+        say(
+            f"{site.name}: by rules the design falls short on {len(stressed)} days of the "
+            "year; solving again with them as typical days"
+        )
+        settled = typical_periods(scenario, index, site, say, forced)
+        assert settled is not None  # only called with time.aggregation
+        periods = settled
+        for key in spent:
+            spent[key] += float(solution.attrs.get(key, 0.0))
+        solution = optimise_typical(typical_site(site, periods))
+    for key, seconds in spent.items():  # the time of every pass, as the summary reports it
+        solution.attrs[key] = float(solution.attrs.get(key, 0.0)) + seconds
+    return periods, solution, len(forced)
+
+
 def aggregation_summary(
-    periods: Periods, site: SiteSummary, exact: SiteSummary | None
+    periods: Periods, site: SiteSummary, exact: SiteSummary | None, stress_days: int = 0
 ) -> Aggregation:
     """What stood for the year, and the error of cost [-] and capacities [MW] if solved too.
 
     Errors are the typical periods' figures minus the full year's.
     """
     out = Aggregation(
-        typical_periods=len(periods.representative), period_hours=periods.period_hours
+        typical_periods=len(periods.representative),
+        period_hours=periods.period_hours,
+        stress_days=stress_days,
     )
     if exact is None:
         return out

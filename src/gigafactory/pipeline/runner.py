@@ -17,6 +17,7 @@ import xarray as xr
 from gigafactory.pipeline.aggregation import (
     aggregation_notice,
     aggregation_summary,
+    settle_periods,
     typical_periods,
 )
 from gigafactory.pipeline.assumptions import site_assumptions
@@ -109,10 +110,32 @@ def run_prepared(
         for p, ys in zip(prepared, years, strict=True)
     ]
     periods = [typical_periods(scenario, i, w, say) for i, w in enumerate(whole)]
+
+    def optimise_one(site: SiteSupply, kind: str) -> xr.Dataset:
+        if warm is not None:  # each LP under its own key: the year, the rigid and exact twins
+            return optimise(
+                site, method=method, time_limit_s=limit, warm=warm, key=f"{kind}:{site.name}"
+            )
+        return _optimise((site, method, limit))
+
+    # on typical periods, each site is solved until its design holds on the year's stress
+    # days, before the twins below are set up on the periods it ends with
+    settled: list[xr.Dataset | None] = [None] * len(whole)
+    stress_days = [0] * len(whole)
+    for i, (w, per) in enumerate(zip(whole, periods, strict=True)):
+        if per is not None:
+            say(f"{w.name}: optimising supply on typical days ({len(w.techs)} technologies)")
+            periods[i], settled[i], stress_days[i] = settle_periods(
+                scenario, i, w, per, lambda lp_site: optimise_one(lp_site, "lp"), say
+            )
     modelled = [
         w if per is None else typical_site(w, per) for w, per in zip(whole, periods, strict=True)
     ]
-    jobs = [(lp_site, method, limit) for lp_site in modelled]
+    jobs = [
+        (lp_site, method, limit)
+        for lp_site, ds in zip(modelled, settled, strict=True)
+        if ds is None
+    ]
     # Sites with flexible training are solved again with training held at its nominal
     # pace, to report what the flexibility is worth.
     rigid = [
@@ -124,29 +147,30 @@ def run_prepared(
     exact = [(w, method, limit) for w in whole] if _compare_exact(scenario) else []
     jobs += rigid + exact
     workers = min(scenario.solver.threads, len(jobs))
-    for lp_site in modelled:
+    for lp_site, ds in zip(modelled, settled, strict=True):
         n_techs = len(lp_site.techs)
-        say(
-            f"{lp_site.name}: optimising supply ({len(lp_site.time):,} hours, "
-            f"{n_techs} technolog{'y' if n_techs == 1 else 'ies'})"
-        )
+        if ds is None:
+            say(
+                f"{lp_site.name}: optimising supply ({len(lp_site.time):,} hours, "
+                f"{n_techs} technolog{'y' if n_techs == 1 else 'ies'})"
+            )
     if exact:
         say(f"solving the full year too ({len(exact)} site{'s' * (len(exact) > 1)})")
-    if warm is not None:  # each LP under its own key: the year, the rigid and exact twins
-        kinds = ["lp"] * len(modelled) + ["rigid"] * len(rigid) + ["exact"] * len(exact)
+    n_lp = len(jobs) - len(rigid) - len(exact)
+    if warm is not None:
+        kinds = ["lp"] * n_lp + ["rigid"] * len(rigid) + ["exact"] * len(exact)
         solved = [
-            optimise(site, method=m, time_limit_s=lim, warm=warm, key=f"{kind}:{site.name}")
-            for kind, (site, m, lim) in zip(kinds, jobs, strict=True)
+            optimise_one(site, kind) for kind, (site, _m, _lim) in zip(kinds, jobs, strict=True)
         ]
     elif workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             solved = list(pool.map(_optimise, jobs))
     else:
         solved = [_optimise(job) for job in jobs]
-    n = len(prepared)
-    rigid_solved = iter(solved[n : n + len(rigid)])
-    exact_solved = solved[n + len(rigid) :] if exact else [None] * n
-    solved = solved[:n]
+    rigid_solved = iter(solved[n_lp : n_lp + len(rigid)])
+    exact_solved = solved[n_lp + len(rigid) :] if exact else [None] * len(prepared)
+    fresh = iter(solved[:n_lp])
+    solved = [next(fresh) if ds is None else ds for ds in settled]
     # typical periods are laid back onto the year: the year the LP's objective describes
     solved = [
         ds if per is None else expand_solution(ds, per, w.time)
@@ -181,8 +205,16 @@ def run_prepared(
         return summarise_years(ys, seeds, data, site_summary)[0]
 
     site_summaries, hourly_solutions = [], []
-    for p, w, ds, per, ds_exact, ys, ys_exact in zip(
-        described, whole, solved, periods, exact_solved, described_years, years, strict=True
+    for p, w, ds, per, ds_exact, ys, ys_exact, stress in zip(
+        described,
+        whole,
+        solved,
+        periods,
+        exact_solved,
+        described_years,
+        years,
+        stress_days,
+        strict=True,
     ):
         if ys is not None and seeds is not None:
             # one design over the weather years: the mean year, the spread, year 1's hours
@@ -193,7 +225,7 @@ def run_prepared(
             hourly_solutions.append(ds)
         if per is not None and aggregation is not None:
             full = None if ds_exact is None else summarise(p, ys_exact, ds_exact)
-            site.aggregation = aggregation_summary(per, site, full)
+            site.aggregation = aggregation_summary(per, site, full, stress)
             site.warnings.append(aggregation_notice(site.aggregation, w.weather_years))
         site.headline = headline(site)
         site.assumptions = site_assumptions(scenario, p)

@@ -19,6 +19,7 @@ for Energy System Models", Energies 13(3), 641; tsam: https://github.com/FZJ-IEK
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -27,11 +28,13 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory.supply.inputs import Periods, SiteSupply, SupplyTech
+from gigafactory.supply.rules import replay
 
 __all__ = [
     "Periods",
     "cluster_periods",
     "expand_solution",
+    "stress_periods",
     "take_hours",
     "typical_site",
     "year_of_typical_periods",
@@ -71,6 +74,28 @@ def _profiles(site: SiteSupply) -> tuple[pd.DataFrame, dict[str, float]]:
     return frame[varying], {k: w for k, w in weights.items() if k in varying}
 
 
+LULL_RUNS = (2, 3)
+"""Lengths of the runs of periods of least mean output added as typical periods [-]."""
+
+
+def _lull_periods(frame: pd.DataFrame, columns: list[str], hours: int) -> list[int]:
+    """The periods of each column's lowest-mean runs of :data:`LULL_RUNS` periods.
+
+    >>> frame = pd.DataFrame({"a": [1.0, 1, 0.2, 0.2, 0, 0, 0.4, 0.4, 1, 1, 1, 1]})
+    >>> _lull_periods(frame, ["a"], 2)  # means 1, 0.2, 0, 0.4, 1, 1
+    [1, 2, 3]
+    """
+    out: list[int] = []
+    for column in columns:
+        mean = frame[column].to_numpy().reshape(-1, hours).mean(axis=1)
+        for run in LULL_RUNS:
+            if run > len(mean):
+                continue
+            first = int(np.argmin(np.convolve(mean, np.ones(run), mode="valid")))
+            out += [p for p in range(first, first + run) if p not in out]
+    return out
+
+
 def _masks_agree(frame: pd.DataFrame, order: np.ndarray, medoid: np.ndarray, hours: int) -> bool:
     masks = [c for c in frame.columns if str(c).startswith(("online:", "grid_online"))]
     if not masks:
@@ -80,7 +105,12 @@ def _masks_agree(frame: pd.DataFrame, order: np.ndarray, medoid: np.ndarray, hou
 
 
 def cluster_periods(
-    site: SiteSupply, period_hours: int, count: int, *, extremes: bool = True
+    site: SiteSupply,
+    period_hours: int,
+    count: int,
+    *,
+    extremes: bool = True,
+    forced: Sequence[int] = (),
 ) -> Periods:
     """Group the year's periods into ``count`` typical periods with tsam.
 
@@ -88,7 +118,10 @@ def cluster_periods(
     group represented by its medoid; deterministic. With ``extremes``, the period of peak
     load and the period of least mean output of each renewable or contract are added as
     typical periods of their own (tsam's ``new_cluster_center``: other periods may join
-    them), so firm capacity is sized on the hardest days, not on averages.
+    them), so firm capacity is sized on the hardest days, not on averages; so are the
+    periods of each one's lowest runs of 2 and 3 periods (its lulls, :data:`LULL_RUNS`),
+    which stand for themselves alone: storage is sized on a run of poor days, which no
+    medoid of a group of days reproduces.
 
     Parameters
     ----------
@@ -100,7 +133,9 @@ def cluster_periods(
         Typical periods wanted, besides the extreme ones; at least the number of periods
         returns the year itself [-].
     extremes : bool, default True
-        Add the extreme periods.
+        Add the extreme periods and the lulls.
+    forced : sequence of int, optional
+        Periods of the year that stand for themselves alone, besides ``count`` [-].
 
     Returns
     -------
@@ -118,7 +153,7 @@ def cluster_periods(
         msg = f"period of {period_hours} h does not divide the {n:,} hours; use e.g. 24"
         raise ValueError(msg)
     n_periods = n // period_hours
-    if count >= n_periods:
+    if count + len(forced) >= n_periods:
         every = np.arange(n_periods)
         return Periods(period_hours, every, every)
     frame, weights = _profiles(site)
@@ -153,6 +188,11 @@ def cluster_periods(
     for extreme in getattr(aggregation, "extremePeriods", {}).values():
         day = int(extreme["stepNo"])  # an extreme period stands for its own group
         medoid[order[day]] = day
+    alone = [*(_lull_periods(frame, scarce, period_hours) if extremes else []), *forced]
+    for period in alone:  # a period of its own, left by its group (which keeps its medoid)
+        if period not in medoid:
+            order[period] = len(medoid)
+            medoid = np.append(medoid, period)
     # number the typical periods by their medoid's place in the year
     rank = np.argsort(medoid, kind="stable")
     relabel = np.empty_like(rank)
@@ -164,6 +204,48 @@ def cluster_periods(
         )
         raise ValueError(msg)
     return periods
+
+
+STRESS_MWH = 1e-3
+"""Unserved energy in a period of the rule dispatch that marks it as a stress period [MWh]."""
+
+
+def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, float]) -> list[int]:
+    """Periods of the year where a design from typical periods falls short, by rules.
+
+    The year is dispatched with ``capacity`` by :func:`gigafactory.supply.rules.replay`
+    (storage kept for the next day's shortfalls, then merit order). Each period with
+    unserved energy that no typical period stands for exactly, and the period before it
+    (where storage fills for it), is returned, the largest shortfall's first: added as
+    typical periods (``cluster_periods(..., forced=...)``), they show the LP the runs of
+    days its medoids smoothed over. The rules are no optimum (they neither shift flexible
+    training nor buy ahead), so a period flagged here may be one the LP could serve;
+    adding it costs time, not accuracy.
+
+    Parameters
+    ----------
+    site : SiteSupply
+        The year in calendar order.
+    periods : Periods
+        The typical periods the design was found on.
+    capacity : mapping
+        Power capacity per technology [MW].
+
+    Returns
+    -------
+    list of int
+        Periods of the year [-].
+    """
+    unserved = replay(site, dict(capacity)).unserved
+    short = unserved.reshape(-1, periods.period_hours).sum(axis=1)
+    exact = set(periods.representative.tolist())
+    out: list[int] = []
+    for period in np.argsort(-short, kind="stable"):
+        if short[period] <= STRESS_MWH:
+            break
+        before = (int(period) - 1) % len(short)
+        out += [p for p in (int(period), before) if p not in exact and p not in out]
+    return out
 
 
 def _take(value: Any, index: np.ndarray) -> Any:

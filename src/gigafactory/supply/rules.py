@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gigafactory.supply.model import SiteSupply
+from gigafactory.supply.inputs import SiteSupply
 
 __all__ = ["RESERVE_HOURS", "Replay", "replay", "ride_through"]
 
