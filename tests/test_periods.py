@@ -299,3 +299,18 @@ def test_a_lull_of_two_and_three_days_stands_for_itself():
         assert day in periods.representative and periods.count[periods.order[day]] == 1
     # the least-wind day (4) is an extreme too; day 9 alone is not a lull
     assert periods.count.sum() == 12
+
+
+def test_sites_on_typical_days_in_worker_processes_match_one_process():
+    # two sites settled on typical days in a process pool give what one process gives
+    data = small_scenario()
+    second = {**data["sites"][0], "id": "annex", "load": {"it_mw": 30}}
+    data["sites"].append(second)
+    data["time"] = {"aggregation": {"count": 6}}
+    one = gigafactory.run(scenario_from_dict({**data, "solver": {"threads": 1}})).summary
+    two = gigafactory.run(scenario_from_dict({**data, "solver": {"threads": 2}})).summary
+    for a, b in zip(one.sites, two.sites, strict=True):
+        assert b.total_annual_cost_usd == pytest.approx(a.total_annual_cost_usd, rel=1e-9)
+        assert b.aggregation is not None and a.aggregation is not None
+        assert b.aggregation.typical_periods == a.aggregation.typical_periods
+        assert b.aggregation.stress_days == a.aggregation.stress_days

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from multiprocessing import get_context
 
 import xarray as xr
 
@@ -40,7 +41,12 @@ from gigafactory.scenario import Scenario, data_files
 from gigafactory.solver import WarmStarts
 from gigafactory.summary import SiteSummary, SizedSite, headline
 from gigafactory.supply import SiteSupply, optimise
-from gigafactory.supply.periods import expand_solution, typical_site, year_of_typical_periods
+from gigafactory.supply.periods import (
+    Periods,
+    expand_solution,
+    typical_site,
+    year_of_typical_periods,
+)
 from gigafactory.supply.years import split_supply, stack_years
 
 __all__ = ["Progress", "check", "run", "run_prepared", "size"]
@@ -51,6 +57,30 @@ Progress = Callable[[str], None]
 def _optimise(args: tuple[SiteSupply, str, float | None]) -> xr.Dataset:
     site, method, limit = args
     return optimise(site, method=method, time_limit_s=limit)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes forked from a fresh server process, not from this one.
+
+    A HiGHS that has solved in this process holds threads that a forked copy would wait on
+    for ever.
+    """
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
+
+
+def _settle(
+    args: tuple[Scenario, int, SiteSupply, Periods, str, float | None],
+) -> tuple[Periods, xr.Dataset, int]:
+    """:func:`settle_periods` of one site, for a process pool (no progress from there)."""
+    scenario, index, site, periods, method, limit = args
+    return settle_periods(
+        scenario,
+        index,
+        site,
+        periods,
+        lambda lp_site: optimise(lp_site, method=method, time_limit_s=limit),
+        lambda _msg: None,
+    )
 
 
 def _compare_exact(scenario: Scenario) -> bool:
@@ -122,11 +152,27 @@ def run_prepared(
     # days, before the twins below are set up on the periods it ends with
     settled: list[xr.Dataset | None] = [None] * len(whole)
     stress_days = [0] * len(whole)
-    for i, (w, per) in enumerate(zip(whole, periods, strict=True)):
-        if per is not None:
-            say(f"{w.name}: optimising supply on typical days ({len(w.techs)} technologies)")
+    typical = [i for i, per in enumerate(periods) if per is not None]
+    for i in typical:
+        n_techs = len(whole[i].techs)
+        say(f"{whole[i].name}: optimising supply on typical days ({n_techs} technologies)")
+    if warm is None and len(typical) > 1 and scenario.solver.threads > 1:
+        settle_jobs = [(scenario, i, whole[i], periods[i], method, limit) for i in typical]
+        with _pool(min(scenario.solver.threads, len(typical))) as pool:
+            for i, done in zip(typical, pool.map(_settle, settle_jobs), strict=True):
+                periods[i], settled[i], stress_days[i] = done
+    else:
+        for i in typical:
+            first = periods[i]
+            assert first is not None
             periods[i], settled[i], stress_days[i] = settle_periods(
-                scenario, i, w, per, lambda lp_site: optimise_one(lp_site, "lp"), say
+                scenario,
+                i,
+                whole[i],
+                first,
+                # each number of typical hours keeps its own basis in a warm sweep
+                lambda lp_site: optimise_one(lp_site, f"lp{len(lp_site.time)}"),
+                say,
             )
     modelled = [
         w if per is None else typical_site(w, per) for w, per in zip(whole, periods, strict=True)
@@ -163,7 +209,7 @@ def run_prepared(
             optimise_one(site, kind) for kind, (site, _m, _lim) in zip(kinds, jobs, strict=True)
         ]
     elif workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with _pool(workers) as pool:
             solved = list(pool.map(_optimise, jobs))
     else:
         solved = [_optimise(job) for job in jobs]
