@@ -245,23 +245,23 @@ def _calm_run_site() -> SiteSupply:
 
 def test_stress_days_of_a_design_are_found_and_settle_it():
     # By hand: the year needs 240 MWh on calm day 5 and 24 x (10 - 6) = 96 MWh on day 6,
-    # so 336 MWh stored before day 5, a 14 MW store (24 h). Two typical days blur day 5
-    # into the weak-wind days (0.3): the LP sees 96 + 96 MWh and builds 8 MW (192 MWh).
-    # Dispatched by rules on the year, that store runs short on day 6 (4 MW x 24 h =
-    # 96 MWh, empty) and on day 5 (8 of 10 MW for 24 h: 48 MWh). Those days and the day
-    # before each (where the store fills), less the medoid of the weak days, become
-    # typical days of their own, and the LP then builds the year's 14 MW.
+    # so 336 MWh stored before day 5, a 14 MW store (24 h). Two typical days put day 5 in
+    # with the weak-wind days 6 and 10; their medoid (0.3) is scaled to the group's energy,
+    # (0 + 0.3 + 0.3) / 3 = 0.2, so the LP sees days 5 and 6 each 6 MW short: 288 MWh, a
+    # 12 MW store. Dispatched by rules on the year, that store (full before day 5) covers
+    # day 5 and has 48 of day 6's 96 MWh left. Day 6 and the day before it, less the medoid
+    # of the weak days, become typical days of their own, and the LP then builds 14 MW.
     site = _calm_run_site()
     periods = cluster_periods(site, 24, 2, extremes=False)
     assert len(periods.representative) == 2
     first = optimise(typical_site(site, periods), method="simplex")
-    assert float(first["capacity_mw"].sel(technology="store")) == pytest.approx(8.0, rel=1e-6)
-    unserved = replay(site, {"wind": 20.0, "store": 8.0}).unserved.reshape(12, 24).sum(axis=1)
-    np.testing.assert_allclose(unserved[[5, 6]], [48.0, 96.0], atol=1e-9)
+    assert float(first["capacity_mw"].sel(technology="store")) == pytest.approx(12.0, rel=1e-6)
+    unserved = replay(site, {"wind": 20.0, "store": 12.0}).unserved.reshape(12, 24).sum(axis=1)
+    np.testing.assert_allclose(unserved[[4, 5, 6, 7]], [0.0, 0.0, 48.0, 0.0], atol=1e-9)
     weak = int(periods.representative[periods.order[6]])  # the weak days' medoid: 6 or 10
     assert weak in (6, 10)
-    assert stress_periods(site, periods, {"wind": 20.0, "store": 8.0}) == [
-        d for d in (6, 5, 4) if d != weak
+    assert stress_periods(site, periods, {"wind": 20.0, "store": 12.0}) == [
+        d for d in (6, 5) if d != weak
     ]
     # a stress day stands for itself, and the LP sizes the store on the year's run
     forced = cluster_periods(site, 24, 2, extremes=False, forced=[5])
@@ -274,7 +274,7 @@ def test_stress_days_of_a_design_are_found_and_settle_it():
     settled, solution, added = settle_periods(
         scenario_from_dict(data), 0, site, periods, lambda s: optimise(s, method="simplex"), print
     )
-    assert added == 3 - (weak == 6) and 5 in settled.representative
+    assert added == 2 - (weak == 6) and 5 in settled.representative
     assert float(solution["capacity_mw"].sel(technology="store")) == pytest.approx(14.0, rel=1e-6)
     assert solution.attrs["objective_usd"] == pytest.approx(
         optimise(site, method="simplex").attrs["objective_usd"], rel=1e-9
@@ -314,3 +314,21 @@ def test_sites_on_typical_days_in_worker_processes_match_one_process():
         assert b.aggregation is not None and a.aggregation is not None
         assert b.aggregation.typical_periods == a.aggregation.typical_periods
         assert b.aggregation.stress_days == a.aggregation.stress_days
+
+
+def test_typical_days_keep_each_groups_renewable_energy():
+    # the calm-run year holds (9 x 1 + 0 + 0.3 + 0.3) x 24 = 230.4 MWh per MW of wind; its
+    # two typical days, the windy medoid (1.0) and the weak one scaled from 0.3 to 0.2,
+    # give the same: 9 x 24 + 3 x 0.2 x 24
+    site = _calm_run_site()
+    periods = cluster_periods(site, 24, 2, extremes=False)
+    year = year_of_typical_periods(site, periods)
+    wind = np.asarray(year.techs[0].availability)
+    assert wind.sum() == pytest.approx(230.4, rel=1e-12)
+    np.testing.assert_allclose(np.unique(wind.round(12)), [0.2, 1.0])
+    # and the LP's weighted hours add up to the same energy
+    typical = typical_site(site, periods)
+    weights = periods.count.repeat(24)
+    assert float(np.sum(weights * np.asarray(typical.techs[0].availability))) == pytest.approx(
+        230.4, rel=1e-12
+    )
