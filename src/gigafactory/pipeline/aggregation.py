@@ -144,11 +144,19 @@ def aggregation_notice(aggregation: Aggregation, weather_years: int = 1) -> Noti
     --------
     >>> aggregation_notice(Aggregation(typical_periods=50, period_hours=24)).text[:60]
     'solved on 50 typical periods of 24 h standing for the year ('
+    >>> stressed = Aggregation(typical_periods=72, period_hours=24, stress_days=16)
+    >>> aggregation_notice(stressed).text[60:143]
+    'time.aggregation; 16 of them stress days, where a first design fell short by rules)'
     """
     standing_for = "the year" if weather_years == 1 else f"{weather_years} weather years"
+    stress = (
+        f"; {aggregation.stress_days} of them stress days, where a first design fell short by rules"
+        if aggregation.stress_days
+        else ""
+    )
     text = (
         f"solved on {aggregation.typical_periods} typical periods of "
-        f"{aggregation.period_hours} h standing for {standing_for} (time.aggregation)"
+        f"{aggregation.period_hours} h standing for {standing_for} (time.aggregation{stress})"
     )
     errors = aggregation.capacity_error_mw
     if errors:
