@@ -21,8 +21,8 @@ __all__ = [
 ]
 
 STRESS_PASSES = 2
-"""Solves on typical periods after the first, each with the days the last design fell
-short on by rules added (:func:`settle_periods`) [-]."""
+"""Solves on typical periods after the first, each with the days the last design cannot
+serve added (:func:`settle_periods`) [-]."""
 
 
 def typical_periods(
@@ -65,15 +65,15 @@ def settle_periods(
     optimise_typical: Callable[[SiteSupply], xr.Dataset],
     say: Callable[[str], None],
 ) -> tuple[Periods, xr.Dataset, int]:
-    """Solve a site on typical periods until its design holds on the year, by rules.
+    """Solve a site on typical periods until no run of the year surely defeats its design.
 
-    After each solve, the year is dispatched by rules with the design found
-    (:func:`~gigafactory.supply.periods.stress_periods`); the days it falls short on, and the
-    day before each, become typical periods of their own and the LP is solved again, at
-    most :data:`STRESS_PASSES` times. This is the check of an aggregated design against
-    the full time series of Bahl et al. (2017), with a rule dispatch of milliseconds in place
-    of the year's LP: it catches the runs of poor days that size storage, which typical
-    days blur.
+    After each solve, :func:`~gigafactory.supply.periods.stress_periods` names the days of
+    the year that the design cannot serve whatever its dispatch (each run of one or two
+    days tried from a full store); they become typical periods of their own and the LP is
+    solved again, at most :data:`STRESS_PASSES` times. This is the check of an aggregated
+    design against the full time series of Bahl et al. (2017), with a bound of
+    milliseconds in place of the year's LP: it catches the runs of poor days that size
+    storage, which typical days blur.
 
     Bahl, Kuempel, Seele, Lampe, Bardow (2017), "Time-series aggregation for synthesis
     problems by bounding error in the objective function", Energy 135, 900-912.
@@ -94,8 +94,8 @@ def settle_periods(
             break
         forced += stressed
         say(
-            f"{site.name}: by rules the design falls short on {len(stressed)} days of the "
-            "year; solving again with them as typical days"
+            f"{site.name}: the design cannot serve {len(stressed)} days of the year; "
+            "solving again with them as typical days"
         )
         settled = typical_periods(scenario, index, site, say, forced)
         assert settled is not None  # only called with time.aggregation
@@ -145,12 +145,12 @@ def aggregation_notice(aggregation: Aggregation, weather_years: int = 1) -> Noti
     >>> aggregation_notice(Aggregation(typical_periods=50, period_hours=24)).text[:60]
     'solved on 50 typical periods of 24 h standing for the year ('
     >>> stressed = Aggregation(typical_periods=72, period_hours=24, stress_days=16)
-    >>> aggregation_notice(stressed).text[60:143]
-    'time.aggregation; 16 of them stress days, where a first design fell short by rules)'
+    >>> aggregation_notice(stressed).text[60:139]
+    'time.aggregation; 16 of them stress days, which a first design could not serve)'
     """
     standing_for = "the year" if weather_years == 1 else f"{weather_years} weather years"
     stress = (
-        f"; {aggregation.stress_days} of them stress days, where a first design fell short by rules"
+        f"; {aggregation.stress_days} of them stress days, which a first design could not serve"
         if aggregation.stress_days
         else ""
     )

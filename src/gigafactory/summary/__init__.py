@@ -111,8 +111,8 @@ class Aggregation(Section):
     typical_periods: int
     period_hours: int
     stress_days: int = 0
-    """Of the typical periods, days the design fell short on by rules and was solved again
-    with (:func:`gigafactory.pipeline.aggregation.settle_periods`) [-]."""
+    """Of the typical periods, days that a first design could not serve and that the LP was
+    solved again with (:func:`gigafactory.pipeline.aggregation.settle_periods`) [-]."""
     total_annual_cost_usd_exact: Number = math.nan
     cost_error_share: Number = math.nan
     capacity_mw_exact: dict[str, Number] = {}

@@ -6,7 +6,7 @@ and carbon (tsam, hierarchical clustering, each group represented by its medoid,
 day), :func:`typical_site` builds the LP's inputs on those days only, each hour weighted by
 the days it stands for (each medoid's renewable availability scaled to its group's energy),
 and :func:`expand_solution` lays the solution back onto the year. :func:`stress_periods`
-names the days a design from typical days falls short on, by rules, to be added.
+names the days a design from typical days cannot serve, to be added.
 Storage keeps a state of charge linked across the year's periods
 (:func:`gigafactory.supply.model.add_linked_storage_constraints`), so seasonal storage still
 works.
@@ -30,7 +30,6 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory.supply.inputs import Periods, SiteSupply, SupplyTech
-from gigafactory.supply.rules import replay
 
 __all__ = [
     "Periods",
@@ -208,21 +207,35 @@ def cluster_periods(
     return periods
 
 
-STRESS_MWH = 1e-3
-"""Unserved energy in a period of the rule dispatch that marks it as a stress period [MWh]."""
+STRESS_RUNS = (1, 2)
+"""Lengths of the runs of periods that :func:`stress_periods` tries from a full store [-]."""
+
+STRESS_SHARE = 1e-4
+"""Unserved share of a run's load that marks it as a stress run [-]: above rounding."""
+
+
+def _least_load(site: SiteSupply) -> np.ndarray:
+    """Facility load with flexible training at its lowest pace [MW]."""
+    load = np.broadcast_to(np.asarray(site.load_mw, dtype=float), (len(site.time),))
+    if site.flexible_it_mw is None:
+        return load
+    flexible = site.flexible_floor * np.asarray(site.flexible_pue) * site.flexible_it_mw
+    return np.asarray(load + flexible)
 
 
 def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, float]) -> list[int]:
-    """Periods of the year where a design from typical periods falls short, by rules.
+    """Periods of the year that a design from typical periods cannot serve, surely.
 
-    The year is dispatched with ``capacity`` by :func:`gigafactory.supply.rules.replay`
-    (storage kept for the next day's shortfalls, then merit order). Each period with
-    unserved energy that no typical period stands for exactly, and the period before it
-    (where storage fills for it), is returned, the largest shortfall's first: added as
-    typical periods (``cluster_periods(..., forced=...)``), they show the LP the runs of
-    days its medoids smoothed over. The rules are no optimum (they neither shift flexible
-    training nor buy ahead), so a period flagged here may be one the LP could serve;
-    adding it costs time, not accuracy.
+    Each run of :data:`STRESS_RUNS` periods of the year is dispatched from a full store:
+    the feed at its cap, the thermal units at their capacity, the on-site renewables and
+    contracts at their availability, and all the storage as one store of their summed power
+    and energy at the best efficiencies, charged by every surplus and discharged into
+    every shortfall (optimal for one store whose only aim is to serve), with flexible
+    training at its lowest pace. That is the most any dispatch of the design can do, so a
+    run that falls short by more than :data:`STRESS_SHARE` of its load falls short in the
+    year whatever the LP would do: its periods, the largest shortfall's first, less those
+    a typical period already is, are returned, to be added as typical periods of their own
+    (``cluster_periods(..., forced=...)``) and the LP solved again.
 
     Parameters
     ----------
@@ -238,16 +251,46 @@ def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, fl
     list of int
         Periods of the year [-].
     """
-    unserved = replay(site, dict(capacity)).unserved
-    short = unserved.reshape(-1, periods.period_hours).sum(axis=1)
+    n = len(site.time)
+    hours = periods.period_hours
+    supply = np.array(np.broadcast_to(site.grid_cap_mw, (n,)), dtype=float)
+    power = energy = 0.0
+    eta_c = eta_d = 0.0
+    for tech in site.techs:
+        size = capacity.get(tech.name, 0.0)
+        online = _hourly(1.0 if tech.online is None else tech.online, n)
+        if tech.kind == "storage":
+            power, energy = power + size, energy + size * tech.duration_h
+            eta_c = max(eta_c, tech.charge_efficiency)
+            eta_d = max(eta_d, tech.discharge_efficiency)
+            continue
+        on_site = tech.kind in {"variable", "contract"} and not tech.off_site  # else: the feed
+        if on_site or (tech.kind == "thermal" and not tech.backup_only):
+            supply += size * _hourly(tech.availability, n) * online
+    load = _least_load(site)
+    surplus = (supply - load).reshape(-1, hours)
+    days = len(surplus)
+    daily_load = load.reshape(-1, hours).sum(axis=1)
+    short = np.zeros(days)  # each period's worst shortfall over the runs it is in
+    for run in STRESS_RUNS:
+        starts = np.arange(days)
+        soc = np.full(days, energy)
+        unserved = np.zeros(days)
+        for step in range(run * hours):
+            x = surplus[(starts + step // hours) % days, step % hours]
+            charge = np.clip(x, 0.0, power)
+            discharge = np.minimum(np.clip(-x, 0.0, power), soc * eta_d)
+            soc = np.minimum(energy, soc + charge * eta_c) - discharge / max(eta_d, 1e-12)
+            unserved += np.clip(-x, 0.0, None) - discharge
+        demand = sum(daily_load[(starts + k) % days] for k in range(run))
+        failing = unserved > STRESS_SHARE * demand
+        for start in np.nonzero(failing)[0]:
+            for k in range(run):
+                day = (start + k) % days
+                short[day] = max(short[day], unserved[start])
     exact = set(periods.representative.tolist())
-    out: list[int] = []
-    for period in np.argsort(-short, kind="stable"):
-        if short[period] <= STRESS_MWH:
-            break
-        before = (int(period) - 1) % len(short)
-        out += [p for p in (int(period), before) if p not in exact and p not in out]
-    return out
+    order = np.argsort(-short, kind="stable")
+    return [int(d) for d in order if short[d] > 0 and int(d) not in exact]
 
 
 def _take(value: Any, index: np.ndarray) -> Any:
