@@ -59,6 +59,7 @@ def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
                 f"{r['speed_up']:.1f}x",
                 f"cost {r['cost_error']:+.2%}, {r['worst_capacity']} "
                 f"{r['worst_capacity_error_mw']:+.1f} MW; "
+                f"{'accurate' if r.get('accurate') else 'not accurate'}, "
                 f"{'targets met' if r['targets_met'] else 'targets not met'}",
             )
         )
