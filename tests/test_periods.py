@@ -268,10 +268,8 @@ def test_stress_days_of_a_design_are_found_and_settle_it():
     again = optimise(typical_site(site, forced), method="simplex")
     assert float(again["capacity_mw"].sel(technology="store")) == pytest.approx(14.0, rel=1e-6)
     # the pipeline's loop does the same from the blurred periods, then stops
-    data = small_scenario()
-    data["time"] = {"aggregation": {"count": 2}}
     settled, solution, added = settle_periods(
-        scenario_from_dict(data), 0, site, periods, lambda s: optimise(s, method="simplex"), print
+        site, periods, lambda s: optimise(s, method="simplex"), print
     )
     assert added == 2 - (weak == 6) and 5 in settled.representative
     assert float(solution["capacity_mw"].sel(technology="store")) == pytest.approx(14.0, rel=1e-6)

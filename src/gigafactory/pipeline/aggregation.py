@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import xarray as xr
 
@@ -10,7 +10,13 @@ from gigafactory.errors import ScenarioError
 from gigafactory.scenario import Scenario
 from gigafactory.summary import Aggregation, Notice, SiteSummary
 from gigafactory.supply import SiteSupply
-from gigafactory.supply.periods import Periods, cluster_periods, stress_periods, typical_site
+from gigafactory.supply.periods import (
+    Periods,
+    cluster_periods,
+    stress_periods,
+    typical_site,
+    with_periods_alone,
+)
 
 __all__ = [
     "STRESS_PASSES",
@@ -26,15 +32,9 @@ serve added (:func:`settle_periods`) [-]."""
 
 
 def typical_periods(
-    scenario: Scenario,
-    index: int,
-    site: SiteSupply,
-    say: Callable[[str], None],
-    forced: Sequence[int] = (),
+    scenario: Scenario, index: int, site: SiteSupply, say: Callable[[str], None]
 ) -> Periods | None:
     """The typical periods of one site's year, or None when the scenario asks for the year.
-
-    ``forced``: periods of the year that stand for themselves (stress days).
 
     Raises
     ------
@@ -45,21 +45,15 @@ def typical_periods(
     aggregation = scenario.time.aggregation
     if aggregation is None:
         return None
-    if not forced:
-        say(
-            f"{site.name}: {aggregation.count} typical periods of {aggregation.period_hours} h "
-            "(tsam)"
-        )
+    say(f"{site.name}: {aggregation.count} typical periods of {aggregation.period_hours} h (tsam)")
     try:
-        return cluster_periods(site, aggregation.period_hours, aggregation.count, forced=forced)
+        return cluster_periods(site, aggregation.period_hours, aggregation.count)
     except ValueError as err:
         msg = f"time.aggregation: sites[{index}] ({site.name}): {err}"
         raise ScenarioError(msg) from None
 
 
 def settle_periods(
-    scenario: Scenario,
-    index: int,
     site: SiteSupply,
     periods: Periods,
     optimise_typical: Callable[[SiteSupply], xr.Dataset],
@@ -85,27 +79,25 @@ def settle_periods(
         ``build_seconds`` those of every pass), and the stress days added [-].
     """
     solution = optimise_typical(typical_site(site, periods))
-    forced: list[int] = []
+    added = 0
     spent = {"solve_seconds": 0.0, "build_seconds": 0.0}  # by the passes before the last
     for _ in range(STRESS_PASSES):
         capacity = {str(k): float(v) for k, v in solution["capacity_mw"].to_series().items()}
         stressed = stress_periods(site, periods, capacity)
         if not stressed:
             break
-        forced += stressed
+        added += len(stressed)
         say(
             f"{site.name}: the design cannot serve {len(stressed)} days of the year; "
             "solving again with them as typical days"
         )
-        settled = typical_periods(scenario, index, site, say, forced)
-        assert settled is not None  # only called with time.aggregation
-        periods = settled
+        periods = with_periods_alone(periods, stressed)  # the same groups, no new clustering
         for key in spent:
             spent[key] += float(solution.attrs.get(key, 0.0))
         solution = optimise_typical(typical_site(site, periods))
     for key, seconds in spent.items():  # the time of every pass, as the summary reports it
         solution.attrs[key] = float(solution.attrs.get(key, 0.0)) + seconds
-    return periods, solution, len(forced)
+    return periods, solution, added
 
 
 def aggregation_summary(

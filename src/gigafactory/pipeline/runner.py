@@ -69,13 +69,11 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _settle(
-    args: tuple[Scenario, int, SiteSupply, Periods, str, float | None],
+    args: tuple[SiteSupply, Periods, str, float | None],
 ) -> tuple[Periods, xr.Dataset, int]:
     """:func:`settle_periods` of one site, for a process pool (no progress from there)."""
-    scenario, index, site, periods, method, limit = args
+    site, periods, method, limit = args
     return settle_periods(
-        scenario,
-        index,
         site,
         periods,
         lambda lp_site: optimise(lp_site, method=method, time_limit_s=limit),
@@ -157,7 +155,7 @@ def run_prepared(
         n_techs = len(whole[i].techs)
         say(f"{whole[i].name}: optimising supply on typical days ({n_techs} technologies)")
     if warm is None and len(typical) > 1 and scenario.solver.threads > 1:
-        settle_jobs = [(scenario, i, whole[i], periods[i], method, limit) for i in typical]
+        settle_jobs = [(whole[i], periods[i], method, limit) for i in typical]
         with _pool(min(scenario.solver.threads, len(typical))) as pool:
             for i, done in zip(typical, pool.map(_settle, settle_jobs), strict=True):
                 periods[i], settled[i], stress_days[i] = done
@@ -166,8 +164,6 @@ def run_prepared(
             first = periods[i]
             assert first is not None
             periods[i], settled[i], stress_days[i] = settle_periods(
-                scenario,
-                i,
                 whole[i],
                 first,
                 # each number of typical hours keeps its own basis in a warm sweep
@@ -182,6 +178,7 @@ def run_prepared(
         for lp_site, ds in zip(modelled, settled, strict=True)
         if ds is None
     ]
+    n_lp = len(jobs)
     # Sites with flexible training are solved again with training held at its nominal
     # pace, to report what the flexibility is worth.
     rigid = [
@@ -202,7 +199,6 @@ def run_prepared(
             )
     if exact:
         say(f"solving the full year too ({len(exact)} site{'s' * (len(exact) > 1)})")
-    n_lp = len(jobs) - len(rigid) - len(exact)
     if warm is not None:
         kinds = ["lp"] * n_lp + ["rigid"] * len(rigid) + ["exact"] * len(exact)
         solved = [

@@ -423,13 +423,21 @@ class SiteSupply:
         """Facility load with flexible training at its nominal pace [MW]."""
         return nominal_load_mw(self.load_mw, self.flexible_it_mw, self.flexible_pue)
 
+    def _load_at_pace(self, pace: float) -> np.ndarray:
+        if self.flexible_it_mw is None:
+            return np.asarray(self.load_mw, dtype=float)
+        flexible = pace * np.asarray(self.flexible_pue) * self.flexible_it_mw
+        return np.asarray(self.load_mw + flexible)
+
     @property
     def max_load_mw(self) -> np.ndarray:
         """Facility load with flexible training at its highest pace [MW]."""
-        if self.flexible_it_mw is None:
-            return np.asarray(self.load_mw, dtype=float)
-        flexible = self.flexible_ceiling * np.asarray(self.flexible_pue) * self.flexible_it_mw
-        return np.asarray(self.load_mw + flexible)
+        return self._load_at_pace(self.flexible_ceiling)
+
+    @property
+    def least_load_mw(self) -> np.ndarray:
+        """Facility load with flexible training at its lowest pace [MW]."""
+        return self._load_at_pace(self.flexible_floor)
 
     @property
     def grid_cap_mw(self) -> np.ndarray | float:

@@ -38,6 +38,7 @@ __all__ = [
     "stress_periods",
     "take_hours",
     "typical_site",
+    "with_periods_alone",
     "year_of_typical_periods",
 ]
 
@@ -190,15 +191,7 @@ def cluster_periods(
         day = int(extreme["stepNo"])  # an extreme period stands for its own group
         medoid[order[day]] = day
     alone = [*(_lull_periods(frame, scarce, period_hours) if extremes else []), *forced]
-    for period in alone:  # a period of its own, left by its group (which keeps its medoid)
-        if period not in medoid:
-            order[period] = len(medoid)
-            medoid = np.append(medoid, period)
-    # number the typical periods by their medoid's place in the year
-    rank = np.argsort(medoid, kind="stable")
-    relabel = np.empty_like(rank)
-    relabel[rank] = np.arange(len(rank))
-    periods = Periods(period_hours, relabel[order], medoid[rank])
+    periods = with_periods_alone(_in_calendar_order(period_hours, order, medoid), alone)
     if not _masks_agree(frame, periods.order, periods.representative, period_hours):
         msg = (
             f"{count} typical periods group days with different assets in service; raise the count"
@@ -207,20 +200,38 @@ def cluster_periods(
     return periods
 
 
+def _in_calendar_order(period_hours: int, order: np.ndarray, medoid: np.ndarray) -> Periods:
+    """Typical periods numbered by their medoid's place in the year."""
+    rank = np.argsort(medoid, kind="stable")
+    relabel = np.empty_like(rank)
+    relabel[rank] = np.arange(len(rank))
+    return Periods(period_hours, relabel[order], medoid[rank])
+
+
+def with_periods_alone(periods: Periods, alone: Sequence[int]) -> Periods:
+    """``periods`` with each of ``alone`` a typical period that stands for itself only.
+
+    A period taken from its group leaves the group its medoid; one that is a medoid
+    already stays as it is. No clustering again: the groups are those of ``periods``.
+
+    >>> p = with_periods_alone(Periods(24, np.array([0, 0, 1, 0]), np.array([0, 2])), [3])
+    >>> p.order.tolist(), p.representative.tolist(), p.count.tolist()
+    ([0, 0, 1, 2], [0, 2, 3], [2, 1, 1])
+    """
+    order = periods.order.copy()
+    medoid = periods.representative.copy()
+    for period in alone:
+        if period not in medoid:
+            order[period] = len(medoid)
+            medoid = np.append(medoid, period)
+    return _in_calendar_order(periods.period_hours, order, medoid)
+
+
 STRESS_RUNS = (1, 2)
 """Lengths of the runs of periods that :func:`stress_periods` tries from a full store [-]."""
 
 STRESS_SHARE = 1e-4
 """Unserved share of a run's load that marks it as a stress run [-]: above rounding."""
-
-
-def _least_load(site: SiteSupply) -> np.ndarray:
-    """Facility load with flexible training at its lowest pace [MW]."""
-    load = np.broadcast_to(np.asarray(site.load_mw, dtype=float), (len(site.time),))
-    if site.flexible_it_mw is None:
-        return load
-    flexible = site.flexible_floor * np.asarray(site.flexible_pue) * site.flexible_it_mw
-    return np.asarray(load + flexible)
 
 
 def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, float]) -> list[int]:
@@ -267,7 +278,7 @@ def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, fl
         on_site = tech.kind in {"variable", "contract"} and not tech.off_site  # else: the feed
         if on_site or (tech.kind == "thermal" and not tech.backup_only):
             supply += size * _hourly(tech.availability, n) * online
-    load = _least_load(site)
+    load = np.broadcast_to(site.least_load_mw, (n,))
     surplus = (supply - load).reshape(-1, hours)
     days = len(surplus)
     daily_load = load.reshape(-1, hours).sum(axis=1)
@@ -284,10 +295,8 @@ def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, fl
             unserved += np.clip(-x, 0.0, None) - discharge
         demand = sum(daily_load[(starts + k) % days] for k in range(run))
         failing = unserved > STRESS_SHARE * demand
-        for start in np.nonzero(failing)[0]:
-            for k in range(run):
-                day = (start + k) % days
-                short[day] = max(short[day], unserved[start])
+        for k in range(run):  # each period of a failing run
+            np.maximum.at(short, (starts[failing] + k) % days, unserved[failing])
     exact = set(periods.representative.tolist())
     order = np.argsort(-short, kind="stable")
     return [int(d) for d in order if short[d] > 0 and int(d) not in exact]
@@ -340,10 +349,10 @@ def _energy_kept(site: SiteSupply, periods: Periods) -> SiteSupply:
 
     As tsam's ``rescaleClusterPeriods`` does for the year's energy. A medoid is a real
     day of its group, but not its mean day: on korea-southwest's 48 days the medoids held
-    4.4 % less offshore wind than the year. Each medoid's hours are
-    scaled by one factor per technology, clipped at the year's highest availability, so
-    that the days it stands for receive their own energy in all; periods that stand for
-    themselves (extremes, lulls, stress days) are left as they are.
+    4.4 % less offshore wind than the year. Each medoid's hours are scaled by one factor
+    per technology, clipped at the year's highest availability, so that the days it stands
+    for receive their own energy in all; periods that stand for themselves (extremes,
+    lulls, stress days) are left as they are.
     """
     hours = periods.period_hours
     groups = [k for k in range(len(periods.representative)) if periods.count[k] > 1]
