@@ -78,7 +78,7 @@ def test_a_technology_enters_just_below_its_entry_price_and_not_above():
     assert margin.price == pytest.approx(1430.0)  # the catalog's LBNL 2024 price
     assert 0 < margin.entry_price < margin.price
     assert margin.text == (
-        f"solar_fixed: not built; it would enter below {margin.entry_price:,.0f} USD/kW "
+        f"solar_fixed: not built; it would need less than {margin.entry_price:,.0f} USD/kW to enter "
         "(now 1,430 USD/kW)"
     )
     below = _run({"capex_usd_per_kw": 0.97 * margin.entry_price})

@@ -75,7 +75,7 @@ def test_korean_headline_of_the_default_demo():
 def test_korean_headline_says_what_was_not_built():
     sentence = headline(stored_site("stargate-abilene"), "ko")
     assert sentence.endswith(
-        "; 미구축: 추적식 태양광은(는) 1,300 USD/kW 미만이면 진입 (현재 1,606)."
+        "; 미구축: 추적식 태양광은(는) 1,300 USD/kW 미만이어야 진입 가능 (현재 1,606)."
     )
 
 

@@ -42,12 +42,13 @@ SHARE_ATOL = 1e-4
 ENERGY_FLOOR = 1e-4  # of the run's facility energy [MWh]
 POWER_FLOOR = 1e-4  # of the run's design power [MW]
 COST_FLOOR = 1e-6  # of the run's annual cost [USD]
+WATER_FLOOR = 1e-4  # of the run's water use [m3]: it follows the hours the load runs in
 ATOL = 1e-6
 PRICE_ATOL = 1e-3  # a reduced cost of zero comes back as a few 1e-6 [USD/MW-year]
 # duals are not unique where the optimum is degenerate: an entry price 3,125 or 3,128 USD/kW
 DUAL_RTOL = 2e-3
 DUAL_ATOL = 10.0  # 1e-4 of a ~100,000 USD/MW-year annualised capex [USD/MW-year]
-UNITS = ("_mwh", "_mw", "_usd", "_share", "_matching", "_tco2e", "_t")
+UNITS = ("_mwh", "_mw", "_usd", "_m3", "_share", "_matching", "_tco2e", "_t")
 
 
 def _scale(tree: Any, key: str) -> float:
@@ -72,6 +73,7 @@ def _tolerance(path: str, scales: dict[str, float]) -> tuple[float, float]:
         "_mwh": ENERGY_FLOOR * scales["energy"],
         "_mw": POWER_FLOOR * scales["power"],
         "_usd": COST_FLOOR * scales["cost"],
+        "_m3": WATER_FLOOR * scales["water"],
     }
     if "marginals" in parts:
         tolerance = (DUAL_RTOL, DUAL_ATOL)
@@ -110,6 +112,7 @@ def _differences(
             "energy": _scale(expected, "facility_energy_mwh"),
             "power": _scale(expected, "design_power_mw"),
             "cost": _scale(expected, "total_annual_cost_usd"),
+            "water": _scale(expected, "water_m3"),
         }
     if isinstance(expected, dict) and isinstance(actual, dict):
         out = []
@@ -177,9 +180,10 @@ def test_differences_finds_a_moved_number_and_ignores_timings():
 
 
 def test_differences_floors_follow_the_runs_scale():
-    # 1 TWh a year, 120 MW, 100 M USD: floors of 100 MWh, 0.012 MW and 100 USD
+    # 1 TWh a year, 120 MW, 100 M USD, 314,266 m3: floors of 100 MWh, 0.012 MW, 100 USD, 31 m3
     run = {
         "facility_energy_mwh": 1e6,
+        "water_m3": 314266.3,
         "design_power_mw": 120.0,
         "total_annual_cost_usd": 1e8,
         "curtailed_mwh": 279.4,
@@ -199,6 +203,8 @@ def test_differences_floors_follow_the_runs_scale():
         return _differences(run, actual)
 
     assert moved("curtailed_mwh", 282.5) == []  # Intel against AMD, same binary
+    assert moved("water_m3", 314260.8) == []  # colossus: HiPO against IPX, training shifted
+    assert moved("water_m3", 314230.0) == ["water_m3: 314230.0, expected 314266.3"]
     assert moved("curtailed_mwh", 380.0) == ["curtailed_mwh: 380.0, expected 279.4"]
     assert moved("capacity_mw.liion_4h", 0.01) == []
     assert moved("capacity_mw.liion_4h", 0.02) != []
@@ -210,7 +216,7 @@ def test_differences_floors_follow_the_runs_scale():
     assert moved("contracts.ppa.usd_per_delivered_mwh", 200.3) != []
     assert moved("total_annual_cost_usd", 1e8 * (1 + 5e-7)) == []
     assert moved("total_annual_cost_usd", 1e8 * (1 + 2e-6)) != []
-    text = "it would enter below 3,128 USD/kW (now 10,107 USD/kW)"
+    text = "it would need less than 3,128 USD/kW to enter (now 10,107 USD/kW)"
     assert _same_text(text, text.replace("3,128", "3,125"))
     assert not _same_text(text, text.replace("3,128", "3,200"))
     assert not _same_text(text, text.replace("enter", "exit"))

@@ -22,7 +22,9 @@ def test_headline_of_the_default_demo():
 
 def test_headline_says_what_was_not_built_and_at_what_price_it_would_be():
     sentence = headline(stored_site("stargate-abilene"))
-    assert sentence.endswith("; not built: tracking PV would enter below 1,300 USD/kW (now 1,606).")
+    assert sentence.endswith(
+        "; not built: tracking PV would need less than 1,300 USD/kW to enter (now 1,606)."
+    )
     assert "152 MW onshore wind and a 1,000 MW grid feed" in sentence
 
 

@@ -46,8 +46,10 @@ def solve_highs(
 ) -> tuple[str, str]:
     """Solve with HiGHS and return linopy's ``(status, termination_condition)``.
 
-    ``method='ipm'`` runs HiGHS's interior point (IPX) without crossover, the fastest
-    choice for a full year; ``'simplex'`` gives a vertex solution; ``'auto'`` uses IPM
+    ``method='ipm'`` runs HiGHS's interior point without crossover, the fastest choice for
+    a full year: HiPO, from highspy-extras (a dependency), whose sparse factorisation of
+    the augmented system takes about half IPX's time on a full year (benchmarks/README.md),
+    or IPX where HiPO is missing; ``'simplex'`` gives a vertex solution; ``'auto'`` uses IPM
     above :data:`IPM_THRESHOLD` variables; ``'choose'`` leaves the choice to HiGHS.
     """
     if method not in METHODS:

@@ -9,6 +9,13 @@ The reduced cost ``r`` of a capacity is in USD/MW/yr; a technology whose annuali
 ``A`` fell by ``r`` would just break even, so its entry capex is ``capex x (A - r) / A``
 (fixed O&M held). Contracts are priced per MWh of contracted output, so theirs is
 ``(F - r) / (mean availability x 8760)``, with ``F`` the yearly payment per MW.
+
+A reduced cost comes from one optimal dual solution. Above the entry price so found the
+technology surely stays out (that dual still proves the optimum), so the sentences say it
+"would need less than" that price. They do not say it enters below it: where the optimum
+is degenerate, other optimal duals give lower prices, and the first MW pays only below
+the lowest (korea-ulsan's floating offshore wind: 3,128 USD/kW from IPX, 3,625 from HiPO,
+and a solve with its capex at 3,000 still builds none).
 """
 
 from __future__ import annotations
@@ -113,7 +120,7 @@ def technology_margin(
                 f"{lead}; it would not {verb} even at zero capex: its fixed O&M exceeds its value"
             )
         else:
-            text = f"{lead}; it would {verb} below {_fmt(entry, unit)}{now}"
+            text = f"{lead}; it would need less than {_fmt(entry, unit)} to {verb}{now}"
     else:
         status = "built"
         text = (

@@ -199,9 +199,12 @@ class TechnologyMargin(Section):
     price: float | None = None
     """Its price today in ``price_unit`` (capex, or a contract's energy price)."""
     entry_price: float | None = None
-    """The price in ``price_unit`` at which it would enter (left out) or grow (at its
-    limit, where it is worth building up to); ``None`` when no price would do (its fixed
-    O&M alone exceeds its value)."""
+    """The price in ``price_unit`` it would need to be below to enter (left out) or grow (at
+    its limit, where it is worth building up to); ``None`` when no price would do (its
+    fixed O&M alone exceeds its value). From one optimal dual: above it the technology
+    surely stays out, but where the optimum is degenerate the first MW may need a lower
+    price still (korea-ulsan's floating wind: 3,128 or 3,625 USD/kW from two interior
+    point solvers, and still out at 3,000)."""
     price_unit: str = ""
     text: str
 

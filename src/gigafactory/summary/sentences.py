@@ -82,7 +82,7 @@ def headline(site: SiteSummary, lang: str = "en") -> str:
         )
         if entering:
             text += "; 미구축: " + "; ".join(
-                f"{tech}은(는) {price} 미만이면 진입 (현재 {number(now, 0, lang)})"
+                f"{tech}은(는) {price} 미만이어야 진입 가능 (현재 {number(now, 0, lang)})"
                 for tech, price, now in entering
             )
         return text + "."
@@ -97,7 +97,7 @@ def headline(site: SiteSummary, lang: str = "en") -> str:
     text = f"{site.site}: least cost is {what}, {cost}/yr at {cfe} hourly CFE, {unserved}"
     if entering:
         text += "; not built: " + "; ".join(
-            f"{tech} would enter below {price} (now {number(now, 0)})"
+            f"{tech} would need less than {price} to enter (now {number(now, 0)})"
             for tech, price, now in entering
         )
     return text + "."
