@@ -371,3 +371,21 @@ def test_warm_starts_give_the_cold_objectives_and_start_from_the_basis():
     assert warm.starts["s"] == "cold"
     optimise(fewer, warm=warm, key="s")
     assert (warm.starts["s"], warm.iterations["s"]) == ("warm", 0)
+
+
+def test_hipo_is_installed_and_solves():
+    # highspy[extras] brings HiPO, which full years use (benchmarks/README.md); without the
+    # extras (or with extras of another highspy release) HiGHS refuses the option.
+    import highspy
+
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    assert highs.setOptionValue("solver", "hipo") == highspy.HighsStatus.kOk
+    # min x + 2 y, x + y >= 3, 0 <= x <= 2, y >= 0: x = 2, y = 1 by hand, objective 4
+    inf = highspy.kHighsInf
+    highs.addVars(2, np.array([0.0, 0.0]), np.array([2.0, inf]))
+    highs.changeColsCost(2, np.array([0, 1], dtype=np.int32), np.array([1.0, 2.0]))
+    highs.addRow(3.0, inf, 2, np.array([0, 1], dtype=np.int32), np.array([1.0, 1.0]))
+    highs.run()
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert highs.getInfo().objective_function_value == pytest.approx(4.0, abs=1e-6)
