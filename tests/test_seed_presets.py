@@ -49,7 +49,8 @@ def test_colossus_runs_on_tva_with_turbines_and_megapacks_beside_it():
     energy = summary["energy_by_source_mwh"]
     assert energy["grid"] > 0.9 * summary["facility_energy_mwh"]  # TVA carries the load
     assert site["capacity_mw"]["gas_ct_mobile"] == pytest.approx(247.0)  # 15 x SMT-130
-    assert site["capacity_mw"]["megapack_4h"] >= 150.0
+    # the 150 MW that exist are kept, to the interior point's tolerance (149.99999999986)
+    assert site["capacity_mw"]["megapack_4h"] >= 150.0 - 1e-6
     assert energy["megapack_4h"] > 100.0  # the Megapacks shave TVA's monthly peaks
     assert site["reliability"]["ride_through_hours"] == 2
     assert site["reliability"]["backup_mw"] == pytest.approx(247.0)
