@@ -389,3 +389,42 @@ def test_hipo_is_installed_and_solves():
     highs.run()
     assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
     assert highs.getInfo().objective_function_value == pytest.approx(4.0, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("gap", "expected"),
+    [(1.7e-9, ("ok", "optimal")), (3.6e-6, ("warning", "objective_gap"))],
+)
+def test_an_interior_point_with_its_objectives_apart_is_not_optimal(monkeypatch, gap, expected):
+    # HiGHS called HiPO's solve optimal with primal and dual objectives 3.6e-6 apart (AMD
+    # ordering on the canonical LP); 1.7e-9 is its default ordering's gap on the same LP
+    import linopy
+
+    from gigafactory.solver import not_optimal, solve_highs
+
+    class Info:
+        primal_dual_objective_error = gap
+
+    class Highs:
+        def getInfo(self):
+            return Info()
+
+    class Solver:  # linopy keeps the HiGHS object on model.solver
+        solver_model = Highs()
+        solver_name = None
+
+    def fake_solve(self, **options):
+        self.solver = Solver()
+        return "ok", "optimal"
+
+    model = linopy.Model()
+    x = model.add_variables(lower=0, name="x")
+    model.add_objective(1.0 * x)
+    monkeypatch.setattr(linopy.Model, "solve", fake_solve)
+    assert solve_highs(model, method="ipm") == expected
+    assert not_optimal("site 'a'", *expected) == (
+        None
+        if expected[0] == "ok"
+        else "site 'a': the interior point stopped with its primal and dual objectives more "
+        "than 1e-06 apart, so the cost is not certain to that; try solver.method: simplex"
+    )
