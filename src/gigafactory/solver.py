@@ -31,13 +31,14 @@ __all__ = [
     "solve_highs",
 ]
 
-IPM_THRESHOLD = 15_000
-"""Variables above which ``method='auto'`` uses the interior-point solver [-]; measured on
-typical-day LPs (2-core Intel, HiPO, 2026-12-03; simplex against HiPO, seconds): 12-15
-thousand variables are a draw or the simplex's (korea-southwest 13,058: 2.0 against 2.6;
-memphis-gas 12,213: 0.85 against 1.41; colossus 14,638: 2.1 against 2.2), above them HiPO
-wins (pine-island on 104 days, ~18,500: 12.9 against 3.4). Below it the simplex also gives
-a vertex."""
+IPM_THRESHOLD = 20_000
+"""Variables above which ``method='auto'`` uses the interior-point solver [-]; an estimate.
+Below it the simplex is about as fast on typical-day LPs (2-core Intel, HiPO, 2026-12-03;
+simplex against HiPO, seconds: korea-southwest 13,058 variables 2.0 against 2.6, colossus
+14,638 2.1 against 2.2; pine-island on 104 days, ~18,500, is the exception, 12.9 against
+3.4), and its vertex gives tighter entry prices where the optimum is degenerate: on the
+scenario of tests/test_explain.py the simplex's dual puts solar's at 738 USD/kW (it enters
+at 0.99 of that), HiPO's interior one at 1,071 (it stays out at 0.9 of that)."""
 
 OBJECTIVE_GAP = 1e-6
 """Largest relative gap between the primal and dual objectives of a solve taken as optimal
