@@ -428,3 +428,26 @@ def test_an_interior_point_with_its_objectives_apart_is_not_optimal(monkeypatch,
         else "site 'a': the interior point stopped with its primal and dual objectives more "
         "than 1e-06 apart, so the cost is not certain to that; try solver.method: simplex"
     )
+
+
+def test_warm_started_solves_check_the_objective_gap_too(monkeypatch):
+    # with no gap allowed, even an exact solve (min x, x >= 1: gap 0) is refused, on the
+    # warm-start path as on the plain one; the basis of a refused solve is not kept
+    import linopy
+
+    from gigafactory import solver
+
+    def model() -> linopy.Model:
+        m = linopy.Model()
+        x = m.add_variables(lower=1, name="x")
+        m.add_objective(1.0 * x)
+        return m
+
+    warm = WarmStarts()
+    assert warm.solve("k", model()) == ("ok", "optimal")
+    monkeypatch.setattr(solver, "OBJECTIVE_GAP", -1.0)
+    assert warm.solve("k", model()) == ("warning", "objective_gap")
+    assert solver.solve_highs(model(), method="simplex") == ("warning", "objective_gap")
+    monkeypatch.setattr(solver, "OBJECTIVE_GAP", 1e-6)
+    assert warm.solve("k", model()) == ("ok", "optimal")
+    assert warm.starts["k"] == "cold"  # the refused solve's basis was dropped

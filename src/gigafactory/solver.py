@@ -77,21 +77,19 @@ def solve_highs(
         options["time_limit"] = float(time_limit_s)
     with c_stdout_silenced(), _linopy_warnings_silenced():
         status, condition = model.solve(solver_name="highs", progress=False, **options)
-    if (
-        str(status) == "ok"
-        and str(condition) == "optimal"
-        and _objective_gap(model) > OBJECTIVE_GAP
-    ):
+    return _gap_checked(str(status), str(condition), getattr(model, "solver_model", None))
+
+
+def _gap_checked(status: str, condition: str, highs: Any) -> tuple[str, str]:
+    """``(status, condition)``, an optimal one whose objectives are apart made not optimal.
+
+    ``highs`` is the HiGHS object of the solve (``None`` where there is none to ask).
+    """
+    if status != "ok" or condition != "optimal" or not hasattr(highs, "getInfo"):
+        return status, condition
+    if float(highs.getInfo().primal_dual_objective_error) > OBJECTIVE_GAP:
         return "warning", "objective_gap"
-    return str(status), str(condition)
-
-
-def _objective_gap(model: linopy.Model) -> float:
-    """HiGHS's relative gap between the primal and dual objectives of the last solve [-]."""
-    highs = getattr(model, "solver_model", None)
-    if highs is None or not hasattr(highs, "getInfo"):
-        return 0.0
-    return float(highs.getInfo().primal_dual_objective_error)
+    return status, condition
 
 
 class WarmStarts:
@@ -142,6 +140,7 @@ class WarmStarts:
             if warm and held is not None:
                 highs.setBasis(held[1])
             status, condition = model.assign_result(solver.solve(), solver)
+        status, condition = _gap_checked(str(status), str(condition), highs)
         self.starts[key] = "warm" if warm else "cold"
         self.iterations[key] = int(highs.getInfo().simplex_iteration_count)
         if status == "ok" and condition == "optimal":
