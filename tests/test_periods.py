@@ -17,6 +17,7 @@ from gigafactory.supply.periods import (
     expand_solution,
     stress_periods,
     typical_site,
+    with_periods_alone,
     year_of_typical_periods,
 )
 
@@ -263,7 +264,7 @@ def test_stress_days_of_a_design_are_found_and_settle_it():
     # with the year's 14 MW (336 MWh) no run falls short
     assert stress_periods(site, periods, {"wind": 20.0, "store": 14.0}) == []
     # a stress day stands for itself, and the LP sizes the store on the year's run
-    forced = cluster_periods(site, 24, 2, extremes=False, forced=[5])
+    forced = with_periods_alone(periods, [5])
     assert forced.count[forced.order[5]] == 1 and 5 in forced.representative
     again = optimise(typical_site(site, forced), method="simplex")
     assert float(again["capacity_mw"].sel(technology="store")) == pytest.approx(14.0, rel=1e-6)

@@ -112,7 +112,6 @@ def cluster_periods(
     count: int,
     *,
     extremes: bool = True,
-    forced: Sequence[int] = (),
 ) -> Periods:
     """Group the year's periods into ``count`` typical periods with tsam.
 
@@ -136,8 +135,6 @@ def cluster_periods(
         returns the year itself [-].
     extremes : bool, default True
         Add the extreme periods and the lulls.
-    forced : sequence of int, optional
-        Periods of the year that stand for themselves alone, besides ``count`` [-].
 
     Returns
     -------
@@ -155,7 +152,7 @@ def cluster_periods(
         msg = f"period of {period_hours} h does not divide the {n:,} hours; use e.g. 24"
         raise ValueError(msg)
     n_periods = n // period_hours
-    if count + len(forced) >= n_periods:
+    if count >= n_periods:
         every = np.arange(n_periods)
         return Periods(period_hours, every, every)
     frame, weights = _profiles(site)
@@ -190,7 +187,7 @@ def cluster_periods(
     for extreme in getattr(aggregation, "extremePeriods", {}).values():
         day = int(extreme["stepNo"])  # an extreme period stands for its own group
         medoid[order[day]] = day
-    alone = [*(_lull_periods(frame, scarce, period_hours) if extremes else []), *forced]
+    alone = _lull_periods(frame, scarce, period_hours) if extremes else []
     periods = with_periods_alone(_in_calendar_order(period_hours, order, medoid), alone)
     if not _masks_agree(frame, periods.order, periods.representative, period_hours):
         msg = (
@@ -246,7 +243,7 @@ def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, fl
     run that falls short by more than :data:`STRESS_SHARE` of its load falls short in the
     year whatever the LP would do: its periods, the largest shortfall's first, less those
     a typical period already is, are returned, to be added as typical periods of their own
-    (``cluster_periods(..., forced=...)``) and the LP solved again.
+    (:func:`with_periods_alone`) and the LP solved again.
 
     Parameters
     ----------
