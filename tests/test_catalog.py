@@ -107,6 +107,7 @@ def test_site_library_has_40_sites_with_full_climate():
     for column in (
         "grid_price_usd_per_mwh",
         "grid_carbon_kg_per_mwh",
+        "grid_cfe_share",
         "gas_price_usd_per_mmbtu",
         "wind_onshore_m_s",
         "water_stress",
@@ -116,6 +117,26 @@ def test_site_library_has_40_sites_with_full_climate():
     assert {"northern_virginia", "dublin", "singapore", "tokyo", "riyadh", "sao_paulo"} <= set(
         table["site"]
     )
+
+
+def test_grid_cfe_shares_agree_with_grid_carbon():
+    table = catalog.site_overview()
+    assert table["grid_cfe_share"].between(0.0, 1.0).all()
+    # Japan 2023 (OWID / Ember via codecarbon 3.3): 319.0 of 1,013.5 TWh low-carbon
+    assert catalog.get_site("tokyo").params["grid_cfe_share"] == pytest.approx(0.315, abs=5e-4)
+    # Illinois 2022: nuclear 53.38 % + renewables 13.73 % (cleanenergy.illinois.gov)
+    assert catalog.get_site("chicago").params["grid_cfe_share"] == pytest.approx(0.6711, abs=5e-4)
+    # Where most of the grid burns fuel, its intensity over the fossil share is the fossil
+    # fleet's own: between a gas combined cycle (~350-400 kg/MWh) and lignite (~1,100). A
+    # share off by 0.2 at Virginia (245 kg/MWh) would give 311 or 612; at Mumbai (713) 1,172.
+    # Above 80 % carbon-free the fossil share is too small for this (lifecycle emissions of
+    # hydro and nuclear count in the Nordic and Swiss intensities).
+    fossil = table["grid_carbon_kg_per_mwh"] / (1.0 - table["grid_cfe_share"])
+    burning = table["grid_cfe_share"] <= 0.8
+    assert burning.sum() >= 35
+    assert fossil[burning].between(350.0, 1100.0).all(), table.loc[
+        burning & ~fossil.between(350.0, 1100.0), "site"
+    ].tolist()
 
 
 def test_library_values_from_offline_tables():

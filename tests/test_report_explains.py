@@ -41,7 +41,8 @@ def test_every_preset_summary_has_a_headline_and_its_assumptions(preset):
 
 def test_assumptions_carry_catalog_sources_and_the_users_own_values():
     data = small_scenario(
-        technologies={"solar_fixed": {"max_mw": 200, "capex_usd_per_kw": 900}, "gas_ct": {}}
+        technologies={"solar_fixed": {"max_mw": 200, "capex_usd_per_kw": 900}, "gas_ct": {}},
+        grid={"import_cap_mw": 40, "carbon_kg_per_mwh": 300},
     )
     results = gigafactory.run(scenario_from_dict(data))
     site = results.summary.sites[0]
@@ -52,6 +53,12 @@ def test_assumptions_carry_catalog_sources_and_the_users_own_values():
     assert gas.unit == "USD/kW" and gas.source not in {"", "scenario"}
     assert by_item["WACC"].value == pytest.approx(0.07)
     assert by_item["solar_fixed build limit"].value == pytest.approx(200.0)
+    # the grid's intensity is the scenario's, not the library's 365 kg/MWh (eGRID SRTV) ...
+    carbon = by_item["grid carbon intensity"]
+    assert (carbon.value, carbon.unit, carbon.source) == (300, "kg/MWh", "scenario")
+    # ... and its carbon-free share, not given, is the site library's for TVA
+    share = by_item["grid carbon-free share"]
+    assert share.value == pytest.approx(0.6) and share.source.startswith("TVA")
     page = gigafactory.report_html(results)
     # the report opens with the sentence, then the warnings, and lists the assumptions
     assert page.index("class='headline'") < page.index("<h2>")

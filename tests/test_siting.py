@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import gigafactory
+from gigafactory import catalog
+from gigafactory.pipeline.grid_terms import _cfe_share
 from gigafactory.pipeline.site_comparison import _spec_at, _user_rtt_ms, siting_scores
 from gigafactory.scenario import load_scenario
+
+
+def _share_of_imports(spec) -> float:
+    """The annual carbon-free share the LP gives this site's imports (flat intensity)."""
+    entry = catalog.get_site(spec.catalog)
+    return float(_cfe_share(spec, entry, np.full(24, 400.0), 24).mean())
 
 
 def test_each_candidate_brings_its_own_feed_and_tariff():
@@ -22,14 +31,18 @@ def test_each_candidate_brings_its_own_feed_and_tariff():
     # the PPA was signed for the southwest coast: left out elsewhere, and named
     assert dropped == ["contract jeonnam-wind-ppa"]
     assert seoul.contracts == []
-    # same country: KEPCO's carbon-free share of imports carries over
-    assert seoul.grid.cfe_share == template.grid.cfe_share
+    # each site's grid brings its own carbon-free share from the site library
+    assert seoul.grid.cfe_share is None
+    assert _share_of_imports(seoul) == pytest.approx(0.387)  # Korea, Ember 2023
     memphis, dropped, source = _spec_at(template, "memphis")
     # TVA approved 150 MW; the campus asks 100: the campus's ask is kept
     assert memphis.grid.import_cap_mw == 100.0
     assert source == "scenario"
     assert "wind_offshore" in dropped  # inland
-    assert memphis.grid.cfe_share == 0.0  # another grid: no KEPCO share
+    assert _share_of_imports(memphis) == pytest.approx(0.6)  # TVA, not KEPCO's 0.387
+    paris, _, _ = _spec_at(template, "paris")
+    # France 2023: 471.0 of 514.1 TWh low-carbon (OWID / Ember) = 0.916
+    assert _share_of_imports(paris) == pytest.approx(471.0 / 514.1, abs=5e-4)
     own, dropped, source = _spec_at(template, "korea_southwest")
     assert own.grid == template.grid and own.contracts == template.contracts and dropped == []
 
@@ -95,3 +108,14 @@ def test_user_latency_is_population_weighted_fibre_rtt():
     busan = float(latency.fibre_rtt_ms(latency.great_circle_km(37.57, 126.98, 35.18, 129.08)))
     assert _user_rtt_ms(37.57, 126.98, users) == pytest.approx((3 * 4.0 + busan) / 4)
     assert math.isnan(_user_rtt_ms(37.57, 126.98, users.iloc[:0]))
+
+
+def test_a_given_cfe_share_wins_over_the_library_even_at_zero():
+    template = load_scenario("korea-southwest").sites[0]
+    assert template.grid.cfe_share == 0.387  # the preset gives KEPCO's share itself
+    unset = template.model_copy(
+        update={"grid": template.grid.model_copy(update={"cfe_share": None})}
+    )
+    assert _share_of_imports(unset) == pytest.approx(0.387)  # the site library's
+    zero = template.model_copy(update={"grid": template.grid.model_copy(update={"cfe_share": 0.0})})
+    assert _share_of_imports(zero) == 0.0  # a planner who counts no grid MWh as clean

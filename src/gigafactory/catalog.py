@@ -478,7 +478,8 @@ def site_overview() -> pd.DataFrame:
     """One row per catalog site: location, grid, climate summary, water stress, grid wait.
 
     Columns: ``site``, ``name``, ``country``, ``latitude``, ``longitude``,
-    ``grid_price_usd_per_mwh``, ``grid_carbon_kg_per_mwh``, ``gas_price_usd_per_mmbtu``,
+    ``grid_price_usd_per_mwh``, ``grid_carbon_kg_per_mwh``, ``grid_cfe_share`` (carbon-free
+    share of the grid, [-]), ``gas_price_usd_per_mmbtu``,
     ``temp_mean_c`` (annual), ``temp_max_c`` (warmest month's mean daily maximum),
     ``ghi_kwh_per_m2_year``, ``wind_onshore_m_s``, ``wind_offshore_m_s``, ``water_stress``
     (0-4), ``grid_wait_years``; NaN where the catalog has no value.
@@ -496,6 +497,7 @@ def site_overview() -> pd.DataFrame:
                 "longitude": site.longitude,
                 "grid_price_usd_per_mwh": p.get("grid_price_usd_per_mwh", np.nan),
                 "grid_carbon_kg_per_mwh": p.get("grid_carbon_t_per_mwh", np.nan) * 1e3,
+                "grid_cfe_share": p.get("grid_cfe_share", np.nan),
                 "gas_price_usd_per_mmbtu": p.get("gas_price_usd_per_mwh_th", np.nan)
                 * MWH_PER_MMBTU,
                 "temp_mean_c": float(climate["temp_mean"].mean()),

@@ -58,6 +58,7 @@ _SITE_UNITS: dict[tuple[str, str], tuple[str, float]] = {
     ("elevation", "m"): ("elevation_m", 1.0),
     ("grid_price", "USD/MWh"): ("grid_price_usd_per_mwh", 1.0),
     ("grid_carbon", "kg/MWh"): ("grid_carbon_t_per_mwh", 1e-3),
+    ("grid_cfe", "-"): ("grid_cfe_share", 1.0),
     ("gas_price", "USD/MMBtu"): ("gas_price_usd_per_mwh_th", 1.0 / MWH_PER_MMBTU),
     ("wind_speed_onshore", "m/s"): ("wind_speed_onshore_m_s", 1.0),
     ("wind_speed_offshore", "m/s"): ("wind_speed_offshore_m_s", 1.0),

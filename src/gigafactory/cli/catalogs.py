@@ -162,6 +162,7 @@ def sites_command(
         ("country", "", "{}"),
         ("grid_price_usd_per_mwh", "tariff\nUSD/MWh", "{:,.0f}"),
         ("grid_carbon_kg_per_mwh", "grid CO2\nkg/MWh", "{:,.0f}"),
+        ("grid_cfe_share", "grid\nCFE", "{:.0%}"),
         ("temp_mean_c", "mean T\ndegC", "{:.1f}"),
         ("ghi_kwh_per_m2_year", "GHI\nkWh/m2", "{:,.0f}"),
         ("water_stress", "water\n0-4", "{:.0f}"),

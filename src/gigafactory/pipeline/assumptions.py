@@ -19,7 +19,7 @@ from gigafactory.units import DAYS_PER_MONTH
 
 if TYPE_CHECKING:
     from gigafactory.pipeline.prepare import PreparedSite
-    from gigafactory.scenario import Scenario
+    from gigafactory.scenario import Scenario, SiteSpec
 
 __all__ = ["TECHNOLOGY_INPUTS", "site_assumptions"]
 
@@ -49,6 +49,7 @@ OVERRIDES = {
 SITE_INPUTS = {
     "grid_price_usd_per_mwh": "grid price (flat average)",
     "grid_carbon_t_per_mwh": "grid carbon intensity",
+    "grid_cfe_share": "grid carbon-free share",
     "gas_price_usd_per_mwh_th": "gas price",
     "grid_available_mw": "grid feed available",
     "weibull_k": "wind Weibull k",
@@ -71,6 +72,23 @@ def _from_catalog(item: str, value: catalog.CatalogValue) -> Assumption:
 
 def _given(item: str, value: float | str, unit: str) -> Assumption:
     return Assumption(item=item, value=value, unit=unit, source="scenario")
+
+
+def _site_inputs_given(spec: SiteSpec) -> dict[str, tuple[float | str, str]]:
+    """The site library inputs this site's scenario sets itself: value and unit."""
+    grid = spec.grid
+    given: dict[str, tuple[float | str, str]] = {}
+    for key, value, csv, unit in (
+        ("grid_price_usd_per_mwh", grid.price_usd_per_mwh, grid.price_csv, "USD/MWh"),
+        ("grid_carbon_t_per_mwh", grid.carbon_kg_per_mwh, grid.carbon_csv, "kg/MWh"),
+        ("grid_cfe_share", grid.cfe_share, grid.cfe_csv, "-"),
+        ("gas_price_usd_per_mwh_th", spec.gas_price_usd_per_mmbtu, None, "USD/MMBtu"),
+    ):
+        if csv is not None:
+            given[key] = (csv.name, "file")
+        elif value is not None:
+            given[key] = (value, unit)
+    return given
 
 
 def site_assumptions(scenario: Scenario, prep: PreparedSite) -> list[Assumption]:
@@ -107,8 +125,11 @@ def site_assumptions(scenario: Scenario, prep: PreparedSite) -> list[Assumption]
             out.append(_given(f"{tech.name} build limit", tech.max_mw, "MW"))
     entry = catalog.get_site(spec.catalog) if spec.catalog else None
     if entry is not None:
+        set_here = _site_inputs_given(spec)
         for key, what in SITE_INPUTS.items():
-            if key in entry.provenance:
+            if key in set_here:
+                out.append(_given(what, *set_here[key]))
+            elif key in entry.provenance:
                 out.append(_from_catalog(what, entry.provenance[key]))
         for name, key in WIND_SPEED_PARAMETER.items():
             if any(t.name == name for t in prep.supply.techs) and key in entry.provenance:

@@ -169,7 +169,7 @@ def grid_terms(
     return GridTerms(
         price_usd_per_mwh=np.asarray(price, dtype=float),
         carbon_t_per_mwh=carbon,
-        cfe_share=_cfe_share(spec, carbon, len(index)),
+        cfe_share=_cfe_share(spec, entry, carbon, len(index)),
         export_price_usd_per_mwh=np.asarray(export, dtype=float),
         online=in_service_mask(index, grid.in_service, None),
         demand_charges=tuple(demand),
@@ -182,12 +182,15 @@ def grid_terms(
     )
 
 
-def _cfe_share(spec: SiteSpec, carbon: np.ndarray, n_hours: int) -> np.ndarray:
+def _cfe_share(
+    spec: SiteSpec, entry: catalog.Site | None, carbon: np.ndarray, n_hours: int
+) -> np.ndarray:
     """Hourly carbon-free share of imports [-].
 
-    From ``grid.cfe_csv``, else the annual share shaped by the carbon series: the emitting
-    share ``1 - s`` scales with intensity, ``s(t) = 1 - (1 - s) k(t) / mean(k)``, clipped to
-    [0, 1]; a flat intensity gives a flat share.
+    From ``grid.cfe_csv``, else the annual share (``grid.cfe_share``, else the site
+    library's, else 0) shaped by the carbon series: the emitting share ``1 - s`` scales with
+    intensity, ``s(t) = 1 - (1 - s) k(t) / mean(k)``, clipped to [0, 1]; a flat intensity
+    gives a flat share.
     """
     grid = spec.grid
     if grid.cfe_csv is not None:
@@ -195,10 +198,13 @@ def _cfe_share(spec: SiteSpec, carbon: np.ndarray, n_hours: int) -> np.ndarray:
             grid.cfe_csv, ["cfe_share"], n_hours=n_hours, bounds={"cfe_share": (0.0, 1.0)}
         )
         return np.asarray(data["cfe_share"].to_numpy(), dtype=float)
+    share = grid.cfe_share
+    if share is None:
+        share = entry.params.get("grid_cfe_share", 0.0) if entry is not None else 0.0
     mean = float(np.mean(carbon))
     if mean <= 0:
-        return np.full(n_hours, grid.cfe_share)
-    return np.clip(1.0 - (1.0 - grid.cfe_share) * carbon / mean, 0.0, 1.0)
+        return np.full(n_hours, share)
+    return np.clip(1.0 - (1.0 - share) * carbon / mean, 0.0, 1.0)
 
 
 def _hourly_grid_value(

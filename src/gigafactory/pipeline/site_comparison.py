@@ -196,10 +196,7 @@ def _spec_at(template: SiteSpec, name: str) -> tuple[SiteSpec, list[str], str]:
             "tariff": None,
             "demand_usd_per_kw_month": None,
             "fixed_usd_per_month": None,
-            "cfe_share": template.grid.cfe_share
-            if template.catalog is not None
-            and catalog.get_site(template.catalog).country == entry.country
-            else 0.0,
+            "cfe_share": None,
             "cfe_csv": None,
             "in_service": None,
             **feed,

@@ -180,8 +180,12 @@ class GridConnection(ScenarioModel):
         description="Hourly shape of an annual tariff and intensity: flat or typical "
         "(evening price peak, midday carbon dip; annual means kept) [-]",
     )
-    cfe_share: float = Field(
-        0.0, ge=0, le=1, description="Carbon-free share of grid imports for CFE matching [-]"
+    cfe_share: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Carbon-free share of grid imports for CFE matching; default: the site "
+        "library's (`gigafactory sites`), 0 for a site outside it [-]",
     )
     export_cap_mw: NonNeg = Field(0.0, description="Largest export to the grid [MW]")
     export_price_fraction: float = Field(
