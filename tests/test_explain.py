@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import gigafactory
@@ -58,6 +60,55 @@ def test_the_value_of_one_more_mw_of_grid_connection():
     value = ds.attrs["marginals"]["grid_connection_usd_per_mw_year"]
     assert value == pytest.approx(124_000.0, rel=1e-9)
     assert WEIGHT * HOURS == 8760
+
+
+def _sun_and_store(fixed_pv: float, cap: float, pv_limit: float) -> SiteSupply:
+    # 10 MW flat load; sun 0-1 over the day; a 4 h store; grid at 60-140 USD/MWh over the
+    # day. Several optimal duals exist where the store or the sun is just enough.
+    hour = np.arange(HOURS)
+    sun = np.clip(np.sin((hour - 6) / 12 * np.pi), 0.0, None)
+    time = pd.date_range("2025-06-01", periods=HOURS, freq="h", tz="UTC")
+    techs = (
+        SupplyTech("pv", "variable", fixed_cost=fixed_pv, availability=sun, max_mw=pv_limit),
+        SupplyTech(
+            "store",
+            "storage",
+            fixed_cost=120_000.0,
+            charge_efficiency=0.92,
+            discharge_efficiency=0.92,
+            duration_h=4.0,
+        ),
+    )
+    price = 100.0 + 40.0 * np.cos((hour - 19) / 24 * 2 * np.pi)
+    return SiteSupply(
+        "toy", time, np.full(HOURS, 10.0), techs, grid_import_cap_mw=cap, grid_price=price
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    fixed_pv=st.floats(60_000.0, 200_000.0),
+    cap=st.floats(6.0, 12.0),  # with 25 MW of sun or more, a 5 MW feed still serves
+    pv_limit=st.floats(25.0, 60.0),
+)
+def test_one_dual_bounds_the_next_unit_both_ways(fixed_pv, cap, pv_limit):
+    # The least cost is convex in each limit and a dual is a subgradient, so one more MW of
+    # feed or of build limit saves at most the dual and one MW less costs at least it: the
+    # "up to" of the sentences (docs/model.md). Checked by solving again either side.
+    def cost(feed: float, limit: float) -> float:
+        ds = optimise(_sun_and_store(fixed_pv, feed, limit), method="simplex")
+        return float(ds.attrs["objective_usd"])
+
+    ds = optimise(_sun_and_store(fixed_pv, cap, pv_limit), method="simplex")
+    here = float(ds.attrs["objective_usd"])
+    tol = 1e-6 * here
+    feed = ds.attrs["marginals"]["grid_connection_usd_per_mw_year"]
+    assert here - cost(cap + 1.0, pv_limit) <= feed + tol
+    assert cost(cap - 1.0, pv_limit) - here >= feed - tol
+    reduced = ds.attrs["marginals"]["reduced_cost_usd_per_mw_year"]["pv"]
+    if float(ds["capacity_mw"].sel(technology="pv")) >= pv_limit - 1e-6:  # held at its limit
+        assert here - cost(cap, pv_limit + 1.0) <= -reduced + tol
+        assert cost(cap, pv_limit - 1.0) - here >= -reduced - tol
 
 
 def _margin(summary: gigafactory.Summary, name: str) -> gigafactory.TechnologyMargin:

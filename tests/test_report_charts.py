@@ -62,13 +62,22 @@ def test_capacity_figure_includes_the_grid_connection_and_storage_energy():
 
 def test_binding_limits_name_the_limit_and_its_worth():
     assert binding_limits(stored_site("korea-southwest")) == [
-        "jeonnam: grid connection: the 100 MW feed binds; one more MW would save 764,691 USD/yr"
+        "jeonnam: grid connection: the 100 MW feed binds; one more MW would save up to 764,691 "
+        "USD/yr"
     ]
     pine = binding_limits(stored_site("pine-island"))
     assert pine[0].startswith("pine_island: solar_tracking: at its build limit of 200.0 MW")
     assert pine[-1] == (
-        "pine_island: hourly CFE target binds: one more point would cost 5.64 million USD/yr"
+        "pine_island: hourly CFE target binds: one more point would cost at least 5.64 million "
+        "USD/yr"
     )
+    # Pohang's 100 MW feed binds: re-solved at 101 MW the year costs 1.07 M USD less, at 99
+    # MW 1.12 M more (2026-12-03), and the dual lies between the two
+    feed = [line for line in binding_limits(stored_site("korea-pohang")) if "feed" in line]
+    assert feed == [
+        "pohang: grid connection: the 100 MW feed binds; one more MW would save up to 1,101,206 "
+        "USD/yr"
+    ]
     # a feed that is not a limit (Memphis: -0 USD/MW-yr) and no build limit: nothing binds
     assert binding_limits(stored_site("memphis-gas")) == []
 

@@ -92,14 +92,14 @@ def technology_margin(
         text = f"{name}: signed for {limit:,.1f} MW, which the LP takes as given"
         if math.isfinite(reduced) and not marginal:
             if reduced < 0:
-                text += f"; each MW of it saves {_usd(-reduced)}/yr more than it costs"
+                text += f"; its last MW saves at least {_usd(-reduced)}/yr more than it costs"
             else:
-                text += f"; each MW of it costs {_usd(reduced)}/yr more than it saves"
+                text += f"; its last MW costs up to {_usd(reduced)}/yr more than it saves"
     elif at_limit:
         status = "at build limit"
         text = f"{name}: at its build limit of {limit:,.1f} MW"
         if not marginal:
-            text += f"; one more MW of limit would save {_usd(-reduced)}/yr"
+            text += f"; one more MW of limit would save up to {_usd(-reduced)}/yr"
             if entry is not None:
                 text += f" (worth building up to {_fmt(entry, unit)}{now})"
     elif at_floor:
@@ -158,11 +158,11 @@ def marginal_summary(
         text.append(
             "grid connection: not a limit (one more MW would save nothing)"
             if grid < 1.0
-            else f"grid connection: one more MW would save {_usd(grid)}/yr"
+            else f"grid connection: one more MW would save up to {_usd(grid)}/yr"
         )
     cfe = values.get("cfe_target_usd_per_point")
     if cfe is not None:
-        text.append(f"CFE target: one more point would cost {_usd(cfe)}/yr")
+        text.append(f"CFE target: one more point would cost at least {_usd(cfe)}/yr")
     co2 = values.get("co2_shadow_price_usd_per_t")
     if co2 is not None:
         text.append(f"CO2 cap: its shadow price is {co2:,.1f} USD/t")

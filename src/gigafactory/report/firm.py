@@ -175,7 +175,8 @@ def binding_limits(site: SiteSummary, lang: str = "en") -> list[str]:
         m.text
         if lang == "en"
         else _(
-            "{tech}: at its build limit of {mw} MW; one more MW of limit would save {usd} USD/yr"
+            "{tech}: at its build limit of {mw} MW; one more MW of limit would save up to "
+            "{usd} USD/yr"
         ).format(
             tech=_(label(m.technology)),
             mw=f"{m.max_mw or m.capacity_mw:,.1f}",
@@ -188,18 +189,18 @@ def binding_limits(site: SiteSummary, lang: str = "en") -> list[str]:
     if grid is not None and grid > BINDING_USD_PER_MW_YEAR:
         out.append(
             _(
-                "grid connection: the {mw} MW feed binds; one more MW would save {usd} USD/yr"
+                "grid connection: the {mw} MW feed binds; one more MW would save up to {usd} USD/yr"
             ).format(mw=f"{site.grid_import_cap_mw:,.0f}", usd=f"{grid:,.0f}")
         )
     if margins.cfe_target_usd_per_point:
         out.append(
-            _("hourly CFE target binds: one more point would cost {musd} million USD/yr").format(
-                musd=f"{margins.cfe_target_usd_per_point / USD_PER_MILLION:,.2f}"
-            )
+            _(
+                "hourly CFE target binds: one more point would cost at least {musd} million USD/yr"
+            ).format(musd=f"{margins.cfe_target_usd_per_point / USD_PER_MILLION:,.2f}")
         )
     if margins.co2_shadow_price_usd_per_t:
         out.append(
-            _("CO2 cap binds: one tonne less would cost {usd} USD/t").format(
+            _("CO2 cap binds: one tonne less would cost at least {usd} USD/t").format(
                 usd=f"{margins.co2_shadow_price_usd_per_t:,.0f}"
             )
         )

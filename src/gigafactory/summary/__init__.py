@@ -195,7 +195,8 @@ class TechnologyMargin(Section):
     max_mw: float | None = None
     reduced_cost_usd_per_mw_year: Number
     """Annualised cost minus what one more MW would save [USD/MW/yr]: > 0 for one left
-    out, < 0 for one held at its limit (one more MW of limit would save that much)."""
+    out, < 0 for one held at its limit (one more MW of limit would save at most that much:
+    one optimal dual, docs/model.md)."""
     price: float | None = None
     """Its price today in ``price_unit`` (capex, or a contract's energy price)."""
     entry_price: float | None = None
@@ -214,11 +215,11 @@ class MarginalValues(Section):
 
     technologies: list[TechnologyMargin]
     grid_connection_usd_per_mw_year: float | None = None
-    """One more MW of grid connection in every hour would save this [USD/MW/yr]."""
+    """One more MW of grid connection in every hour would save at most this [USD/MW/yr]."""
     cfe_target_usd_per_point: float | None = None
-    """One more percentage point of hourly CFE target would cost this [USD/yr]."""
+    """One more percentage point of hourly CFE target would cost at least this [USD/yr]."""
     co2_shadow_price_usd_per_t: float | None = None
-    """One tonne less of CO2 cap would cost this [USD/t]."""
+    """One tonne less of CO2 cap would cost at least this [USD/t]."""
     text: list[str]
 
 

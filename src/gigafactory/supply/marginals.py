@@ -26,15 +26,29 @@ if TYPE_CHECKING:
 __all__ = ["marginal_values"]
 
 
+def _column_labels(model: linopy.Model, highs: Any) -> list[int]:
+    """Linopy's variable label of each HiGHS column, in HiGHS's order.
+
+    linopy hands HiGHS an LP file by default, whose columns come in the order they first
+    appear in the file (``x0, x1, x74, ...``), not in label order; each is named
+    ``x<label>``. A model passed directly (``io_api='direct'``) has no names and keeps
+    linopy's matrix order.
+    """
+    names = list(highs.getLp().col_names_)
+    if names:
+        return [int(name.removeprefix("x")) for name in names]
+    return [int(label) for label in np.asarray(model.matrices.vlabels)]
+
+
 def _reduced_costs(model: linopy.Model) -> dict[int, float] | None:
     highs = model.solver_model
     if highs is None or not hasattr(highs, "getSolution"):
         return None
     col_dual = np.asarray(highs.getSolution().col_dual, dtype=float)
-    labels = np.asarray(model.matrices.vlabels)
+    labels = _column_labels(model, highs)
     if len(col_dual) != len(labels):  # pragma: no cover - a model solved from a file
         return None
-    return dict(zip(labels.tolist(), col_dual.tolist(), strict=True))
+    return dict(zip(labels, col_dual.tolist(), strict=True))
 
 
 def _dual_sum(model: linopy.Model, name: str) -> float | None:
