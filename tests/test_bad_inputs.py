@@ -64,6 +64,7 @@ SCHEMA_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str | None]
     "load nan": (_set("sites.0.load.it_mw", math.nan), "sites[0].load.it_mw", "finite"),
     "load 1e308": (_set("sites.0.load.it_mw", 1e308), "sites[0].load.it_mw", "not even in kW"),
     "load in kW": (_set("sites.0.load.it_mw", 100_000), "sites[0].load.it_mw", "did you mean kW"),
+    "load zero": (_set("sites.0.load.it_mw", 0), "sites[0].load.it_mw", "nothing to supply"),
     "load a list": (_set("sites.0.load.it_mw", [50]), "sites[0].load.it_mw", None),
     "load a mapping": (_set("sites.0.load.it_mw", {"mw": 50}), "sites[0].load.it_mw", None),
     "field case": (_set("sites.0.load.IT_MW", 50), "sites[0].load.IT_MW", "did you mean 'it_mw'"),
@@ -106,6 +107,21 @@ SCHEMA_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str | None]
         _set("sites.0.grid.import_cap_mw", -10),
         "sites[0].grid.import_cap_mw",
         None,
+    ),
+    "grid cap in kW": (
+        _set("sites.0.grid.import_cap_mw", 40_000),
+        "sites[0].grid.import_cap_mw",
+        "did you mean kW (40 MW)?",
+    ),
+    "capex in USD/MW": (
+        _set("sites.0.technologies.solar_fixed.capex_usd_per_kw", 1_430_000),
+        "sites[0].technologies.solar_fixed.capex_usd_per_kw",
+        "did you mean USD/MW (1,430 USD/kW)?",
+    ),
+    "energy capex in USD/MWh": (
+        _set("sites.0.technologies.liion_4h", {"capex_usd_per_kwh": 165_000}),
+        "sites[0].technologies.liion_4h.capex_usd_per_kwh",
+        "did you mean USD/MWh (165 USD/kWh)?",
     ),
     "grid cap infinite": (
         _set("sites.0.grid.import_cap_mw", math.inf),

@@ -111,7 +111,33 @@ FLAT_TARIFF = "flat"
 MAX_CAMPUS_IT_MW = 20_000.0
 """Largest IT load one site may have [MW]: four times the largest single campuses announced,
 Meta's Hyperion and Stargate UAE at 5 GW each (2025 announcements); above it a value is
-almost surely in kW."""
+almost surely in kW. The same bound holds a site's grid feed."""
+
+MAX_CAPEX_USD_PER_KW = 100_000.0
+"""Largest power capex a scenario may give [USD/kW]: ten times the dearest in the catalog
+(floating offshore wind, 10,107 USD/kW, NREL ATB 2030); above it a value is almost surely in
+USD/MW."""
+
+MAX_CAPEX_USD_PER_KWH = 10_000.0
+"""Largest storage energy capex a scenario may give [USD/kWh]: over twenty times the dearest
+in the catalog (Megapack 2 h, 457 USD/kWh installed); above it a value is almost surely in
+USD/MWh."""
+
+
+def _implausible(value: float, limit: float, unit: str, why: str, small: str) -> str | None:
+    """Why ``value`` cannot be meant in ``unit``, or None at or below ``limit``.
+
+    The message hints at ``small``, a unit 1000 times smaller, where that would fit.
+    """
+    if value <= limit:
+        return None
+    shown = f"{value:,.0f}" if value < 1e9 else f"{value:.3g}"
+    hint = (
+        f"; did you mean {small} ({value / 1e3:,.0f} {unit})?"
+        if value / 1e3 <= limit
+        else f" (not even in {small}: give it in {unit})"
+    )
+    return f"{shown} {unit} is above {limit:,.0f} {unit}, {why}{hint}"
 
 
 class LoadSpec(ScenarioModel):
@@ -125,17 +151,15 @@ class LoadSpec(ScenarioModel):
     @field_validator("it_mw")
     @classmethod
     def _plausible(cls, value: float | None) -> float | None:
-        if value is not None and value > MAX_CAMPUS_IT_MW:
-            shown = f"{value:,.0f}" if value < 1e9 else f"{value:.3g}"
-            hint = (
-                f"; did you mean kW ({value / 1e3:,.0f} MW)?"
-                if value / 1e3 <= MAX_CAMPUS_IT_MW
-                else " (not even in kW: give the campus's IT load in MW)"
+        if value == 0:
+            zero = (
+                "0 MW of IT load leaves nothing to supply; give the campus's IT load, or "
+                "leave load out where compute sets it"
             )
-            msg = (
-                f"{shown} MW is above {MAX_CAMPUS_IT_MW:,.0f} MW, four times the largest "
-                f"campus announced (5 GW){hint}"
-            )
+            raise ValueError(zero)
+        why = "four times the largest campus announced (5 GW)"
+        msg = None if value is None else _implausible(value, MAX_CAMPUS_IT_MW, "MW", why, "kW")
+        if msg is not None:
             raise ValueError(msg)
         return value
 
@@ -215,6 +239,15 @@ class GridConnection(ScenarioModel):
         None, description="Date the feed is energised; no import before it [-]"
     )
 
+    @field_validator("import_cap_mw")
+    @classmethod
+    def _plausible_feed(cls, value: float) -> float:
+        why = "four times the largest campus announced (5 GW)"
+        msg = _implausible(value, MAX_CAMPUS_IT_MW, "MW", why, "kW")
+        if msg is not None:
+            raise ValueError(msg)
+        return value
+
     @property
     def carbon_t_per_mwh(self) -> float | None:
         """:attr:`carbon_kg_per_mwh` in the model's unit [tCO2e/MWh], or None."""
@@ -267,6 +300,32 @@ class TechnologyOptions(ScenarioModel):
         description="Day it leaves (temporary units); fixed costs are paid for the "
         "days in service [-]",
     )
+
+    @field_validator("capex_usd_per_kw")
+    @classmethod
+    def _plausible_capex(cls, value: float | None) -> float | None:
+        why = "ten times the dearest in the catalog (floating offshore wind, 10,107)"
+        msg = (
+            None
+            if value is None
+            else _implausible(value, MAX_CAPEX_USD_PER_KW, "USD/kW", why, "USD/MW")
+        )
+        if msg is not None:
+            raise ValueError(msg)
+        return value
+
+    @field_validator("capex_usd_per_kwh")
+    @classmethod
+    def _plausible_energy_capex(cls, value: float | None) -> float | None:
+        why = "over twenty times the dearest in the catalog (Megapack 2 h, 457)"
+        msg = (
+            None
+            if value is None
+            else _implausible(value, MAX_CAPEX_USD_PER_KWH, "USD/kWh", why, "USD/MWh")
+        )
+        if msg is not None:
+            raise ValueError(msg)
+        return value
 
     def catalog_overrides(self) -> dict[str, float]:
         """The cost and life overrides given, in the catalog's canonical units.
