@@ -148,7 +148,32 @@ def test_infeasible_policy_is_named():
         optimise(site, method="simplex")
     assert str(err.value) == (
         "site 'dirty': the load can be met, but not within the CO2 cap of 100 t "
-        "(policy.co2_cap_t); allow more carbon-free capacity, storage or backup, or relax it"
+        "(policy.co2_cap_t; it emits at least 43,800 t); allow more carbon-free capacity, "
+        "storage or backup, or relax it"
+    )
+
+
+def test_unreachable_cfe_target_says_how_far_the_supply_reaches():
+    # Solar (availability 1 then 0) and gas, no storage: hour 0 can be all solar, hour 1
+    # only gas, so at most 10 of 20 MWh are carbon-free: 50.0 %, whatever the cost.
+    site = SiteSupply(
+        name="half",
+        time=hours(2),
+        load_mw=np.full(2, 10.0),
+        techs=(
+            SupplyTech(
+                "solar", "variable", fixed_cost=1.0, availability=np.array([1.0, 0.0]), clean=True
+            ),
+            SupplyTech("gas", "thermal", fixed_cost=1.0, marginal_cost=100.0),
+        ),
+        cfe_target=0.75,
+    )
+    with pytest.raises(InfeasibleError) as err:
+        optimise(site, method="simplex")
+    assert str(err.value) == (
+        "site 'half': the load can be met, but not within the CFE target of 75% "
+        "(policy.cfe_target; it reaches at most 50.0% hourly CFE); allow more carbon-free "
+        "capacity, storage or backup, or relax it"
     )
 
 

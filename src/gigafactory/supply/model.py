@@ -59,6 +59,7 @@ __all__ = [
     "SupplyTech",
     "availability_matrix",
     "build_model",
+    "build_reach_model",
     "nominal_load_mw",
     "per_technology",
     "technology_index",
@@ -504,4 +505,32 @@ def build_model(site: SiteSupply) -> linopy.Model:
     add_demand_charges(model, site)
     add_vintage_limits(model, site)
     add_objective(model, site)
+    return model
+
+
+def build_reach_model(site: SiteSupply, quantity: str) -> linopy.Model | None:
+    """The site's LP without its CFE target and CO2 cap, minimising what they limit.
+
+    ``quantity='cfe'`` minimises the year's energy from emitting sources (as the
+    ``cfe-target`` row counts it), ``'co2'`` the year's emissions [tCO2e]: how far the
+    allowed supply can go, at any cost. ``None`` where that is not one number (a build-out,
+    or flexible load, which the CFE row credits).
+    """
+    if site.stages is not None or site.flexible_it_mw is not None:
+        return None
+    from dataclasses import replace
+
+    free = replace(site, cfe_target=None, co2_cap_t=None)
+    model = build_model(free)
+    if quantity == "cfe":
+        objective = free.annual(_carbon_emitting_supply(model, free))
+    elif quantity == "co2":
+        terms = _emissions(model, free)
+        if not terms:
+            return None
+        objective = sum_terms(terms)
+    else:
+        msg = f"quantity '{quantity}' not in cfe, co2"
+        raise ValueError(msg)
+    model.add_objective(objective, overwrite=True)
     return model

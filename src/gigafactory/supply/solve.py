@@ -21,7 +21,7 @@ import xarray as xr
 from gigafactory.errors import InfeasibleError, SolverError
 from gigafactory.solver import INFEASIBLE, WarmStarts, not_optimal, solve_highs
 from gigafactory.supply.extract import extract
-from gigafactory.supply.model import SiteSupply, build_model
+from gigafactory.supply.model import SiteSupply, build_model, build_reach_model
 
 if TYPE_CHECKING:
     import linopy
@@ -86,9 +86,18 @@ def _shortfall(site: SiteSupply, method: str) -> str:
                 "the NOx and run-hour permits (technologies' nox_cap_t, max_full_load_hours)"
             )
         if site.co2_cap_t is not None:
-            parts.append(f"the CO2 cap of {site.co2_cap_t:,.0f} t (policy.co2_cap_t)")
+            least = _reach(site, "co2", method)
+            reach = "" if least is None else f"; it emits at least {least:,.0f} t"
+            parts.append(f"the CO2 cap of {site.co2_cap_t:,.0f} t (policy.co2_cap_t{reach})")
         if site.cfe_target is not None:
-            parts.append(f"the CFE target of {site.cfe_target:.0%} (policy.cfe_target)")
+            emitting = _reach(site, "cfe", method)
+            load = float(site.annual(np.asarray(site.load_mw, dtype=float)))
+            reach = (
+                ""
+                if emitting is None or load <= 0
+                else f"; it reaches at most {1.0 - emitting / load:.1%} hourly CFE"
+            )
+            parts.append(f"the CFE target of {site.cfe_target:.0%} (policy.cfe_target{reach})")
         what = " and ".join(parts) or "a policy constraint"
         pronoun = "them" if len(parts) > 1 else "it"
         return (
@@ -102,6 +111,17 @@ def _shortfall(site: SiteSupply, method: str) -> str:
         f"{site.annual(unserved):,.0f} MWh in the year; raise build limits or the grid "
         "import cap, allow storage or backup, or set reliability.allow_unserved: true"
     )
+
+
+def _reach(site: SiteSupply, quantity: str, method: str) -> float | None:
+    """The least emitting energy [MWh] or emissions [t] the site's supply can reach."""
+    model = build_reach_model(site, quantity)
+    if model is None:
+        return None
+    status, condition = solve(model, method=method)
+    if not_optimal("", status, condition) is not None:
+        return None
+    return max(float(model.objective.value or 0.0), 0.0)
 
 
 def optimise(
