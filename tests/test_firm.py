@@ -260,10 +260,11 @@ def test_old_value_of_lost_load_field_says_where_it_went():
 
 def test_baseload_ppa_cost_and_cfe():
     # 20 MW of off-site baseload at 50 USD/MWh: 20 x 8,760 x 50 = 8.76 M USD a year, all of
-    # it carbon-free with certificates; the grid (no carbon-free share) supplies the rest,
-    # so hourly CFE = 20 x 8,760 / facility energy.
+    # it carbon-free with certificates; the grid (counted 0 % carbon-free here, not TVA's
+    # 60 % of the site library) supplies the rest, so hourly CFE = 20 x 8,760 / facility
+    # energy.
     data = small_scenario(
-        grid={"import_cap_mw": 80},
+        grid={"import_cap_mw": 80, "cfe_share": 0.0},
         technologies={},
         contracts=[
             {
@@ -289,9 +290,10 @@ def test_baseload_ppa_cost_and_cfe():
 
 def test_as_produced_solar_ppa_pays_for_spilled_energy_too():
     # 100 MW of as-produced solar at 30 USD/MWh costs 30 x sum(cf) x 100 per year, used or
-    # spilled; the annual match counts all of it, the hourly CFE only what the campus used.
+    # spilled; the annual match counts all of it, the hourly CFE only what the campus used
+    # (the grid counted 0 % carbon-free, so the CFE is the PPA's alone).
     data = small_scenario(
-        grid={"import_cap_mw": 80},
+        grid={"import_cap_mw": 80, "cfe_share": 0.0},
         technologies={},
         contracts=[
             {"name": "pv", "technology": "solar_fixed", "price_usd_per_mwh": 30.0, "mw": 100.0}
