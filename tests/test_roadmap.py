@@ -378,7 +378,9 @@ def test_site_scale_gives_one_site_its_own_size():
     full = gigafactory.plan_roadmap(
         scenario_from_dict(_small(stages=[{"year": 2025}], decided=2020))
     )
-    assert site.stages[0].load_mwh == pytest.approx(full.sites[0].stages[0].load_mwh / 4, rel=1e-9)
+    # a quarter of the load, on typical days that differ by the stress days each design
+    # could not serve (the load's weather-driven PUE differs by 0.01 % between them)
+    assert site.stages[0].load_mwh == pytest.approx(full.sites[0].stages[0].load_mwh / 4, rel=1e-3)
     data["roadmap"]["stages"][0]["site_scale"] = {"campsu": 0.25}
     with pytest.raises(gigafactory.ScenarioError, match=r"site_scale\.campsu: no such site"):
         scenario_from_dict(data)

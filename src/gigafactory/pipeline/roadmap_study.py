@@ -15,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
+import xarray as xr
 
 from gigafactory import catalog
 from gigafactory.errors import InfeasibleError, ScenarioError
+from gigafactory.pipeline.aggregation import settle_periods
 from gigafactory.pipeline.prepare import PreparedSite, prepare_site
 from gigafactory.pipeline.supply_techs import site_catalog, tech_costs
 from gigafactory.scenario import RoadmapSpec, RoadmapStage, Scenario, SiteSpec
@@ -28,7 +30,6 @@ from gigafactory.supply.periods import (
     cluster_periods,
     expand_solution,
     take_hours,
-    typical_site,
     year_of_typical_periods,
 )
 from gigafactory.supply.roadmap import (
@@ -300,17 +301,25 @@ def _site_roadmap(scenario: Scenario, index: int, say: Callable[[str], None]) ->
         except ValueError as err:
             msg = f"time.aggregation: sites[{index}] ({spec.id}): {err}"
             raise ScenarioError(msg) from None
-        site = typical_site(site, periods)
+    modelled = len(site.time) if periods is None else len(periods.representative) * hours
     say(
-        f"{spec.id}: optimising the build-out ({len(plan.years)} stages, {len(site.time):,} "
+        f"{spec.id}: optimising the build-out ({len(plan.years)} stages, {modelled:,} "
         f"hours, {len(site.techs)} vintages)"
     )
     started = time.perf_counter()
     _, earliest = _lives_and_lead_times(scenario, index, roadmap)
-    try:
-        ds = optimise(
-            site, method=scenario.solver.method.value, time_limit_s=scenario.solver.time_limit_s
+
+    def solve_one(one: SiteSupply) -> xr.Dataset:
+        return optimise(
+            one, method=scenario.solver.method.value, time_limit_s=scenario.solver.time_limit_s
         )
+
+    stress_days = 0
+    try:
+        if periods is None:
+            ds = solve_one(site)
+        else:  # the days no dispatch of the design can serve join as typical days, as in runs
+            periods, ds, stress_days = settle_periods(site, periods, solve_one, say)
     except InfeasibleError as err:
         first = ", ".join(
             f"{name} {year}" for name, year in sorted(earliest.items(), key=lambda i: i[1])
@@ -379,6 +388,7 @@ def _site_roadmap(scenario: Scenario, index: int, say: Callable[[str], None]) ->
         earliest_year=earliest,
         solve_seconds=seconds,
         typical_periods=0 if periods is None else len(periods.representative),
+        stress_days=stress_days,
         warnings=warnings,
     )
 

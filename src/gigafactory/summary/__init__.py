@@ -195,8 +195,7 @@ class TechnologyMargin(Section):
     max_mw: float | None = None
     reduced_cost_usd_per_mw_year: Number
     """Annualised cost minus what one more MW would save [USD/MW/yr]: > 0 for one left
-    out, < 0 for one held at its limit (one more MW of limit would save at most that much:
-    one optimal dual, docs/model.md)."""
+    out, < 0 for one held at its limit (one more MW of limit saves at most that much)."""
     price: float | None = None
     """Its price today in ``price_unit`` (capex, or a contract's energy price)."""
     entry_price: float | None = None
@@ -410,7 +409,9 @@ class SiteRoadmap(Section):
     """First year each technology can be in service: decision year plus lead time [-]."""
     solve_seconds: Number
     typical_periods: int = 0
-    """Typical periods per stage's year when ``time.aggregation`` is set; 0: every hour."""
+    """Typical periods of all stages, extreme and stress days included; 0: every hour."""
+    stress_days: int = 0
+    """Days the first design could not serve, solved again as typical days of their own."""
     warnings: list[Notice] = []
 
 
