@@ -20,6 +20,12 @@ from pydantic import Field, field_validator, model_validator
 
 from gigafactory import catalog
 from gigafactory.scenario.base import NonNeg, ScenarioModel
+from gigafactory.scenario.bounds import (
+    MAX_CAMPUS_IT_MW,
+    MAX_CAPEX_USD_PER_KW,
+    MAX_CAPEX_USD_PER_KWH,
+    implausible,
+)
 from gigafactory.scenario.compute import (
     AcceleratorSpec,
     AccountingBoundary,
@@ -31,6 +37,7 @@ from gigafactory.scenario.compute import (
 )
 from gigafactory.scenario.costs import COUNTRY_REGIONS, CostRegion, Costs, CostScope
 from gigafactory.scenario.firm import Contract, ContractLocation, ContractShape, Reliability
+from gigafactory.scenario.grid import FLAT_TARIFF, GridConnection, GridShapeName
 from gigafactory.scenario.studies import (
     CandidateKind,
     OrbitDesignOptions,
@@ -40,7 +47,7 @@ from gigafactory.scenario.studies import (
     RoadmapSpec,
     RoadmapStage,
 )
-from gigafactory.units import MWH_PER_MMBTU, kg_per_mwh_to_t_per_mwh, kw_to_mw_cost
+from gigafactory.units import MWH_PER_MMBTU, kw_to_mw_cost
 
 __all__ = [
     "COUNTRY_REGIONS",
@@ -105,41 +112,6 @@ class Mode(StrEnum):
     dispatch = "dispatch"
 
 
-FLAT_TARIFF = "flat"
-"""``grid.tariff`` value that asks for the flat average price instead of a library tariff."""
-
-MAX_CAMPUS_IT_MW = 20_000.0
-"""Largest IT load one site may have [MW]: four times the largest single campuses announced,
-Meta's Hyperion and Stargate UAE at 5 GW each (2025 announcements); above it a value is
-almost surely in kW. The same bound holds a site's grid feed."""
-
-MAX_CAPEX_USD_PER_KW = 100_000.0
-"""Largest power capex a scenario may give [USD/kW]: ten times the dearest in the catalog
-(floating offshore wind, 10,107 USD/kW, NREL ATB 2030); above it a value is almost surely in
-USD/MW."""
-
-MAX_CAPEX_USD_PER_KWH = 10_000.0
-"""Largest storage energy capex a scenario may give [USD/kWh]: over twenty times the dearest
-in the catalog (Megapack 2 h, 457 USD/kWh installed); above it a value is almost surely in
-USD/MWh."""
-
-
-def _implausible(value: float, limit: float, unit: str, why: str, small: str) -> str | None:
-    """Why ``value`` cannot be meant in ``unit``, or None at or below ``limit``.
-
-    The message hints at ``small``, a unit 1000 times smaller, where that would fit.
-    """
-    if value <= limit:
-        return None
-    shown = f"{value:,.0f}" if value < 1e9 else f"{value:.3g}"
-    hint = (
-        f"; did you mean {small} ({value / 1e3:,.0f} {unit})?"
-        if value / 1e3 <= limit
-        else f" (not even in {small}: give it in {unit})"
-    )
-    return f"{shown} {unit} is above {limit:,.0f} {unit}, {why}{hint}"
-
-
 class LoadSpec(ScenarioModel):
     """IT load of the campus."""
 
@@ -158,7 +130,7 @@ class LoadSpec(ScenarioModel):
             )
             raise ValueError(zero)
         why = "four times the largest campus announced (5 GW)"
-        msg = None if value is None else _implausible(value, MAX_CAMPUS_IT_MW, "MW", why, "kW")
+        msg = None if value is None else implausible(value, MAX_CAMPUS_IT_MW, "MW", why, "kW")
         if msg is not None:
             raise ValueError(msg)
         return value
@@ -169,91 +141,6 @@ class LoadSpec(ScenarioModel):
             msg = "give exactly one of it_mw or profile_csv"
             raise ValueError(msg)
         return self
-
-
-class GridShapeName(StrEnum):
-    """Hourly shape given to annual grid figures (see :mod:`gigafactory.grid`)."""
-
-    flat = "flat"
-    typical = "typical"
-
-
-class GridConnection(ScenarioModel):
-    """Grid connection: import cap, tariff and carbon intensity (catalog values by default)."""
-
-    import_cap_mw: NonNeg = Field(0.0, description="Largest grid import [MW]")
-    size_to_design: bool = Field(
-        False,
-        description="Size the connection to the design power (nameplate IT x peak PUE); "
-        "overrides import_cap_mw [-]",
-    )
-    price_usd_per_mwh: NonNeg | None = Field(
-        None, description="Flat energy tariff; default: the site's catalog tariff [USD/MWh]"
-    )
-    price_csv: Path | None = Field(
-        None, description="Hourly tariff CSV (column `price_usd_per_mwh`) [USD/MWh]"
-    )
-    carbon_kg_per_mwh: NonNeg | None = Field(
-        None, description="Average grid carbon intensity; default: catalog [kgCO2e/MWh]"
-    )
-    carbon_csv: Path | None = Field(
-        None, description="Hourly carbon intensity CSV (column `carbon_kg_per_mwh`) [kgCO2e/MWh]"
-    )
-    shape: GridShapeName = Field(
-        GridShapeName.flat,
-        description="Hourly shape of an annual tariff and intensity: flat or typical "
-        "(evening price peak, midday carbon dip; annual means kept) [-]",
-    )
-    cfe_share: float | None = Field(
-        None,
-        ge=0,
-        le=1,
-        description="Carbon-free share of grid imports for CFE matching; default: the site "
-        "library's (`gigafactory sites`), 0 for a site outside it [-]",
-    )
-    export_cap_mw: NonNeg = Field(0.0, description="Largest export to the grid [MW]")
-    export_price_fraction: float = Field(
-        0.5, ge=0, le=1, description="Export revenue as a share of the import tariff [-]"
-    )
-    export_price_usd_per_mwh: NonNeg | None = Field(
-        None, description="Flat export price; overrides export_price_fraction [USD/MWh]"
-    )
-    tariff: str | None = Field(
-        None,
-        description="Library tariff (`gigafactory tariffs`), or `flat` for the flat "
-        "average; default: the site's library tariff where one is public, else flat; "
-        "ignored when price_usd_per_mwh or price_csv is given [-]",
-    )
-    demand_usd_per_kw_month: NonNeg | None = Field(
-        None,
-        description="Demand charge on each month's peak import; overrides the tariff's "
-        "[USD/kW-month]",
-    )
-    fixed_usd_per_month: NonNeg | None = Field(
-        None, description="Fixed charges; overrides the tariff's [USD/month]"
-    )
-    cfe_csv: Path | None = Field(
-        None, description="Hourly carbon-free share of imports CSV (column `cfe_share`) [-]"
-    )
-    in_service: dt.date | None = Field(
-        None, description="Date the feed is energised; no import before it [-]"
-    )
-
-    @field_validator("import_cap_mw")
-    @classmethod
-    def _plausible_feed(cls, value: float) -> float:
-        why = "four times the largest campus announced (5 GW)"
-        msg = _implausible(value, MAX_CAMPUS_IT_MW, "MW", why, "kW")
-        if msg is not None:
-            raise ValueError(msg)
-        return value
-
-    @property
-    def carbon_t_per_mwh(self) -> float | None:
-        """:attr:`carbon_kg_per_mwh` in the model's unit [tCO2e/MWh], or None."""
-        if self.carbon_kg_per_mwh is None:
-            return None
-        return kg_per_mwh_to_t_per_mwh(self.carbon_kg_per_mwh)
 
 
 class TechnologyOptions(ScenarioModel):
@@ -308,7 +195,7 @@ class TechnologyOptions(ScenarioModel):
         msg = (
             None
             if value is None
-            else _implausible(value, MAX_CAPEX_USD_PER_KW, "USD/kW", why, "USD/MW")
+            else implausible(value, MAX_CAPEX_USD_PER_KW, "USD/kW", why, "USD/MW")
         )
         if msg is not None:
             raise ValueError(msg)
@@ -321,7 +208,7 @@ class TechnologyOptions(ScenarioModel):
         msg = (
             None
             if value is None
-            else _implausible(value, MAX_CAPEX_USD_PER_KWH, "USD/kWh", why, "USD/MWh")
+            else implausible(value, MAX_CAPEX_USD_PER_KWH, "USD/kWh", why, "USD/MWh")
         )
         if msg is not None:
             raise ValueError(msg)

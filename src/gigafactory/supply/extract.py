@@ -43,7 +43,7 @@ def emitting_supply_mw(ds: xr.Dataset, site: SiteSupply) -> xr.DataArray:
     """Hourly energy from carbon-emitting sources of a solved site [MW].
 
     Emitting technologies, the emitting share of imports and unserved energy: the quantity
-    the CFE target limits (see :func:`add_cfe_constraints`).
+    the CFE target limits (see :func:`~gigafactory.supply.policy.add_cfe_constraints`).
     """
     emitting = [t.name for t in site.techs if not t.clean and t.kind != "storage"]
     supply = ds["dispatch_mw"].sel(technology=emitting).sum("technology")

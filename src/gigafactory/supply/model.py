@@ -14,7 +14,8 @@ Formulation, per hour t (all power in MW, energy in MWh, hourly steps):
   ``c_s(t) + d_s(t) <= P_s`` and ``e_s(t) <= h_s P_s``;
 * grid: ``0 <= m(t) <= M``, ``0 <= x(t) <= X``;
 * unserved energy ``0 <= u(t) <= L(t)`` at the value of lost load (or absent);
-* CO2 cap, hourly-matched CFE target and carbon price (see the ``add_*`` functions).
+* CO2 cap and hourly-matched CFE target (:mod:`gigafactory.supply.policy`) and carbon
+  price (see the ``add_*`` functions).
 
 Objective: annualised fixed costs ``sum_k F_k P_k`` plus operating costs of the hours,
 scaled by ``w = 8760 / T`` to a year.
@@ -33,16 +34,17 @@ from gigafactory.errors import InfeasibleError
 from gigafactory.supply.charges import add_demand_charges, charge_terms, feed_flow
 from gigafactory.supply.firm import add_firm_constraints
 from gigafactory.supply.inputs import KINDS, SiteSupply, SupplyTech, nominal_load_mw
+from gigafactory.supply.policy import add_cfe_constraints, add_co2_constraints
 from gigafactory.supply.roadmap import add_vintage_limits
 from gigafactory.supply.terms import (
     availability_matrix,
     available_on_site,
+    flexible_facility,
     in_service_capacity,
     off_site,
     online_matrix,
     per_technology,
     running_thermal,
-    stage_index,
     state_before,
     sum_terms,
     technology_index,
@@ -59,7 +61,6 @@ __all__ = [
     "SupplyTech",
     "availability_matrix",
     "build_model",
-    "build_reach_model",
     "nominal_load_mw",
     "per_technology",
     "technology_index",
@@ -144,12 +145,6 @@ def add_flexible_load(model: linopy.Model, site: SiteSupply) -> None:
     )
 
 
-def _flexible_facility(model: linopy.Model, site: SiteSupply) -> Any:
-    if "flexible-it" not in model.variables:
-        return None
-    return site.hourly(site.flexible_pue) * model.variables["flexible-it"]
-
-
 def _net_supply(model: linopy.Model, site: SiteSupply) -> Any:
     """Hourly supply to the facility as a linear expression [MW]."""
     terms = []
@@ -171,33 +166,6 @@ def _net_supply(model: linopy.Model, site: SiteSupply) -> Any:
     return sum_terms(terms)
 
 
-def _carbon_emitting_supply(model: linopy.Model, site: SiteSupply) -> Any:
-    """Hourly energy from carbon-emitting sources as a linear expression [MW].
-
-    Emitting thermal output, other non-clean output, the emitting share of imports and
-    unserved energy (load not served by carbon-free energy either).
-    """
-    terms = []
-    available = [t for t in available_on_site(site) if not t.clean]
-    if available:
-        cap = model.variables["capacity"].sel(technology=technology_index(available))
-        terms.append((availability_matrix(site, available) * cap).sum("technology"))
-    brown = [t for t in off_site(site) if not t.clean]
-    if brown:
-        delivered = model.variables["contract-delivered"].sel(technology=technology_index(brown))
-        terms.append(delivered.sum("technology"))
-    thermal = [t for t in running_thermal(site) if not t.clean]
-    if thermal:
-        dispatch = model.variables["thermal-dispatch"].sel(technology=technology_index(thermal))
-        terms.append(dispatch.sum("technology"))
-    if "grid-import" in model.variables and np.any(np.asarray(site.grid_cfe_share) < 1):
-        emitting_share = 1.0 - site.hourly(site.grid_cfe_share)
-        terms.append(emitting_share * model.variables["grid-import"])
-    if "unserved" in model.variables:
-        terms.append(model.variables["unserved"])
-    return sum_terms(terms)
-
-
 def add_balance_constraints(model: linopy.Model, site: SiteSupply) -> None:
     """Energy balance per hour (``energy-balance``).
 
@@ -215,7 +183,7 @@ def add_balance_constraints(model: linopy.Model, site: SiteSupply) -> None:
             "allow technologies, raise grid.import_cap_mw, or set reliability.allow_unserved"
         )
         raise InfeasibleError(msg)
-    flexible = _flexible_facility(model, site)
+    flexible = flexible_facility(model, site)
     if flexible is not None:
         supply = supply - flexible
     model.add_constraints(supply >= load, name="energy-balance")
@@ -346,94 +314,6 @@ def add_linked_storage_constraints(model: linopy.Model, site: SiteSupply) -> Non
     )
 
 
-def _emissions(model: linopy.Model, site: SiteSupply) -> Any:
-    """Annual emissions as a linear expression [tCO2e]."""
-    terms = []
-    thermal = [t for t in running_thermal(site) if t.co2 > 0]
-    if thermal:
-        p = model.variables["thermal-dispatch"].sel(technology=technology_index(thermal))
-        terms.append(site.annual(per_technology(thermal, "co2") * p))
-    if "grid-import" in model.variables and np.any(np.asarray(site.grid_carbon) > 0):
-        terms.append(site.annual(site.hourly(site.grid_carbon) * model.variables["grid-import"]))
-    return terms
-
-
-def add_co2_constraints(model: linopy.Model, site: SiteSupply) -> None:
-    """Annual emissions cap: ``w sum_t (sum_g e_g p_g(t) + k(t) m(t)) <= cap`` (``co2-cap``).
-
-    In a build-out, one row per stage: each stage's year within the cap.
-    """
-    if site.co2_cap_t is None:
-        return
-    if site.stages is not None:
-        hourly = _hourly_emissions(model, site)
-        cap: Any = site.co2_cap_t
-        if site.stages.co2_cap_t is not None:
-            cap = xr.DataArray(
-                site.stages.co2_cap_t, coords={"stage": stage_index(site)}, dims="stage"
-            )
-        if hourly is not None:
-            model.add_constraints(site.per_stage(hourly) <= cap, name="co2-cap")
-        return
-    terms = _emissions(model, site)
-    if not terms:
-        return
-    model.add_constraints(sum_terms(terms) <= site.co2_cap_t, name="co2-cap")
-
-
-def _hourly_emissions(model: linopy.Model, site: SiteSupply) -> Any:
-    """Hourly emissions as a linear expression on ``time`` [tCO2e/h], or None."""
-    terms = []
-    thermal = [t for t in running_thermal(site) if t.co2 > 0]
-    if thermal:
-        p = model.variables["thermal-dispatch"].sel(technology=technology_index(thermal))
-        terms.append((per_technology(thermal, "co2") * p).sum("technology"))
-    if "grid-import" in model.variables and np.any(np.asarray(site.grid_carbon) > 0):
-        terms.append(site.hourly(site.grid_carbon) * model.variables["grid-import"])
-    return sum_terms(terms)
-
-
-def add_cfe_constraints(model: linopy.Model, site: SiteSupply) -> None:
-    """Hourly-matched carbon-free energy (24/7 CFE), ``cfe-target``.
-
-    ``sum_t e(t) <= (1 - target) sum_t L(t)``, with ``e(t)`` the energy from emitting
-    sources in hour t (:func:`_carbon_emitting_supply`). Energy spilled in one hour cannot
-    cover emitting supply in another, so the match is hourly: every hour's carbon-free
-    share is ``1 - e(t) / L(t)``. Emitting energy used to charge storage counts in the hour
-    it is bought (conservative: before storage losses). One row, no extra variables; one
-    per stage in a build-out.
-    """
-    if site.cfe_target is None or site.cfe_target <= 0:
-        return
-    has_clean = any(t.clean or t.kind == "storage" for t in site.techs) or (
-        bool(np.any(np.asarray(site.grid_cfe_share) > 0)) and site.grid_import_cap_mw > 0
-    )
-    if not has_clean:
-        msg = (
-            f"site '{site.name}': CFE target {site.cfe_target:.0%} but no carbon-free supply "
-            "allowed"
-        )
-        raise InfeasibleError(msg)
-    emitting = _carbon_emitting_supply(model, site)
-    if emitting is None:
-        return
-    share = 1.0 - site.cfe_target
-    flexible = _flexible_facility(model, site)
-    if site.stages is not None:  # each stage's year meets the target
-        stage_load = site.per_stage(np.asarray(site.load_mw, dtype=float))
-        emitted = emitting if flexible is None else emitting - share * flexible
-        load = xr.DataArray(stage_load, coords={"stage": stage_index(site)}, dims="stage")
-        model.add_constraints(site.per_stage(emitted) <= share * load, name="cfe-target")
-        return
-    if site.periods is None:
-        total_load = float(site.hourly(site.load_mw).sum())
-        lhs = emitting.sum() if flexible is None else emitting.sum() - share * flexible.sum()
-    else:  # hours weighted by the days they stand for
-        total_load = float(site.annual(np.asarray(site.load_mw, dtype=float)))
-        lhs = site.annual(emitting if flexible is None else emitting - share * flexible)
-    model.add_constraints(lhs <= share * total_load, name="cfe-target")
-
-
 def add_objective(model: linopy.Model, site: SiteSupply) -> None:
     """Annualised fixed costs plus a year of operating costs [USD/yr].
 
@@ -505,32 +385,4 @@ def build_model(site: SiteSupply) -> linopy.Model:
     add_demand_charges(model, site)
     add_vintage_limits(model, site)
     add_objective(model, site)
-    return model
-
-
-def build_reach_model(site: SiteSupply, quantity: str) -> linopy.Model | None:
-    """The site's LP without its CFE target and CO2 cap, minimising what they limit.
-
-    ``quantity='cfe'`` minimises the year's energy from emitting sources (as the
-    ``cfe-target`` row counts it), ``'co2'`` the year's emissions [tCO2e]: how far the
-    allowed supply can go, at any cost. ``None`` where that is not one number (a build-out,
-    or flexible load, which the CFE row credits).
-    """
-    if site.stages is not None or site.flexible_it_mw is not None:
-        return None
-    from dataclasses import replace
-
-    free = replace(site, cfe_target=None, co2_cap_t=None)
-    model = build_model(free)
-    if quantity == "cfe":
-        objective = free.annual(_carbon_emitting_supply(model, free))
-    elif quantity == "co2":
-        terms = _emissions(model, free)
-        if not terms:
-            return None
-        objective = sum_terms(terms)
-    else:
-        msg = f"quantity '{quantity}' not in cfe, co2"
-        raise ValueError(msg)
-    model.add_objective(objective, overwrite=True)
     return model

@@ -21,12 +21,14 @@ import xarray as xr
 from gigafactory.errors import InfeasibleError, SolverError
 from gigafactory.solver import INFEASIBLE, WarmStarts, not_optimal, solve_highs
 from gigafactory.supply.extract import extract
-from gigafactory.supply.model import SiteSupply, build_model, build_reach_model
+from gigafactory.supply.model import SiteSupply, build_model
+from gigafactory.supply.policy import carbon_emitting_supply, emission_terms
+from gigafactory.supply.terms import sum_terms
 
 if TYPE_CHECKING:
     import linopy
 
-__all__ = ["PROBE_VALUE_OF_LOST_LOAD", "SHORTFALL_MW", "optimise", "solve"]
+__all__ = ["PROBE_VALUE_OF_LOST_LOAD", "SHORTFALL_MW", "build_reach_model", "optimise", "solve"]
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +113,32 @@ def _shortfall(site: SiteSupply, method: str) -> str:
         f"{site.annual(unserved):,.0f} MWh in the year; raise build limits or the grid "
         "import cap, allow storage or backup, or set reliability.allow_unserved: true"
     )
+
+
+def build_reach_model(site: SiteSupply, quantity: str) -> linopy.Model | None:
+    """The site's LP without its CFE target and CO2 cap, minimising what they limit.
+
+    ``quantity='cfe'`` minimises the year's energy from emitting sources (as the
+    ``cfe-target`` row counts it), ``'co2'`` the year's emissions [tCO2e]: how far the
+    allowed supply can go, at any cost. ``None`` where that is not one number (a build-out,
+    or flexible load, which the CFE row credits).
+    """
+    if site.stages is not None or site.flexible_it_mw is not None:
+        return None
+    free = replace(site, cfe_target=None, co2_cap_t=None)
+    model = build_model(free)
+    if quantity == "cfe":
+        objective = free.annual(carbon_emitting_supply(model, free))
+    elif quantity == "co2":
+        terms = emission_terms(model, free)
+        if not terms:
+            return None
+        objective = sum_terms(terms)
+    else:
+        msg = f"quantity '{quantity}' not in cfe, co2"
+        raise ValueError(msg)
+    model.add_objective(objective, overwrite=True)
+    return model
 
 
 def _reach(site: SiteSupply, quantity: str, method: str) -> float | None:

@@ -160,3 +160,10 @@ def sum_terms(terms: list[Any]) -> Any:
     for term in terms[1:]:
         expr = expr + term
     return expr
+
+
+def flexible_facility(model: linopy.Model, site: SiteSupply) -> Any:
+    """Flexible training's facility power ``PUE(t) f(t)`` as an expression [MW], or None."""
+    if "flexible-it" not in model.variables:
+        return None
+    return site.hourly(site.flexible_pue) * model.variables["flexible-it"]
