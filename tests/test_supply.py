@@ -153,11 +153,10 @@ def test_infeasible_policy_is_named():
     )
 
 
-def test_unreachable_cfe_target_says_how_far_the_supply_reaches():
-    # Solar (availability 1 then 0) and gas, no storage: hour 0 can be all solar, hour 1
-    # only gas, so at most 10 of 20 MWh are carbon-free: 50.0 %, whatever the cost.
-    site = SiteSupply(
-        name="half",
+def _sun_then_gas(name: str, *extra: SupplyTech) -> SiteSupply:
+    """10 MW for two hours; solar (availability 1 then 0) and gas; a 75 % CFE target."""
+    return SiteSupply(
+        name=name,
         time=hours(2),
         load_mw=np.full(2, 10.0),
         techs=(
@@ -165,9 +164,16 @@ def test_unreachable_cfe_target_says_how_far_the_supply_reaches():
                 "solar", "variable", fixed_cost=1.0, availability=np.array([1.0, 0.0]), clean=True
             ),
             SupplyTech("gas", "thermal", fixed_cost=1.0, marginal_cost=100.0),
+            *extra,
         ),
         cfe_target=0.75,
     )
+
+
+def test_unreachable_cfe_target_says_how_far_the_supply_reaches():
+    # No storage: hour 0 can be all solar, hour 1 only gas, so at most 10 of 20 MWh are
+    # carbon-free: 50.0 %, whatever the cost.
+    site = _sun_then_gas("half")
     with pytest.raises(InfeasibleError) as err:
         optimise(site, method="simplex")
     assert str(err.value) == (
@@ -193,19 +199,7 @@ def test_cfe_target_is_met_hourly():
     # Clean supply is solar only (avail 1 in hour 0, 0 in hour 1): a 50 % hourly target
     # cannot be met by overbuilding solar in hour 0 alone (surplus counts for nothing),
     # so a battery must shift energy into hour 1.
-    site = SiteSupply(
-        name="cfe",
-        time=hours(2),
-        load_mw=np.full(2, 10.0),
-        techs=(
-            SupplyTech(
-                "solar", "variable", fixed_cost=1.0, availability=np.array([1.0, 0.0]), clean=True
-            ),
-            SupplyTech("gas", "thermal", fixed_cost=1.0, marginal_cost=100.0),
-            SupplyTech("battery", "storage", fixed_cost=1.0, duration_h=4.0),
-        ),
-        cfe_target=0.75,
-    )
+    site = _sun_then_gas("cfe", SupplyTech("battery", "storage", fixed_cost=1.0, duration_h=4.0))
     ds = optimise(site, method="simplex")
     assert cfe_share(ds, site) >= 0.75 - 1e-9
 

@@ -7,6 +7,7 @@ likely given in (kW for MW, USD/MW for USD/kW).
 from __future__ import annotations
 
 __all__ = [
+    "CAPEX_BOUNDS",
     "MAX_CAMPUS_IT_MW",
     "MAX_CAPEX_USD_PER_KW",
     "MAX_CAPEX_USD_PER_KWH",
@@ -27,6 +28,22 @@ MAX_CAPEX_USD_PER_KWH = 10_000.0
 """Largest storage energy capex a scenario may give [USD/kWh]: over twenty times the dearest
 in the catalog (Megapack 2 h, 457 USD/kWh installed); above it a value is almost surely in
 USD/MWh."""
+
+CAPEX_BOUNDS = {
+    "capex_usd_per_kw": (
+        MAX_CAPEX_USD_PER_KW,
+        "USD/kW",
+        "ten times the dearest in the catalog (floating offshore wind, 10,107)",
+        "USD/MW",
+    ),
+    "capex_usd_per_kwh": (
+        MAX_CAPEX_USD_PER_KWH,
+        "USD/kWh",
+        "over twenty times the dearest in the catalog (Megapack 2 h, 457)",
+        "USD/MWh",
+    ),
+}
+"""Per capex field of a technology's options: bound, unit, why, the unit 1000 times smaller."""
 
 
 def implausible(value: float, limit: float, unit: str, why: str, small: str) -> str | None:

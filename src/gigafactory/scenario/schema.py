@@ -16,16 +16,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from gigafactory import catalog
 from gigafactory.scenario.base import NonNeg, ScenarioModel
-from gigafactory.scenario.bounds import (
-    MAX_CAMPUS_IT_MW,
-    MAX_CAPEX_USD_PER_KW,
-    MAX_CAPEX_USD_PER_KWH,
-    implausible,
-)
+from gigafactory.scenario.bounds import CAPEX_BOUNDS, MAX_CAMPUS_IT_MW, implausible
 from gigafactory.scenario.compute import (
     AcceleratorSpec,
     AccountingBoundary,
@@ -188,28 +183,11 @@ class TechnologyOptions(ScenarioModel):
         "days in service [-]",
     )
 
-    @field_validator("capex_usd_per_kw")
+    @field_validator("capex_usd_per_kw", "capex_usd_per_kwh")
     @classmethod
-    def _plausible_capex(cls, value: float | None) -> float | None:
-        why = "ten times the dearest in the catalog (floating offshore wind, 10,107)"
-        msg = (
-            None
-            if value is None
-            else implausible(value, MAX_CAPEX_USD_PER_KW, "USD/kW", why, "USD/MW")
-        )
-        if msg is not None:
-            raise ValueError(msg)
-        return value
-
-    @field_validator("capex_usd_per_kwh")
-    @classmethod
-    def _plausible_energy_capex(cls, value: float | None) -> float | None:
-        why = "over twenty times the dearest in the catalog (Megapack 2 h, 457)"
-        msg = (
-            None
-            if value is None
-            else implausible(value, MAX_CAPEX_USD_PER_KWH, "USD/kWh", why, "USD/MWh")
-        )
+    def _plausible_capex(cls, value: float | None, info: ValidationInfo) -> float | None:
+        limit, unit, why, small = CAPEX_BOUNDS[str(info.field_name)]
+        msg = None if value is None else implausible(value, limit, unit, why, small)
         if msg is not None:
             raise ValueError(msg)
         return value
