@@ -363,6 +363,9 @@ def delay(
     for case in cases:
         if case.infeasible:
             console.print(f"[yellow]{case.months} months late:[/] {escape(case.infeasible)}")
+    note = gigafactory.bridge_note(cases)
+    if note is not None:
+        console.print(f"[yellow]note:[/] {escape(note)}")
 
 
 @app.command()

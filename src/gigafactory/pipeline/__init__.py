@@ -32,7 +32,13 @@ from gigafactory.pipeline.deals import (
     industry_scale,
     price_covering,
 )
-from gigafactory.pipeline.delay_study import DelayCase, StartYear, grid_delay, time_to_power
+from gigafactory.pipeline.delay_study import (
+    DelayCase,
+    StartYear,
+    bridge_note,
+    grid_delay,
+    time_to_power,
+)
 from gigafactory.pipeline.fault_study import faults
 from gigafactory.pipeline.grid_terms import contract_overview, tariff_overview
 from gigafactory.pipeline.orbit_study import orbit
@@ -62,6 +68,7 @@ __all__ = [
     "PreparedSite",
     "Progress",
     "StartYear",
+    "bridge_note",
     "campus_cash_flow",
     "cash_flow_summary",
     "check",

@@ -25,7 +25,7 @@ from gigafactory.scenario import RoadmapSpec, RoadmapStage, Scenario
 from gigafactory.solver import WarmStarts
 from gigafactory.units import HOURS_PER_YEAR
 
-__all__ = ["DelayCase", "StartYear", "grid_delay", "time_to_power"]
+__all__ = ["DelayCase", "StartYear", "bridge_note", "grid_delay", "time_to_power"]
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,40 @@ def grid_delay(
             )
         )
     return cases
+
+
+def bridge_note(cases: Sequence[DelayCase]) -> str | None:
+    """What to read into a delay that more than doubles the year's cost, or None.
+
+    The study solves one representative year, so whatever the LP builds to bridge the
+    months without a feed is paid as an annuity every year, as if it stayed: gigawatts of
+    batteries for a quarter without the grid. A planner rents the bridge instead.
+
+    Examples
+    --------
+    >>> on_time = DelayCase(0, dt.date(2025, 1, 1), 130e6, 0.0, {}, 0.0)
+    >>> late = DelayCase(3, dt.date(2025, 4, 1), 652e6, 522e6, {}, 0.0)
+    >>> bridge_note([on_time, late])[:57]
+    'a feed 3 months late costs 522.0 M USD/yr more, 4.0 times'
+    >>> mild = DelayCase(3, dt.date(2025, 4, 1), 135e6, 5e6, {}, 0.0)  # rented engines
+    >>> bridge_note([on_time, mild]) is None
+    True
+    """
+    served = [c for c in cases if c.total_annual_cost_usd is not None]
+    if not served:
+        return None
+    base = served[0].total_annual_cost_usd or 0.0
+    dear = [c for c in served if (c.extra_cost_usd or 0.0) > base > 0]
+    if not dear:
+        return None
+    first = dear[0]
+    extra = first.extra_cost_usd or 0.0
+    return (
+        f"a feed {first.months} months late costs {extra / 1e6:,.1f} M USD/yr more, "
+        f"{extra / base:.1f} times the year on time: the year is representative, so what "
+        "bridges the months without the feed stays and is paid every year; rent the bridge "
+        "instead (a turbine or engine with retire: the energising date, docs/firm.md)"
+    )
 
 
 @dataclass(frozen=True)
