@@ -172,11 +172,16 @@ def test_sites_lists_and_filters():
     carbon = pd.read_csv(io.StringIO(clean.stdout))["grid_carbon_kg_per_mwh"]
     assert (carbon <= 100).all()
     assert list(carbon) == sorted(carbon)
+    # the cleanest grids first: Oslo and Stockholm (OWID/Ember 2023: 98.5 and 98.3 %)
+    cfe = runner.invoke(app, ["sites", "--sort", "cfe", "--csv"])
+    share = pd.read_csv(io.StringIO(cfe.stdout))
+    assert list(share["site"][:2]) == ["oslo", "stockholm"]
+    assert list(share["grid_cfe_share"]) == sorted(share["grid_cfe_share"], reverse=True)
     bad = runner.invoke(app, ["sites", "--sort", "tarif"])
     assert bad.exit_code == 1
     assert bad.stderr.strip() == (
         "error: --sort: 'tarif' is not a column; did you mean 'tariff'?; allowed: tariff, carbon, "
-        "temp, ghi, water, wait, name"
+        "cfe, temp, ghi, water, wait, name"
     )
 
 

@@ -107,12 +107,15 @@ def catalog(
 SITE_SORT = {
     "tariff": "grid_price_usd_per_mwh",
     "carbon": "grid_carbon_kg_per_mwh",
+    "cfe": "grid_cfe_share",
     "temp": "temp_mean_c",
     "ghi": "ghi_kwh_per_m2_year",
     "water": "water_stress",
     "wait": "grid_wait_years",
     "name": "site",
 }
+SITE_SORT_DESCENDING = {"cfe", "ghi"}
+"""Sort keys whose best site is the largest value: cleanest grid, sunniest site first."""
 
 
 @app.command(name="sites")
@@ -130,7 +133,10 @@ def sites_command(
     max_water_stress: Annotated[
         float | None, typer.Option("--max-water-stress", help="Water stress at most (0-4).")
     ] = None,
-    sort: Annotated[str, typer.Option("--sort", help=f"One of: {', '.join(SITE_SORT)}.")] = "name",
+    sort: Annotated[
+        str,
+        typer.Option("--sort", help=f"One of: {', '.join(SITE_SORT)} (best first)."),
+    ] = "name",
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
 ) -> None:
     """List and filter the site library (sources: catalog sites --csv)."""
@@ -150,7 +156,9 @@ def sites_command(
         table = table[table["grid_price_usd_per_mwh"] <= max_tariff]
     if max_water_stress is not None:
         table = table[table["water_stress"] <= max_water_stress]
-    table = table.sort_values(SITE_SORT[sort], kind="stable")
+    table = table.sort_values(
+        SITE_SORT[sort], ascending=sort not in SITE_SORT_DESCENDING, kind="stable"
+    )
     if as_csv:
         sys.stdout.write(table.to_csv(index=False))
         return
