@@ -138,6 +138,16 @@ SCHEMA_CASES: dict[str, tuple[Callable[[dict[str, Any]], None], str, str | None]
         "sites[0].grid.price_usd_per_mwh",
         None,
     ),
+    "grid price in USD/kWh": (
+        _set("sites.0.grid.price_usd_per_mwh", 0.13),
+        "sites[0].grid.price_usd_per_mwh",
+        "did you mean USD/kWh (130 USD/MWh)?",
+    ),
+    "grid carbon in t/MWh": (
+        _set("sites.0.grid.carbon_kg_per_mwh", 0.417),
+        "sites[0].grid.carbon_kg_per_mwh",
+        "did you mean t/MWh (417 kg/MWh)?",
+    ),
     "grid carbon negative": (
         _set("sites.0.grid.carbon_kg_per_mwh", -1),
         "sites[0].grid.carbon_kg_per_mwh",
@@ -278,6 +288,21 @@ DATA_CASES: dict[str, tuple[str, str | bytes, str, str, str | None]] = {
         "sites.0.grid",
         "grid.price_csv",
         "is not a number",
+    ),
+    "price in USD/kWh": (
+        "p.csv",
+        _csv("price_usd_per_mwh", ["0.13"] * HOURLY),
+        "sites.0.grid",
+        "grid.price_csv",
+        "its mean, 0.13 USD/MWh is below 1 USD/MWh, below any grid's annual average; did you "
+        "mean USD/kWh (130 USD/MWh)?",
+    ),
+    "carbon in t/MWh": (
+        "c.csv",
+        _csv("carbon_kg_per_mwh", ["0.417"] * HOURLY),
+        "sites.0.grid",
+        "grid.carbon_csv",
+        "did you mean t/MWh (417 kg/MWh)?",
     ),
     "carbon negative": (
         "c.csv",

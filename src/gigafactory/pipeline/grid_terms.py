@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 
 from gigafactory import catalog
-from gigafactory.errors import ScenarioError, did_you_mean
+from gigafactory.errors import DataFileError, ScenarioError, did_you_mean
 from gigafactory.resource import grid as gridshape
 from gigafactory.resource import iotools
 from gigafactory.resource.tariff import MONTHS_PER_YEAR, HourlyTariff, hourly_tariff
 from gigafactory.scenario import FLAT_TARIFF, GridShapeName, SiteSpec
+from gigafactory.scenario.bounds import GRID_FLOORS, implausibly_small
 from gigafactory.supply import DemandCharge
 from gigafactory.units import KG_PER_T, KW_PER_MW
 
@@ -229,6 +230,12 @@ def _hourly_grid_value(
     if csv is not None:
         data = iotools.read_hourly_csv(csv, [column], n_hours=n_hours, bounds={column: bounds})
         values = data[0][column].to_numpy()
+        if column in GRID_FLOORS:  # a whole column in the unit 1000 times larger
+            mean = float(np.mean(values))
+            small = implausibly_small(mean, *GRID_FLOORS[column])
+            if small is not None and mean > 0:
+                msg = f"{csv}: column {column}: its mean, {small}"
+                raise DataFileError(msg)
         return np.asarray(values / per_model_unit)
     mean = given if given is not None else catalog_mean
     if shape_name == GridShapeName.typical:

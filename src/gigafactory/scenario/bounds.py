@@ -8,10 +8,14 @@ from __future__ import annotations
 
 __all__ = [
     "CAPEX_BOUNDS",
+    "GRID_FLOORS",
     "MAX_CAMPUS_IT_MW",
     "MAX_CAPEX_USD_PER_KW",
     "MAX_CAPEX_USD_PER_KWH",
+    "MIN_GRID_CARBON_KG_PER_MWH",
+    "MIN_GRID_PRICE_USD_PER_MWH",
     "implausible",
+    "implausibly_small",
 ]
 
 MAX_CAMPUS_IT_MW = 20_000.0
@@ -28,6 +32,32 @@ MAX_CAPEX_USD_PER_KWH = 10_000.0
 """Largest storage energy capex a scenario may give [USD/kWh]: over twenty times the dearest
 in the catalog (Megapack 2 h, 457 USD/kWh installed); above it a value is almost surely in
 USD/MWh."""
+
+MIN_GRID_PRICE_USD_PER_MWH = 1.0
+"""Smallest non-zero flat grid price a scenario may give [USD/MWh]: below any grid's annual
+average (the site library's lowest is 50 USD/MWh); a value under it is almost surely in
+USD/kWh. 0 stays allowed (a free feed, for a bound)."""
+
+MIN_GRID_CARBON_KG_PER_MWH = 2.0
+"""Smallest non-zero grid intensity a scenario may give [kgCO2e/MWh]: below the cleanest
+grids' life-cycle figures (Oslo 26 kg/MWh in the site library); a value under it is almost
+surely in t/MWh. 0 stays allowed."""
+
+GRID_FLOORS = {
+    "price_usd_per_mwh": (
+        MIN_GRID_PRICE_USD_PER_MWH,
+        "USD/MWh",
+        "below any grid's annual average",
+        "USD/kWh",
+    ),
+    "carbon_kg_per_mwh": (
+        MIN_GRID_CARBON_KG_PER_MWH,
+        "kg/MWh",
+        "below the cleanest grids' life-cycle intensity",
+        "t/MWh",
+    ),
+}
+"""Per grid field: floor, unit, why, the unit 1000 times larger."""
 
 CAPEX_BOUNDS = {
     "capex_usd_per_kw": (
@@ -60,3 +90,16 @@ def implausible(value: float, limit: float, unit: str, why: str, small: str) -> 
         else f" (not even in {small}: give it in {unit})"
     )
     return f"{shown} {unit} is above {limit:,.0f} {unit}, {why}{hint}"
+
+
+def implausibly_small(value: float, floor: float, unit: str, why: str, big: str) -> str | None:
+    """Why a non-zero ``value`` under ``floor`` cannot be meant in ``unit``, else None.
+
+    The message hints at ``big``, a unit 1000 times larger (USD/kWh for USD/MWh).
+    """
+    if value == 0 or value >= floor:
+        return None
+    return (
+        f"{value:g} {unit} is below {floor:g} {unit}, {why}; did you mean {big} "
+        f"({value * 1e3:,.0f} {unit})?"
+    )

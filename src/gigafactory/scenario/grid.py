@@ -6,10 +6,15 @@ import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from gigafactory.scenario.base import NonNeg, ScenarioModel
-from gigafactory.scenario.bounds import MAX_CAMPUS_IT_MW, implausible
+from gigafactory.scenario.bounds import (
+    GRID_FLOORS,
+    MAX_CAMPUS_IT_MW,
+    implausible,
+    implausibly_small,
+)
 from gigafactory.units import kg_per_mwh_to_t_per_mwh
 
 __all__ = ["FLAT_TARIFF", "GridConnection", "GridShapeName"]
@@ -85,6 +90,15 @@ class GridConnection(ScenarioModel):
     in_service: dt.date | None = Field(
         None, description="Date the feed is energised; no import before it [-]"
     )
+
+    @field_validator("price_usd_per_mwh", "carbon_kg_per_mwh")
+    @classmethod
+    def _plausible_floor(cls, value: float | None, info: ValidationInfo) -> float | None:
+        floor, unit, why, big = GRID_FLOORS[str(info.field_name)]
+        msg = None if value is None else implausibly_small(value, floor, unit, why, big)
+        if msg is not None:
+            raise ValueError(msg)
+        return value
 
     @field_validator("import_cap_mw")
     @classmethod
