@@ -275,8 +275,16 @@ def test_a_campus_that_doubles_builds_in_steps_and_lead_times_bind():
     pv = sum(s.annual_cost_usd * s.weight_years for s in site.stages)
     assert site.present_value_usd == pytest.approx(pv, rel=1e-6)
     notes = [n.text for n in site.warnings]
-    assert notes[-1] == (
+    assert notes[-2] == (
         "gas_ct cannot be in service before 2028 (lead time from the decision); no stage reaches it"
+    )
+    # the first design on 8 typical days a stage could not serve 6 days of the stages' years:
+    # they were solved again as typical days of their own, and the note says so
+    assert site.stress_days == 6 and site.typical_periods == 31
+    assert notes[-1] == (
+        "solved on 31 typical days over the 2 stages, 6 of them days the first design could "
+        "not serve (each stage's own, extremes included): check a chosen build-out with a "
+        "full-year run of its stages"
     )
 
 

@@ -346,6 +346,18 @@ def _site_roadmap(scenario: Scenario, index: int, say: Callable[[str], None]) ->
     bounds = [*plan.years[1:], roadmap.end_year]
     stages = []
     warnings = _lead_time_notes(plan, earliest)
+    if periods is not None:
+        stressed = (
+            f", {stress_days} of them days the first design could not serve" if stress_days else ""
+        )
+        warnings.append(
+            Notice(
+                level="note",
+                text=f"solved on {len(periods.representative)} typical days over the "
+                f"{len(plan.years)} stages{stressed} (each stage's own, extremes included): "
+                "check a chosen build-out with a full-year run of its stages",
+            )
+        )
     caps = [_stage_cap(roadmap, stage, spec) for stage in roadmap.stages]
     for table, stage, end, cap in zip(tables, roadmap.stages, bounds, caps, strict=True):
         if table.unserved_mwh > 1e-3:
