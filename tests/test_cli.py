@@ -147,6 +147,9 @@ def test_compare_ranks_sites_and_writes_table(write_yaml, tmp_path):
     # Memphis is inland: offshore wind is left out there, and said so
     dropped = dict(zip(table["site"], table["dropped"].fillna(""), strict=True))
     assert dropped == {"memphis": "wind_offshore", "ulsan": ""}
+    # each site's own grid: TVA 60 % carbon-free (press), KEPCO 38.7 % (Ember 2023)
+    share = dict(zip(table["site"], table["grid_cfe_share"], strict=True))
+    assert share == {"memphis": pytest.approx(0.6), "ulsan": pytest.approx(0.387)}
     assert "memphis: left out there: wind_offshore" in result.output
     assert "Plotly.newPlot" in (out / "compare.html").read_text()
 

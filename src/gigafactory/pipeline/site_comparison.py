@@ -56,6 +56,7 @@ COMPARE_COLUMNS = (
     "feed_source",
     "tariff",
     "grid_carbon_kg_per_mwh",
+    "grid_cfe_share",
     "grid_wait_years",
     "water_stress",
     "user_rtt_ms",
@@ -317,6 +318,9 @@ def compare(
             "grid_carbon_kg_per_mwh": spec.grid.carbon_kg_per_mwh
             if spec.grid.carbon_kg_per_mwh is not None
             else entry.params.get("grid_carbon_t_per_mwh", math.nan) * 1e3,
+            "grid_cfe_share": spec.grid.cfe_share
+            if spec.grid.cfe_share is not None
+            else entry.params.get("grid_cfe_share", math.nan),
             "grid_wait_years": entry.params.get("grid_wait_years", math.nan),
             "water_stress": entry.params.get("water_stress", math.nan),
             "user_rtt_ms": _user_rtt_ms(entry.latitude, entry.longitude, cities),

@@ -52,6 +52,7 @@ COMPARE_COLUMNS = {
     "feed_source": ("feed source", 1.0, None),
     "peak_grid_import_mw": ("peak grid draw [MW]", 1.0, 1),
     "grid_carbon_kg_per_mwh": ("grid carbon [kg/MWh]", 1.0, 0),
+    "grid_cfe_share": ("grid carbon-free share [%]", 100.0, 0),
     "grid_wait_years": ("grid wait [yr]", 1.0, 1),
     "water_m3": ("water [thousand m3/yr]", 1e-3, 1),
     "water_stress": ("water stress [0-4]", 1.0, 1),
