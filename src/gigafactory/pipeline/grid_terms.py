@@ -27,7 +27,14 @@ from gigafactory.scenario.bounds import GRID_FLOORS, implausibly_small
 from gigafactory.supply import DemandCharge
 from gigafactory.units import KG_PER_T, KW_PER_MW
 
-__all__ = ["GridTerms", "contract_overview", "grid_terms", "in_service_mask", "tariff_overview"]
+__all__ = [
+    "GridTerms",
+    "annual_cfe_share",
+    "contract_overview",
+    "grid_terms",
+    "in_service_mask",
+    "tariff_overview",
+]
 
 PRICE_BOUNDS_USD_PER_MWH = (-1e4, 1e5)
 """Accepted hourly grid tariffs in a price CSV [USD/MWh]; an estimate spanning the
@@ -183,15 +190,25 @@ def grid_terms(
     )
 
 
+def annual_cfe_share(spec: SiteSpec, entry: catalog.Site | None) -> float:
+    """The carbon-free share of a site's imports over the year [-].
+
+    ``grid.cfe_share``, else the site library's for the site ``entry``, else 0.
+    """
+    if spec.grid.cfe_share is not None:
+        return spec.grid.cfe_share
+    return entry.params.get("grid_cfe_share", 0.0) if entry is not None else 0.0
+
+
 def _cfe_share(
     spec: SiteSpec, entry: catalog.Site | None, carbon: np.ndarray, n_hours: int
 ) -> np.ndarray:
     """Hourly carbon-free share of imports [-].
 
-    From ``grid.cfe_csv``, else the annual share (``grid.cfe_share``, else the site
-    library's, else 0) shaped by the carbon series: the emitting share ``1 - s`` scales with
-    intensity, ``s(t) = 1 - (1 - s) k(t) / mean(k)``, clipped to [0, 1]; a flat intensity
-    gives a flat share.
+    From ``grid.cfe_csv``, else the annual share (:func:`annual_cfe_share`) shaped by the
+    carbon series: the emitting share ``1 - s`` scales with intensity,
+    ``s(t) = 1 - (1 - s) k(t) / mean(k)``, clipped to [0, 1]; a flat intensity gives a flat
+    share.
     """
     grid = spec.grid
     if grid.cfe_csv is not None:
@@ -199,9 +216,7 @@ def _cfe_share(
             grid.cfe_csv, ["cfe_share"], n_hours=n_hours, bounds={"cfe_share": (0.0, 1.0)}
         )
         return np.asarray(data["cfe_share"].to_numpy(), dtype=float)
-    share = grid.cfe_share
-    if share is None:
-        share = entry.params.get("grid_cfe_share", 0.0) if entry is not None else 0.0
+    share = annual_cfe_share(spec, entry)
     mean = float(np.mean(carbon))
     if mean <= 0:
         return np.full(n_hours, share)
@@ -233,7 +248,7 @@ def _hourly_grid_value(
         if column in GRID_FLOORS:  # a whole column in the unit 1000 times larger
             mean = float(np.mean(values))
             small = implausibly_small(mean, *GRID_FLOORS[column])
-            if small is not None and mean > 0:
+            if small is not None:
                 msg = f"{csv}: column {column}: its mean, {small}"
                 raise DataFileError(msg)
         return np.asarray(values / per_model_unit)

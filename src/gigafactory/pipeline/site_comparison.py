@@ -17,6 +17,7 @@ import pandas as pd
 
 from gigafactory import catalog
 from gigafactory.errors import InfeasibleError, ScenarioError, did_you_mean
+from gigafactory.pipeline.grid_terms import annual_cfe_share
 from gigafactory.pipeline.prepare import WIND_SPEED_PARAMETER
 from gigafactory.pipeline.runner import run
 from gigafactory.placement import latency
@@ -318,9 +319,7 @@ def compare(
             "grid_carbon_kg_per_mwh": spec.grid.carbon_kg_per_mwh
             if spec.grid.carbon_kg_per_mwh is not None
             else entry.params.get("grid_carbon_t_per_mwh", math.nan) * 1e3,
-            "grid_cfe_share": spec.grid.cfe_share
-            if spec.grid.cfe_share is not None
-            else entry.params.get("grid_cfe_share", math.nan),
+            "grid_cfe_share": annual_cfe_share(spec, entry),
             "grid_wait_years": entry.params.get("grid_wait_years", math.nan),
             "water_stress": entry.params.get("water_stress", math.nan),
             "user_rtt_ms": _user_rtt_ms(entry.latitude, entry.longitude, cities),

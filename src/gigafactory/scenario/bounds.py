@@ -7,6 +7,7 @@ likely given in (kW for MW, USD/MW for USD/kW).
 from __future__ import annotations
 
 __all__ = [
+    "CAMPUS_MW_BOUND",
     "CAPEX_BOUNDS",
     "GRID_FLOORS",
     "MAX_CAMPUS_IT_MW",
@@ -22,6 +23,9 @@ MAX_CAMPUS_IT_MW = 20_000.0
 """Largest IT load one site may have [MW]: four times the largest single campuses announced,
 Meta's Hyperion and Stargate UAE at 5 GW each (2025 announcements); above it a value is
 almost surely in kW. The same bound holds a site's grid feed."""
+
+CAMPUS_MW_BOUND = (MAX_CAMPUS_IT_MW, "MW", "four times the largest campus announced (5 GW)", "kW")
+"""A site's IT load or grid feed: bound, unit, why, the unit 1000 times smaller."""
 
 MAX_CAPEX_USD_PER_KW = 100_000.0
 """Largest power capex a scenario may give [USD/kW]: ten times the dearest in the catalog
@@ -93,11 +97,12 @@ def implausible(value: float, limit: float, unit: str, why: str, small: str) -> 
 
 
 def implausibly_small(value: float, floor: float, unit: str, why: str, big: str) -> str | None:
-    """Why a non-zero ``value`` under ``floor`` cannot be meant in ``unit``, else None.
+    """Why a positive ``value`` under ``floor`` cannot be meant in ``unit``, else None.
 
-    The message hints at ``big``, a unit 1000 times larger (USD/kWh for USD/MWh).
+    The message hints at ``big``, a unit 1000 times larger (USD/kWh for USD/MWh). Zero and
+    below are left to the fields' own bounds (an hourly price may be negative).
     """
-    if value == 0 or value >= floor:
+    if value <= 0 or value >= floor:
         return None
     return (
         f"{value:g} {unit} is below {floor:g} {unit}, {why}; did you mean {big} "

@@ -10,8 +10,8 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from gigafactory.scenario.base import NonNeg, ScenarioModel
 from gigafactory.scenario.bounds import (
+    CAMPUS_MW_BOUND,
     GRID_FLOORS,
-    MAX_CAMPUS_IT_MW,
     implausible,
     implausibly_small,
 )
@@ -103,8 +103,7 @@ class GridConnection(ScenarioModel):
     @field_validator("import_cap_mw")
     @classmethod
     def _plausible_feed(cls, value: float) -> float:
-        why = "four times the largest campus announced (5 GW)"
-        msg = implausible(value, MAX_CAMPUS_IT_MW, "MW", why, "kW")
+        msg = implausible(value, *CAMPUS_MW_BOUND)
         if msg is not None:
             raise ValueError(msg)
         return value

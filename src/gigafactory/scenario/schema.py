@@ -20,7 +20,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from gigafactory import catalog
 from gigafactory.scenario.base import NonNeg, ScenarioModel
-from gigafactory.scenario.bounds import CAPEX_BOUNDS, MAX_CAMPUS_IT_MW, implausible
+from gigafactory.scenario.bounds import CAMPUS_MW_BOUND, CAPEX_BOUNDS, implausible
 from gigafactory.scenario.compute import (
     AcceleratorSpec,
     AccountingBoundary,
@@ -124,8 +124,7 @@ class LoadSpec(ScenarioModel):
                 "leave load out where compute sets it"
             )
             raise ValueError(zero)
-        why = "four times the largest campus announced (5 GW)"
-        msg = None if value is None else implausible(value, MAX_CAMPUS_IT_MW, "MW", why, "kW")
+        msg = None if value is None else implausible(value, *CAMPUS_MW_BOUND)
         if msg is not None:
             raise ValueError(msg)
         return value
