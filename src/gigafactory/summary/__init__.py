@@ -203,7 +203,7 @@ class TechnologyMargin(Section):
     its limit, where it is worth building up to); ``None`` when no price would do (its
     fixed O&M alone exceeds its value). From one optimal dual: above it the technology
     surely stays out, but where the optimum is degenerate the first MW may need a lower
-    price still (korea-ulsan's floating wind: 3,128 or 3,625 USD/kW from two interior
+    price still (korea-ulsan's floating wind: 3,128 or 3,611 USD/kW from two interior
     point solvers, and still out at 3,000)."""
     price_unit: str = ""
     text: str

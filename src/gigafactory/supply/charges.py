@@ -1,7 +1,7 @@
 """Grid charges beyond the energy price: demand charges on peaks and coincident peaks.
 
 * ``demand-peak-<name>``: one variable per billing period, ``F(t) <= peak_k`` for every
-  hour t of period k (``demand-peak-<name>-<k>``), with ``F`` the flow through the feed
+  hour t of period k (the row group of the same name), with ``F`` the flow through the feed
   (grid import plus off-site contract energy, as the meter sees it); the objective pays
   ``rate x peak_k`` per period;
 * coincident-peak charges (ERCOT's 4CP) are a charge on the flow in named hours: linear,
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from gigafactory.supply.inputs import SiteSupply
 
@@ -44,29 +45,33 @@ def feed_flow(model: linopy.Model) -> Any:
 
 
 def add_demand_charges(model: linopy.Model, site: SiteSupply) -> None:
-    """Peak variables and their rows for each demand charge (see the module docstring)."""
+    """Peak variables and their rows for each demand charge (see the module docstring).
+
+    One row group per charge, over every (modelled hour, billing period) pair the period
+    bills: on typical days a modelled hour stands for hours of several periods.
+    """
     flow = feed_flow(model)
     if flow is None:
         return
     for charge in site.demand_charges:
         period = np.asarray(charge.period)
-        periods = np.unique(period[period >= 0])
-        if periods.size == 0:
+        billed = period >= 0
+        if not billed.any():
             continue
+        hour = np.flatnonzero(billed)
+        if site.periods is not None:  # the modelled hour that stands for each billed hour
+            hour = np.asarray(site.periods.modelled_hour)[hour]
+        pairs = np.unique(np.stack([period[billed], hour]), axis=1)
+        periods, of_pair = np.unique(pairs[0], return_inverse=True)
+        dim = f"{charge.name}-period"
         peak = model.add_variables(
-            lower=0,
-            coords=[pd.Index(periods, name=f"{charge.name}-period")],
-            name=peak_variable(charge.name),
+            lower=0, coords=[pd.Index(periods, name=dim)], name=peak_variable(charge.name)
         )
-        for k in periods:
-            if site.periods is None:
-                hours = site.time[period == k]
-            else:  # the modelled hours that stand for an hour of billing period k
-                hours = site.time[np.unique(site.periods.modelled_hour[period == k])]
-            model.add_constraints(
-                flow.sel(time=hours) - peak.sel({f"{charge.name}-period": k}) <= 0,
-                name=f"demand-peak-{charge.name}-{k}",
-            )
+        pair = f"{charge.name}-hour"
+        # the datetime coordinate of each pair is dropped: comparing it costs 0.15 s a year
+        at_hour = flow.isel(time=xr.DataArray(pairs[1], dims=pair)).drop_vars("time")
+        billed_peak = (1 * peak).isel({dim: xr.DataArray(of_pair, dims=pair)})
+        model.add_constraints(at_hour - billed_peak <= 0, name=peak_variable(charge.name))
 
 
 def charge_terms(model: linopy.Model, site: SiteSupply) -> list[Any]:
