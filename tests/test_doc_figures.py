@@ -110,6 +110,10 @@ CASES: dict[str, tuple[str, Edit | None]] = {
     "memphis no scr": ("memphis-gas", _without_scr),
     "abilene": ("stargate-abilene", None),
     "abilene flat": ("stargate-abilene", _flat_tariff),
+    "colossus": ("colossus", None),
+    "pohang": ("korea-pohang", None),
+    "ulsan": ("korea-ulsan", None),
+    "pine island": ("pine-island", None),
 }
 
 _solved: dict[str, dict[str, Any]] = {}
@@ -303,7 +307,35 @@ def firm_page() -> list[str]:
     ]
 
 
+def seed_systems() -> list[str]:
+    k, c, a = "korea", "colossus", "abilene"
+    return [
+        f"{cap(k, 'solar_fixed'):.0f} MW of PV and {cap(k, 'liion_4h'):.0f} MW /"
+        f" {stored_mwh(k, 'liion_4h'):,.0f} MWh of Li-ion, {musd(k):.1f} M USD/yr",
+        f"sliver ({cap(k, 'wind_offshore'):.1f} MW)",
+        f"PV at its 200 MW limit (one more MW of limit would save up to"
+        f" {three_figures(-marginal('pohang', 'solar_fixed'))} USD/yr),"
+        f" {cap('pohang', 'liion_4h'):.0f} MW of Li-ion and"
+        f" {cap('pohang', 'wind_offshore'):.0f} MW of offshore wind",
+        f"builds {cap('ulsan', 'gas_cc'):.0f} MW of gas combined cycle",
+        f"TVA carries {gwh(c, 'grid'):,.0f} GWh, the Megapacks discharge"
+        f" {gwh(c, 'megapack_4h'):.1f} GWh a year",
+        f"{musd(c):.1f} M USD/yr. The campus is {site(c)['cfe_share']:.0%} hourly CFE".replace(
+            "%", " %"
+        ),
+        f"The LP builds {cap(a, 'gas_ct'):.0f} MW of gas turbines and"
+        f" {cap(a, 'wind_onshore'):.0f} MW of onshore wind beside the 1 GW ERCOT feed,"
+        f" {musd(a):.1f} M USD/yr",
+        f"The campus is {site(a)['cfe_share']:.0%} hourly CFE".replace("%", " %"),
+        f"met with {cap('pine island', 'wind_onshore'):.0f} MW of wind and"
+        f" {cap('pine island', 'solar_tracking'):.0f} MW of solar (at its limit)",
+        f"one more point costs at least"
+        f" {site('pine island')['marginals']['cfe_target_usd_per_point'] / 1e6:.3g} M USD/yr",
+    ]
+
+
 PAGES: dict[str, Callable[[], list[str]]] = {
+    "seed-systems.md": seed_systems,
     "example-korea.md": korea_example,
     "firm.md": firm_page,
 }
