@@ -114,6 +114,8 @@ CASES: dict[str, tuple[str, Edit | None]] = {
     "pohang": ("korea-pohang", None),
     "ulsan": ("korea-ulsan", None),
     "pine island": ("pine-island", None),
+    "colossus buildout": ("colossus-buildout", None),
+    "korea buildout": ("stargate-korea-buildout", None),
 }
 
 _solved: dict[str, dict[str, Any]] = {}
@@ -334,7 +336,33 @@ def seed_systems() -> list[str]:
     ]
 
 
+def roadmap_page() -> list[str]:
+    first, second = summary("colossus buildout")["roadmap"]["sites"][0]["stages"]
+    jeonnam = summary("korea buildout")["roadmap"]["sites"][0]
+    _, hub_2029, hub_2030, _ = jeonnam["stages"]
+    colossus_pv = summary("colossus buildout")["roadmap"]["sites"][0]["present_value_usd"]
+    megapack = second["capacity_mw"]["megapack_4h"]
+    return [
+        f"{first['peak_load_mw']:.0f} MW peak on the 150 MW feed;"
+        f" {first['built_mw']['gas_ct_mobile']:.0f} MW of backup turbines built for the 2 h"
+        f" ride-through, no Megapacks; {first['annual_cost_usd'] / 1e6:.1f} M USD/yr",
+        f"{megapack:.0f} MW / {megapack * 4:,.0f} MWh of Megapacks",
+        f"{second['annual_cost_usd'] / 1e6:.1f} M USD/yr (the full-size single-year run:",
+        f"capex {first['capex_usd'] / 1e6:.0f} M USD (2024) + {second['capex_usd'] / 1e6:.0f} M"
+        f" USD (2025) of power assets; present value {colossus_pv / 1e9:.2f} billion USD",
+        f"{hub_2029['built_mw']['solar_fixed']:.0f} MW PV and"
+        f" {hub_2029['built_mw']['liion_4h']:.0f} MW Li-ion built"
+        f" ({hub_2029['capex_usd'] / 1e6:.0f} M USD); {hub_2029['cfe_share']:.0%} CFE,"
+        f" {hub_2029['annual_cost_usd'] / 1e6:.1f} M USD/yr".replace("%", " %"),
+        f"PV to {hub_2030['capacity_mw']['solar_fixed']:.0f} MW, Li-ion to"
+        f" {hub_2030['capacity_mw']['liion_4h']:.0f} MW ({hub_2030['capex_usd'] / 1e6:.0f} M"
+        f" USD); {hub_2030['annual_cost_usd'] / 1e6:.1f} M USD/yr",
+        f"present value {jeonnam['present_value_usd'] / 1e9:.2f} billion USD at 7 %",
+    ]
+
+
 PAGES: dict[str, Callable[[], list[str]]] = {
+    "roadmap.md": roadmap_page,
     "seed-systems.md": seed_systems,
     "example-korea.md": korea_example,
     "firm.md": firm_page,
