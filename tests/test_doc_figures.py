@@ -361,7 +361,16 @@ def roadmap_page() -> list[str]:
     ]
 
 
+def sweeps_page() -> list[str]:
+    faults = json.loads((STORED / "faults-korea-southwest.json").read_text())["jeonnam"]
+    return [
+        f"leaves {faults['unserved_without_faults_mwh']:.1f} MWh unserved in"
+        f" {faults['shortfall_hours']} hours where the LP serves every hour",
+    ]
+
+
 PAGES: dict[str, Callable[[], list[str]]] = {
+    "sweeps.md": sweeps_page,
     "roadmap.md": roadmap_page,
     "seed-systems.md": seed_systems,
     "example-korea.md": korea_example,
