@@ -79,6 +79,31 @@ def test_korean_headline_says_what_was_not_built():
     )
 
 
+def test_why_this_mix_in_korean_and_english():
+    """The lines the CLI and the report print; English is what the run stored."""
+    from gigafactory.summary import why_this_mix
+
+    site = stored_site("korea-southwest")
+    assert why_this_mix(site.marginals, "en") == site.marginals.text
+    assert why_this_mix(site.marginals, "ko") == [
+        "해상풍력: 0.9 MW 구축, 최적점(1 MW 더하거나 빼면 비용 증가)",
+        "고정식 태양광: 272.8 MW 구축, 최적점(1 MW 더하거나 빼면 비용 증가)",
+        "리튬이온 배터리: 99.5 MW 구축, 최적점(1 MW 더하거나 빼면 비용 증가)",
+        "jeonnam-wind-ppa: 35.0 MW 계약 체결, 최적화는 주어진 값으로 취급; 마지막 1 MW가 "
+        "절감액보다 연 최대 190,052 USD 더 비쌈",
+        "계통 연계: 1 MW 증설 시 연 최대 764,691 USD 절감",
+    ]
+    ulsan = stored_site("korea-ulsan")
+    assert why_this_mix(ulsan.marginals, "en") == ulsan.marginals.text
+    assert why_this_mix(ulsan.marginals, "ko")[1:3] == [
+        "부유식 해상풍력: 미구축; 진입하려면 3,611 USD/kW 미만이어야 함 (현재 10,107 USD/kW)",
+        "리튬이온 배터리: 미구축; 한계선: 비용이 조금만 낮아도 진입 (현재 165 USD/kWh)",
+    ]
+    for preset in ("pine-island", "memphis-gas", "korea-pohang", "colossus"):
+        stored = stored_site(preset).marginals
+        assert why_this_mix(stored, "en") == stored.text, preset
+
+
 def test_report_in_both_languages():
     results = gigafactory.run(scenario_from_dict(small_scenario()))
     english = gigafactory.report_html(results)
@@ -102,6 +127,7 @@ def test_cli_lang_for_run_and_a_bad_language(write_yaml, tmp_path):
     assert "연간 총비용" in result.stdout and "최소 비용 구성은" in result.stdout
     assert '<html lang="ko">' in (out / "report.html").read_text(encoding="utf-8")
     assert f"결과 폴더: {out}" in result.stdout and "이 구성의 이유:" in result.stdout
+    assert "설비 용량 " in result.stdout and "capacity " not in result.stdout
     validated = runner.invoke(app, ["--lang", "ko", "validate", path])
     assert validated.stdout == "정상: small (1 site)\n"
     # the error's own text stays English; its prefix and exit status follow the language

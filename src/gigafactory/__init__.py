@@ -124,6 +124,7 @@ from gigafactory.summary import (
     headline,
     label,
     to_plain,
+    why_this_mix,
 )
 from gigafactory.sweep import (
     METRICS,
@@ -256,6 +257,7 @@ __all__ = [
     "to_plain",
     "translator",
     "wacc",
+    "why_this_mix",
     "write_cash_flow_report",
     "write_deals_report",
     "write_report",

@@ -92,24 +92,34 @@ def _print_summary(summary: gigafactory.Summary, lang: str = "en") -> None:
     ]
     for name, value, unit in rows:
         table.add_row(_(name), gigafactory.number(value, 2, lang), _(unit))
+
+    def tech(name: str) -> str:  # the key the summary uses in English, its label otherwise
+        return name if lang == "en" else _(gigafactory.label(name))
+
     for name, value in summary.capacity_mw.items():
-        table.add_row(f"capacity {name}", f"{value:,.1f}", "MW")
+        table.add_row(_("capacity {name}").format(name=tech(name)), f"{value:,.1f}", "MW")
     for name, value in summary.storage_mwh.items():
-        table.add_row(f"storage {name}", f"{value:,.0f}", "MWh")
+        table.add_row(_("storage {name}").format(name=tech(name)), f"{value:,.0f}", "MWh")
     for site in summary.sites:
         prefix = f"{site.site}: " if len(summary.sites) > 1 else ""
-        table.add_row(f"{prefix}grid feed ({site.tariff})", f"{site.grid_import_cap_mw:,.1f}", "MW")
+        feed = _("grid feed ({tariff})").format(tariff=site.tariff)
+        table.add_row(f"{prefix}{feed}", f"{site.grid_import_cap_mw:,.1f}", "MW")
         if site.reliability is not None:
             table.add_row(
-                f"{prefix}accredited firm capacity",
+                f"{prefix}{_('accredited firm capacity')}",
                 f"{site.reliability.accredited_firm_mw:,.1f}",
                 "MW",
             )
         for name, contract in site.contracts.items():
-            table.add_row(f"{prefix}contract {name}", f"{contract.mw:,.1f}", "MW")
+            label = _("contract {name}").format(name=name)
+            table.add_row(f"{prefix}{label}", f"{contract.mw:,.1f}", "MW")
     breakdown = summary.cost_breakdown_usd
     if breakdown.demand_charges:
-        table.add_row("demand charges", f"{breakdown.demand_charges / 1e6:,.2f}", "million USD")
+        table.add_row(
+            _("demand charges"),
+            gigafactory.number(breakdown.demand_charges / 1e6, 2, lang),
+            _("million USD"),
+        )
     console.print(table)
     print_weather_years(summary)
     print_marginals(summary, lang)
@@ -144,7 +154,7 @@ def print_marginals(summary: gigafactory.Summary, lang: str = "en") -> None:
             continue
         prefix = f" ({site.site})" if len(summary.sites) > 1 else ""
         console.print(f"[bold]{why}{prefix}:[/]")
-        for line in site.marginals.text:
+        for line in gigafactory.why_this_mix(site.marginals, lang):
             console.print(f"  {escape(line)}")
 
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gigafactory.summary import MarginalValues, TechnologyMargin
+from gigafactory.summary.margins import technology_sentence, why_this_mix
 from gigafactory.units import HOURS_PER_YEAR, KW_PER_MW
 
 if TYPE_CHECKING:
@@ -59,17 +60,6 @@ def _price(tech: SupplyTech, cost: TechnologyCost) -> tuple[float | None, str, f
     return cost.capex_usd_per_mw / KW_PER_MW, "USD/kW", cost.annuity_usd_per_mw_year
 
 
-def _fmt(value: float, unit: str) -> str:
-    digits = 1 if unit in {"USD/MWh", "USD/kW-month"} or abs(value) < 100 else 0
-    return f"{value:,.{digits}f} {unit}"
-
-
-def _usd(value: float) -> str:
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:,.2f} million USD"
-    return f"{value:,.0f} USD"
-
-
 def technology_margin(
     tech: SupplyTech, cost: TechnologyCost, capacity_mw: float, reduced: float
 ) -> TechnologyMargin:
@@ -85,58 +75,28 @@ def technology_margin(
     at_limit = limit is not None and limit > tech.existing_mw and capacity_mw >= limit - AT_LIMIT_MW
     at_floor = capacity_mw <= tech.existing_mw + AT_LIMIT_MW
     total = cost.fixed_usd_per_mw_year
-    marginal = math.isfinite(reduced) and abs(reduced) <= MARGIN_SHARE * max(total, 1.0)
-    now = f" (now {_fmt(price, unit)})" if price is not None else ""
     if contracted:
         status = "contracted"
-        text = f"{name}: signed for {limit:,.1f} MW, which the LP takes as given"
-        if math.isfinite(reduced) and not marginal:
-            if reduced < 0:
-                text += f"; its last MW saves at least {_usd(-reduced)}/yr more than it costs"
-            else:
-                text += f"; its last MW costs up to {_usd(reduced)}/yr more than it saves"
     elif at_limit:
         status = "at build limit"
-        text = f"{name}: at its build limit of {limit:,.1f} MW"
-        if not marginal:
-            text += f"; one more MW of limit would save up to {_usd(-reduced)}/yr"
-            if entry is not None:
-                text += f" (worth building up to {_fmt(entry, unit)}{now})"
     elif at_floor:
         status = "existing only" if tech.existing_mw > AT_LIMIT_MW else "not built"
-        verb = "grow" if tech.existing_mw > AT_LIMIT_MW else "enter"
-        lead = (
-            f"{name}: {tech.existing_mw:,.1f} MW existing, none added"
-            if status == "existing only"
-            else f"{name}: not built"
-        )
-        if tech.kind == "contract":
-            lead = f"{name}: not signed"
-            verb = "be signed"
-        if marginal:
-            text = f"{lead}; at the margin: it would {verb} at any lower cost{now}"
-        elif entry is None:
-            text = (
-                f"{lead}; it would not {verb} even at zero capex: its fixed O&M exceeds its value"
-            )
-        else:
-            text = f"{lead}; it would need less than {_fmt(entry, unit)} to {verb}{now}"
     else:
         status = "built"
-        text = (
-            f"{name}: {capacity_mw:,.1f} MW built, at the optimum (one MW more or less costs more)"
-        )
-    return TechnologyMargin(
+    margin = TechnologyMargin(
         technology=name,
         status=status,
         capacity_mw=capacity_mw,
         max_mw=limit,
+        existing_mw=tech.existing_mw,
+        contract=tech.kind == "contract",
+        at_margin=math.isfinite(reduced) and abs(reduced) <= MARGIN_SHARE * max(total, 1.0),
         reduced_cost_usd_per_mw_year=reduced,
         price=price,
         entry_price=entry,
         price_unit=unit,
-        text=text,
     )
+    return margin.model_copy(update={"text": technology_sentence(margin)})
 
 
 def marginal_summary(
@@ -152,24 +112,11 @@ def marginal_summary(
         for t in prep.supply.techs
         if t.name in reduced and t.name in prep.costs
     ]
-    text = [t.text for t in techs]
-    grid = values.get("grid_connection_usd_per_mw_year")
-    if grid is not None:
-        text.append(
-            "grid connection: not a limit (one more MW would save nothing)"
-            if grid < 1.0
-            else f"grid connection: one more MW would save up to {_usd(grid)}/yr"
-        )
-    cfe = values.get("cfe_target_usd_per_point")
-    if cfe is not None:
-        text.append(f"CFE target: one more point would cost at least {_usd(cfe)}/yr")
-    co2 = values.get("co2_shadow_price_usd_per_t")
-    if co2 is not None:
-        text.append(f"CO2 cap: its shadow price is {co2:,.1f} USD/t")
-    return MarginalValues(
+    margins = MarginalValues(
         technologies=techs,
-        grid_connection_usd_per_mw_year=grid,
-        cfe_target_usd_per_point=cfe,
-        co2_shadow_price_usd_per_t=co2,
-        text=text,
+        grid_connection_usd_per_mw_year=values.get("grid_connection_usd_per_mw_year"),
+        cfe_target_usd_per_point=values.get("cfe_target_usd_per_point"),
+        co2_shadow_price_usd_per_t=values.get("co2_shadow_price_usd_per_t"),
+        text=[],
     )
+    return margins.model_copy(update={"text": why_this_mix(margins)})

@@ -10,7 +10,7 @@ import math
 
 from gigafactory.i18n import translator
 from gigafactory.report.page import USD_PER_MILLION, header_row
-from gigafactory.summary import Notice, SiteSummary, label
+from gigafactory.summary import Notice, SiteSummary, label, why_this_mix
 
 __all__ = [
     "FIRM_STYLE",
@@ -146,7 +146,7 @@ def marginals_html(site: SiteSummary, lang: str = "en") -> str:
         f"<td class='n'>{m.reduced_cost_usd_per_mw_year:,.0f}</td></tr>"
         for m in margins.technologies
     )
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in margins.text)
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in why_this_mix(margins, lang))
     intro = (
         "From the LP's reduced costs and duals: the price below which a technology left out "
         "would enter, and what one more MW of a limit is worth."

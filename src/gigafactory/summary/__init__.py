@@ -27,6 +27,7 @@ from gigafactory.summary.compute import (
     TrainingTotals,
 )
 from gigafactory.summary.finance import CashFlowSummary, DealRow, DealTable
+from gigafactory.summary.margins import MarginalValues, TechnologyMargin, why_this_mix
 
 __all__ = [
     "TECHNOLOGY_LABELS",
@@ -70,6 +71,7 @@ __all__ = [
     "headline",
     "label",
     "to_plain",
+    "why_this_mix",
 ]
 
 
@@ -183,43 +185,6 @@ class ContractSummary(Section):
     delivered_mwh: Number
     cost_usd: Number
     usd_per_delivered_mwh: float | None = None
-
-
-class TechnologyMargin(Section):
-    """Why one technology is or is not built, from the LP's reduced cost of its capacity."""
-
-    technology: str
-    status: str
-    """``built``, ``not built``, ``at build limit``, ``existing only`` or ``contracted``."""
-    capacity_mw: Number
-    max_mw: float | None = None
-    reduced_cost_usd_per_mw_year: Number
-    """Annualised cost minus what one more MW would save [USD/MW/yr]: > 0 for one left
-    out, < 0 for one held at its limit (one more MW of limit saves at most that much)."""
-    price: float | None = None
-    """Its price today in ``price_unit`` (capex, or a contract's energy price)."""
-    entry_price: float | None = None
-    """The price in ``price_unit`` it would need to be below to enter (left out) or grow (at
-    its limit, where it is worth building up to); ``None`` when no price would do (its
-    fixed O&M alone exceeds its value). From one optimal dual: above it the technology
-    surely stays out, but where the optimum is degenerate the first MW may need a lower
-    price still (korea-ulsan's floating wind: 3,128 or 3,611 USD/kW from two interior
-    point solvers, and still out at 3,000)."""
-    price_unit: str = ""
-    text: str
-
-
-class MarginalValues(Section):
-    """What the LP's marginal values say: the answers a planner asks a model first."""
-
-    technologies: list[TechnologyMargin]
-    grid_connection_usd_per_mw_year: float | None = None
-    """One more MW of grid connection in every hour would save at most this [USD/MW/yr]."""
-    cfe_target_usd_per_point: float | None = None
-    """One more percentage point of hourly CFE target would cost at least this [USD/yr]."""
-    co2_shadow_price_usd_per_t: float | None = None
-    """One tonne less of CO2 cap would cost at least this [USD/t]."""
-    text: list[str]
 
 
 class Assumption(Section):
