@@ -147,3 +147,42 @@ def test_run_prints_why_each_technology_is_or_is_not_built(tmp_path):
     assert "why this mix:" in out
     for name in ("wind_offshore", "solar_fixed", "liion_4h", "grid connection"):
         assert f" {name}" in out
+    # the LP sizes offshore wind continuously: 0.9 MW is less than one IEA 15 MW turbine
+    assert (
+        "wind_offshore: 0.9 MW built, at the optimum (one MW more or less costs more); less "
+        "than one 15 MW unit: read it as a margin, not a project"
+    ) in out
+    assert "solar_fixed: 272.8 MW built, at the optimum (one MW more or less costs more) " in out
+
+
+def test_a_unit_is_a_turbine_or_the_scenarios_unit_mw():
+    from gigafactory.pipeline.prepare import prepare_site, turbine_sizes
+
+    # Jeonnam offshore: the IEA 15 MW reference turbine; Abilene's 8.0 m/s onshore wind is
+    # above IEC class III's 7.5 m/s, so the class IIA Enercon E-141 (4.2 MW)
+    assert prepare_site(gigafactory.load_scenario("korea-southwest"), 0).turbine_mw == {
+        "wind_offshore": 15.0
+    }
+    assert turbine_sizes(["wind_onshore", "gas_ct"], gigafactory.catalog.get_site("abilene")) == {
+        "wind_onshore": 4.2
+    }
+    # off the library the onshore curve is the low-wind 7 MW one
+    assert turbine_sizes(["wind_onshore"], None) == {"wind_onshore": 7.0}
+
+
+def test_a_build_below_one_unit_is_said_to_be_a_margin():
+    from gigafactory.summary import TechnologyMargin
+    from gigafactory.summary.margins import technology_sentence
+
+    def built(mw: float) -> str:
+        margin = TechnologyMargin(
+            technology="gas_ct_mobile",
+            status="built",
+            capacity_mw=mw,
+            reduced_cost_usd_per_mw_year=0.0,
+            unit_mw=16.0,  # a Solar SMT-130, as firm.md's N-1 example states it
+        )
+        return technology_sentence(margin)
+
+    assert built(10.0).endswith("; less than one 16 MW unit: read it as a margin, not a project")
+    assert built(16.0).endswith("(one MW more or less costs more)")  # a whole unit

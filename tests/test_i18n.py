@@ -86,7 +86,8 @@ def test_why_this_mix_in_korean_and_english():
     site = stored_site("korea-southwest")
     assert why_this_mix(site.marginals, "en") == site.marginals.text
     assert why_this_mix(site.marginals, "ko") == [
-        "해상풍력: 0.9 MW 구축, 최적점(1 MW 더하거나 빼면 비용 증가)",
+        "해상풍력: 0.9 MW 구축, 최적점(1 MW 더하거나 빼면 비용 증가); 1기(15 MW) 미만: 사업이 "
+        "아니라 한계선으로 읽을 것",
         "고정식 태양광: 272.8 MW 구축, 최적점(1 MW 더하거나 빼면 비용 증가)",
         "리튬이온 배터리: 99.5 MW 구축, 최적점(1 MW 더하거나 빼면 비용 증가)",
         "jeonnam-wind-ppa: 35.0 MW 계약 체결, 최적화는 주어진 값으로 취급; 마지막 1 MW가 "

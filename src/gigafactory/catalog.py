@@ -33,7 +33,13 @@ from gigafactory.catalog_rows import (
     site_table,
     technology_table,
 )
-from gigafactory.catalog_wind import diurnal_shape, iec_class, onshore_curve, power_curve
+from gigafactory.catalog_wind import (
+    diurnal_shape,
+    iec_class,
+    onshore_curve,
+    power_curve,
+    rated_mw,
+)
 from gigafactory.errors import CatalogError, did_you_mean
 from gigafactory.units import MWH_PER_MMBTU
 
@@ -59,6 +65,7 @@ __all__ = [
     "iec_class",
     "onshore_curve",
     "power_curve",
+    "rated_mw",
     "site_climate",
     "site_overview",
     "site_table",

@@ -22,6 +22,7 @@ __all__ = [
     "iec_class",
     "onshore_curve",
     "power_curve",
+    "rated_mw",
 ]
 
 IEC_CLASS_MEAN_SPEED_M_S = {"III": 7.5, "II": 8.5, "I": 10.0}
@@ -32,6 +33,30 @@ ONSHORE_CURVE_BY_CLASS = {"III": "nrel_atb2020_7mw_200", "II": "enercon_e141_420
 """Onshore power curve per IEC class. The NREL 2020 ATB 7 MW, 200 m rotor (223 W/m2) is a
 low-wind design (taken as class III, an estimate); the Enercon E-141 EP4 4.2 MW (269 W/m2) is
 certified IEC IIA and also serves class I sites, where the catalog has no class I curve."""
+
+
+RATED_MW = {
+    "nrel_atb2020_7mw_200": 7.0,
+    "iea_15mw_240": 15.0,
+    "vestas_v112_3075": 3.075,
+    "enercon_e141_4200": 4.2,
+}
+"""Rated power of each turbine whose curve ``data/power_curves.csv`` holds [MW], as that file
+names it: NREL 2020 ATB land-based reference turbine (7 MW), IEA Wind TCP Task 37 reference
+turbine (15 MW, Gaertner et al., NREL/TP-5000-75698, 2020), Vestas V112-3.075 MW, Enercon
+E-141 EP4 (4.2 MW, ENERCON product brochure 04/2017)."""
+
+
+def rated_mw(curve: str) -> float:
+    """Rated power of the turbine behind a power curve [MW]: one unit of a wind farm.
+
+    >>> rated_mw("iea_15mw_240")
+    15.0
+    """
+    if curve not in RATED_MW:
+        msg = f"unknown power curve '{curve}'{did_you_mean(curve, list(RATED_MW))}"
+        raise CatalogError(msg)
+    return RATED_MW[curve]
 
 
 def iec_class(mean_speed_m_s: float) -> str:

@@ -61,9 +61,17 @@ def _price(tech: SupplyTech, cost: TechnologyCost) -> tuple[float | None, str, f
 
 
 def technology_margin(
-    tech: SupplyTech, cost: TechnologyCost, capacity_mw: float, reduced: float
+    tech: SupplyTech,
+    cost: TechnologyCost,
+    capacity_mw: float,
+    reduced: float,
+    unit_mw: float | None = None,
 ) -> TechnologyMargin:
-    """One technology's status, entry price and a sentence saying why."""
+    """One technology's status, entry price and a sentence saying why.
+
+    ``unit_mw``: one unit of it [MW] (the scenario's ``unit_mw``, else a wind turbine's
+    rating); a build below one unit is said to be a margin, not a project.
+    """
     price, unit, scaled = _price(tech, cost)
     entry = None
     if price is not None and scaled > 0 and math.isfinite(reduced):
@@ -95,6 +103,7 @@ def technology_margin(
         price=price,
         entry_price=entry,
         price_unit=unit,
+        unit_mw=tech.unit_mw or unit_mw,
     )
     return margin.model_copy(update={"text": technology_sentence(margin)})
 
@@ -108,7 +117,13 @@ def marginal_summary(
     if not reduced and prep.supply.techs:
         return None
     techs = [
-        technology_margin(t, prep.costs[t.name], capacity.get(t.name, 0.0), reduced[t.name])
+        technology_margin(
+            t,
+            prep.costs[t.name],
+            capacity.get(t.name, 0.0),
+            reduced[t.name],
+            prep.turbine_mw.get(t.name),
+        )
         for t in prep.supply.techs
         if t.name in reduced and t.name in prep.costs
     ]

@@ -9,7 +9,7 @@ rooms call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,29 @@ WIND_CURVES = {
 """Power curve used by each wind technology (see ``data/power_curves.csv``); onshore, a site
 whose mean speed is above IEC class III's 7.5 m/s gets ``catalog.onshore_curve`` instead."""
 
+
+def wind_curve(name: str, mean_speed_m_s: float | None) -> str:
+    """The power curve of a wind technology at a site of this mean hub-height speed [m/s].
+
+    >>> wind_curve("wind_offshore", 6.0), wind_curve("wind_onshore", 8.0)
+    ('iea_15mw_240', 'enercon_e141_4200')
+    """
+    if name == "wind_onshore" and mean_speed_m_s is not None:
+        return catalog.onshore_curve(mean_speed_m_s)
+    return WIND_CURVES[name]
+
+
+def turbine_sizes(names: list[str], entry: catalog.Site | None) -> dict[str, float]:
+    """One turbine of each wind technology at the site [MW] (see :func:`wind_curve`)."""
+    sizes = {}
+    for name in names:
+        if name in WIND_CURVES:
+            key = WIND_SPEED_PARAMETER[name]
+            speed = entry.params.get(key) if entry is not None else None
+            sizes[name] = catalog.rated_mw(wind_curve(name, speed))
+    return sizes
+
+
 TIME_COLUMNS = {"time", "timestamp", "datetime", "hour", "utc_time"}
 """Column names a capacity-factor CSV may carry besides its technologies (lower case)."""
 
@@ -81,6 +104,8 @@ class PreparedSite:
     compute: compute.ComputePlan | None = None
     cost_notes: tuple[str, ...] = ()
     """Where the catalog had no price for the asked-for cost year, region or scope."""
+    turbine_mw: dict[str, float] = field(default_factory=dict)
+    """One turbine of each wind technology [MW]: a build below it is a margin, not a farm."""
 
 
 def _site_seed(scenario: Scenario, index: int) -> np.random.Generator:
@@ -187,8 +212,7 @@ def _capacity_factors(
                 common=sunny_days,
                 correlation=entry.params.get("wind_solar_correlation", 0.0),
             )
-            curve = catalog.onshore_curve(mean_speed) if name == "wind_onshore" else None
-            curve_speed, curve_power = catalog.power_curve(curve or WIND_CURVES[name])
+            curve_speed, curve_power = catalog.power_curve(wind_curve(name, mean_speed))
             out[name] = wind.power_curve_output(
                 speed, curve_speed, curve_power, losses=tech.params["losses"]
             )
@@ -380,6 +404,20 @@ def _prepare_site(scenario: Scenario, index: int) -> PreparedSite:
     )
     used = dict.fromkeys([*spec.technologies, *contracted])
     notes = tuple(note for name in used for note in table[name].notes)
+    turbines = turbine_sizes(list(used), entry)
     return PreparedSite(
-        spec, lat, lon, wx, cfs, it, pue, supply, costs, grid, tuple(contracts), plan, notes
+        spec,
+        lat,
+        lon,
+        wx,
+        cfs,
+        it,
+        pue,
+        supply,
+        costs,
+        grid,
+        tuple(contracts),
+        plan,
+        notes,
+        turbines,
     )

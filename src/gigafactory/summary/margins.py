@@ -43,6 +43,9 @@ class TechnologyMargin(Section):
     price still (korea-ulsan's floating wind: 3,128 or 3,611 USD/kW from two interior
     point solvers, and still out at 3,000)."""
     price_unit: str = ""
+    unit_mw: float | None = None
+    """One unit of it [MW]: the scenario's ``unit_mw``, else a wind turbine's rating. The LP
+    sizes capacity continuously; a build below one unit is a margin, not a project."""
     text: str = ""
     """The sentence of :func:`technology_sentence` in English."""
 
@@ -123,6 +126,10 @@ def technology_sentence(margin: TechnologyMargin, lang: str = "en") -> str:
         text = _("{tech}: {mw} MW built, at the optimum (one MW more or less costs more)").format(
             tech=tech, mw=f"{m.capacity_mw:,.1f}"
         )
+        if m.unit_mw is not None and m.capacity_mw < m.unit_mw:
+            text += _("; less than one {unit} MW unit: read it as a margin, not a project").format(
+                unit=f"{m.unit_mw:g}"
+            )
     return text
 
 
