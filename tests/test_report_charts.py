@@ -67,6 +67,11 @@ def test_binding_limits_name_the_limit_and_its_worth():
     ]
     pine = binding_limits(stored_site("pine-island"))
     assert pine[0].startswith("pine_island: solar_tracking: at its build limit of 200.0 MW")
+    # the Korean line is the same sentence as the report's "why this mix", clause for clause
+    assert binding_limits(stored_site("pine-island"), "ko")[0] == (
+        "pine_island: 추적식 태양광: 구축 한도 200.0 MW 도달; 한도를 1 MW 늘리면 연 최대 "
+        "21,112 USD 절감 (1,868 USD/kW까지는 구축할 가치가 있음 (현재 1,606 USD/kW))"
+    )
     assert pine[-1] == (
         "pine_island: hourly CFE target binds: one more point would cost at least 5.64 million "
         "USD/yr"

@@ -11,6 +11,7 @@ import math
 from gigafactory.i18n import translator
 from gigafactory.report.page import USD_PER_MILLION, header_row
 from gigafactory.summary import Notice, SiteSummary, label, why_this_mix
+from gigafactory.summary.margins import BINDING_USD_PER_MW_YEAR, technology_sentence
 
 __all__ = [
     "FIRM_STYLE",
@@ -157,10 +158,6 @@ def marginals_html(site: SiteSummary, lang: str = "en") -> str:
     )
 
 
-BINDING_USD_PER_MW_YEAR = 1.0
-"""A limit worth less than this per MW and year does not bind [USD/MW/yr]: solver residue."""
-
-
 def binding_limits(site: SiteSummary, lang: str = "en") -> list[str]:
     """The limits that shape a site's answer, from the LP's marginal values, one line each.
 
@@ -172,18 +169,7 @@ def binding_limits(site: SiteSummary, lang: str = "en") -> list[str]:
     if margins is None:
         return []
     out = [
-        m.text
-        if lang == "en"
-        else _(
-            "{tech}: at its build limit of {mw} MW; one more MW of limit would save up to "
-            "{usd} USD/yr"
-        ).format(
-            tech=_(label(m.technology)),
-            mw=f"{m.max_mw or m.capacity_mw:,.1f}",
-            usd=f"{-m.reduced_cost_usd_per_mw_year:,.0f}",
-        )
-        for m in margins.technologies
-        if m.status == "at build limit"
+        technology_sentence(m, lang) for m in margins.technologies if m.status == "at build limit"
     ]
     grid = margins.grid_connection_usd_per_mw_year
     if grid is not None and grid > BINDING_USD_PER_MW_YEAR:

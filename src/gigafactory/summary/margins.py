@@ -13,7 +13,13 @@ import math
 from gigafactory.i18n import translator
 from gigafactory.summary.base import Number, Section, label
 
-__all__ = ["MarginalValues", "TechnologyMargin", "technology_sentence", "why_this_mix"]
+__all__ = [
+    "BINDING_USD_PER_MW_YEAR",
+    "MarginalValues",
+    "TechnologyMargin",
+    "technology_sentence",
+    "why_this_mix",
+]
 
 
 class TechnologyMargin(Section):
@@ -64,8 +70,8 @@ class MarginalValues(Section):
     """The lines of :func:`why_this_mix` in English."""
 
 
-GRID_BINDS_USD_PER_MW_YEAR = 1.0
-"""A feed worth less than this per MW and year is not a limit [USD/MW/yr]: solver residue."""
+BINDING_USD_PER_MW_YEAR = 1.0
+"""A limit worth less than this per MW and year does not bind [USD/MW/yr]: solver residue."""
 
 
 def _usd(value: float, lang: str) -> str:
@@ -183,7 +189,7 @@ def why_this_mix(margins: MarginalValues, lang: str = "en") -> list[str]:
     if grid is not None:
         lines.append(
             _("grid connection: not a limit (one more MW would save nothing)")
-            if grid < GRID_BINDS_USD_PER_MW_YEAR
+            if grid < BINDING_USD_PER_MW_YEAR
             else _("grid connection: one more MW would save up to {usd}/yr").format(
                 usd=_usd(grid, lang)
             )
