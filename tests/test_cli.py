@@ -73,6 +73,24 @@ def test_run_json_prints_only_json(write_yaml, tmp_path):
     assert yaml.safe_load((tmp_path / "out" / "scenario.yaml").read_text())["name"] == "small"
 
 
+def test_run_set_changes_a_field_for_this_run(write_yaml, tmp_path):
+    path = str(write_yaml(small_scenario()))  # it_mw 50
+    out = tmp_path / "half"
+    args = ["run", path, "--json", "--no-report", "-o", str(out)]
+    result = runner.invoke(app, [*args, "--set", "sites[0].load.it_mw=25"])
+    assert result.exit_code == 0, result.output
+    # 25 MW of IT for 8,760 hours
+    assert json.loads(result.stdout)["it_energy_mwh"] == pytest.approx(25 * 8760)
+    # the scenario as run is written with the change, so the folder reproduces the run
+    assert yaml.safe_load((out / "scenario.yaml").read_text())["sites"][0]["load"]["it_mw"] == 25
+    typo = runner.invoke(app, [*args, "--set", "sites[0].load.itmw=25"])
+    assert typo.exit_code == 1
+    assert typo.stderr.startswith(
+        f"error: {path} --set: sites[0].load.itmw: unknown field 'itmw'; did you mean 'it_mw'?"
+    )
+    assert len(typo.stderr.splitlines()) == 1
+
+
 def test_run_infeasible_is_one_line(write_yaml):
     data = small_scenario(technologies={"gas_ct": {"max_mw": 5}}, grid={"import_cap_mw": 10})
     data["solver"] = {"method": "simplex"}
@@ -120,7 +138,6 @@ def test_compare_ranks_sites_and_writes_table(write_yaml, tmp_path):
         }
     )
     data["sites"][0]["catalog"] = "ulsan"
-    data["sites"][0]["grid"] = {"import_cap_mw": 60}
     out = tmp_path / "cmp"
     result = runner.invoke(
         app,
@@ -131,12 +148,15 @@ def test_compare_ranks_sites_and_writes_table(write_yaml, tmp_path):
             "memphis,ulsan",
             "--weights",
             "cost=1",
+            "--set",
+            "sites[0].grid.import_cap_mw=60",  # the file says 40
             "-o",
             str(out),
         ],
     )
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "compare.csv")
+    assert list(table["grid_feed_mw"]) == [60.0, 60.0]
     # cost alone: the score is the cost scaled from cheapest (0) to dearest (1)
     assert list(table["site"]) == sorted(
         table["site"], key=dict(zip(table["site"], table["total_annual_cost_usd"], strict=True)).get

@@ -88,7 +88,7 @@ def test_command_lines_parse(where, line):
 
 def test_a_bad_command_line_fails_the_parse():
     assert _usage_error("gigafactory compare korea-southwest --sitez a,b") == (
-        "No such option: --sitez (Possible options: --sites)"
+        "No such option: --sitez (Possible options: --set, --sites)"
     )
     assert _usage_error("gigafactory rnu x") == "No such command 'rnu'. Did you mean 'run'?"
     assert _usage_error("gigafactory run") == "Missing argument 'scenario'."

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from conftest import small_scenario
 from gigafactory import (
     ScenarioError,
     did_you_mean,
@@ -14,7 +15,12 @@ from gigafactory import (
     preset_names,
     presets,
 )
-from gigafactory.scenario import scenario_from_dict, scenario_from_yaml
+from gigafactory.scenario import (
+    parse_setting,
+    scenario_from_dict,
+    scenario_from_yaml,
+    with_settings,
+)
 
 BASE = {
     "name": "t",
@@ -240,3 +246,43 @@ def test_hostile_yaml_gets_one_short_line(text, message):
     with pytest.raises(ScenarioError) as err:
         scenario_from_yaml(text, "b.yaml")
     assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("time.aggregation.count=24", ("time.aggregation.count", 24)),
+        ("policy.cfe_target=0.8", ("policy.cfe_target", 0.8)),
+        ("time.weather_years=[1, 2]", ("time.weather_years", [1, 2])),
+        ("time.aggregation.compare_exact=true", ("time.aggregation.compare_exact", True)),
+        ("time.aggregation=null", ("time.aggregation", None)),
+        ("sites[0].cooling=immersion", ("sites[0].cooling", "immersion")),
+    ],
+)
+def test_parse_setting_reads_json_values_and_text(spec, expected):
+    assert parse_setting(spec) == expected
+
+
+def test_with_settings_changes_one_field_and_checks_it_again():
+    base = scenario_from_dict(small_scenario())
+    screen = with_settings(base, {"time.aggregation.count": 24}, "small --set")
+    assert screen.time.aggregation is not None
+    assert (screen.time.aggregation.count, screen.time.aggregation.period_hours) == (24, 24)
+    assert base.time.aggregation is None  # the loaded scenario is left as it was
+    assert with_settings(screen, {"time.aggregation": None}, "x").time.aggregation is None
+    half = with_settings(base, {"sites[0].load.it_mw": 25}, "x")
+    assert half.sites[0].load.it_mw == 25
+    assert half.model_dump(exclude={"sites"}) == base.model_dump(exclude={"sites"})
+    with pytest.raises(ScenarioError) as typo:
+        with_settings(base, {"time.aggregation.cont": 24}, "small --set")
+    # the misspelt name, not the required field it leaves missing, is what the line names
+    assert str(typo.value) == (
+        "small --set: time.aggregation.cont: unknown field 'cont'; did you mean 'count'?; "
+        "allowed: compare_exact, count, period_hours (and 1 more error)"
+    )
+    with pytest.raises(ScenarioError, match=r"^--set path 'seed.x': 'seed' is a value, not a"):
+        with_settings(base, {"seed.x": 1}, "x")
+    with pytest.raises(ScenarioError, match=r"^--set path 'sites\[2\].id': no item \[2\]$"):
+        with_settings(base, {"sites[2].id": "b"}, "x")
+    with pytest.raises(ScenarioError, match=r"^--set 'seed': give path=value, e\.g\. time"):
+        parse_setting("seed")

@@ -119,3 +119,27 @@ def test_a_given_cfe_share_wins_over_the_library_even_at_zero():
     assert _share_of_imports(unset) == pytest.approx(0.387)  # the site library's
     zero = template.model_copy(update={"grid": template.grid.model_copy(update={"cfe_share": 0.0})})
     assert _share_of_imports(zero) == 0.0  # a planner who counts no grid MWh as clean
+
+
+def test_a_site_without_an_optimal_solve_ranks_last_and_the_rest_go_on(monkeypatch):
+    # HiPO once ended undecided at one of the 43 library sites and stopped the whole
+    # comparison; now that site is named, ranked last, and every other site is solved
+    from conftest import small_scenario
+    from gigafactory.pipeline import site_comparison
+
+    real_run = site_comparison.run
+    why = "site 'paris': the solver stopped without an optimal solution (ok, unknown)"
+
+    def run(scenario):
+        if scenario.sites[0].id == "paris":
+            raise gigafactory.SolverError(why)
+        return real_run(scenario)
+
+    monkeypatch.setattr(site_comparison, "run", run)
+    scenario = gigafactory.scenario_from_dict(small_scenario())
+    table, results = gigafactory.compare(scenario, ["paris", "memphis"], weights={"cost": 1})
+    assert list(table["site"]) == ["memphis", "paris"]
+    assert list(table["rank"]) == [1, 2]
+    assert list(table["not_solved"]) == ["", why]
+    assert list(table["infeasible"]) == ["", ""]
+    assert list(results) == ["memphis"]

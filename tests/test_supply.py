@@ -432,6 +432,9 @@ def test_an_interior_point_with_its_objectives_apart_is_not_optimal(monkeypatch,
         solver_model = Highs()
         solver_name = None
 
+        def close(self):  # linopy closes the last solve's before the next (the fallbacks)
+            pass
+
     def fake_solve(self, **options):
         self.solver = Solver()
         return "ok", "optimal"
@@ -447,6 +450,46 @@ def test_an_interior_point_with_its_objectives_apart_is_not_optimal(monkeypatch,
         else "site 'a': the interior point stopped with its primal and dual objectives more "
         "than 1e-06 apart, so the cost is not certain to that; try solver.method: simplex"
     )
+
+
+@pytest.mark.parametrize(
+    ("undecided", "tried"),
+    [
+        (set(), ["ipm"]),
+        ({"ipm"}, ["ipm", "ipx"]),
+        ({"ipm", "ipx"}, ["ipm", "ipx", "simplex"]),
+    ],
+)
+def test_an_undecided_interior_point_is_solved_again_another_way(monkeypatch, undecided, tried):
+    # HiPO ended "no progress" (status unknown) on korea-southwest's campus at Warsaw, where
+    # IPX and the simplex solve the same LP; here the methods named in `undecided` end so
+    import linopy
+
+    from gigafactory.solver import solve_highs
+
+    real_solve = linopy.Model.solve
+    seen: list[str] = []
+
+    def solve(self, **options):
+        seen.append(options["solver"])
+        if options["solver"] in undecided:
+            return "ok", "unknown"
+        return real_solve(self, **options)
+
+    model = linopy.Model()
+    x = model.add_variables(lower=0, name="x")
+    y = model.add_variables(lower=0, name="y")
+    model.add_constraints(x + y >= 1, name="demand")
+    model.add_objective(1.0 * x + 2.0 * y)
+    monkeypatch.setattr(linopy.Model, "solve", solve)
+    assert solve_highs(model, method="ipm") == ("ok", "optimal")
+    assert seen == tried
+    assert model.objective.value == pytest.approx(1.0)  # all of it from x at 1 a unit
+    # no time left for another try: the undecided answer stands
+    seen.clear()
+    undecided.add("ipm")
+    assert solve_highs(model, method="ipm", time_limit_s=1e-9) == ("ok", "unknown")
+    assert seen == ["ipm"]
 
 
 def test_warm_started_solves_check_the_objective_gap_too(monkeypatch):

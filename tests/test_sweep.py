@@ -12,7 +12,7 @@ import yaml
 from conftest import small_scenario
 from gigafactory import sweep
 from gigafactory.errors import ScenarioError
-from gigafactory.scenario import dump_scenario, scenario_from_dict
+from gigafactory.scenario import dump_scenario, scenario_from_dict, set_path
 
 
 def test_parse_and_grid():
@@ -41,12 +41,12 @@ def test_latin_hypercube_covers_each_range_once_per_stratum():
 
 def test_set_path():
     data = small_scenario()
-    sweep.set_path(data, "sites[0].grid.import_cap_mw", 10)
-    sweep.set_path(data, "policy.carbon_price_usd_per_t", 50)
+    set_path(data, "sites[0].grid.import_cap_mw", 10)
+    set_path(data, "policy.carbon_price_usd_per_t", 50)
     assert data["sites"][0]["grid"]["import_cap_mw"] == 10
     assert data["policy"]["carbon_price_usd_per_t"] == 50
     with pytest.raises(ScenarioError, match=r"no item \[3\]"):
-        sweep.set_path(data, "sites[3].id", "x")
+        set_path(data, "sites[3].id", "x")
 
 
 def test_sweep_runs_records_failures_and_resumes(tmp_path):

@@ -13,6 +13,7 @@ attribute), hourly series, the scenario as run and version information;
 :func:`size`, :func:`compare`, :func:`orbit`, :func:`place`, :func:`faults`,
 :func:`plan_roadmap` (a build-out in one LP), :func:`memory_demand`, and sweeps
 (:func:`run_sweep` over :func:`grid_cases`, :func:`sample_cases` or :func:`read_cases`).
+:func:`with_settings` changes fields for one run (``time.aggregation.count=24``).
 """
 
 from __future__ import annotations
@@ -102,12 +103,15 @@ from gigafactory.scenario import (
     data_files,
     dump_scenario,
     load_scenario,
+    parse_setting,
     preset_names,
     presets,
     read_yaml,
     scenario_diff,
     scenario_from_dict,
     scenario_from_yaml,
+    set_path,
+    with_settings,
 )
 from gigafactory.solver import WarmStarts
 from gigafactory.summary import (
@@ -137,7 +141,6 @@ from gigafactory.sweep import (
     read_cases,
     run_sweep,
     sample_cases,
-    set_path,
 )
 
 try:
@@ -227,6 +230,7 @@ __all__ = [
     "orbit",
     "orbit_html",
     "page_html",
+    "parse_setting",
     "parse_vary",
     "payback_years",
     "place",
@@ -258,6 +262,7 @@ __all__ = [
     "translator",
     "wacc",
     "why_this_mix",
+    "with_settings",
     "write_cash_flow_report",
     "write_deals_report",
     "write_report",

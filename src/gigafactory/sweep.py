@@ -20,7 +20,6 @@ import hashlib
 import itertools
 import json
 import math
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -47,7 +46,6 @@ __all__ = [
     "run_case",
     "run_sweep",
     "sample_cases",
-    "set_path",
 ]
 
 METRICS = (
@@ -63,8 +61,6 @@ METRICS = (
     "facility_energy_mwh",
 )
 """Summary figures kept per case (plus ``capacity_mw.<technology>``)."""
-
-_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
 
 class Vary:
@@ -119,36 +115,6 @@ def parse_vary(spec: str) -> Vary:
         msg = f"--vary '{spec}': no values"
         raise gigafactory.ScenarioError(msg)
     return Vary(path, values)
-
-
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set ``value`` at a dotted path with ``[i]`` list indices, creating mappings."""
-    tokens = [
-        m.group(1) if m.group(1) is not None else int(m.group(2)) for m in _PART.finditer(path)
-    ]
-    if (
-        not tokens
-        or "".join(f".{t}" if isinstance(t, str) else f"[{t}]" for t in tokens).lstrip(".") != path
-    ):
-        msg = f"--vary path '{path}': use names and [index], e.g. sites[0].grid.import_cap_mw"
-        raise gigafactory.ScenarioError(msg)
-    node: Any = data
-    for i, token in enumerate(tokens[:-1]):
-        nxt = tokens[i + 1]
-        if isinstance(token, int):
-            if not isinstance(node, list) or token >= len(node):
-                msg = f"--vary path '{path}': no item [{token}]"
-                raise gigafactory.ScenarioError(msg)
-            node = node[token]
-        else:
-            if token not in node or node[token] is None:
-                node[token] = [] if isinstance(nxt, int) else {}
-            node = node[token]
-    last = tokens[-1]
-    if isinstance(last, int):
-        node[last] = value
-    else:
-        node[last] = value
 
 
 def case_id(params: dict[str, Any]) -> str:
@@ -243,7 +209,7 @@ def run_case(base: dict[str, Any], params: dict[str, Any], warm: bool = True) ->
     try:
         data = copy.deepcopy(base)
         for path, value in params.items():
-            set_path(data, path, value)
+            gigafactory.set_path(data, path, value)
         scenario = gigafactory.scenario_from_dict(data, f"case {record['id']}")
         record["metrics"] = case_metrics(gigafactory.run(scenario, warm=starts).summary)
     except gigafactory.GigafactoryError as err:

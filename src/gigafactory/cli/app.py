@@ -20,12 +20,14 @@ __all__ = [
     "EXIT_CODES",
     "Reporter",
     "ScenarioArg",
+    "SettingsOpt",
     "app",
     "as_json_text",
     "chosen_deal",
     "console",
     "errors",
     "language",
+    "load_with_settings",
     "named_numbers",
     "progress",
     "user_errors",
@@ -207,6 +209,22 @@ def as_json_text(result: Any) -> str:
 
 
 ScenarioArg = Annotated[str, typer.Argument(help="Preset name or path to a scenario YAML file.")]
+
+SettingsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Change one field for this run, e.g. time.aggregation.count=24 (24 typical "
+        "days: a screening run) or policy.carbon_price_usd_per_t=50; repeat for more.",
+    ),
+]
+
+
+def load_with_settings(scenario: str, settings: list[str] | None) -> gigafactory.Scenario:
+    """The scenario ``scenario`` names, with each ``--set path=value`` applied and checked."""
+    loaded = gigafactory.load_scenario(scenario)
+    changes = dict(gigafactory.parse_setting(s) for s in settings or [])
+    return gigafactory.with_settings(loaded, changes, f"{scenario} --set")
 
 
 def named_numbers(

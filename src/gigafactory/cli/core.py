@@ -13,7 +13,16 @@ from rich.markup import escape
 from rich.table import Table
 
 import gigafactory
-from gigafactory.cli.app import ScenarioArg, app, console, language, progress, user_errors
+from gigafactory.cli.app import (
+    ScenarioArg,
+    SettingsOpt,
+    app,
+    console,
+    language,
+    load_with_settings,
+    progress,
+    user_errors,
+)
 
 
 @contextlib.contextmanager
@@ -43,9 +52,10 @@ def run(
         bool, typer.Option("--json", help="Print the summary as JSON on stdout.")
     ] = False,
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html.")] = False,
+    settings: SettingsOpt = None,
 ) -> None:
     """Run a scenario: synthesise series, optimise supply, write results and report."""
-    loaded = gigafactory.load_scenario(scenario)
+    loaded = load_with_settings(scenario, settings)
     folder = output or Path("out") / loaded.name
     lang = language()
     with naming_the_scenario(scenario), progress(loaded.name) as say:

@@ -12,7 +12,16 @@ from rich.markup import escape
 from rich.table import Table
 
 import gigafactory
-from gigafactory.cli.app import ScenarioArg, app, as_json_text, console, progress, user_errors
+from gigafactory.cli.app import (
+    ScenarioArg,
+    SettingsOpt,
+    app,
+    as_json_text,
+    console,
+    load_with_settings,
+    progress,
+    user_errors,
+)
 
 
 @app.command()
@@ -109,9 +118,10 @@ def compare(
     workers: Annotated[
         int, typer.Option("--workers", "-j", min=1, help="Sites solved at once, one process each.")
     ] = 1,
+    settings: SettingsOpt = None,
 ) -> None:
     """Run the scenario's campus at several sites, each with its own grid facts, and rank them."""
-    loaded = gigafactory.load_scenario(scenario)
+    loaded = load_with_settings(scenario, settings)
     if sites.strip() == "all":
         names = list(gigafactory.catalog.sites())
     else:
@@ -186,6 +196,11 @@ def compare(
             console.print(
                 f"[yellow]{escape(str(record['site']))}: cannot be served firm, ranked last:[/] "
                 f"{escape(str(record['infeasible']))}"
+            )
+        if record.get("not_solved"):
+            console.print(
+                f"[yellow]{escape(str(record['site']))}: no optimal solution, ranked last:[/] "
+                f"{escape(str(record['not_solved']))}"
             )
     each = "one at a time" if workers == 1 else f"{workers} at a time"
     console.print(f"{len(names)} sites solved in {elapsed:,.0f} s ({each})")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from gigafactory import catalog
-from gigafactory.errors import InfeasibleError, ScenarioError, did_you_mean
+from gigafactory.errors import InfeasibleError, ScenarioError, SolverError, did_you_mean
 from gigafactory.pipeline.grid_terms import annual_cfe_share
 from gigafactory.pipeline.prepare import WIND_SPEED_PARAMETER
 from gigafactory.pipeline.runner import run
@@ -220,12 +220,18 @@ def _spec_at(template: SiteSpec, name: str) -> tuple[SiteSpec, list[str], str]:
     return spec, dropped, source
 
 
-def _run_or_why(scenario: Scenario) -> Results | str:
-    """A site's results, or why it cannot be served firm."""
+def _run_or_why(scenario: Scenario) -> Results | tuple[str, str]:
+    """A site's results, or the column that says why there are none and why.
+
+    ``infeasible``: it cannot be served firm; ``not_solved``: the solver gave no optimal
+    solution. Either ranks the site last rather than stopping the comparison.
+    """
     try:
         return run(scenario)
     except InfeasibleError as err:
-        return str(err)
+        return "infeasible", str(err)
+    except SolverError as err:
+        return "not_solved", str(err)
 
 
 def _solve_all(
@@ -233,17 +239,17 @@ def _solve_all(
     names: list[str],
     workers: int,
     say: Callable[[str, int], None],
-) -> list[Results | str]:
+) -> list[Results | tuple[str, str]]:
     """Run each site's scenario, ``workers`` at a time, saying each as it finishes."""
     if workers <= 1 or len(scenarios) <= 1:
-        out: list[Results | str] = []
+        out: list[Results | tuple[str, str]] = []
         for done, (name, one) in enumerate(zip(names, scenarios, strict=True)):
             say(f"{name}: solving", done)
             out.append(_run_or_why(one))
         return out
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    outcomes: dict[int, Results | str] = {}
+    outcomes: dict[int, Results | tuple[str, str]] = {}
     with ProcessPoolExecutor(max_workers=min(workers, len(scenarios))) as pool:
         futures = {pool.submit(_run_or_why, one): i for i, one in enumerate(scenarios)}
         for future in as_completed(futures):
@@ -287,8 +293,9 @@ def compare(
     table : pandas.DataFrame
         :data:`COMPARE_COLUMNS` plus ``score`` (see :func:`siting_scores`), ``rank``
         (1 = best score), ``dropped`` (technologies without a resource and contracts left
-        out at that site) and ``infeasible`` (why a site cannot be served firm; such sites
-        rank last and have no results). ``table.attrs`` holds the ``weights`` used and the
+        out at that site), ``infeasible`` (why a site cannot be served firm) and
+        ``not_solved`` (why its solve gave no optimal solution); such sites rank last and
+        have no results. ``table.attrs`` holds the ``weights`` used and the
         ``users``.
     results : dict of str to Results
         Each site's full results.
@@ -330,8 +337,17 @@ def compare(
     names = [name for name, _, _ in prepared]
     outcomes = _solve_all([one for _, _, one in prepared], names, workers, say)
     for (name, facts, _), outcome in zip(prepared, outcomes, strict=True):
-        if isinstance(outcome, str):
-            rows.append({**facts, "total_annual_cost_usd": math.nan, "infeasible": outcome})
+        if isinstance(outcome, tuple):
+            column, why = outcome
+            rows.append(
+                {
+                    **facts,
+                    "total_annual_cost_usd": math.nan,
+                    "infeasible": "",
+                    "not_solved": "",
+                    column: why,
+                }
+            )
             continue
         result = outcome
         results[name] = result
@@ -361,6 +377,7 @@ def compare(
                 "contracts": "; ".join(f"{k} {c.mw:,.0f} MW" for k, c in site.contracts.items()),
                 "tariff": site.tariff,
                 "infeasible": "",
+                "not_solved": "",
             }
         )
     say("done", len(sites))

@@ -67,6 +67,7 @@ COMPARE_COLUMNS = {
     "tariff": ("tariff", 1.0, None),
     "dropped": ("left out there", 1.0, None),
     "infeasible": ("infeasible", 1.0, None),
+    "not_solved": ("no optimal solution", 1.0, None),
 }
 """Columns of the comparison table as shown: label with unit, scale to it, decimals (None:
 text). Columns not listed, and columns empty at every site, are left out."""

@@ -17,6 +17,7 @@ from gigafactory.scenario.loading import (
     scenario_from_dict,
     scenario_from_yaml,
 )
+from gigafactory.scenario.overrides import parse_setting, set_path, with_settings
 from gigafactory.scenario.schema import (
     COUNTRY_REGIONS,
     FLAT_TARIFF,
@@ -96,6 +97,7 @@ __all__ = [
     "dump_scenario",
     "flatten",
     "load_scenario",
+    "parse_setting",
     "preset_names",
     "presets",
     "read_yaml",
@@ -103,4 +105,6 @@ __all__ = [
     "scenario_diff",
     "scenario_from_dict",
     "scenario_from_yaml",
+    "set_path",
+    "with_settings",
 ]

@@ -234,8 +234,11 @@ def scenario_from_dict(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = len(exc.errors()) - 1
+        errors = exc.errors()
+        # a misspelt name is both unknown and, where the field is required, missing: the
+        # unknown one points at the typo
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        more = len(errors) - 1
         suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
         msg = f"{source}: {_describe_error(first, data)}{suffix}"
         raise ScenarioError(msg) from None
