@@ -24,12 +24,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "DECIDED",
     "INFEASIBLE",
-    "IPM_FALLBACKS",
     "IPM_THRESHOLD",
     "METHODS",
     "OBJECTIVE_GAP",
+    "SIMPLEX_CHECK",
     "WarmStarts",
     "c_stdout_silenced",
     "not_optimal",
@@ -51,20 +50,15 @@ OBJECTIVE_GAP = 1e-6
 one with the two 3.6e-6 apart, 4.4e-6 off the optimum, on the canonical LP
 (benchmarks/README.md); results are promised to 1e-6."""
 
-IPM_FALLBACKS: tuple[dict[str, Any], ...] = (
-    {"solver": "ipx", "run_crossover": "off"},
-    {"solver": "simplex"},
-)
-"""Tried in turn where the interior point (HiPO) ends undecided: neither optimal nor
-infeasible, unbounded or at the time limit. HiPO judges progress by its own rule: on
-korea-southwest's campus at Warsaw (``compare --sites all``) it stopped after 25 iterations
-with "no progress" and IPX, restarted from its point, after 5 more (status unknown), where
-IPX from scratch solves the same LP in 2.0 s and the simplex in 2.5 s (2026-12-06, 2-core
-Intel, HiGHS 1.15.1); the same LP read from an MPS file, its columns in another order,
-HiPO solves in 45 iterations."""
-
-DECIDED = frozenset({"optimal", "infeasible", "infeasible_or_unbounded", "unbounded", "time_limit"})
-"""Termination conditions another method would not change."""
+SIMPLEX_CHECK: dict[str, Any] = {"solver": "simplex"}
+"""Options of the solve that follows an interior point which ends neither optimal nor at
+the time limit. HiPO judges progress by its own rule, and IPX's infeasibility verdict is
+not a certificate: on korea-southwest's campus at Warsaw (``compare --sites all``) HiPO
+stopped after 25 iterations with "no progress" (status unknown), where the simplex solves
+the same LP in 2.5 s; at Oslo HiPO ended unknown and IPX called the LP infeasible, where
+the simplex finds its optimum (1,074 M USD/yr: 400 MW of PV and 3,654 MW of Li-ion) in
+3.6 s (2026-12-06, 2-core Intel, HiGHS 1.15.1). The same Warsaw LP read from an MPS file,
+its columns in another order, HiPO solves in 45 iterations."""
 
 METHODS = ("auto", "ipm", "simplex", "choose")
 """``auto``: IPM above :data:`IPM_THRESHOLD` variables; ``choose``: HiGHS's own default."""
@@ -83,8 +77,9 @@ def solve_highs(
     the augmented system takes about half IPX's time on a full year (benchmarks/README.md),
     or IPX where HiPO is missing; ``'simplex'`` gives a vertex solution; ``'auto'`` uses IPM
     above :data:`IPM_THRESHOLD` variables; ``'choose'`` leaves the choice to HiGHS. An
-    interior point that ends undecided is followed by :data:`IPM_FALLBACKS`, within what is
-    left of ``time_limit_s``.
+    interior point that ends neither optimal nor at the time limit (unknown, infeasible,
+    its objectives apart) is followed by the simplex (:data:`SIMPLEX_CHECK`), within what
+    is left of ``time_limit_s``.
 
     The model goes to HiGHS in memory (linopy's ``io_api='direct'``), not through an LP
     file: 0.1-0.3 s less a solve on typical days, where that was a third of the solve.
@@ -100,17 +95,13 @@ def solve_highs(
         options.update(solver="simplex")
     started = time.perf_counter()
     status, condition = _solve_once(model, options, time_limit_s)
-    for fallback in IPM_FALLBACKS if ipm else ():
-        if condition in DECIDED:
-            break
-        left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
-        if left is not None and left <= 0:
-            break
-        logger.warning(
-            "the interior point ended %s/%s; solving again with %s", status, condition, fallback
-        )
-        status, condition = _solve_once(model, {**options, **fallback}, left)
-    return status, condition
+    if not ipm or (status == "ok" and condition == "optimal") or condition == "time_limit":
+        return status, condition
+    left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
+    if left is not None and left <= 0:
+        return status, condition
+    logger.warning("the interior point ended %s/%s; solving with the simplex", status, condition)
+    return _solve_once(model, {**options, "run_crossover": "off", **SIMPLEX_CHECK}, left)
 
 
 def _solve_once(
@@ -180,13 +171,27 @@ class WarmStarts:
         options.update({"solver": "simplex"} if warm else {"solver": "ipm", "run_crossover": "on"})
         if time_limit_s is not None:
             options["time_limit"] = float(time_limit_s)
-        with c_stdout_silenced(), _linopy_warnings_silenced():
-            solver = Solver.from_name("highs", model=model, io_api="direct", options=options)
+
+        def attempt(opts: dict[str, Any], basis: Any = None) -> tuple[str, str, Any]:
+            with c_stdout_silenced(), _linopy_warnings_silenced():
+                solver = Solver.from_name("highs", model=model, io_api="direct", options=opts)
+                if basis is not None:
+                    solver.solver_model.setBasis(basis)
+                status, condition = model.assign_result(solver.solve(), solver)
             highs = solver.solver_model
-            if warm and held is not None:
-                highs.setBasis(held[1])
-            status, condition = model.assign_result(solver.solve(), solver)
-        status, condition = _gap_checked(str(status), str(condition), highs)
+            return (*_gap_checked(str(status), str(condition), highs), highs)
+
+        started = time.perf_counter()
+        status, condition, highs = attempt(options, held[1] if warm and held is not None else None)
+        left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
+        if not warm and condition not in {"optimal", "time_limit"} and (left is None or left > 0):
+            logger.warning(
+                "the interior point ended %s/%s; solving with the simplex", status, condition
+            )
+            check = {**options, "run_crossover": "off", **SIMPLEX_CHECK}
+            if left is not None:
+                check["time_limit"] = left
+            status, condition, highs = attempt(check)
         self.starts[key] = "warm" if warm else "cold"
         self.iterations[key] = int(highs.getInfo().simplex_iteration_count)
         if status == "ok" and condition == "optimal":

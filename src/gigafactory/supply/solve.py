@@ -100,7 +100,14 @@ def _shortfall(site: SiteSupply, method: str) -> str:
                 else f"; it reaches at most {1.0 - emitting / load:.1%} hourly CFE"
             )
             parts.append(f"the CFE target of {site.cfe_target:.0%} (policy.cfe_target{reach})")
-        what = " and ".join(parts) or "a policy constraint"
+        if not parts:  # the probe is the LP with unserved energy allowed, and serves it all
+            return (
+                f"site '{site.name}': the solver called the LP infeasible, yet with unserved "
+                "energy allowed it serves every hour: numerical trouble, not a shortfall; "
+                "look for extreme values (loads, prices, caps many orders of magnitude "
+                "apart) or try solver.method: simplex"
+            )
+        what = " and ".join(parts)
         pronoun = "them" if len(parts) > 1 else "it"
         return (
             f"site '{site.name}': the load can be met, but not within {what}; allow more "
