@@ -4,7 +4,8 @@ Each benchmark script runs in its own process and prints its own detailed table;
 line is JSON, from which the closing table takes one row per ratio: the exact LP against
 PyPSA (1 and 5 sites), typical periods against the full year on every ground preset, warm
 against cold sweeps, several weather years against one, a Dask scheduler with worker
-programs against a LocalCluster, and the dispatch replay against Vessim.
+programs against a LocalCluster, the dispatch replay against Vessim, and a comparison of
+all library sites on typical days against their years.
 
     python benchmarks/all.py           # about an hour on 2 cores
     python benchmarks/all.py --quick   # no PyPSA, 2 presets, 20-case warm sweep
@@ -83,6 +84,19 @@ def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
                 "",
             ),
         ]
+    screen = results.get("screen", {})
+    if screen:
+        rows.append(
+            (
+                f"compare at {screen['sites']} sites: years / {screen['days']} typical days",
+                f"{screen['speed_up']:.1f}x",
+                f"{screen['full_s']:.0f} s vs {screen['typical_s']:.0f} s; ranks "
+                f"{screen['rank_correlation']:.3f} alike, none more than "
+                f"{screen['largest_move']} places off; cost within 1 % at "
+                f"{screen['within_1pct']} sites, worst {screen['worst_site']} "
+                f"{screen['worst_cost_error']:+.1%}",
+            )
+        )
     years = results.get("years", {}).get("rows", [])
     if years:
         first = years[0]
@@ -111,12 +125,16 @@ def main() -> None:
             "typical_periods.py", "--presets", "korea-pohang", "memphis-gas", "--counts", "24"
         )
         results["years"] = _run("weather_years.py", "--years", "1", "2")
+        results["screen"] = _run(
+            "screening.py", "--sites", "korea_southwest,pohang,paris,seattle,stockholm,oslo"
+        )
     else:
         results["sweep"] = _run("replay_and_sweep.py")
         results["pypsa1"] = _run("supply_vs_pypsa.py", "--sites", "1")
         results["pypsa5"] = _run("supply_vs_pypsa.py", "--sites", "5", "--skip-pypsa-default")
         results["typical"] = _run("typical_periods.py")
         results["years"] = _run("weather_years.py")
+        results["screen"] = _run("screening.py")
     rows = _rows(results)
     width = max(len(r[0]) for r in rows) if rows else 40
     print("\nmeasured in this run")

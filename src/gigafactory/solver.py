@@ -100,7 +100,7 @@ def solve_highs(
     left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
     if left is not None and left <= 0:
         return status, condition
-    logger.warning("the interior point ended %s/%s; solving with the simplex", status, condition)
+    logger.info("the interior point ended %s/%s; solving with the simplex", status, condition)
     return _solve_once(model, {**options, "run_crossover": "off", **SIMPLEX_CHECK}, left)
 
 
@@ -185,7 +185,7 @@ class WarmStarts:
         status, condition, highs = attempt(options, held[1] if warm and held is not None else None)
         left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
         if not warm and condition not in {"optimal", "time_limit"} and (left is None or left > 0):
-            logger.warning(
+            logger.info(
                 "the interior point ended %s/%s; solving with the simplex", status, condition
             )
             check = {**options, "run_crossover": "off", **SIMPLEX_CHECK}
