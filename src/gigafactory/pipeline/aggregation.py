@@ -62,8 +62,8 @@ def settle_periods(
     """Solve a site on typical periods until no run of the year surely defeats its design.
 
     After each solve, :func:`~gigafactory.supply.periods.stress_periods` names the days of
-    the year that the design cannot serve whatever its dispatch (each run of one or two
-    days tried from a full store); they become typical periods of their own and the LP is
+    the year that the design cannot serve whatever its dispatch (each run of 1 to 7 days
+    tried from a full store); they become typical periods of their own and the LP is
     solved again, at most :data:`STRESS_PASSES` times. This is the check of an aggregated
     design against the full time series of Bahl et al. (2017), with a bound of
     milliseconds in place of the year's LP: it catches the runs of poor days that size
