@@ -140,3 +140,47 @@ def test_cli_lang_for_run_and_a_bad_language(write_yaml, tmp_path):
     bad = runner.invoke(app, ["--lang", "fr", "presets"])
     assert bad.exit_code == 1
     assert bad.stderr == "error: --lang: 'fr' is not offered; choose one of: en, ko\n"
+
+
+def test_notices_in_korean_and_english():
+    from gigafactory.pipeline.aggregation import aggregation_notice
+    from gigafactory.summary import Aggregation, notice_text
+
+    stressed = Aggregation(
+        typical_periods=57,
+        period_hours=24,
+        stress_days=1,
+        cost_error_share=-0.0083,
+        capacity_error_mw={"solar_fixed": 10.0, "liion_4h": -2.0},
+    )
+    note = aggregation_notice(stressed)
+    assert (
+        notice_text(note, "en")
+        == note.text
+        == (
+            "solved on 57 typical periods of 24 h standing for the year (time.aggregation; 1 of "
+            "them stress days, which a first design could not serve); against the year in full: "
+            "cost -0.83%, solar_fixed +10.0 MW"
+        )
+    )
+    assert notice_text(note, "ko") == (
+        "24시간 대표 기간 57개로 1년을 대신해 풀이 (time.aggregation; 그중 1일은 첫 설계가 "
+        "공급하지 못한 스트레스 일); 전체 연도 대비: 비용 -0.83%, 고정식 태양광 +10.0 MW"
+    )
+    plain = Aggregation(typical_periods=34, period_hours=24)
+    for aggregation, years in [(plain, 1), (stressed, 3), (plain, 3)]:
+        korean = notice_text(aggregation_notice(aggregation, years), "ko")
+        assert HANGUL.search(korean) and "{" not in korean, korean
+    # a run's own notices: 60 MWh a day short behind a 40 MW feed and 5 MW of gas
+    data = small_scenario(
+        grid={"import_cap_mw": 40}, technologies={"gas_ct": {"max_mw": 5}}, cooling="air_economiser"
+    )
+    data["reliability"] = {"allow_unserved": True}
+    summary = gigafactory.run(scenario_from_dict(data)).summary
+    (warning,) = [n for n in summary.warnings if n.level == "warning"]
+    assert warning.template.startswith("{site}: {mwh} MWh unserved in {hours} hours")
+    assert notice_text(warning, "ko").startswith(
+        f"campus: {warning.values['hours']}시간 동안 {warning.values['mwh']} MWh 미공급"
+    )
+    for notice in summary.warnings:
+        assert notice.template and HANGUL.search(notice_text(notice, "ko")), notice.text

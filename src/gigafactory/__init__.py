@@ -127,6 +127,7 @@ from gigafactory.summary import (
     TechnologyMargin,
     headline,
     label,
+    notice_text,
     to_plain,
     why_this_mix,
 )
@@ -224,6 +225,7 @@ __all__ = [
     "marginals_html",
     "memory_demand",
     "money_usd",
+    "notice_text",
     "notices_html",
     "number",
     "one_line",

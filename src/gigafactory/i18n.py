@@ -5,8 +5,9 @@ catalog; Korean translations live in ``data/messages_ko.yaml`` (one ``English: �
 each). Numbers are formatted per locale with Babel (CLDR): digit grouping and decimal mark,
 and money in the units a reader of that language counts in (``130.4 M USD``; ``1.3억 달러``).
 
-A text without a translation is shown in English: model sentences built from data (why
-this mix, warnings) and error messages are English in both languages.
+A text without a translation is shown in English. Sentences built from the model's data
+are translated by their templates (:func:`gigafactory.summary.notice_text`, why this mix);
+error messages and the catalog's own text are English in both languages.
 """
 
 from __future__ import annotations

@@ -173,10 +173,12 @@ def print_notices(notices: list[gigafactory.Notice], lang: str = "en") -> None:
     _ = gigafactory.translator(lang)
     for notice in notices:
         if notice.level == "warning":
-            console.print(f"[bold white on red] {_('WARNING')} [/] {escape(notice.text)}")
+            text = gigafactory.notice_text(notice, lang)
+            console.print(f"[bold white on red] {_('WARNING')} [/] {escape(text)}")
     for notice in notices:
         if notice.level != "warning":
-            console.print(f"[yellow]{_('note')}:[/] {escape(notice.text)}")
+            text = gigafactory.notice_text(notice, lang)
+            console.print(f"[yellow]{_('note')}:[/] {escape(text)}")
 
 
 @app.command()

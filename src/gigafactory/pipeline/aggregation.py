@@ -140,26 +140,30 @@ def aggregation_notice(aggregation: Aggregation, weather_years: int = 1) -> Noti
     >>> aggregation_notice(stressed).text[60:139]
     'time.aggregation; 16 of them stress days, which a first design could not serve)'
     """
-    standing_for = "the year" if weather_years == 1 else f"{weather_years} weather years"
-    stress = (
-        f"; {aggregation.stress_days} of them stress days, which a first design could not serve"
+    standing_for = "the year" if weather_years == 1 else "{years} weather years"
+    template = "solved on {count} typical periods of {hours} h standing for " + standing_for
+    template += (
+        " (time.aggregation; {stress} of them stress days, which a first design could not serve)"
         if aggregation.stress_days
-        else ""
+        else " (time.aggregation)"
     )
-    text = (
-        f"solved on {aggregation.typical_periods} typical periods of "
-        f"{aggregation.period_hours} h standing for {standing_for} (time.aggregation{stress})"
-    )
+    values = {
+        "count": str(aggregation.typical_periods),
+        "hours": str(aggregation.period_hours),
+        "years": str(weather_years),
+        "stress": str(aggregation.stress_days),
+    }
     errors = aggregation.capacity_error_mw
     if errors:
         worst = max(errors, key=lambda name: abs(errors[name]))
-        text += (
-            f"; against {standing_for} in full: cost {aggregation.cost_error_share:+.2%}, "
-            f"{worst} {errors[worst]:+,.1f} MW"
+        template += "; against " + standing_for + " in full: cost {cost}, {tech} {error} MW"
+        values.update(
+            cost=f"{aggregation.cost_error_share:+.2%}", tech=worst, error=f"{errors[worst]:+,.1f}"
         )
     else:
-        text += (
+        template += (
             "; storage and firm capacity move most: check a chosen mix with "
             "compare_exact: true or a full-year run"
         )
-    return Notice(level="note", text=text)
+    used = {k: v for k, v in values.items() if "{" + k + "}" in template}
+    return Notice.of("note", template, **used)

@@ -117,44 +117,53 @@ def site_warnings(prep: PreparedSite, site: SiteSummary) -> list[Notice]:
     name = site.site
     out: list[Notice] = []
 
-    def note(text: str, level: str = "note") -> None:
-        out.append(Notice(level=level, text=f"{name}: {text}"))
+    def note(template: str, level: str = "note", **values: str) -> None:
+        out.append(Notice.of(level, "{site}: " + template, site=name, **values))
 
     if site.unserved_mwh > 0:
         voll = prep.supply.value_of_lost_load or 0.0
         note(
-            f"{site.unserved_mwh:,.1f} MWh unserved in {site.unserved_hours:,} hours "
-            f"(reliability.allow_unserved at {voll:,.0f} USD/MWh; "
-            f"{site.cost_breakdown_usd.unserved / 1e6:,.2f} M USD counted in the total)",
+            "{mwh} MWh unserved in {hours} hours (reliability.allow_unserved at {voll} "
+            "USD/MWh; {cost} M USD counted in the total)",
             "warning",
+            mwh=f"{site.unserved_mwh:,.1f}",
+            hours=f"{site.unserved_hours:,}",
+            voll=f"{voll:,.0f}",
+            cost=f"{site.cost_breakdown_usd.unserved / 1e6:,.2f}",
         )
     if prep.grid.tariff_is_fallback and prep.supply.grid_import_cap_mw > 0:
         price = float(np.mean(prep.grid.price_usd_per_mwh))
         note(
-            f"grid energy at a flat average of {price:,.1f} USD/MWh, a fallback: no public "
-            "tariff for this grid in the library (no demand charges)"
+            "grid energy at a flat average of {price} USD/MWh, a fallback: no public tariff "
+            "for this grid in the library (no demand charges)",
+            price=f"{price:,.1f}",
         )
     if site.marginals is None:  # no solver duals: say what is binding without prices
         for tech_name, options in prep.spec.technologies.items():
             built = site.capacity_mw.get(tech_name, 0.0)
             if options.max_mw is None or options.max_mw <= options.existing_mw:
                 continue
+            limit = f"{options.max_mw:,.0f}"
             if built >= options.max_mw - BINDING_TOLERANCE_MW:
-                note(f"{tech_name} is at its build limit of {options.max_mw:,.0f} MW")
+                note("{tech} is at its build limit of {mw} MW", tech=tech_name, mw=limit)
             elif built < BINDING_TOLERANCE_MW:
                 note(
-                    f"{tech_name} is allowed (up to {options.max_mw:,.0f} MW) but not built: "
-                    "other supply is cheaper for this load and these targets"
+                    "{tech} is allowed (up to {mw} MW) but not built: other supply is cheaper "
+                    "for this load and these targets",
+                    tech=tech_name,
+                    mw=limit,
                 )
         for contract, summary in site.contracts.items():
             if summary.mw < BINDING_TOLERANCE_MW:
-                note(f"contract {contract} is offered but not signed (0 MW)")
+                note("contract {contract} is offered but not signed (0 MW)", contract=contract)
     for cost_note in prep.cost_notes:
-        note(f"cost variant: {cost_note}")
+        note("cost variant: {variant}", variant=cost_note)
     target = prep.supply.cfe_target
     if target is not None and site.cfe_share > target + SLACK_TARGET_SHARE:
         note(
-            f"hourly CFE {site.cfe_share:.1%} is above its {target:.0%} target: the target "
-            "does not bind (cost, not policy, sets the mix)"
+            "hourly CFE {share} is above its {target} target: the target does not bind "
+            "(cost, not policy, sets the mix)",
+            share=f"{site.cfe_share:.1%}",
+            target=f"{target:.0%}",
         )
     return out

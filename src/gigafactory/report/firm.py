@@ -10,7 +10,7 @@ import math
 
 from gigafactory.i18n import translator
 from gigafactory.report.page import USD_PER_MILLION, header_row
-from gigafactory.summary import Notice, SiteSummary, label, why_this_mix
+from gigafactory.summary import Notice, SiteSummary, label, notice_text, why_this_mix
 from gigafactory.summary.margins import BINDING_USD_PER_MW_YEAR, technology_sentence
 
 __all__ = [
@@ -32,8 +32,8 @@ font-weight:600}
 def notices_html(notices: list[Notice], lang: str = "en") -> str:
     """Warnings as a red banner (one line each), notes in a box below; empty if none."""
     _ = translator(lang)
-    warnings = [n.text for n in notices if n.level == "warning"]
-    notes = [n.text for n in notices if n.level != "warning"]
+    warnings = [notice_text(n, lang) for n in notices if n.level == "warning"]
+    notes = [notice_text(n, lang) for n in notices if n.level != "warning"]
     out = "".join(
         f"<div class='banner' role='alert'>{_('WARNING')}: {html.escape(w)}</div>" for w in warnings
     )

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from pydantic import Field
+
 from gigafactory.summary.base import TECHNOLOGY_LABELS, Number, Section, label
 from gigafactory.summary.compute import (
     FleetSummary,
@@ -70,6 +72,7 @@ __all__ = [
     "WeatherYears",
     "headline",
     "label",
+    "notice_text",
     "to_plain",
     "why_this_mix",
 ]
@@ -157,6 +160,19 @@ class Notice(Section):
 
     level: str
     text: str
+    template: str = ""
+    """The English text with ``{name}`` fields, the key of its translations [-]."""
+    values: dict[str, str] = Field(default_factory=dict)
+    """Each field's value as written into ``text`` (a ``tech`` field names a technology)."""
+
+    @classmethod
+    def of(cls, level: str, template: str, **values: str) -> Notice:
+        """A notice whose text is ``template`` filled with ``values``, translatable.
+
+        >>> Notice.of("note", "{site}: {tech} is at its build limit", site="a", tech="x").text
+        'a: x is at its build limit'
+        """
+        return cls(level=level, text=template.format(**values), template=template, values=values)
 
 
 class ReliabilitySummary(Section):
@@ -482,4 +498,4 @@ def to_plain(value: Any) -> Any:
 
 
 # the sentence reads the sections above
-from gigafactory.summary.sentences import headline  # noqa: E402
+from gigafactory.summary.sentences import headline, notice_text  # noqa: E402

@@ -9,9 +9,9 @@ from gigafactory.i18n import money_usd, number, translator
 from gigafactory.summary.base import label
 
 if TYPE_CHECKING:
-    from gigafactory.summary import SiteSummary
+    from gigafactory.summary import Notice, SiteSummary
 
-__all__ = ["AT_THE_MARGIN", "SHOWN_MW", "headline"]
+__all__ = ["AT_THE_MARGIN", "SHOWN_MW", "headline", "notice_text"]
 
 AT_THE_MARGIN = 0.99
 """An entry price above this share of today's price is "at the margin", not worth a clause."""
@@ -101,3 +101,21 @@ def headline(site: SiteSummary, lang: str = "en") -> str:
             for tech, price, now in entering
         )
     return text + "."
+
+
+def notice_text(notice: Notice, lang: str = "en") -> str:
+    """A notice's line in ``lang``: its template translated and filled, else its English text.
+
+    A ``tech`` field is written as the technology's label in that language.
+
+    >>> from gigafactory.summary import Notice
+    >>> n = Notice.of("note", "{site}: {tech} is at its build limit of {mw} MW",
+    ...               site="jeonnam", tech="liion_4h", mw="50")
+    >>> notice_text(n, "ko")
+    'jeonnam: 리튬이온 배터리 구축 한도 50 MW에 도달'
+    """
+    _ = translator(lang)
+    if lang == "en" or not notice.template or _(notice.template) == notice.template:
+        return notice.text
+    values = {k: _(label(v)) if k == "tech" else v for k, v in notice.values.items()}
+    return _(notice.template).format(**values)
