@@ -278,13 +278,20 @@ def test_a_campus_that_doubles_builds_in_steps_and_lead_times_bind():
     assert notes[-2] == (
         "gas_ct cannot be in service before 2028 (lead time from the decision); no stage reaches it"
     )
-    # the first design on 8 typical days a stage could not serve 2 days of the stages' years
-    # (each alone, from a full store; until Dec 2026 their neighbours were added too, 6 days
-    # for the same design): they were solved again as typical days of their own, and the
-    # note says so
-    assert site.stress_days == 2 and site.typical_periods == 27
+    # the first design on 8 typical days a stage could not serve 3 days of the stages' years
+    # (one a group's medoid, which holds its group's energy, not its own day's): they were
+    # solved again as typical days of their own, which gives the design of the stages'
+    # years in full (PV 6.81 MW, Li-ion 1.04 MW), and the note says so
+    assert site.stress_days == 3 and site.typical_periods == 31
+    data = _small(stages=[{"year": 2025, "scale": 0.5}, {"year": 2027}], decided=2025)
+    del data["time"]
+    (full,) = gigafactory.plan_roadmap(
+        scenario_from_dict(data).model_copy(update={"policy": gigafactory.scenario.Policy()})
+    ).sites
+    for name, mw in full.stages[1].capacity_mw.items():
+        assert second.capacity_mw[name] == pytest.approx(mw, rel=1e-6), name
     assert notes[-1] == (
-        "solved on 27 typical days over the 2 stages, 2 of them days the first design could "
+        "solved on 31 typical days over the 2 stages, 3 of them days the first design could "
         "not serve (each stage's own, extremes included): check a chosen build-out with a "
         "full-year run of its stages"
     )

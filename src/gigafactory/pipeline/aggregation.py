@@ -13,6 +13,7 @@ from gigafactory.supply import SiteSupply
 from gigafactory.supply.periods import (
     Periods,
     cluster_periods,
+    period_profiles,
     stress_periods,
     typical_site,
     with_periods_alone,
@@ -79,6 +80,7 @@ def settle_periods(
         ``build_seconds`` those of every pass), and the stress days added [-].
     """
     solution = optimise_typical(typical_site(site, periods))
+    profiles = period_profiles(site, periods.period_hours)
     added = 0
     spent = {"solve_seconds": 0.0, "build_seconds": 0.0}  # by the passes before the last
     for _ in range(STRESS_PASSES):
@@ -91,7 +93,8 @@ def settle_periods(
             f"{site.name}: the design cannot serve {len(stressed)} days of the year; "
             "solving again with them as typical days"
         )
-        periods = with_periods_alone(periods, stressed)  # the same groups, no new clustering
+        # the same groups, no new clustering
+        periods = with_periods_alone(periods, stressed, profiles)
         for key in spent:
             spent[key] += float(solution.attrs.get(key, 0.0))
         solution = optimise_typical(typical_site(site, periods))

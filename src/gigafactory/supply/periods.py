@@ -35,6 +35,7 @@ __all__ = [
     "Periods",
     "cluster_periods",
     "expand_solution",
+    "period_profiles",
     "stress_periods",
     "take_hours",
     "typical_site",
@@ -188,7 +189,9 @@ def cluster_periods(
         day = int(extreme["stepNo"])  # an extreme period stands for its own group
         medoid[order[day]] = day
     alone = _lull_periods(frame, scarce, period_hours) if extremes else []
-    periods = with_periods_alone(_in_calendar_order(period_hours, order, medoid), alone)
+    periods = with_periods_alone(
+        _in_calendar_order(period_hours, order, medoid), alone, period_profiles(site, period_hours)
+    )
     if not _masks_agree(frame, periods.order, periods.representative, period_hours):
         msg = (
             f"{count} typical periods group days with different assets in service; raise the count"
@@ -205,22 +208,52 @@ def _in_calendar_order(period_hours: int, order: np.ndarray, medoid: np.ndarray)
     return Periods(period_hours, relabel[order], medoid[rank])
 
 
-def with_periods_alone(periods: Periods, alone: Sequence[int]) -> Periods:
+def period_profiles(site: SiteSupply, period_hours: int) -> np.ndarray:
+    """Each period's hourly profiles in one row, each series scaled to its year's range [-].
+
+    The series :func:`cluster_periods` groups by (load, availability, prices, carbon,
+    masks), so that distances between rows are the clustering's.
+    """
+    frame, _ = _profiles(site)
+    values = frame.to_numpy(dtype=float)
+    if values.size == 0:
+        return np.zeros((len(site.time) // period_hours, 1))
+    low, span = values.min(axis=0), np.ptp(values, axis=0)
+    scaled = (values - low) / np.where(span > 0, span, 1.0)
+    return scaled.reshape(len(site.time) // period_hours, -1)
+
+
+def with_periods_alone(
+    periods: Periods, alone: Sequence[int], profiles: np.ndarray | None = None
+) -> Periods:
     """``periods`` with each of ``alone`` a typical period that stands for itself only.
 
-    A period taken from its group leaves the group its medoid; one that is a medoid
-    already stays as it is. No clustering again: the groups are those of ``periods``.
+    A period taken from its group leaves the group its medoid. A medoid taken from its
+    group (a group's medoid holds the group's energy, not its own day's) leaves the group
+    the member nearest to it in ``profiles`` (:func:`period_profiles`); without profiles it
+    stays the group's medoid. No clustering again: the groups are those of ``periods``.
 
     >>> p = with_periods_alone(Periods(24, np.array([0, 0, 1, 0]), np.array([0, 2])), [3])
     >>> p.order.tolist(), p.representative.tolist(), p.count.tolist()
     ([0, 0, 1, 2], [0, 2, 3], [2, 1, 1])
+    >>> near = np.array([[0.0], [0.9], [5.0], [0.2]])  # period 3 is nearest to period 0
+    >>> p = with_periods_alone(Periods(24, np.array([0, 0, 1, 0]), np.array([0, 2])), [0], near)
+    >>> p.order.tolist(), p.representative.tolist(), p.count.tolist()
+    ([0, 2, 1, 2], [0, 2, 3], [1, 1, 2])
     """
     order = periods.order.copy()
     medoid = periods.representative.copy()
     for period in alone:
-        if period not in medoid:
-            order[period] = len(medoid)
-            medoid = np.append(medoid, period)
+        group = order[period]
+        if medoid[group] == period:
+            others = np.flatnonzero(order == group)
+            others = others[others != period]
+            if len(others) == 0 or profiles is None:
+                continue  # it stands alone already, or no way to choose another medoid
+            distance = ((profiles[others] - profiles[period]) ** 2).sum(axis=1)
+            medoid[group] = others[int(np.argmin(distance))]
+        order[period] = len(medoid)
+        medoid = np.append(medoid, period)
     return _in_calendar_order(periods.period_hours, order, medoid)
 
 
@@ -229,7 +262,7 @@ STRESS_RUNS = (1, 2, 3, 5, 7)
 
 Up to a week: runs of 1 and 2 days alone missed weeks of weak wind and short winter days
 (korea-southwest's campus on 24 typical days: 7.1 % cheap at Stockholm, 10.5 % at Seoul
-metro; within 1.0 and 1.4 % with these; docs/sites.md)."""
+metro; within 0.1 and 1.4 % with these; docs/sites.md)."""
 
 STRESS_SHARE = 1e-4
 """Unserved share of a run's load that marks it as a stress run [-]: above rounding."""
@@ -303,7 +336,8 @@ def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, fl
             failing &= short[(starts + k) % days] == 0
         for k in range(run):  # each period of a failing run
             np.maximum.at(short, (starts[failing] + k) % days, unserved[failing])
-    exact = set(periods.representative.tolist())
+    # a medoid standing for other periods holds their energy, not its own day's
+    exact = {int(r) for k, r in enumerate(periods.representative) if periods.count[k] == 1}
     order = np.argsort(-short, kind="stable")
     return [int(d) for d in order if short[d] > 0 and int(d) not in exact]
 
