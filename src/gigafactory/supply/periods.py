@@ -219,7 +219,7 @@ def period_profiles(site: SiteSupply, period_hours: int) -> np.ndarray:
     if values.size == 0:
         return np.zeros((len(site.time) // period_hours, 1))
     low, span = values.min(axis=0), np.ptp(values, axis=0)
-    scaled = (values - low) / np.where(span > 0, span, 1.0)
+    scaled: np.ndarray = (values - low) / np.where(span > 0, span, 1.0)
     return scaled.reshape(len(site.time) // period_hours, -1)
 
 
