@@ -280,9 +280,10 @@ def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, fl
     run that falls short by more than :data:`STRESS_SHARE` of its load falls short in the
     year whatever the LP would do. A longer run counts only where no shorter failing run
     holds one of its periods (the shorter run explains it; the next pass checks the rest).
-    The failing runs' periods, the largest shortfall's first, less those
-    a typical period already is, are returned, to be added as typical periods of their own
-    (:func:`with_periods_alone`) and the LP solved again.
+    The failing runs' periods, the largest shortfall's first, less those that already stand
+    alone as typical periods (a medoid standing for others holds their energy, not its own
+    day's, so it is returned too), are returned, to be added as typical periods of their
+    own (:func:`with_periods_alone`) and the LP solved again.
 
     Parameters
     ----------
