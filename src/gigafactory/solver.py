@@ -95,13 +95,26 @@ def solve_highs(
         options.update(solver="simplex")
     started = time.perf_counter()
     status, condition = _solve_once(model, options, time_limit_s)
-    if not ipm or (status == "ok" and condition == "optimal") or condition == "time_limit":
+    if not ipm:
         return status, condition
-    left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
-    if left is not None and left <= 0:
+    due, left = _simplex_check_due(status, condition, started, time_limit_s)
+    if not due:
         return status, condition
-    logger.info("the interior point ended %s/%s; solving with the simplex", status, condition)
     return _solve_once(model, {**options, "run_crossover": "off", **SIMPLEX_CHECK}, left)
+
+
+def _simplex_check_due(
+    status: str, condition: str, started: float, time_limit_s: float | None
+) -> tuple[bool, float | None]:
+    """Whether an interior point's answer goes to the simplex, and the time left for it [s].
+
+    Neither optimal nor at its time limit, and time left (:data:`SIMPLEX_CHECK`).
+    """
+    left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
+    due = condition not in {"optimal", "time_limit"} and (left is None or left > 0)
+    if due:
+        logger.info("the interior point ended %s/%s; solving with the simplex", status, condition)
+    return due, left
 
 
 def _solve_once(
@@ -183,11 +196,11 @@ class WarmStarts:
 
         started = time.perf_counter()
         status, condition, highs = attempt(options, held[1] if warm and held is not None else None)
-        left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
-        if not warm and condition not in {"optimal", "time_limit"} and (left is None or left > 0):
-            logger.info(
-                "the interior point ended %s/%s; solving with the simplex", status, condition
-            )
+        if warm:  # the simplex already
+            due, left = False, None
+        else:
+            due, left = _simplex_check_due(status, condition, started, time_limit_s)
+        if due:
             check = {**options, "run_crossover": "off", **SIMPLEX_CHECK}
             if left is not None:
                 check["time_limit"] = left
