@@ -329,10 +329,15 @@ def seed_systems() -> list[str]:
         f" {cap(a, 'wind_onshore'):.0f} MW of onshore wind beside the 1 GW ERCOT feed,"
         f" {musd(a):.1f} M USD/yr",
         f"The campus is {site(a)['cfe_share']:.0%} hourly CFE".replace("%", " %"),
-        f"met with {cap('pine island', 'wind_onshore'):.0f} MW of wind and"
-        f" {cap('pine island', 'solar_tracking'):.0f} MW of solar (at its limit)",
+        f"met with {cap('pine island', 'wind_onshore'):,.0f} MW of wind,"
+        f" {cap('pine island', 'solar_tracking'):.0f} MW of solar (at its limit) and"
+        f" {cap('pine island', 'ironair_100h'):.0f} MW /"
+        f" {stored_mwh('pine island', 'ironair_100h'):,.0f} MWh of iron-air",
         f"one more point costs at least"
         f" {site('pine island')['marginals']['cfe_target_usd_per_point'] / 1e6:.3g} M USD/yr",
+        f"{musd('pine island'):.1f} M USD/yr; iron-air delivers"
+        f" {gwh('pine island', 'ironair_100h'):,.0f} GWh a year",
+        f"and {site('pine island')['curtailed_mwh'] / 1e3:,.0f} GWh of wind and solar are curtailed",
     ]
 
 

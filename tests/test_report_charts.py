@@ -70,10 +70,10 @@ def test_binding_limits_name_the_limit_and_its_worth():
     # the Korean line is the same sentence as the report's "why this mix", clause for clause
     assert binding_limits(stored_site("pine-island"), "ko")[0] == (
         "pine_island: 추적식 태양광: 구축 한도 200.0 MW 도달; 한도를 1 MW 늘리면 연 최대 "
-        "21,112 USD 절감 (1,868 USD/kW까지는 구축할 가치가 있음 (현재 1,606 USD/kW))"
+        "123,349 USD 절감 (3,137 USD/kW까지는 구축할 가치가 있음 (현재 1,606 USD/kW))"
     )
     assert pine[-1] == (
-        "pine_island: hourly CFE target binds: one more point would cost at least 5.64 million "
+        "pine_island: hourly CFE target binds: one more point would cost at least 19.08 million "
         "USD/yr"
     )
     # Pohang's 100 MW feed binds: re-solved at 101 MW the year costs 1.07 M USD less, at 99
