@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import xarray as xr
@@ -14,15 +15,17 @@ from gigafactory.supply.periods import (
     Periods,
     cluster_periods,
     period_profiles,
-    stress_periods,
     typical_site,
     with_periods_alone,
 )
+from gigafactory.supply.year_checks import stress_periods
 
 __all__ = [
+    "CFE_OVERSHOOT",
     "STRESS_PASSES",
     "aggregation_notice",
     "aggregation_summary",
+    "cfe_overshoot_notice",
     "settle_periods",
     "typical_periods",
 ]
@@ -62,7 +65,7 @@ def settle_periods(
 ) -> tuple[Periods, xr.Dataset, int]:
     """Solve a site on typical periods until no run of the year surely defeats its design.
 
-    After each solve, :func:`~gigafactory.supply.periods.stress_periods` names the days of
+    After each solve, :func:`~gigafactory.supply.year_checks.stress_periods` names the days of
     the year that the design cannot serve whatever its dispatch (each run of 1 to 7 days
     tried from a full store); they become typical periods of their own and the LP is
     solved again, at most :data:`STRESS_PASSES` times. This is the check of an aggregated
@@ -104,17 +107,24 @@ def settle_periods(
 
 
 def aggregation_summary(
-    periods: Periods, site: SiteSummary, exact: SiteSummary | None, stress_days: int = 0
+    periods: Periods,
+    site: SiteSummary,
+    exact: SiteSummary | None,
+    stress_days: int = 0,
+    cfe_share_year_bound: float | None = None,
 ) -> Aggregation:
     """What stood for the year, and the error of cost [-] and capacities [MW] if solved too.
 
-    Errors are the typical periods' figures minus the full year's.
+    Errors are the typical periods' figures minus the full year's;
+    ``cfe_share_year_bound`` is :func:`~gigafactory.supply.year_checks.cfe_reach` of the design.
     """
     out = Aggregation(
         typical_periods=len(periods.representative),
         period_hours=periods.period_hours,
         stress_days=stress_days,
     )
+    if cfe_share_year_bound is not None:
+        out.cfe_share_year_bound = cfe_share_year_bound
     if exact is None:
         return out
     out.total_annual_cost_usd_exact = exact.total_annual_cost_usd
@@ -170,3 +180,40 @@ def aggregation_notice(aggregation: Aggregation, weather_years: int = 1) -> Noti
         )
     used = {k: v for k, v in values.items() if "{" + k + "}" in template}
     return Notice.of("note", template, **used)
+
+
+CFE_OVERSHOOT = 0.002
+"""How far above its CFE target a design from typical periods must surely reach on the year
+before :func:`cfe_overshoot_notice` says so [-]: a fifth of a point, above the bound's own
+slack (the year's optimum on ``pine-island``: 89.9 % for a 90 % target)."""
+
+
+def cfe_overshoot_notice(
+    site: str, aggregation: Aggregation, target: float | None
+) -> Notice | None:
+    """A warning where the design surely beats its CFE target on the year, else None.
+
+    Typical periods give every day of a group the same storage cycle, so a store cannot
+    carry energy between two days of one group as it does in the year: with long storage
+    and a high hourly target they build too much (``pine-island`` at 90 % on 24 typical
+    days: 18 % dear; benchmarks/README.md).
+
+    >>> a = Aggregation(typical_periods=34, period_hours=24, cfe_share_year_bound=0.9117)
+    >>> cfe_overshoot_notice("pine_island", a, 0.9).text[:84]
+    'pine_island: on the full year this design reaches at least 91.2% hourly CFE against '
+    >>> cfe_overshoot_notice("pine_island", a, 0.91) is None
+    True
+    """
+    reach = aggregation.cfe_share_year_bound
+    if target is None or not math.isfinite(reach) or reach <= target + CFE_OVERSHOOT:
+        return None
+    return Notice.of(
+        "warning",
+        "{site}: on the full year this design reaches at least {reach} hourly CFE against "
+        "its {target} target: typical periods understate what storage carries between days, "
+        "so capacities are likely too large; raise time.aggregation.count or set "
+        "compare_exact: true",
+        site=site,
+        reach=f"{reach:.1%}",
+        target=f"{target:.0%}",
+    )

@@ -18,6 +18,7 @@ import xarray as xr
 from gigafactory.pipeline.aggregation import (
     aggregation_notice,
     aggregation_summary,
+    cfe_overshoot_notice,
     settle_periods,
     typical_periods,
 )
@@ -47,6 +48,7 @@ from gigafactory.supply.periods import (
     typical_site,
     year_of_typical_periods,
 )
+from gigafactory.supply.year_checks import cfe_reach
 from gigafactory.supply.years import split_supply, stack_years
 
 __all__ = ["Progress", "check", "run", "run_prepared", "size"]
@@ -267,8 +269,12 @@ def run_prepared(
             hourly_solutions.append(ds)
         if per is not None and aggregation is not None:
             full = None if ds_exact is None else summarise(p, ys_exact, ds_exact)
-            site.aggregation = aggregation_summary(per, site, full, stress)
+            reach = None if w.cfe_target is None else cfe_reach(w, site.capacity_mw)
+            site.aggregation = aggregation_summary(per, site, full, stress, reach)
             site.warnings.append(aggregation_notice(site.aggregation, w.weather_years))
+            overshoot = cfe_overshoot_notice(site.site, site.aggregation, w.cfe_target)
+            if overshoot is not None:
+                site.warnings.append(overshoot)
         site.headline = headline(site)
         site.assumptions = site_assumptions(scenario, p)
         if p.supply.flexible_it_mw is not None:

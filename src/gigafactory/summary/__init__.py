@@ -123,6 +123,9 @@ class Aggregation(Section):
     capacity_mw_exact: dict[str, Number] = {}
     capacity_error_mw: dict[str, Number] = {}
     solve_seconds_exact: Number = math.nan
+    cfe_share_year_bound: Number = math.nan
+    """Hourly CFE share that the design surely reaches on the full year, where the site has
+    a CFE target (:func:`gigafactory.supply.year_checks.cfe_reach`) [-]."""
 
 
 class WeatherYear(Section):

@@ -21,7 +21,7 @@ for Energy System Models", Energies 13(3), 641; tsam: https://github.com/FZJ-IEK
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -36,7 +36,6 @@ __all__ = [
     "cluster_periods",
     "expand_solution",
     "period_profiles",
-    "stress_periods",
     "take_hours",
     "typical_site",
     "with_periods_alone",
@@ -255,92 +254,6 @@ def with_periods_alone(
         order[period] = len(medoid)
         medoid = np.append(medoid, period)
     return _in_calendar_order(periods.period_hours, order, medoid)
-
-
-STRESS_RUNS = (1, 2, 3, 5, 7)
-"""Lengths of the runs of periods that :func:`stress_periods` tries from a full store [-].
-
-Up to a week: runs of 1 and 2 days alone missed weeks of weak wind and short winter days
-(korea-southwest's campus on 24 typical days: 7.1 % cheap at Stockholm, 10.5 % at Seoul
-metro; within 0.1 and 1.4 % with these; docs/sites.md)."""
-
-STRESS_SHARE = 1e-4
-"""Unserved share of a run's load that marks it as a stress run [-]: above rounding."""
-
-
-def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, float]) -> list[int]:
-    """Periods of the year that a design from typical periods cannot serve, surely.
-
-    Each run of :data:`STRESS_RUNS` periods of the year is dispatched from a full store:
-    the feed at its cap, the thermal units at their capacity, the on-site renewables and
-    contracts at their availability, and all the storage as one store of their summed power
-    and energy at the best efficiencies, charged by every surplus and discharged into
-    every shortfall (optimal for one store whose only aim is to serve), with flexible
-    training at its lowest pace. That is the most any dispatch of the design can do, so a
-    run that falls short by more than :data:`STRESS_SHARE` of its load falls short in the
-    year whatever the LP would do. A longer run counts only where no shorter failing run
-    holds one of its periods (the shorter run explains it; the next pass checks the rest).
-    The failing runs' periods, the largest shortfall's first, less those that already stand
-    alone as typical periods (a medoid standing for others holds their energy, not its own
-    day's, so it is returned too), are returned, to be added as typical periods of their
-    own (:func:`with_periods_alone`) and the LP solved again.
-
-    Parameters
-    ----------
-    site : SiteSupply
-        The year in calendar order.
-    periods : Periods
-        The typical periods the design was found on.
-    capacity : mapping
-        Power capacity per technology [MW].
-
-    Returns
-    -------
-    list of int
-        Periods of the year [-].
-    """
-    n = len(site.time)
-    hours = periods.period_hours
-    supply = np.array(np.broadcast_to(site.grid_cap_mw, (n,)), dtype=float)
-    power = energy = 0.0
-    eta_c = eta_d = 0.0
-    for tech in site.techs:
-        size = capacity.get(tech.name, 0.0)
-        online = _hourly(1.0 if tech.online is None else tech.online, n)
-        if tech.kind == "storage":
-            power, energy = power + size, energy + size * tech.duration_h
-            eta_c = max(eta_c, tech.charge_efficiency)
-            eta_d = max(eta_d, tech.discharge_efficiency)
-            continue
-        on_site = tech.kind in {"variable", "contract"} and not tech.off_site  # else: the feed
-        if on_site or (tech.kind == "thermal" and not tech.backup_only):
-            supply += size * _hourly(tech.availability, n) * online
-    load = np.broadcast_to(site.least_load_mw, (n,))
-    surplus = (supply - load).reshape(-1, hours)
-    days = len(surplus)
-    daily_load = load.reshape(-1, hours).sum(axis=1)
-    short = np.zeros(days)  # each period's worst shortfall over the runs it is in
-    for run in STRESS_RUNS:
-        starts = np.arange(days)
-        soc = np.full(days, energy)
-        unserved = np.zeros(days)
-        for step in range(run * hours):
-            x = surplus[(starts + step // hours) % days, step % hours]
-            charge = np.clip(x, 0.0, power)
-            discharge = np.minimum(np.clip(-x, 0.0, power), soc * eta_d)
-            soc = np.minimum(energy, soc + charge * eta_c) - discharge / max(eta_d, 1e-12)
-            unserved += np.clip(-x, 0.0, None) - discharge
-        demand = sum(daily_load[(starts + k) % days] for k in range(run))
-        failing = unserved > STRESS_SHARE * demand
-        # a run is news only where no shorter failing run already holds one of its periods
-        for k in range(run):
-            failing &= short[(starts + k) % days] == 0
-        for k in range(run):  # each period of a failing run
-            np.maximum.at(short, (starts[failing] + k) % days, unserved[failing])
-    # a medoid standing for other periods holds their energy, not its own day's
-    exact = {int(r) for k, r in enumerate(periods.representative) if periods.count[k] == 1}
-    order = np.argsort(-short, kind="stable")
-    return [int(d) for d in order if short[d] > 0 and int(d) not in exact]
 
 
 def _take(value: Any, index: np.ndarray) -> Any:
