@@ -19,9 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import gigafactory
+from gigafactory.pipeline.prepare import prepare_site
 
 DOCS = Path(__file__).parents[1] / "docs"
 STORED = Path(__file__).parent / "data" / "regression"
@@ -186,7 +188,11 @@ def three_figures(value: float) -> str:
 def korea_example() -> list[str]:
     k, k80 = "korea", "korea cfe 80"
     facility = site(k)["facility_energy_mwh"]
+    factors = prepare_site(gigafactory.load_scenario("korea-southwest"), 0).capacity_factors
+    wind_cf, pv_cf = (float(np.mean(factors[t])) for t in ("wind_offshore", "solar_fixed"))
     return [
+        f"gives a {wind_cf:.1%} capacity factor on the IEA".replace("%", " %"),
+        f"Fixed PV at a {pv_cf:.1%} capacity factor".replace("%", " %"),
         f"facility energy | {facility / 1e3:.1f} GWh (IT {site(k)['it_energy_mwh'] / 1e3:.1f}"
         f" GWh, annual PUE {site(k)['pue_annual']:.2f}); design power"
         f" {summary(k)['design_power_mw']:.1f} MW",
@@ -363,7 +369,28 @@ def roadmap_page() -> list[str]:
         f" {hub_2030['capacity_mw']['liion_4h']:.0f} MW ({hub_2030['capex_usd'] / 1e6:.0f} M"
         f" USD); {hub_2030['annual_cost_usd'] / 1e6:.1f} M USD/yr",
         f"present value {jeonnam['present_value_usd'] / 1e9:.2f} billion USD at 7 %",
+        *time_to_power_example(),
     ]
+
+
+def time_to_power_example() -> list[str]:
+    """roadmap.md's `gigafactory time-to-power stargate-abilene --decided 2025 --years 4`."""
+    scenario = gigafactory.load_scenario("stargate-abilene")
+    starts = gigafactory.time_to_power(scenario, decided=2025, years=4)
+    names = {"gas_ct": "gas turbines", "wind_onshore": "onshore wind"}
+    lines = []
+    for start in starts:
+        if start.annual_cost_usd is None:
+            lines.append(f"{start.year} cannot run")
+            continue
+        assert start.built_mw is not None and start.extra_cost_usd is not None
+        built = ", ".join(f"{names[k]} {v:,.0f}" for k, v in start.built_mw.items() if v >= 0.5)
+        lines.append(
+            f"{start.year} {start.grid_import_cap_mw:,.0f} {start.annual_cost_usd / 1e6:.1f}"
+            f" {start.extra_cost_usd / 1e6:+.1f} {built}"
+        )
+    extra = max(s.extra_cost_usd or 0.0 for s in starts)
+    return [*lines, f"costs {extra / 1e6:.1f} M USD a year more on wind alone"]
 
 
 def sweeps_page() -> list[str]:
@@ -374,7 +401,31 @@ def sweeps_page() -> list[str]:
     ]
 
 
+def sites_page() -> list[str]:
+    """sites.md's worked example: the korea-southwest campus at the four Korean sites."""
+    table, _ = gigafactory.compare(
+        gigafactory.load_scenario("korea-southwest"),
+        ["korea_southwest", "pohang", "ulsan", "seoul_metro"],
+        users=["KR"],
+    )
+    names = {
+        "ulsan": "Ulsan",
+        "pohang": "Pohang",
+        "korea_southwest": "Jeonnam (southwest)",
+        "seoul_metro": "Seoul metro",
+    }
+    rows = []
+    for row in table.sort_values("rank").itertuples():
+        rows.append(
+            f"| {row.rank} | {names[row.site]} | {row.score:.2f} |"
+            f" {row.total_annual_cost_usd / 1e6:.1f} M USD | {row.cfe_share:.1%} |"
+            f" {row.emissions_tco2e / 1e3:.0f} kt |".replace("%", " %")
+        )
+    return rows
+
+
 PAGES: dict[str, Callable[[], list[str]]] = {
+    "sites.md": sites_page,
     "sweeps.md": sweeps_page,
     "roadmap.md": roadmap_page,
     "seed-systems.md": seed_systems,
