@@ -49,7 +49,7 @@ def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, fl
     The failing runs' periods, the largest shortfall's first, less those that already stand
     alone as typical periods (a medoid standing for others holds their energy, not its own
     day's, so it is returned too), are returned, to be added as typical periods of their
-    own (:func:`with_periods_alone`) and the LP solved again.
+    own (:func:`~gigafactory.supply.periods.with_periods_alone`) and the LP solved again.
 
     Parameters
     ----------
