@@ -26,7 +26,7 @@ from gigafactory.supply.periods import (
     with_periods_alone,
     year_of_typical_periods,
 )
-from gigafactory.supply.solve import _reach
+from gigafactory.supply.solve import _reach, build_reach_model
 from gigafactory.supply.year_checks import cfe_reach, stress_periods
 
 
@@ -450,9 +450,17 @@ def test_cfe_reach_never_exceeds_what_the_lp_reaches(wind, wind_mw, store_mw, sh
         grid_cfe_share=share,
     )
     bound = cfe_reach(site, {"wind": wind_mw, "store": store_mw})
-    least = _reach(site, "cfe", "simplex")
-    assert bound is not None and least is not None
-    assert bound <= 1 - least / site.annual(site.load_mw) + 1e-9
+    least = _reach(site, "cfe", "simplex")  # None where nothing can emit (a clean grid)
+    assert bound is not None
+    assert bound <= (1.0 if least is None else 1 - least / site.annual(site.load_mw)) + 1e-9
+
+
+def test_a_site_where_nothing_can_emit_has_no_least_emitting_energy():
+    # found by the test above: with a carbon-free grid and no emitting unit the CFE row has
+    # nothing to limit, and the reach model had no objective (an AttributeError)
+    site = replace(_windy_then_calm_site(5.0), grid_cfe_share=1.0)
+    assert build_reach_model(site, "cfe") is None
+    assert cfe_reach(site, {"wind": 20.0, "store": 5.0}) == pytest.approx(1.0)
 
 
 def test_a_design_from_typical_days_that_beats_its_cfe_target_on_the_year_says_so():

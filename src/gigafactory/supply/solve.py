@@ -128,14 +128,17 @@ def build_reach_model(site: SiteSupply, quantity: str) -> linopy.Model | None:
     ``quantity='cfe'`` minimises the year's energy from emitting sources (as the
     ``cfe-target`` row counts it), ``'co2'`` the year's emissions [tCO2e]: how far the
     allowed supply can go, at any cost. ``None`` where that is not one number (a build-out,
-    or flexible load, which the CFE row credits).
+    or flexible load, which the CFE row credits) or where nothing allowed emits.
     """
     if site.stages is not None or site.flexible_it_mw is not None:
         return None
     free = replace(site, cfe_target=None, co2_cap_t=None)
     model = build_model(free)
     if quantity == "cfe":
-        objective = free.annual(carbon_emitting_supply(model, free))
+        emitting = carbon_emitting_supply(model, free)
+        if emitting is None:  # a carbon-free grid and no emitting unit: nothing to minimise
+            return None
+        objective = free.annual(emitting)
     elif quantity == "co2":
         terms = emission_terms(model, free)
         if not terms:
