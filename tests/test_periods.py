@@ -452,7 +452,8 @@ def test_cfe_reach_never_exceeds_what_the_lp_reaches(wind, wind_mw, store_mw, sh
     bound = cfe_reach(site, {"wind": wind_mw, "store": store_mw})
     least = _reach(site, "cfe", "simplex")  # None where nothing can emit (a clean grid)
     assert bound is not None
-    assert bound <= (1.0 if least is None else 1 - least / site.annual(site.load_mw)) + 1e-9
+    # the simplex's tolerances (1e-7) leave the LP's share a little below the true one
+    assert bound <= (1.0 if least is None else 1 - least / site.annual(site.load_mw)) + 1e-6
 
 
 def test_a_site_where_nothing_can_emit_has_no_least_emitting_energy():
