@@ -368,8 +368,18 @@ def test_typical_days_keep_each_groups_renewable_energy():
     )
 
 
-def _windy_then_calm_site(store_mw: float) -> SiteSupply:
-    wind = np.concatenate([np.ones(24), np.zeros(24)])
+def _windy_then_calm_site(
+    store_mw: float,
+    *,
+    wind: np.ndarray | None = None,
+    wind_mw: float = 20.0,
+    duration_h: float = 24.0,
+    efficiency: float = 1.0,
+    grid_cfe_share: float = 0.5,
+) -> SiteSupply:
+    """10 MW of load for 48 h, fixed wind (by default blowing on day 1 only) and a store."""
+    if wind is None:
+        wind = np.concatenate([np.ones(24), np.zeros(24)])
     return SiteSupply(
         name="windy-then-calm",
         time=hours(48),
@@ -381,21 +391,23 @@ def _windy_then_calm_site(store_mw: float) -> SiteSupply:
                 fixed_cost=1.0,
                 availability=wind,
                 clean=True,
-                existing_mw=20.0,
-                max_mw=20.0,
+                existing_mw=wind_mw,
+                max_mw=wind_mw,
             ),
             SupplyTech(
                 "store",
                 "storage",
                 fixed_cost=1.0,
-                duration_h=24.0,
+                duration_h=duration_h,
+                charge_efficiency=efficiency,
+                discharge_efficiency=efficiency,
                 existing_mw=store_mw,
                 max_mw=store_mw,
             ),
         ),
         grid_import_cap_mw=100.0,
         grid_price=50.0,
-        grid_cfe_share=0.5,
+        grid_cfe_share=grid_cfe_share,
     )
 
 
@@ -424,29 +436,12 @@ def test_cfe_reach_is_the_share_a_dispatch_of_the_design_reaches():
     share=st.floats(0.0, 1.0),
 )
 def test_cfe_reach_never_exceeds_what_the_lp_reaches(wind, wind_mw, store_mw, share):
-    site = replace(
-        _windy_then_calm_site(store_mw),
-        techs=(
-            SupplyTech(
-                "wind",
-                "variable",
-                fixed_cost=1.0,
-                availability=np.array(wind),
-                clean=True,
-                existing_mw=wind_mw,
-                max_mw=wind_mw,
-            ),
-            SupplyTech(
-                "store",
-                "storage",
-                fixed_cost=1.0,
-                duration_h=4.0,
-                charge_efficiency=0.9,
-                discharge_efficiency=0.9,
-                existing_mw=store_mw,
-                max_mw=store_mw,
-            ),
-        ),
+    site = _windy_then_calm_site(
+        store_mw,
+        wind=np.array(wind),
+        wind_mw=wind_mw,
+        duration_h=4.0,
+        efficiency=0.9,
         grid_cfe_share=share,
     )
     bound = cfe_reach(site, {"wind": wind_mw, "store": store_mw})
@@ -459,7 +454,7 @@ def test_cfe_reach_never_exceeds_what_the_lp_reaches(wind, wind_mw, store_mw, sh
 def test_a_site_where_nothing_can_emit_has_no_least_emitting_energy():
     # found by the test above: with a carbon-free grid and no emitting unit the CFE row has
     # nothing to limit, and the reach model had no objective (an AttributeError)
-    site = replace(_windy_then_calm_site(5.0), grid_cfe_share=1.0)
+    site = _windy_then_calm_site(5.0, grid_cfe_share=1.0)
     assert build_reach_model(site, "cfe") is None
     assert cfe_reach(site, {"wind": 20.0, "store": 5.0}) == pytest.approx(1.0)
 
