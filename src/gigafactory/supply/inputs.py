@@ -25,9 +25,19 @@ __all__ = [
     "Stages",
     "SupplyTech",
     "nominal_load_mw",
+    "per_hour",
 ]
 
 KINDS = ("variable", "contract", "thermal", "storage")
+
+
+def per_hour(value: Any, n: int) -> np.ndarray:
+    """An hourly input (a number or one value per hour) as ``n`` values, read-only [-].
+
+    >>> per_hour(2.0, 3).tolist()
+    [2.0, 2.0, 2.0]
+    """
+    return np.broadcast_to(np.asarray(value, dtype=float), (n,))
 
 
 @dataclass(frozen=True)

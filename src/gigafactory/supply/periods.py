@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from gigafactory.supply.inputs import Periods, SiteSupply, SupplyTech
+from gigafactory.supply.inputs import Periods, SiteSupply, SupplyTech, per_hour
 
 __all__ = [
     "Periods",
@@ -47,10 +47,6 @@ MASK_WEIGHT = 1000.0
 with different assets in service are not grouped (a choice; checked after clustering)."""
 
 
-def _hourly(value: np.ndarray | float, n: int) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, dtype=float), (n,))
-
-
 def _profiles(site: SiteSupply) -> tuple[pd.DataFrame, dict[str, float]]:
     """The hourly series that shape the LP, one column each, constant ones left out."""
     n = len(site.time)
@@ -58,15 +54,15 @@ def _profiles(site: SiteSupply) -> tuple[pd.DataFrame, dict[str, float]]:
     weights: dict[str, float] = {}
     for tech in site.techs:
         if tech.kind in {"variable", "contract"}:
-            columns[f"availability:{tech.name}"] = _hourly(tech.availability, n)
+            columns[f"availability:{tech.name}"] = per_hour(tech.availability, n)
         if tech.online is not None:
-            columns[f"online:{tech.name}"] = _hourly(tech.online, n)
+            columns[f"online:{tech.name}"] = per_hour(tech.online, n)
             weights[f"online:{tech.name}"] = MASK_WEIGHT
-    columns["grid_price"] = _hourly(site.grid_price, n)
-    columns["grid_carbon"] = _hourly(site.grid_carbon, n)
-    columns["grid_cfe_share"] = _hourly(site.grid_cfe_share, n)
+    columns["grid_price"] = per_hour(site.grid_price, n)
+    columns["grid_carbon"] = per_hour(site.grid_carbon, n)
+    columns["grid_cfe_share"] = per_hour(site.grid_cfe_share, n)
     if site.grid_online is not None:
-        columns["grid_online"] = _hourly(site.grid_online, n)
+        columns["grid_online"] = per_hour(site.grid_online, n)
         weights["grid_online"] = MASK_WEIGHT
     if site.stages is not None:  # a typical day stands for days of its own stage only
         columns["online:stage"] = np.asarray(site.stages.of_hour, dtype=float)
@@ -344,7 +340,7 @@ def typical_site(site: SiteSupply, periods: Periods) -> SiteSupply:
     typical = take_hours(_energy_kept(site, periods), hours, site.time[hours])
     coincident = np.bincount(
         periods.modelled_hour,
-        weights=_hourly(site.grid_coincident_usd_per_mw, len(site.time)),
+        weights=per_hour(site.grid_coincident_usd_per_mw, len(site.time)),
         minlength=len(hours),
     )
     return replace(typical, periods=periods, grid_coincident_usd_per_mw=coincident)

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from gigafactory.supply.inputs import DemandCharge, SiteSupply, Stages, SupplyTech
+from gigafactory.supply.inputs import DemandCharge, SiteSupply, Stages, SupplyTech, per_hour
 from gigafactory.supply.terms import online_matrix, stage_matrix
 
 if TYPE_CHECKING:
@@ -135,17 +135,13 @@ class VintagePlan:
         return [int(y) for y in self.site.stages.years]
 
 
-def _hourly(value: Any, n: int) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, dtype=float), (n,))
-
-
 def _joined(values: Sequence[Any], n: int) -> Any:
     """One hourly input of every stage end to end; a number stays one if all agree."""
     if all(v is None for v in values):
         return None
     if all(np.ndim(v) == 0 for v in values) and len({float(v) for v in values}) == 1:
         return values[0]
-    return np.concatenate([_hourly(1.0 if v is None else v, n) for v in values])
+    return np.concatenate([per_hour(1.0 if v is None else v, n) for v in values])
 
 
 def _in_service(build_year: int | None, life: float, year: int) -> bool:
@@ -295,7 +291,7 @@ def vintage_site(
     grid_online = None
     if top > 0 and (len(set(caps)) > 1 or any(s.grid_online is not None for s in sites)):
         grid_online = np.concatenate(
-            [_hourly(s.grid_cap_mw, n) / top for s in sites]
+            [per_hour(s.grid_cap_mw, n) / top for s in sites]
         )  # each stage's cap as a share of the largest
     designs = np.array([s.peak_design_mw for s in sites])
     co2 = [s.co2_cap_t for s in sites]
@@ -307,7 +303,7 @@ def vintage_site(
         co2_cap_t=None if co2[0] is None else np.asarray(co2, dtype=float),
     )
     coincident = np.concatenate(
-        [_hourly(s.grid_coincident_usd_per_mw, n) * w for s, w in zip(sites, weights, strict=True)]
+        [per_hour(s.grid_coincident_usd_per_mw, n) * w for s, w in zip(sites, weights, strict=True)]
     )
     hourly = {
         name: _joined([getattr(s, name) for s in sites], n)

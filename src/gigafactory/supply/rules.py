@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gigafactory.supply.inputs import SiteSupply
+from gigafactory.supply.inputs import SiteSupply, per_hour
 
 __all__ = ["RESERVE_HOURS", "Replay", "replay", "ride_through"]
 
@@ -95,15 +95,12 @@ def replay(
         caps.append(capacity.get(tech.name, 0.0) * np.asarray(share, dtype=float) * online)
         costs.append(np.full(n, tech.marginal_cost + site.carbon_price * tech.co2))
         co2.append(np.full(n, tech.co2))
-    grid_carbon = np.broadcast_to(np.asarray(site.grid_carbon, dtype=float), (n,))
+    grid_carbon = per_hour(site.grid_carbon, n)
     if site.grid_import_cap_mw > 0:
         names.append("__grid__")
         feed = np.broadcast_to(site.grid_cap_mw, (n,)) - through_feed
         caps.append(np.where(up, np.clip(feed, 0.0, None), 0.0))
-        costs.append(
-            np.broadcast_to(np.asarray(site.grid_price, dtype=float), (n,))
-            + site.carbon_price * grid_carbon
-        )
+        costs.append(per_hour(site.grid_price, n) + site.carbon_price * grid_carbon)
         co2.append(grid_carbon)
     firm = np.zeros(n)
     for cap in caps:

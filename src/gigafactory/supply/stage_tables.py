@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from gigafactory.supply.roadmap import VintagePlan, _hourly
+from gigafactory.supply.inputs import per_hour
+from gigafactory.supply.roadmap import VintagePlan
 from gigafactory.supply.terms import online_matrix, stage_matrix
 
 __all__ = ["StageTable", "stage_tables"]
@@ -93,14 +94,14 @@ def stage_tables(ds: xr.Dataset, plan: VintagePlan) -> list[StageTable]:
     grid_export = ds["grid_export_mw"].to_numpy()
     unserved = ds["unserved_mw"].to_numpy()
     load = ds["load_mw"].to_numpy()
-    price = _hourly(site.grid_price, len(site.time)) + site.carbon_price * _hourly(
+    price = per_hour(site.grid_price, len(site.time)) + site.carbon_price * per_hour(
         site.grid_carbon, len(site.time)
     )
-    operating_hourly = price * grid_import - _hourly(site.grid_export_price, len(site.time)) * (
+    operating_hourly = price * grid_import - per_hour(site.grid_export_price, len(site.time)) * (
         grid_export
     )
-    emissions_hourly = _hourly(site.grid_carbon, len(site.time)) * grid_import
-    emitting_hourly = (1.0 - _hourly(site.grid_cfe_share, len(site.time))) * grid_import
+    emissions_hourly = per_hour(site.grid_carbon, len(site.time)) * grid_import
+    emitting_hourly = (1.0 - per_hour(site.grid_cfe_share, len(site.time))) * grid_import
     emitting_hourly = emitting_hourly + unserved
     if site.value_of_lost_load is not None:
         operating_hourly = operating_hourly + site.value_of_lost_load * unserved
@@ -118,7 +119,7 @@ def stage_tables(ds: xr.Dataset, plan: VintagePlan) -> list[StageTable]:
         stage = int(site.stages.of_hour[np.asarray(charge.period) >= 0][0])
         weight = site.stages.weight_years[stage]
         charges[stage] += sum(peaks.get(charge.name, [])) * charge.usd_per_mw / weight
-    coincident = _hourly(site.grid_coincident_usd_per_mw, len(site.time))
+    coincident = per_hour(site.grid_coincident_usd_per_mw, len(site.time))
     flow = grid_import.copy()  # through the feed: imports and off-site contract energy
     for i, name in enumerate(tech_names):
         if techs[name].off_site:

@@ -14,13 +14,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from gigafactory.supply.inputs import Periods, SiteSupply
+from gigafactory.supply.inputs import Periods, SiteSupply, per_hour
 
 __all__ = ["STRESS_RUNS", "STRESS_SHARE", "cfe_reach", "stress_periods"]
-
-
-def _hourly(value: np.ndarray | float, n: int) -> np.ndarray:
-    return np.broadcast_to(np.asarray(value, dtype=float), (n,))
 
 
 STRESS_RUNS = (1, 2, 3, 5, 7)
@@ -72,7 +68,7 @@ def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, fl
     eta_c = eta_d = 0.0
     for tech in site.techs:
         size = capacity.get(tech.name, 0.0)
-        online = _hourly(1.0 if tech.online is None else tech.online, n)
+        online = per_hour(1.0 if tech.online is None else tech.online, n)
         if tech.kind == "storage":
             power, energy = power + size, energy + size * tech.duration_h
             eta_c = max(eta_c, tech.charge_efficiency)
@@ -80,7 +76,7 @@ def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, fl
             continue
         on_site = tech.kind in {"variable", "contract"} and not tech.off_site  # else: the feed
         if on_site or (tech.kind == "thermal" and not tech.backup_only):
-            supply += size * _hourly(tech.availability, n) * online
+            supply += size * per_hour(tech.availability, n) * online
     load = np.broadcast_to(site.least_load_mw, (n,))
     surplus = (supply - load).reshape(-1, hours)
     days = len(surplus)
@@ -162,10 +158,10 @@ def cfe_reach(site: SiteSupply, capacity: Mapping[str, float]) -> float | None:
     if site.flexible_it_mw is not None or site.stages is not None:
         return None
     n = len(site.time)
-    load = np.array(np.broadcast_to(np.asarray(site.load_mw, dtype=float), (n,)))
+    load = np.array(per_hour(site.load_mw, n))
     clean = np.zeros(n)
     emitting = np.zeros(n)
-    feed = np.array(np.broadcast_to(np.asarray(site.grid_cap_mw, dtype=float), (n,)))
+    feed = np.array(per_hour(site.grid_cap_mw, n))
     stores = []
     for tech in site.techs:
         size = capacity.get(tech.name, 0.0)
@@ -176,13 +172,13 @@ def cfe_reach(site: SiteSupply, capacity: Mapping[str, float]) -> float | None:
                 (size, tech.duration_h, tech.charge_efficiency, tech.discharge_efficiency)
             )
             continue
-        output = size * _hourly(tech.hourly_availability, n)
+        output = size * per_hour(tech.hourly_availability, n)
         if tech.kind == "thermal":
             if not tech.clean or tech.backup_only:
                 continue  # emitting units serve what is left, counted as emitting below
             if tech.max_full_load_hours is not None:
                 return None
-            clean += size * _hourly(1.0 if tech.online is None else tech.online, n)
+            clean += size * per_hour(1.0 if tech.online is None else tech.online, n)
         elif tech.off_site:  # over the feed; a brown contract is left unused
             if tech.clean:
                 delivered = np.minimum(output, feed)
@@ -198,5 +194,5 @@ def cfe_reach(site: SiteSupply, capacity: Mapping[str, float]) -> float | None:
         if power > 0.0:
             _store_greedily(surplus, deficit, power, hours, eta_c, eta_d)
     imported = np.minimum(deficit, feed)
-    emitting += (1.0 - _hourly(site.grid_cfe_share, n)) * imported + (deficit - imported)
+    emitting += (1.0 - per_hour(site.grid_cfe_share, n)) * imported + (deficit - imported)
     return float(1.0 - emitting.sum() / load.sum()) if load.sum() > 0 else None
