@@ -97,24 +97,32 @@ def solve_highs(
     status, condition = _solve_once(model, options, time_limit_s)
     if not ipm:
         return status, condition
-    due, left = _simplex_check_due(status, condition, started, time_limit_s)
-    if not due:
+    check = _simplex_check(options, status, condition, started, time_limit_s)
+    if check is None:
         return status, condition
-    return _solve_once(model, {**options, "run_crossover": "off", **SIMPLEX_CHECK}, left)
+    return _solve_once(model, check, None)
 
 
-def _simplex_check_due(
-    status: str, condition: str, started: float, time_limit_s: float | None
-) -> tuple[bool, float | None]:
-    """Whether an interior point's answer goes to the simplex, and the time left for it [s].
+def _simplex_check(
+    options: dict[str, Any],
+    status: str,
+    condition: str,
+    started: float,
+    time_limit_s: float | None,
+) -> dict[str, Any] | None:
+    """HiGHS options for the simplex after an interior point's answer, or None if not due.
 
-    Neither optimal nor at its time limit, and time left (:data:`SIMPLEX_CHECK`).
+    Due when the interior point ended neither optimal nor at its time limit and time is
+    left (:data:`SIMPLEX_CHECK`); the options carry what is left of ``time_limit_s``.
     """
     left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
-    due = condition not in {"optimal", "time_limit"} and (left is None or left > 0)
-    if due:
-        logger.info("the interior point ended %s/%s; solving with the simplex", status, condition)
-    return due, left
+    if condition in {"optimal", "time_limit"} or (left is not None and left <= 0):
+        return None
+    logger.info("the interior point ended %s/%s; solving with the simplex", status, condition)
+    check = {**options, "run_crossover": "off", **SIMPLEX_CHECK}
+    if left is not None:
+        check["time_limit"] = float(left)
+    return check
 
 
 def _solve_once(
@@ -196,14 +204,9 @@ class WarmStarts:
 
         started = time.perf_counter()
         status, condition, highs = attempt(options, held[1] if warm and held is not None else None)
-        if warm:  # the simplex already
-            due, left = False, None
-        else:
-            due, left = _simplex_check_due(status, condition, started, time_limit_s)
-        if due:
-            check = {**options, "run_crossover": "off", **SIMPLEX_CHECK}
-            if left is not None:
-                check["time_limit"] = left
+        # a warm start is the simplex already
+        check = None if warm else _simplex_check(options, status, condition, started, time_limit_s)
+        if check is not None:
             status, condition, highs = attempt(check)
         self.starts[key] = "warm" if warm else "cold"
         self.iterations[key] = int(highs.getInfo().simplex_iteration_count)
