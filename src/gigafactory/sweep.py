@@ -265,9 +265,7 @@ def run_sweep(
     """
     import os
 
-    import yaml
-
-    base = yaml.safe_load(gigafactory.dump_scenario(scenario))
+    base = gigafactory.scenario_data(scenario)
     done_dir = folder / "cases"
     done_dir.mkdir(parents=True, exist_ok=True)
     gigafactory.write_text_atomic(folder / "scenario.yaml", gigafactory.dump_scenario(scenario))

@@ -14,6 +14,7 @@ from gigafactory.scenario.loading import (
     preset_names,
     presets,
     read_yaml,
+    scenario_data,
     scenario_from_dict,
     scenario_from_yaml,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "presets",
     "read_yaml",
     "resolve_contract",
+    "scenario_data",
     "scenario_diff",
     "scenario_from_dict",
     "scenario_from_yaml",

@@ -29,6 +29,7 @@ __all__ = [
     "preset_names",
     "presets",
     "read_yaml",
+    "scenario_data",
     "scenario_from_dict",
     "scenario_from_yaml",
 ]
@@ -382,10 +383,18 @@ def scenario_from_yaml(
     return _load_text(text, source, base, references=references)
 
 
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """A scenario as plain data, what :func:`dump_scenario` writes.
+
+    To edit and validate again with :func:`scenario_from_dict`.
+    """
+    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=True)
+    return data
+
+
 def dump_scenario(scenario: Scenario) -> str:
     """Serialise a scenario to YAML (round-trips through :func:`load_scenario`)."""
-    data = scenario.model_dump(mode="json", exclude_none=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return yaml.safe_dump(scenario_data(scenario), sort_keys=False, allow_unicode=True)
 
 
 def _preset_text(name: str) -> str:

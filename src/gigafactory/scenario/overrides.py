@@ -17,10 +17,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
 from gigafactory.errors import ScenarioError
-from gigafactory.scenario.loading import dump_scenario, scenario_from_dict
+from gigafactory.scenario.loading import scenario_data, scenario_from_dict
 from gigafactory.scenario.schema import Scenario
 
 __all__ = ["parse_setting", "set_path", "with_settings"]
@@ -116,7 +114,7 @@ def with_settings(scenario: Scenario, settings: Mapping[str, Any], source: str) 
     """
     if not settings:
         return scenario
-    data = yaml.safe_load(dump_scenario(scenario))
+    data = scenario_data(scenario)
     for path, value in settings.items():
         set_path(data, path, value, option="--set")
     return scenario_from_dict(data, source)
