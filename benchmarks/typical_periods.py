@@ -36,9 +36,9 @@ def _run(name: str, count: int | None) -> tuple[float, Any]:
 
     scenario = gigafactory.load_scenario(name)
     if count is not None:
-        data = scenario.model_dump(mode="json")
-        data["time"] = {"aggregation": {"count": count}}
-        scenario = type(scenario).model_validate(data)
+        scenario = gigafactory.with_settings(
+            scenario, {"time.aggregation.count": count}, "--counts"
+        )
     started = time.perf_counter()
     results = gigafactory.run(scenario)
     return time.perf_counter() - started, results.summary
