@@ -21,11 +21,12 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory.supply.inputs import SiteSupply
+from gigafactory.supply.rows import Term, linear_sum
 
 if TYPE_CHECKING:
     import linopy
 
-__all__ = ["add_demand_charges", "charge_terms", "feed_flow", "peak_variable"]
+__all__ = ["add_demand_charges", "charge_terms", "feed_flow", "feed_terms", "peak_variable"]
 
 
 def peak_variable(name: str) -> str:
@@ -33,15 +34,19 @@ def peak_variable(name: str) -> str:
     return f"demand-peak-{name}"
 
 
+def feed_terms(model: linopy.Model) -> list[Term]:
+    """Hourly flow through the grid feed as terms summed over ``technology`` [MW].
+
+    Grid import plus off-site contract energy.
+    """
+    names = ("grid-import", "contract-delivered")
+    return [(1, model.variables[name]) for name in names if name in model.variables]
+
+
 def feed_flow(model: linopy.Model) -> Any:
-    """Hourly flow through the grid feed: import plus off-site contract energy [MW]."""
-    flow = None
-    if "grid-import" in model.variables:
-        flow = 1 * model.variables["grid-import"]
-    if "contract-delivered" in model.variables:
-        delivered = model.variables["contract-delivered"].sum("technology")
-        flow = delivered if flow is None else flow + delivered
-    return flow
+    """:func:`feed_terms` as a linear expression, or None without a grid feed [MW]."""
+    terms = feed_terms(model)
+    return linear_sum(model, terms, summed=["technology"]) if terms else None
 
 
 def add_demand_charges(model: linopy.Model, site: SiteSupply) -> None:

@@ -31,21 +31,21 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory.errors import InfeasibleError
-from gigafactory.supply.charges import add_demand_charges, charge_terms, feed_flow
+from gigafactory.supply.charges import add_demand_charges, charge_terms, feed_terms
 from gigafactory.supply.firm import add_firm_constraints
 from gigafactory.supply.inputs import KINDS, SiteSupply, SupplyTech, nominal_load_mw
 from gigafactory.supply.policy import add_cfe_constraints, add_co2_constraints
 from gigafactory.supply.roadmap import add_vintage_limits
+from gigafactory.supply.rows import Term, add_rows
 from gigafactory.supply.terms import (
     availability_matrix,
     available_on_site,
-    flexible_facility,
-    in_service_capacity,
+    in_service_term,
     off_site,
     online_matrix,
     per_technology,
+    previous_state,
     running_thermal,
-    state_before,
     sum_terms,
     technology_index,
     typical_of_hour,
@@ -145,25 +145,24 @@ def add_flexible_load(model: linopy.Model, site: SiteSupply) -> None:
     )
 
 
-def _net_supply(model: linopy.Model, site: SiteSupply) -> Any:
-    """Hourly supply to the facility as a linear expression [MW]."""
-    terms = []
+def _net_supply(model: linopy.Model, site: SiteSupply) -> list[Term]:
+    """Hourly supply to the facility as terms summed over ``technology`` [MW]."""
+    terms: list[Term] = []
     available = available_on_site(site)
     if available:
         cap = model.variables["capacity"].sel(technology=technology_index(available))
-        terms.append((availability_matrix(site, available) * cap).sum("technology"))
-    if "contract-delivered" in model.variables:
-        terms.append(model.variables["contract-delivered"].sum("technology"))
-    if "thermal-dispatch" in model.variables:
-        terms.append(model.variables["thermal-dispatch"].sum("technology"))
-    if "storage-discharge" in model.variables:
-        terms.append(model.variables["storage-discharge"].sum("technology"))
-        terms.append(-1 * model.variables["storage-charge"].sum("technology"))
-    if "grid-import" in model.variables:
-        terms.append(model.variables["grid-import"])
-    if "grid-export" in model.variables:
-        terms.append(-1 * model.variables["grid-export"])
-    return sum_terms(terms)
+        terms.append((availability_matrix(site, available), cap))
+    for name, sign in (
+        ("contract-delivered", 1),
+        ("thermal-dispatch", 1),
+        ("storage-discharge", 1),
+        ("storage-charge", -1),
+        ("grid-import", 1),
+        ("grid-export", -1),
+    ):
+        if name in model.variables:
+            terms.append((sign, model.variables[name]))
+    return terms
 
 
 def add_balance_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -172,21 +171,24 @@ def add_balance_constraints(model: linopy.Model, site: SiteSupply) -> None:
     ``supply(t) + u(t) >= L(t)``; the slack is curtailment, free of cost.
     """
     supply = _net_supply(model, site)
-    load = site.hourly(site.load_mw)
     if "unserved" in model.variables:
-        supply = (
-            model.variables["unserved"] if supply is None else supply + model.variables["unserved"]
-        )
-    if supply is None:
+        supply.append((1, model.variables["unserved"]))
+    if not supply:
         msg = (
             f"site '{site.name}': no technology, grid or unserved energy can meet the load; "
             "allow technologies, raise grid.import_cap_mw, or set reliability.allow_unserved"
         )
         raise InfeasibleError(msg)
-    flexible = flexible_facility(model, site)
-    if flexible is not None:
-        supply = supply - flexible
-    model.add_constraints(supply >= load, name="energy-balance")
+    if "flexible-it" in model.variables:
+        supply.append((-site.hourly(site.flexible_pue), model.variables["flexible-it"]))
+    add_rows(
+        model,
+        supply,
+        ">=",
+        site.hourly(site.load_mw),
+        "energy-balance",
+        summed=["technology"],
+    )
 
 
 def add_thermal_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -200,8 +202,12 @@ def add_thermal_constraints(model: linopy.Model, site: SiteSupply) -> None:
         return
     cap = model.variables["capacity"].sel(technology=technology_index(thermal))
     online = online_matrix(site, thermal)
-    model.add_constraints(
-        model.variables["thermal-dispatch"] - online * cap <= 0, name="thermal-dispatch-limit"
+    add_rows(
+        model,
+        [(1, model.variables["thermal-dispatch"]), (-online, cap)],
+        "<=",
+        0,
+        "thermal-dispatch-limit",
     )
 
 
@@ -217,11 +223,21 @@ def add_contract_constraints(model: linopy.Model, site: SiteSupply) -> None:
         return
     delivered = model.variables["contract-delivered"]
     cap = model.variables["capacity"].sel(technology=technology_index(contracts))
-    model.add_constraints(
-        delivered - availability_matrix(site, contracts) * cap <= 0,
-        name="contract-delivery-limit",
+    add_rows(
+        model,
+        [(1, delivered), (-availability_matrix(site, contracts), cap)],
+        "<=",
+        0,
+        "contract-delivery-limit",
     )
-    model.add_constraints(feed_flow(model) <= site.hourly(site.grid_cap_mw), name="grid-feed-limit")
+    add_rows(
+        model,
+        feed_terms(model),
+        "<=",
+        site.hourly(site.grid_cap_mw),
+        "grid-feed-limit",
+        summed=["technology"],
+    )
 
 
 def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -244,23 +260,25 @@ def add_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
     storage = site.of_kind("storage")
     if not storage:
         return
-    cap = in_service_capacity(model, site, storage)
+    online, cap = in_service_term(model, site, storage)
     charge = model.variables["storage-charge"]
     discharge = model.variables["storage-discharge"]
     soc = model.variables["storage-soc"]
     eta_c = per_technology(storage, "charge_efficiency")
     inv_eta_d = 1.0 / per_technology(storage, "discharge_efficiency")
-    model.add_constraints(
-        soc - state_before(site, soc) - eta_c * charge + inv_eta_d * discharge == 0,
-        name="storage-soc-balance",
+    add_rows(
+        model,
+        [(1, soc), (-1, previous_state(site, soc)), (-eta_c, charge), (inv_eta_d, discharge)],
+        "==",
+        0,
+        "storage-soc-balance",
     )
-    model.add_constraints(charge + discharge - cap <= 0, name="storage-power-limit")
+    add_rows(model, [(1, charge), (1, discharge), (-online, cap)], "<=", 0, "storage-power-limit")
     if site.periods is not None:
         add_linked_storage_constraints(model, site)
         return
-    model.add_constraints(
-        soc - per_technology(storage, "duration_h") * cap <= 0, name="storage-energy-limit"
-    )
+    duration = per_technology(storage, "duration_h")
+    add_rows(model, [(1, soc), (-duration * online, cap)], "<=", 0, "storage-energy-limit")
 
 
 def add_linked_storage_constraints(model: linopy.Model, site: SiteSupply) -> None:
@@ -284,33 +302,65 @@ def add_linked_storage_constraints(model: linopy.Model, site: SiteSupply) -> Non
     if not storage or periods is None:
         return
     names = technology_index(storage)
-    cap = model.variables["capacity"].sel(technology=names)
-    if any(t.online is not None for t in storage):
+    online, cap = in_service_term(model, site, storage)
+    if isinstance(online, xr.DataArray):
         # days standing for one typical day share its in-service mask (checked when
         # clustering): its first hour's mask is each day's
         first_hours = typical_of_period(site) * periods.period_hours
-        cap = online_matrix(site, storage).isel(time=first_hours).drop_vars("time") * cap
+        online = online.isel(time=first_hours).drop_vars("time")
     soc = model.variables["storage-soc"]
     hours = periods.period_hours
     typical = pd.Index(np.arange(len(periods.representative)), name="typical")
     highest = model.add_variables(lower=-np.inf, coords=[names, typical], name="storage-soc-max")
     lowest = model.add_variables(lower=-np.inf, coords=[names, typical], name="storage-soc-min")
     of_hour = typical_of_hour(site)
-    model.add_constraints(soc - highest.isel(typical=of_hour) <= 0, name="storage-soc-below-max")
-    model.add_constraints(soc - lowest.isel(typical=of_hour) >= 0, name="storage-soc-above-min")
+    # rows numbered hour by hour, then period by period (as linopy's operators did), so
+    # the LP and any choice among equal optima stay as they were
+    by_hour, by_period = ("time", "technology"), ("period", "technology")
+    add_rows(
+        model,
+        [(1, soc), (-1, highest.isel(typical=of_hour))],
+        "<=",
+        0,
+        "storage-soc-below-max",
+        order=by_hour,
+    )
+    add_rows(
+        model,
+        [(1, soc), (-1, lowest.isel(typical=of_hour))],
+        ">=",
+        0,
+        "storage-soc-above-min",
+        order=by_hour,
+    )
     of_period = typical_of_period(site)
     year = of_period.indexes["period"]
     start = model.add_variables(lower=0, coords=[names, year], name="storage-soc-start")
-    ends = (of_period + 1) * hours - 1
-    end_of = soc.isel(time=ends)
-    model.add_constraints(start.roll(period=-1) - start - end_of == 0, name="storage-soc-link")
-    model.add_constraints(
-        start + highest.isel(typical=of_period) - per_technology(storage, "duration_h") * cap <= 0,
-        name="storage-energy-limit",
+    end_of = soc.isel(time=(of_period + 1) * hours - 1)
+    add_rows(
+        model,
+        [(1, start.roll(period=-1)), (-1, start), (-1, end_of)],
+        "==",
+        0,
+        "storage-soc-link",
+        order=by_period,
     )
-    model.add_constraints(
-        start + lowest.isel(typical=of_period) >= 0,
-        name="storage-soc-nonnegative",
+    duration = per_technology(storage, "duration_h")
+    add_rows(
+        model,
+        [(1, start), (1, highest.isel(typical=of_period)), (-duration * online, cap)],
+        "<=",
+        0,
+        "storage-energy-limit",
+        order=by_period,
+    )
+    add_rows(
+        model,
+        [(1, start), (1, lowest.isel(typical=of_period))],
+        ">=",
+        0,
+        "storage-soc-nonnegative",
+        order=by_period,
     )
 
 

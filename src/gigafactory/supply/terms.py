@@ -23,9 +23,11 @@ __all__ = [
     "availability_matrix",
     "available_on_site",
     "in_service_capacity",
+    "in_service_term",
     "off_site",
     "online_matrix",
     "per_technology",
+    "previous_state",
     "running_thermal",
     "stage_index",
     "stage_matrix",
@@ -126,16 +128,36 @@ def in_service_capacity(model: linopy.Model, site: SiteSupply, techs: list[Suppl
     return online_matrix(site, techs) * cap
 
 
-def state_before(site: SiteSupply, soc: Any) -> Any:
-    """Storage state before each hour: the previous hour's, cyclic over the year.
+def in_service_term(
+    model: linopy.Model, site: SiteSupply, techs: list[SupplyTech]
+) -> tuple[Any, Any]:
+    """:func:`in_service_capacity` as a term ``(o_k(t), P_k)``, ``o = 1`` without dates."""
+    cap = model.variables["capacity"].sel(technology=technology_index(techs))
+    if all(t.online is None for t in techs):
+        return 1.0, cap
+    return online_matrix(site, techs), cap
 
-    In typical periods the state is counted from each period's start, so it is zero
-    before a period's first hour.
+
+def previous_state(site: SiteSupply, soc: Any) -> Any:
+    """The state variable of the hour before each hour, cyclic over the year.
+
+    In typical periods the state is counted from each period's start: before a period's
+    first hour there is none (the variable is unset there, linopy's label -1).
     """
     if site.periods is None:
         return soc.roll(time=1)
     position = np.arange(len(site.time)) % site.periods.period_hours
-    return soc.roll(time=1).where(site.hourly(position) > 0).fillna(0)
+    return soc.roll(time=1).where(site.hourly(position) > 0)
+
+
+def state_before(site: SiteSupply, soc: Any) -> Any:
+    """Storage state before each hour as an expression.
+
+    :func:`previous_state`, zero where it is unset.
+    """
+    if site.periods is None:
+        return soc.roll(time=1)
+    return previous_state(site, soc).fillna(0)
 
 
 def typical_of_hour(site: SiteSupply) -> xr.DataArray:
