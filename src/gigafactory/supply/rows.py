@@ -59,15 +59,17 @@ def _stacked(
         msg = "a linear sum needs at least one term"
         raise ValueError(msg)
     pairs = [_term_arrays(term, summed) for term in terms]
-    labels = xr.align(*(lab for lab, _ in pairs), join="exact", exclude=[TERM_DIM])
-    labels = xr.broadcast(*labels, exclude=[TERM_DIM])
-    dims = tuple(d for d in labels[0].dims if d != TERM_DIM) if order is None else tuple(order)
+    aligned = xr.align(*(lab for lab, _ in pairs), join="exact", exclude=[TERM_DIM])
+    broadcast = xr.broadcast(*aligned, exclude=[TERM_DIM])
+    first = broadcast[0]
+    dims = tuple(d for d in first.dims if d != TERM_DIM) if order is None else tuple(order)
     coeffs = [
         c.broadcast_like(lab, exclude=[TERM_DIM]).transpose(*dims, TERM_DIM)
-        for (_, c), lab in zip(pairs, labels, strict=True)
+        for (_, c), lab in zip(pairs, broadcast, strict=True)
     ]
-    labels = [lab.transpose(*dims, TERM_DIM) for lab in labels]
-    coords = {name: labels[0].coords[name] for name in dims if name in labels[0].coords}
+    labels = [lab.transpose(*dims, TERM_DIM) for lab in broadcast]
+    # the dataset numbers its rows along its coordinates' order: that of ``dims``
+    coords = {name: first.coords[name] for name in dims if name in first.coords}
     return xr.Dataset(
         {
             "coeffs": (
