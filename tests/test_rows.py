@@ -103,6 +103,20 @@ def test_a_balance_summed_over_technology_is_linopys():
     assert float(abs(expression.const).sum()) == 0.0
 
 
+def test_each_summed_term_has_its_own_technologies():
+    model, v = _model()
+    thermal = pd.Index(["gas_ct", "gas_recip", "diesel"], name="technology")
+    dispatch = model.add_variables(lower=0, coords=[thermal, HOURS], name="dispatch")
+    terms = [(1, dispatch), (-1, v["charge"]), (1, v["grid"])]
+    ours = add_rows(model, terms, ">=", 5.0, "ours", summed=["technology"])
+    theirs = model.add_constraints(
+        dispatch.sum("technology") - v["charge"].sum("technology") + v["grid"] >= 5.0,
+        name="theirs",
+    )
+    assert _rows(ours) == _rows(theirs)
+    assert len(_rows(ours)[0][0]) == 3 + 2 + 1  # every technology of each kind, and the grid
+
+
 def test_order_numbers_the_rows_hour_by_hour():
     model, v = _model()
     ours = add_rows(

@@ -27,25 +27,48 @@ Term = tuple[Any, Any]
 TERM_DIM = "_term"  # linopy's name for the dimension of an expression's terms
 
 
-def _term_arrays(term: Term, summed: Sequence[str]) -> tuple[xr.DataArray, xr.DataArray]:
-    """One term's labels and coefficients on the same dimensions.
+Axes = dict[str, tuple[int, Any]]
+"""Dimensions in order, each with its size and its index (None without a coordinate)."""
 
-    Dimensions in ``summed`` are folded into the trailing term dimension.
+
+def _axes_of(array: xr.DataArray) -> Axes:
+    return {
+        str(dim): (size, array.indexes.get(dim))
+        for dim, size in zip(array.dims, array.shape, strict=True)
+    }
+
+
+def _merged(all_axes: Sequence[Axes], order: Sequence[str] | None = None) -> Axes:
+    """The dimensions of several arrays, in ``order`` or in order of first appearance.
+
+    A dimension that several arrays share must have the same size and coordinate: no
+    silent reindexing, unlike xarray's default (``ValueError``).
     """
-    coefficient, variable = term
-    labels = variable.labels
-    coeffs = coefficient if isinstance(coefficient, xr.DataArray) else xr.DataArray(coefficient)
-    labels, coeffs = xr.align(labels, coeffs, join="exact")
-    labels, coeffs = xr.broadcast(labels, coeffs)
-    coeffs = coeffs.transpose(*labels.dims)
-    folded = [d for d in labels.dims if d in summed]
-    kept = [d for d in labels.dims if d not in summed]
-    if folded:  # sum over them: each of their entries becomes a term of its own
-        labels = labels.transpose(*kept, *folded).drop_vars(folded, errors="ignore")
-        coeffs = coeffs.transpose(*kept, *folded).drop_vars(folded, errors="ignore")
-        stacked = {TERM_DIM: folded}
-        return labels.stack(stacked, create_index=False), coeffs.stack(stacked, create_index=False)
-    return labels.expand_dims(TERM_DIM, axis=-1), coeffs.expand_dims(TERM_DIM, axis=-1)
+    merged: Axes = {}
+    for axes in all_axes:
+        for dim, (size, index) in axes.items():
+            if dim not in merged or merged[dim][1] is None:
+                if dim in merged and merged[dim][0] != size:
+                    raise _misaligned(dim)
+                merged[dim] = (size, index)
+            elif size != merged[dim][0] or (index is not None and not index.equals(merged[dim][1])):
+                raise _misaligned(dim)
+    if order is None:
+        return merged
+    return {str(dim): merged[dim] for dim in order} | merged
+
+
+def _misaligned(dim: str) -> ValueError:
+    return ValueError(f"cannot align objects with join='exact' along dimension {dim!r}")
+
+
+def _values_on(array: Any, dims: Sequence[str]) -> np.ndarray:
+    """``array``'s values with one axis per name in ``dims`` (size 1 where it has none)."""
+    if not isinstance(array, xr.DataArray):
+        return np.reshape(np.asarray(array), (1,) * len(dims))
+    own = [d for d in dims if d in array.dims]
+    values = np.transpose(array.values, [array.dims.index(d) for d in own])
+    return np.reshape(values, [array.sizes[d] if d in array.dims else 1 for d in dims])
 
 
 def _stacked(
@@ -53,30 +76,35 @@ def _stacked(
 ) -> xr.Dataset:
     """``coeffs`` and ``vars`` of ``sum_i c_i x_i`` on the union of the terms' dimensions.
 
-    In ``order`` where given, else in order of first appearance.
+    The rows' dimensions in ``order`` where given, else in order of first appearance; each
+    dimension in ``summed`` is summed over (its entries become terms of their own, and
+    each term may have its own: the technologies of each kind). Built with numpy, since
+    xarray's alignment would cost as much as linopy's operators.
     """
     if not terms:
         msg = "a linear sum needs at least one term"
         raise ValueError(msg)
-    pairs = [_term_arrays(term, summed) for term in terms]
-    aligned = xr.align(*(lab for lab, _ in pairs), join="exact", exclude=[TERM_DIM])
-    broadcast = xr.broadcast(*aligned, exclude=[TERM_DIM])
-    first = broadcast[0]
-    dims = tuple(d for d in first.dims if d != TERM_DIM) if order is None else tuple(order)
-    coeffs = [
-        c.broadcast_like(lab, exclude=[TERM_DIM]).transpose(*dims, TERM_DIM)
-        for (_, c), lab in zip(pairs, broadcast, strict=True)
+    own = [
+        _merged([_axes_of(a) for a in (v.labels, c) if isinstance(a, xr.DataArray)])
+        for c, v in terms
     ]
-    labels = [lab.transpose(*dims, TERM_DIM) for lab in broadcast]
-    # the dataset numbers its rows along its coordinates' order: that of ``dims``
-    coords = {name: first.coords[name] for name in dims if name in first.coords}
+    row_axes = _merged([{d: a for d, a in o.items() if d not in summed} for o in own], order)
+    rows = list(row_axes)
+    shape = [size for size, _ in row_axes.values()]
+    coeffs: list[np.ndarray] = []
+    labels: list[np.ndarray] = []
+    for (coefficient, variable), axes in zip(terms, own, strict=True):
+        folded = [d for d in axes if d in summed]
+        dims = [*rows, *folded]
+        full = [*shape, *(axes[d][0] for d in folded)]
+        for values, out in ((variable.labels, labels), (coefficient, coeffs)):
+            spread = np.broadcast_to(_values_on(values, dims), full)
+            out.append(np.reshape(spread, (*shape, -1)))
+    coords = {d: index for d, (_, index) in row_axes.items() if index is not None}
     return xr.Dataset(
         {
-            "coeffs": (
-                (*dims, TERM_DIM),
-                np.concatenate([c.values.astype(float) for c in coeffs], axis=-1),
-            ),
-            "vars": ((*dims, TERM_DIM), np.concatenate([lab.values for lab in labels], axis=-1)),
+            "coeffs": ((*rows, TERM_DIM), np.concatenate(coeffs, axis=-1).astype(float)),
+            "vars": ((*rows, TERM_DIM), np.concatenate(labels, axis=-1)),
         },
         coords=coords,
     )
@@ -105,7 +133,7 @@ def linear_sum(
     import linopy
 
     data = _stacked(terms, summed)
-    data["const"] = xr.zeros_like(data["coeffs"].isel({TERM_DIM: 0}), dtype=float)
+    data["const"] = (data["vars"].dims[:-1], np.zeros(data["vars"].shape[:-1]))
     return linopy.LinearExpression(data, model)
 
 
@@ -128,10 +156,15 @@ def add_rows(
     import linopy
 
     data = _stacked(terms, summed, order)
-    row = data["coeffs"].isel({TERM_DIM: 0}, drop=True)
-    bound = rhs if isinstance(rhs, xr.DataArray) else xr.DataArray(float(rhs))
-    row, bound = xr.align(row, bound, join="exact")
-    data["rhs"] = bound.astype(float).broadcast_like(row).transpose(*row.dims)
+    rows = [str(d) for d in data["coeffs"].dims if d != TERM_DIM]
+    if isinstance(rhs, xr.DataArray):  # on the rows' coordinates, else ValueError
+        extra = [str(d) for d in rhs.dims if d not in rows]
+        if extra:
+            raise _misaligned(extra[0])
+        _merged([_axes_of(data["vars"]), _axes_of(rhs)])
+    shape = data["vars"].shape[:-1]
+    bound = np.broadcast_to(_values_on(rhs, rows), shape).astype(float)
+    data["rhs"] = (rows, bound)
     data["sign"] = xr.DataArray("=" if sign == "==" else sign)
     constraint: linopy.Constraint = model.add_constraints(linopy.Constraint(data, model), name=name)
     return constraint
