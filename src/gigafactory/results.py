@@ -15,6 +15,7 @@ replaces the target in one rename, so a killed run never leaves a half-written r
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -58,6 +59,7 @@ SUMMARY_KEYS = (
 _DEPENDENCIES = ("numpy", "pandas", "xarray", "pvlib", "linopy", "highspy", "pydantic")
 
 
+@functools.cache  # installed versions do not change while the process runs
 def _version(package: str) -> str:
     try:
         return metadata.version(package)

@@ -9,6 +9,10 @@ Humidity follows from a dew point held at the monthly normal.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from typing import Any, NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -17,6 +21,7 @@ __all__ = [
     "dew_point",
     "hourly_index",
     "relative_humidity",
+    "sun_geometry",
     "synthesise_irradiance",
     "synthesise_temperature",
     "synthesise_weather",
@@ -25,6 +30,62 @@ __all__ = [
 
 _MAGNUS_B = 17.625
 _MAGNUS_C = 243.04  # degC
+
+
+class SunGeometry(NamedTuple):
+    """The sun at each mid-hour of a site's hours (read-only arrays)."""
+
+    zenith: np.ndarray  # [deg]
+    apparent_zenith: np.ndarray  # [deg], with refraction
+    azimuth: np.ndarray  # [deg]
+    ghi_clear: np.ndarray  # clear-sky GHI, Ineichen-Perez [W/m2]
+
+
+_SUN_KEPT = 8
+_sun_kept: dict[tuple[Any, ...], SunGeometry] = {}
+_sun_lock = threading.Lock()  # a Dask worker runs cases on several threads
+
+
+def sun_geometry(
+    index: pd.DatetimeIndex, latitude: float, longitude: float, elevation: float
+) -> SunGeometry:
+    """Solar position and clear-sky GHI at each mid-hour of ``index`` (pvlib), kept per site.
+
+    The same hours at the same place give the same sun: a sweep's cases and a compare's
+    weather years ask for it again and again (pvlib's SPA takes ~50 ms a year), so the
+    last few are kept. Deterministic, so keeping them changes no number.
+    """
+    import pvlib
+
+    key = (
+        hashlib.blake2b(np.ascontiguousarray(index.asi8).tobytes()).hexdigest(),
+        str(index.dtype),
+        float(latitude),
+        float(longitude),
+        float(elevation),
+    )
+    with _sun_lock:
+        kept = _sun_kept.get(key)
+    if kept is not None:
+        return kept
+    mid = index + pd.Timedelta(minutes=30)
+    location = pvlib.location.Location(latitude, longitude, altitude=elevation)
+    solpos = location.get_solarposition(mid)
+    clear = location.get_clearsky(mid, model="ineichen", solar_position=solpos)
+    arrays = [
+        solpos["zenith"].to_numpy(dtype=float).copy(),
+        solpos["apparent_zenith"].to_numpy(dtype=float).copy(),
+        solpos["azimuth"].to_numpy(dtype=float).copy(),
+        clear["ghi"].to_numpy(dtype=float).copy(),
+    ]
+    for array in arrays:
+        array.flags.writeable = False
+    sun = SunGeometry(*arrays)
+    with _sun_lock:
+        if len(_sun_kept) >= _SUN_KEPT:
+            _sun_kept.pop(next(iter(_sun_kept)))
+        _sun_kept[key] = sun
+    return sun
 
 
 def hourly_index(year: int) -> pd.DatetimeIndex:
@@ -279,10 +340,8 @@ def synthesise_irradiance(
     import pvlib
 
     mid = index + pd.Timedelta(minutes=30)
-    location = pvlib.location.Location(latitude, longitude, altitude=elevation)
-    solpos = location.get_solarposition(mid)
-    clear = location.get_clearsky(mid, model="ineichen", solar_position=solpos)
-    ghi_clear = clear["ghi"].to_numpy()
+    sun = sun_geometry(index, latitude, longitude, elevation)
+    ghi_clear = sun.ghi_clear
     month = np.asarray(index.month)
     clear_monthly = (
         np.bincount(month, weights=ghi_clear, minlength=13)[1:]
@@ -290,21 +349,21 @@ def synthesise_irradiance(
     )
     k_month = np.clip(np.asarray(ghi_monthly, dtype=float) / clear_monthly, 0.05, 0.98)
     # consecutive day numbers, so a leap year's dropped 29 February leaves no gap
-    day = pd.factorize(np.asarray(index.normalize()))[0]
+    day = pd.factorize(index.normalize().asi8)[0]
     k_for_day = k_month[np.asarray(index.month[::24]) - 1][: day.max() + 1]
     draws = rng.beta(k_for_day * clearness_concentration, (1 - k_for_day) * clearness_concentration)
     ghi = ghi_clear * draws[day]
     totals = np.bincount(month, weights=ghi, minlength=13)[1:]
     wanted = np.asarray(ghi_monthly, dtype=float) * np.bincount(month, minlength=13)[1:]
     ghi = ghi * (wanted / np.where(totals > 0, totals, 1.0))[month - 1]
-    parts = pvlib.irradiance.erbs(ghi, solpos["zenith"].to_numpy(), mid)
+    parts = pvlib.irradiance.erbs(ghi, sun.zenith, mid)
     return pd.DataFrame(
         {
             "ghi": ghi,
             "dni": np.nan_to_num(np.asarray(parts["dni"], dtype=float)),
             "dhi": np.nan_to_num(np.asarray(parts["dhi"], dtype=float)),
-            "solar_zenith": solpos["apparent_zenith"].to_numpy(),
-            "solar_azimuth": solpos["azimuth"].to_numpy(),
+            "solar_zenith": sun.apparent_zenith.copy(),
+            "solar_azimuth": sun.azimuth.copy(),
         },
         index=index,
     )

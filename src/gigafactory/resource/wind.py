@@ -208,9 +208,11 @@ def daily_solar_score(ghi: np.ndarray, index: pd.DatetimeIndex, longitude: float
     array([ 0.674, -0.674])
     """
     local = index + pd.to_timedelta(longitude / 15.0, unit="h")
-    day = pd.Series(np.asarray(ghi, dtype=float), index=local).groupby(local.date).transform("sum")
+    # days as integers: local.date would build a Python date per hour
+    days = local.normalize().asi8
+    day = pd.Series(np.asarray(ghi, dtype=float)).groupby(days).transform("sum")
     month = np.asarray(local.year * 12 + local.month)
-    frame = pd.DataFrame({"day": np.asarray(local.normalize()), "sum": day.to_numpy(), "m": month})
+    frame = pd.DataFrame({"day": days, "sum": day.to_numpy(), "m": month})
     daily = frame.drop_duplicates("day")
     rank = daily.groupby("m")["sum"].rank(method="first")
     count = daily.groupby("m")["sum"].transform("size")
