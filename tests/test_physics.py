@@ -50,6 +50,33 @@ def test_same_seed_same_weather():
     pd.testing.assert_frame_equal(one, two)
 
 
+def test_kept_sun_is_pvlibs_sun_and_cannot_be_changed():
+    import pvlib
+
+    index = weather.hourly_index(2025)
+    sun = weather.sun_geometry(index, 35.06, -90.03, 77.0)
+    assert weather.sun_geometry(index, 35.06, -90.03, 77.0) is sun  # kept, not recomputed
+    location = pvlib.location.Location(35.06, -90.03, altitude=77.0)
+    mid = index + pd.Timedelta(minutes=30)
+    solpos = location.get_solarposition(mid)
+    clear = location.get_clearsky(mid, model="ineichen", solar_position=solpos)
+    np.testing.assert_array_equal(sun.zenith, solpos["zenith"].to_numpy())
+    np.testing.assert_array_equal(sun.apparent_zenith, solpos["apparent_zenith"].to_numpy())
+    np.testing.assert_array_equal(sun.azimuth, solpos["azimuth"].to_numpy())
+    np.testing.assert_array_equal(sun.ghi_clear, clear["ghi"].to_numpy())
+    # another place, or other hours, is another sun
+    assert weather.sun_geometry(index, 35.06, -90.0, 77.0) is not sun
+    assert weather.sun_geometry(weather.hourly_index(2023), 35.06, -90.03, 77.0) is not sun
+    with pytest.raises(ValueError, match="read-only"):
+        sun.ghi_clear[0] = 1.0
+    # a synthesised frame owns its columns: writing to one leaves the kept sun as it was
+    wx = weather.synthesise_weather(
+        index, 35.06, -90.03, 77.0, catalog.site_climate("memphis"), np.random.default_rng(9)
+    )
+    wx.loc[wx.index[0], "solar_zenith"] = -1.0
+    assert sun.apparent_zenith[0] == solpos["apparent_zenith"].iloc[0]
+
+
 def test_wet_bulb_stull_reference_point():
     # Stull (2011), J. Appl. Meteor. Climatol. 50, 2267: T = 20 degC, RH = 50 % -> 13.7 degC
     assert weather.wet_bulb_stull(20.0, 50.0) == pytest.approx(13.7, abs=0.1)
