@@ -117,6 +117,27 @@ def test_each_summed_term_has_its_own_technologies():
     assert len(_rows(ours)[0][0]) == 3 + 2 + 1  # every technology of each kind, and the grid
 
 
+def test_rows_on_picked_hours_without_a_coordinate_are_linopys():
+    # a demand charge's rows: the flow in each billed hour below that period's peak
+    model, v = _model()
+    periods = pd.Index([0, 1], name="month")
+    peak = model.add_variables(lower=0, coords=[periods], name="peak")
+    billed = xr.DataArray([0, 2, 3, 5], dims="billed")
+    month = xr.DataArray([0, 0, 1, 1], dims="billed")
+    ours = add_rows(
+        model,
+        [(1, v["grid"].isel(time=billed)), (-1, peak.isel(month=month))],
+        "<=",
+        0,
+        "ours",
+    )
+    at_hour = (1 * v["grid"]).isel(time=billed).drop_vars("time")
+    theirs = model.add_constraints(at_hour - (1 * peak).isel(month=month) <= 0, name="theirs")
+    assert _rows(ours) == _rows(theirs)
+    grid, top = v["grid"].labels.values, peak.labels.values
+    assert _rows(ours)[2] == (((int(grid[3]), 1.0), (int(top[1]), -1.0)), "<=", 0.0)
+
+
 def test_order_numbers_the_rows_hour_by_hour():
     model, v = _model()
     ours = add_rows(

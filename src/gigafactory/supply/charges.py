@@ -21,7 +21,7 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory.supply.inputs import SiteSupply
-from gigafactory.supply.rows import Term, linear_sum
+from gigafactory.supply.rows import Term, add_rows, linear_sum
 
 if TYPE_CHECKING:
     import linopy
@@ -55,8 +55,8 @@ def add_demand_charges(model: linopy.Model, site: SiteSupply) -> None:
     One row group per charge, over every (modelled hour, billing period) pair the period
     bills: on typical days a modelled hour stands for hours of several periods.
     """
-    flow = feed_flow(model)
-    if flow is None:
+    flow = feed_terms(model)
+    if not flow:
         return
     for charge in site.demand_charges:
         period = np.asarray(charge.period)
@@ -73,10 +73,16 @@ def add_demand_charges(model: linopy.Model, site: SiteSupply) -> None:
             lower=0, coords=[pd.Index(periods, name=dim)], name=peak_variable(charge.name)
         )
         pair = f"{charge.name}-hour"
-        # the datetime coordinate of each pair is dropped: comparing it costs 0.15 s a year
-        at_hour = flow.isel(time=xr.DataArray(pairs[1], dims=pair)).drop_vars("time")
-        billed_peak = (1 * peak).isel({dim: xr.DataArray(of_pair, dims=pair)})
-        model.add_constraints(at_hour - billed_peak <= 0, name=peak_variable(charge.name))
+        at_hour = xr.DataArray(pairs[1], dims=pair)
+        billed_peak = peak.isel({dim: xr.DataArray(of_pair, dims=pair)})
+        add_rows(
+            model,
+            [(c, v.isel(time=at_hour)) for c, v in flow] + [(-1, billed_peak)],
+            "<=",
+            0,
+            peak_variable(charge.name),
+            summed=["technology"],
+        )
 
 
 def charge_terms(model: linopy.Model, site: SiteSupply) -> list[Any]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 if TYPE_CHECKING:
@@ -100,7 +101,12 @@ def _stacked(
         for values, out in ((variable.labels, labels), (coefficient, coeffs)):
             spread = np.broadcast_to(_values_on(values, dims), full)
             out.append(np.reshape(spread, (*shape, -1)))
-    coords = {d: index for d, (_, index) in row_axes.items() if index is not None}
+    # a dimension without a coordinate (the hours a charge bills) gets one, 0, 1, ...:
+    # linopy's constraints need one to number their rows
+    coords = {
+        d: pd.RangeIndex(size, name=d) if index is None else index
+        for d, (size, index) in row_axes.items()
+    }
     return xr.Dataset(
         {
             "coeffs": ((*rows, TERM_DIM), np.concatenate(coeffs, axis=-1).astype(float)),
