@@ -55,10 +55,16 @@ def test_liion_by_region_and_year():
 
 
 def test_a_missing_variant_is_said_not_guessed():
-    notes = catalog.technologies(region="KR")["liion_4h"].notes
-    assert notes == ("liion_4h capex, capex_energy: no installed price, the turnkey one is used",)
-    floating = catalog.technologies()["wind_offshore_floating"].notes
-    assert floating == ("wind_offshore_floating capex, fom: no 2025 value, the 2030 one is used",)
+    (note,) = catalog.technologies(region="KR")["liion_4h"].notes
+    assert note == catalog.CostNote(
+        "liion_4h", ("capex", "capex_energy"), catalog.VariantMiss("scope", "installed", "turnkey")
+    )
+    assert note.text == "liion_4h capex, capex_energy: no installed price, the turnkey one is used"
+    (floating,) = catalog.technologies()["wind_offshore_floating"].notes
+    assert floating.miss == catalog.VariantMiss("cost year", "2025", "2030")
+    assert floating.text == (
+        "wind_offshore_floating capex, fom: no 2025 value, the 2030 one is used"
+    )
     assert catalog.technologies()["solar_fixed"].notes == ()
 
 

@@ -13,7 +13,7 @@ from conftest import small_scenario, stored_site
 from gigafactory.cli import app
 from gigafactory.i18n import catalog, money_usd, number, translator
 from gigafactory.scenario import scenario_from_dict
-from gigafactory.summary import headline
+from gigafactory.summary import headline, notice_text
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "gigafactory"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -184,3 +184,19 @@ def test_notices_in_korean_and_english():
     )
     for notice in summary.warnings:
         assert notice.template and HANGUL.search(notice_text(notice, "ko")), notice.text
+
+
+def test_cost_variant_notes_in_korean():
+    # Korean prices lack an installed Li-ion row (catalog audit): the turnkey one is used
+    data = small_scenario(technologies={"solar_fixed": {"max_mw": 200}, "liion_4h": {}})
+    data["costs"] = {"region": "KR"}
+    summary = gigafactory.run(scenario_from_dict(data)).summary
+    (note,) = [n for n in summary.warnings if "cost variant" in n.template]
+    assert note.text == (
+        "campus: cost variant: liion_4h capex, capex_energy: no installed price, the turnkey "
+        "one is used"
+    )
+    assert notice_text(note, "ko") == (
+        "campus: 비용 변형: 리튬이온 배터리의 capex, capex_energy에 installed 가격이 없어 "
+        "turnkey 가격을 사용"
+    )

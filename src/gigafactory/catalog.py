@@ -27,6 +27,8 @@ from gigafactory.catalog_rows import (
     DEFAULT_SCOPE,
     REGIONS,
     SCOPES,
+    CostNote,
+    VariantMiss,
     _read_rows,
     accelerator_table,
     chosen_row,
@@ -52,8 +54,10 @@ __all__ = [
     "SCOPES",
     "Accelerator",
     "CatalogValue",
+    "CostNote",
     "Site",
     "Technology",
+    "VariantMiss",
     "accelerator_from_rows",
     "accelerators",
     "climate_source",
@@ -106,7 +110,7 @@ class Technology:
     description: str
     params: dict[str, float]
     provenance: dict[str, CatalogValue] = field(repr=False)
-    notes: tuple[str, ...] = ()
+    notes: tuple[CostNote, ...] = ()
     """Where the asked-for cost variant was missing and another row was used."""
 
     def get(self, key: str, default: float | None = None) -> float:
@@ -240,7 +244,7 @@ def _technologies(year: int, region: str, scope: str) -> dict[str, Technology]:
         kind, description = "", ""
         params: dict[str, float] = {}
         prov: dict[str, CatalogValue] = {}
-        misses: dict[str, list[str]] = {}
+        misses: dict[VariantMiss, list[str]] = {}
         by_parameter: dict[str, list[dict[str, str]]] = {}
         for row in rows:
             if row["parameter"] == "kind":
@@ -258,7 +262,7 @@ def _technologies(year: int, region: str, scope: str) -> dict[str, Technology]:
             msg = f"data/technologies.csv: {name}.kind is '{kind}'; allowed: {', '.join(KINDS)}"
             raise CatalogError(msg)
         _complete(name, kind, params)
-        notes = tuple(f"{name} {', '.join(params_)}: {miss}" for miss, params_ in misses.items())
+        notes = tuple(CostNote(name, tuple(params_), miss) for miss, params_ in misses.items())
         out[name] = Technology(name, kind, description, params, prov, notes)
     return out
 

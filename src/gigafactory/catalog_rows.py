@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from importlib import resources
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -20,6 +21,8 @@ __all__ = [
     "DEFAULT_SCOPE",
     "REGIONS",
     "SCOPES",
+    "CostNote",
+    "VariantMiss",
     "accelerator_table",
     "chosen_row",
     "site_table",
@@ -118,19 +121,46 @@ def _variant_score(
     return region_score, year_score, scope_score, closeness
 
 
+class VariantMiss(NamedTuple):
+    """What of the asked-for cost variant a catalog row lacks, and what it has instead."""
+
+    what: str  # "region", "cost year" or "scope"
+    asked: str
+    used: str
+
+    @property
+    def text(self) -> str:
+        """``no KR price, the US one is used``."""
+        noun = "value" if self.what == "cost year" else "price"
+        return f"no {self.asked} {noun}, the {self.used} one is used"
+
+
+class CostNote(NamedTuple):
+    """Parameters of one technology priced from another variant than the one asked for."""
+
+    technology: str
+    parameters: tuple[str, ...]
+    miss: VariantMiss
+
+    @property
+    def text(self) -> str:
+        """``liion_4h capex, capex_energy: no installed price, the turnkey one is used``."""
+        return f"{self.technology} {', '.join(self.parameters)}: {self.miss.text}"
+
+
 def chosen_row(
     rows: list[dict[str, str]], year: int, region: str, scope: str
-) -> tuple[dict[str, str], list[str]]:
+) -> tuple[dict[str, str], list[VariantMiss]]:
     """The row of one parameter that fits best, and what of the asked-for variant it lacks."""
     best = max(rows, key=lambda row: _variant_score(row, year, region, scope))
     region_score, year_score, scope_score, _ = _variant_score(best, year, region, scope)
     misses = []
     if region_score < 2:
-        misses.append(f"no {region} price, the {best.get('region')} one is used")
+        misses.append(VariantMiss("region", region, str(best.get("region"))))
     if year_score < 2:
-        misses.append(f"no {year} value, the {best.get('cost_year')} one is used")
+        misses.append(VariantMiss("cost year", str(year), str(best.get("cost_year"))))
     if scope_score < 1:
-        misses.append(f"no {scope} price, the {best.get('scope')} one is used")
+        misses.append(VariantMiss("scope", scope, str(best.get("scope"))))
     return best, misses
 
 

@@ -156,8 +156,18 @@ def site_warnings(prep: PreparedSite, site: SiteSummary) -> list[Notice]:
         for contract, summary in site.contracts.items():
             if summary.mw < BINDING_TOLERANCE_MW:
                 note("contract {contract} is offered but not signed (0 MW)", contract=contract)
-    for cost_note in prep.cost_notes:
-        note("cost variant: {variant}", variant=cost_note)
+    for cost_note in prep.cost_notes:  # a template per kind of miss, so that each translates
+        if cost_note.miss.what == "cost year":
+            template = "cost variant: {tech} {parameters}: no {asked} value, the {used} one is used"
+        else:  # a region or a scope
+            template = "cost variant: {tech} {parameters}: no {asked} price, the {used} one is used"
+        note(
+            template,
+            tech=cost_note.technology,
+            parameters=", ".join(cost_note.parameters),
+            asked=cost_note.miss.asked,
+            used=cost_note.miss.used,
+        )
     target = prep.supply.cfe_target
     if target is not None and site.cfe_share > target + SLACK_TARGET_SHARE:
         note(

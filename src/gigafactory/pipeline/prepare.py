@@ -102,7 +102,7 @@ class PreparedSite:
     contracts: tuple[Contract, ...]
     """The site's contracts, resolved (presets and defaults filled in)."""
     compute: compute.ComputePlan | None = None
-    cost_notes: tuple[str, ...] = ()
+    cost_notes: tuple[catalog.CostNote, ...] = ()
     """Where the catalog had no price for the asked-for cost year, region or scope."""
     turbine_mw: dict[str, float] = field(default_factory=dict)
     """One turbine of each wind technology [MW]: a build below it is a margin, not a farm."""
