@@ -317,22 +317,11 @@ def add_linked_storage_constraints(model: linopy.Model, site: SiteSupply) -> Non
     # rows numbered hour by hour, then period by period (as linopy's operators did), so
     # the LP and any choice among equal optima stay as they were
     by_hour, by_period = ("time", "technology"), ("period", "technology")
-    add_rows(
-        model,
-        [(1, soc), (-1, highest.isel(typical=of_hour))],
-        "<=",
-        0,
-        "storage-soc-below-max",
-        order=by_hour,
-    )
-    add_rows(
-        model,
-        [(1, soc), (-1, lowest.isel(typical=of_hour))],
-        ">=",
-        0,
-        "storage-soc-above-min",
-        order=by_hour,
-    )
+    for bound, sign, name in (
+        (highest, "<=", "storage-soc-below-max"),
+        (lowest, ">=", "storage-soc-above-min"),
+    ):
+        add_rows(model, [(1, soc), (-1, bound.isel(typical=of_hour))], sign, 0, name, order=by_hour)
     of_period = typical_of_period(site)
     year = of_period.indexes["period"]
     start = model.add_variables(lower=0, coords=[names, year], name="storage-soc-start")
