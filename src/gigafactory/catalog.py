@@ -32,6 +32,7 @@ from gigafactory.catalog_rows import (
     _read_rows,
     accelerator_table,
     chosen_row,
+    complete_parameters,
     site_table,
     technology_table,
 )
@@ -261,30 +262,10 @@ def _technologies(year: int, region: str, scope: str) -> dict[str, Technology]:
         if kind not in KINDS:
             msg = f"data/technologies.csv: {name}.kind is '{kind}'; allowed: {', '.join(KINDS)}"
             raise CatalogError(msg)
-        _complete(name, kind, params)
+        complete_parameters(kind, params)
         notes = tuple(CostNote(name, tuple(params_), miss) for miss, params_ in misses.items())
         out[name] = Technology(name, kind, description, params, prov, notes)
     return out
-
-
-def _complete(name: str, kind: str, params: dict[str, float]) -> None:
-    """Fill derived parameters (documented in :func:`technologies`)."""
-    if kind == "storage":
-        if "charge_efficiency" not in params:
-            eta = float(np.sqrt(params["round_trip_efficiency"]))
-            params["charge_efficiency"] = params["discharge_efficiency"] = eta
-        params.setdefault(
-            "round_trip_efficiency", params["charge_efficiency"] * params["discharge_efficiency"]
-        )
-        params.setdefault("capex_energy_usd_per_mwh", 0.0)
-    if "fom_fraction_of_capex" in params:
-        total = params.get("capex_usd_per_mw", 0.0) + params.get("duration_h", 0.0) * params.get(
-            "capex_energy_usd_per_mwh", 0.0
-        )
-        params["fom_usd_per_mw_year"] = params["fom_fraction_of_capex"] * total
-    params.setdefault("fom_usd_per_mw_year", 0.0)
-    params.setdefault("vom_usd_per_mwh", 0.0)
-    params.setdefault("capex_usd_per_mw", 0.0)
 
 
 def _library_yaml(filename: str) -> dict[str, dict[str, Any]]:

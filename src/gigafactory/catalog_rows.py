@@ -1,7 +1,8 @@
 """How catalog rows are read: each parameter's unit, and the technology cost variants.
 
-Which row of a parameter serves a cost year, region and scope, and what of the asked-for
-variant it lacks (used by :func:`gigafactory.catalog.technologies`).
+Which row of a parameter serves a cost year, region and scope, what of the asked-for
+variant it lacks, and the parameters derived from the rows (used by
+:func:`gigafactory.catalog.technologies`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import csv
 from importlib import resources
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from gigafactory.units import KG_PER_LB, MWH_PER_MMBTU
@@ -25,6 +27,7 @@ __all__ = [
     "VariantMiss",
     "accelerator_table",
     "chosen_row",
+    "complete_parameters",
     "site_table",
     "technology_table",
 ]
@@ -162,6 +165,30 @@ def chosen_row(
     if scope_score < 1:
         misses.append(VariantMiss("scope", scope, str(best.get("scope"))))
     return best, misses
+
+
+def complete_parameters(kind: str, params: dict[str, float]) -> None:
+    """Fill a technology's derived parameters in place.
+
+    Storage efficiencies, fixed O&M from a fraction of capex, zeros for absent costs
+    (documented in :func:`gigafactory.catalog.technologies`).
+    """
+    if kind == "storage":
+        if "charge_efficiency" not in params:
+            eta = float(np.sqrt(params["round_trip_efficiency"]))
+            params["charge_efficiency"] = params["discharge_efficiency"] = eta
+        params.setdefault(
+            "round_trip_efficiency", params["charge_efficiency"] * params["discharge_efficiency"]
+        )
+        params.setdefault("capex_energy_usd_per_mwh", 0.0)
+    if "fom_fraction_of_capex" in params:
+        total = params.get("capex_usd_per_mw", 0.0) + params.get("duration_h", 0.0) * params.get(
+            "capex_energy_usd_per_mwh", 0.0
+        )
+        params["fom_usd_per_mw_year"] = params["fom_fraction_of_capex"] * total
+    params.setdefault("fom_usd_per_mw_year", 0.0)
+    params.setdefault("vom_usd_per_mwh", 0.0)
+    params.setdefault("capex_usd_per_mw", 0.0)
 
 
 def _read_rows(filename: str) -> list[dict[str, str]]:
