@@ -132,10 +132,15 @@ class VariantMiss(NamedTuple):
     used: str
 
     @property
+    def template(self) -> str:
+        """The sentence with ``{asked}`` and ``{used}`` as fields (a year has a value)."""
+        noun = "value" if self.what == "cost year" else "price"
+        return "no {asked} " + noun + ", the {used} one is used"
+
+    @property
     def text(self) -> str:
         """``no KR price, the US one is used``."""
-        noun = "value" if self.what == "cost year" else "price"
-        return f"no {self.asked} {noun}, the {self.used} one is used"
+        return self.template.format(asked=self.asked, used=self.used)
 
 
 class CostNote(NamedTuple):

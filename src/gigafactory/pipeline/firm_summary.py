@@ -156,13 +156,9 @@ def site_warnings(prep: PreparedSite, site: SiteSummary) -> list[Notice]:
         for contract, summary in site.contracts.items():
             if summary.mw < BINDING_TOLERANCE_MW:
                 note("contract {contract} is offered but not signed (0 MW)", contract=contract)
-    for cost_note in prep.cost_notes:  # a template per kind of miss, so that each translates
-        if cost_note.miss.what == "cost year":
-            template = "cost variant: {tech} {parameters}: no {asked} value, the {used} one is used"
-        else:  # a region or a scope
-            template = "cost variant: {tech} {parameters}: no {asked} price, the {used} one is used"
+    for cost_note in prep.cost_notes:  # the miss's own template, so that each translates
         note(
-            template,
+            "cost variant: {tech} {parameters}: " + cost_note.miss.template,
             tech=cost_note.technology,
             parameters=", ".join(cost_note.parameters),
             asked=cost_note.miss.asked,

@@ -446,12 +446,12 @@ def from_observations(
     import pvlib
 
     mid = index + pd.Timedelta(minutes=30)
-    solpos = pvlib.location.Location(latitude, longitude, altitude=elevation).get_solarposition(mid)
+    sun = sun_geometry(index, latitude, longitude, elevation)
     ghi = data["ghi"].to_numpy(dtype=float)
     dni = data["dni"].to_numpy(dtype=float) if "dni" in data else np.full(len(index), np.nan)
     dhi = data["dhi"].to_numpy(dtype=float) if "dhi" in data else np.full(len(index), np.nan)
     if np.isnan(dni).any() or np.isnan(dhi).any():
-        parts = pvlib.irradiance.erbs(ghi, solpos["zenith"].to_numpy(), mid)
+        parts = pvlib.irradiance.erbs(ghi, sun.zenith, mid)
         dni = np.where(np.isnan(dni), np.nan_to_num(np.asarray(parts["dni"], dtype=float)), dni)
         dhi = np.where(np.isnan(dhi), np.nan_to_num(np.asarray(parts["dhi"], dtype=float)), dhi)
     temp = data["temp_air"].to_numpy(dtype=float)
@@ -461,8 +461,8 @@ def from_observations(
             "ghi": ghi,
             "dni": dni,
             "dhi": dhi,
-            "solar_zenith": solpos["apparent_zenith"].to_numpy(),
-            "solar_azimuth": solpos["azimuth"].to_numpy(),
+            "solar_zenith": sun.apparent_zenith.copy(),
+            "solar_azimuth": sun.azimuth.copy(),
             "temp_air": temp,
             "temp_dew": dew_point(temp, rh),
             "relative_humidity": rh,

@@ -40,6 +40,7 @@ from gigafactory.supply.rows import Term, add_rows
 from gigafactory.supply.terms import (
     availability_matrix,
     available_on_site,
+    flexible_term,
     in_service_term,
     off_site,
     online_matrix,
@@ -179,8 +180,10 @@ def add_balance_constraints(model: linopy.Model, site: SiteSupply) -> None:
             "allow technologies, raise grid.import_cap_mw, or set reliability.allow_unserved"
         )
         raise InfeasibleError(msg)
-    if "flexible-it" in model.variables:
-        supply.append((-site.hourly(site.flexible_pue), model.variables["flexible-it"]))
+    flexible = flexible_term(model, site)
+    if flexible is not None:
+        pue, it_power = flexible
+        supply.append((-pue, it_power))
     add_rows(
         model,
         supply,

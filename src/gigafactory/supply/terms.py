@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "availability_matrix",
     "available_on_site",
+    "flexible_term",
     "in_service_capacity",
     "in_service_term",
     "off_site",
@@ -122,10 +123,8 @@ def in_service_capacity(model: linopy.Model, site: SiteSupply, techs: list[Suppl
 
     The capacity itself where no technology has in-service dates (the LP stays as it was).
     """
-    cap = model.variables["capacity"].sel(technology=technology_index(techs))
-    if all(t.online is None for t in techs):
-        return cap
-    return online_matrix(site, techs) * cap
+    online, cap = in_service_term(model, site, techs)
+    return cap if isinstance(online, float) else online * cap
 
 
 def in_service_term(
@@ -184,8 +183,14 @@ def sum_terms(terms: list[Any]) -> Any:
     return expr
 
 
-def flexible_facility(model: linopy.Model, site: SiteSupply) -> Any:
-    """Flexible training's facility power ``PUE(t) f(t)`` as an expression [MW], or None."""
+def flexible_term(model: linopy.Model, site: SiteSupply) -> tuple[Any, Any] | None:
+    """Flexible training's facility power ``PUE(t) f(t)`` as a term [MW], or None."""
     if "flexible-it" not in model.variables:
         return None
-    return site.hourly(site.flexible_pue) * model.variables["flexible-it"]
+    return site.hourly(site.flexible_pue), model.variables["flexible-it"]
+
+
+def flexible_facility(model: linopy.Model, site: SiteSupply) -> Any:
+    """:func:`flexible_term` as an expression [MW], or None."""
+    term = flexible_term(model, site)
+    return None if term is None else term[0] * term[1]
