@@ -130,7 +130,7 @@ def main() -> None:
         )
     else:
         results["sweep"] = _run("replay_and_sweep.py")
-        results["pypsa1"] = _run("supply_vs_pypsa.py", "--sites", "1")
+        results["pypsa1"] = _run("supply_vs_pypsa.py", "--sites", "1", "--with-hipo")
         results["pypsa5"] = _run("supply_vs_pypsa.py", "--sites", "5", "--skip-pypsa-default")
         results["typical"] = _run("typical_periods.py")
         results["years"] = _run("weather_years.py")

@@ -97,7 +97,7 @@ def test_why_this_mix_in_korean_and_english():
     ulsan = stored_site("korea-ulsan")
     assert why_this_mix(ulsan.marginals, "en") == ulsan.marginals.text
     assert why_this_mix(ulsan.marginals, "ko")[1:3] == [
-        "부유식 해상풍력: 미구축; 진입하려면 3,611 USD/kW 미만이어야 함 (현재 10,107 USD/kW)",
+        "부유식 해상풍력: 미구축; 진입하려면 3,134 USD/kW 미만이어야 함 (현재 10,107 USD/kW)",
         "리튬이온 배터리: 미구축; 한계선: 비용이 조금만 낮아도 진입 (현재 165 USD/kWh)",
     ]
     for preset in ("pine-island", "memphis-gas", "korea-pohang", "colossus"):

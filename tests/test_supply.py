@@ -448,7 +448,7 @@ def test_an_interior_point_with_its_objectives_apart_is_not_optimal(monkeypatch,
     # ordering on the canonical LP); 1.7e-9 is its default ordering's gap on the same LP
     import linopy
 
-    from gigafactory.solver import not_optimal, solve_highs
+    from gigafactory.solver import not_optimal, solve_lp
 
     class Info:
         primal_dual_objective_error = gap
@@ -472,7 +472,7 @@ def test_an_interior_point_with_its_objectives_apart_is_not_optimal(monkeypatch,
     x = model.add_variables(lower=0, name="x")
     model.add_objective(1.0 * x)
     monkeypatch.setattr(linopy.Model, "solve", fake_solve)
-    assert solve_highs(model, method="ipm") == expected
+    assert solve_lp(model, method="ipm") == expected
     assert not_optimal("site 'a'", *expected) == (
         None
         if expected[0] == "ok"
@@ -487,7 +487,7 @@ def test_an_interior_point_not_optimal_is_checked_by_the_simplex(monkeypatch, an
     # IPX called a feasible LP infeasible: the simplex, a vertex with a certificate, decides
     import linopy
 
-    from gigafactory.solver import solve_highs
+    from gigafactory.solver import solve_lp
 
     real_solve = linopy.Model.solve
     seen: list[str] = []
@@ -504,16 +504,16 @@ def test_an_interior_point_not_optimal_is_checked_by_the_simplex(monkeypatch, an
     model.add_constraints(x + y >= 1, name="demand")
     model.add_objective(1.0 * x + 2.0 * y)
     monkeypatch.setattr(linopy.Model, "solve", solve)
-    assert solve_highs(model, method="ipm") == ("ok", "optimal")
+    assert solve_lp(model, method="ipm") == ("ok", "optimal")
     assert seen == ["ipm", "simplex"]
     assert model.objective.value == pytest.approx(1.0)  # all of it from x at 1 a unit
     # no time left for another try: the interior point's answer stands
     seen.clear()
-    assert solve_highs(model, method="ipm", time_limit_s=1e-9)[1] == answer
+    assert solve_lp(model, method="ipm", time_limit_s=1e-9)[1] == answer
     assert seen == ["ipm"]
     # a simplex answer is final
     seen.clear()
-    assert solve_highs(model, method="simplex") == ("ok", "optimal")
+    assert solve_lp(model, method="simplex") == ("ok", "optimal")
     assert seen == ["simplex"]
 
 
@@ -558,7 +558,7 @@ def test_warm_started_solves_check_the_objective_gap_too(monkeypatch):
     assert warm.solve("k", model()) == ("ok", "optimal")
     monkeypatch.setattr(solver, "OBJECTIVE_GAP", -1.0)
     assert warm.solve("k", model()) == ("warning", "objective_gap")
-    assert solver.solve_highs(model(), method="simplex") == ("warning", "objective_gap")
+    assert solver.solve_lp(model(), method="simplex") == ("warning", "objective_gap")
     monkeypatch.setattr(solver, "OBJECTIVE_GAP", 1e-6)
     assert warm.solve("k", model()) == ("ok", "optimal")
     assert warm.starts["k"] == "cold"  # the refused solve's basis was dropped

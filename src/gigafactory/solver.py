@@ -1,7 +1,9 @@
-"""The one HiGHS wrapper: every linopy model in the package is solved here.
+"""The one solver wrapper: every linopy model in the package is solved here.
 
-:func:`solve_highs` sets HiGHS's options for the chosen method, silences the banner HiGHS
-prints on C-level stdout before its options apply, and returns linopy's ``(status,
+:func:`solve_lp` picks the solver for the chosen method (Clarabel's interior point for a
+full year, :mod:`gigafactory.interior`; HiGHS's simplex or interior point otherwise, and
+after any interior point that ends unsure), sets HiGHS's options, silences the banner
+HiGHS prints on C-level stdout before its options apply, and returns linopy's ``(status,
 termination_condition)``. The supply LP (:mod:`gigafactory.supply.solve`) and the
 placement LP (:mod:`gigafactory.placement.lp`) both call it. :class:`WarmStarts` keeps the
 last optimal basis of each model a process solves and starts the next one of the same shape
@@ -18,6 +20,11 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from gigafactory.interior import reduced_costs as interior_reduced_costs
+from gigafactory.interior import solve_clarabel
+
 if TYPE_CHECKING:
     import linopy
 
@@ -32,11 +39,12 @@ __all__ = [
     "WarmStarts",
     "c_stdout_silenced",
     "not_optimal",
-    "solve_highs",
+    "reduced_costs",
+    "solve_lp",
 ]
 
 IPM_THRESHOLD = 20_000
-"""Variables above which ``method='auto'`` uses the interior-point solver [-]; an estimate.
+"""Variables above which ``method='auto'`` uses an interior point (Clarabel's) [-]; an estimate.
 Below it the simplex is about as fast on typical-day LPs (2-core Intel, HiPO, 2026-12-03;
 simplex against HiPO, seconds: korea-southwest 13,058 variables 2.0 against 2.6, colossus
 14,638 2.1 against 2.2; pine-island on 104 days, ~18,500, is the exception, 12.9 against
@@ -60,26 +68,31 @@ the simplex finds its optimum (1,074 M USD/yr: 400 MW of PV and 3,654 MW of Li-i
 3.6 s (2026-12-06, 2-core Intel, HiGHS 1.15.1). The same Warsaw LP read from an MPS file,
 its columns in another order, HiPO solves in 45 iterations."""
 
-METHODS = ("auto", "ipm", "simplex", "choose")
-"""``auto``: IPM above :data:`IPM_THRESHOLD` variables; ``choose``: HiGHS's own default."""
+METHODS = ("auto", "clarabel", "ipm", "simplex", "choose")
+"""``auto``: Clarabel above :data:`IPM_THRESHOLD` variables, HiGHS's choice below it;
+``clarabel``: Clarabel's interior point; ``ipm``: HiGHS's (HiPO); ``simplex``: HiGHS's dual
+simplex; ``choose``: HiGHS's own default."""
 
 
-def solve_highs(
+def solve_lp(
     model: linopy.Model,
     *,
     method: str = "auto",
     time_limit_s: float | None = None,
 ) -> tuple[str, str]:
-    """Solve with HiGHS and return linopy's ``(status, termination_condition)``.
+    """Solve an LP and return linopy's ``(status, termination_condition)``.
 
-    ``method='ipm'`` runs HiGHS's interior point without crossover, the fastest choice for
-    a full year: HiPO, from highspy-extras (a dependency), whose sparse factorisation of
-    the augmented system takes about half IPX's time on a full year (benchmarks/README.md),
-    or IPX where HiPO is missing; ``'simplex'`` gives a vertex solution; ``'auto'`` uses IPM
-    above :data:`IPM_THRESHOLD` variables; ``'choose'`` leaves the choice to HiGHS. An
-    interior point that ends neither optimal nor at the time limit (unknown, infeasible,
-    its objectives apart) is followed by the simplex (:data:`SIMPLEX_CHECK`), within what
-    is left of ``time_limit_s``.
+    ``method='clarabel'`` runs Clarabel's interior point (:mod:`gigafactory.interior`),
+    the fastest choice for a full year: 3-4x HiPO's speed on the presets' years and the
+    canonical LP (benchmarks/README.md); ``'ipm'`` runs HiGHS's interior point without
+    crossover: HiPO, from highspy-extras (a dependency), or IPX where HiPO is missing;
+    ``'simplex'`` gives a vertex solution; ``'auto'`` uses Clarabel above
+    :data:`IPM_THRESHOLD` variables and leaves the choice to HiGHS below it, as
+    ``'choose'`` does. Clarabel ending other than optimal or at the time limit (its
+    iteration limit, numerical trouble, an infeasibility verdict) hands the LP to HiGHS's
+    interior point; a HiGHS interior point that ends neither optimal nor at the time limit
+    (unknown, infeasible, its objectives apart) is followed by the simplex
+    (:data:`SIMPLEX_CHECK`); each within what is left of ``time_limit_s``.
 
     The model goes to HiGHS in memory (linopy's ``io_api='direct'``), not through an LP
     file: 0.1-0.3 s less a solve on typical days, where that was a third of the solve.
@@ -87,8 +100,19 @@ def solve_highs(
     if method not in METHODS:
         msg = f"solver method '{method}' not in {', '.join(METHODS)}"
         raise ValueError(msg)
+    large = int(model.nvars) > IPM_THRESHOLD
+    started = time.perf_counter()
+    if method == "clarabel" or (method == "auto" and large):
+        status, condition = solve_clarabel(
+            model, time_limit_s=time_limit_s, objective_gap=OBJECTIVE_GAP
+        )
+        left = _time_left(started, time_limit_s)
+        if condition in {"optimal", "time_limit"} or (left is not None and left <= 0):
+            return status, condition
+        logger.info("Clarabel ended %s/%s; solving with HiGHS's interior point", status, condition)
+        method, time_limit_s, started = "ipm", left, time.perf_counter()
     options: dict[str, Any] = {"log_to_console": False, "output_flag": False}
-    ipm = method == "ipm" or (method == "auto" and int(model.nvars) > IPM_THRESHOLD)
+    ipm = method == "ipm"
     if ipm:
         options.update(solver="ipm", run_crossover="off")
     elif method == "simplex":
@@ -115,7 +139,7 @@ def _simplex_check(
     Due when the interior point ended neither optimal nor at its time limit and time is
     left (:data:`SIMPLEX_CHECK`); the options carry what is left of ``time_limit_s``.
     """
-    left = None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
+    left = _time_left(started, time_limit_s)
     if condition in {"optimal", "time_limit"} or (left is not None and left <= 0):
         return None
     logger.info("the interior point ended %s/%s; solving with the simplex", status, condition)
@@ -123,6 +147,41 @@ def _simplex_check(
     if left is not None:
         check["time_limit"] = float(left)
     return check
+
+
+def _time_left(started: float, time_limit_s: float | None) -> float | None:
+    """Seconds left of ``time_limit_s`` since ``started`` (``perf_counter``); None: no limit."""
+    return None if time_limit_s is None else time_limit_s - (time.perf_counter() - started)
+
+
+def reduced_costs(model: linopy.Model) -> dict[int, float] | None:
+    """The reduced cost of each column of the last solve of ``model``, by variable label.
+
+    From Clarabel's dual (``c - A'y``, :func:`gigafactory.interior.reduced_costs`) or HiGHS's
+    ``col_dual``; ``None`` where neither solved it.
+    """
+    highs = model.solver_model  # None after Clarabel's solve: the last solve's answer wins
+    if highs is None or not hasattr(highs, "getSolution"):
+        return interior_reduced_costs(model)
+    col_dual = np.asarray(highs.getSolution().col_dual, dtype=float)
+    labels = _column_labels(model, highs)
+    if len(col_dual) != len(labels):  # pragma: no cover - a model solved from a file
+        return None
+    return dict(zip(labels, col_dual.tolist(), strict=True))
+
+
+def _column_labels(model: linopy.Model, highs: Any) -> list[int]:
+    """Linopy's variable label of each HiGHS column, in HiGHS's order.
+
+    linopy hands HiGHS an LP file by default, whose columns come in the order they first
+    appear in the file (``x0, x1, x74, ...``), not in label order; each is named
+    ``x<label>``. A model passed directly (``io_api='direct'``) has no names and keeps
+    linopy's matrix order.
+    """
+    names = list(highs.getLp().col_names_)
+    if names:
+        return [int(name.removeprefix("x")) for name in names]
+    return [int(label) for label in np.asarray(model.matrices.vlabels)]
 
 
 def _solve_once(

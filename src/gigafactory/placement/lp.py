@@ -23,7 +23,7 @@ import xarray as xr
 
 from gigafactory.errors import SolverError
 from gigafactory.placement.latency import fibre_rtt_ms, great_circle_km, leo_rtt_ms
-from gigafactory.solver import not_optimal, solve_highs
+from gigafactory.solver import not_optimal, solve_lp
 from gigafactory.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def extract(
 def solve_placement(problem: PlacementProblem) -> dict[str, Any]:
     """Build, solve (HiGHS) and extract the placement LP."""
     model, pairs, rtt = build_model(problem)
-    status, condition = solve_highs(model, method="choose")
+    status, condition = solve_lp(model, method="choose")
     stopped = not_optimal("placement", status, condition)
     if stopped is not None:
         raise SolverError(stopped)

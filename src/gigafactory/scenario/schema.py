@@ -93,9 +93,14 @@ class Cooling(StrEnum):
 
 
 class SolveMethod(StrEnum):
-    """LP algorithm: ``auto`` picks interior point for full years, simplex for small LPs."""
+    """LP algorithm: ``auto`` picks Clarabel's interior point for full years, HiGHS for small LPs.
+
+    ``clarabel``: Clarabel's interior point; ``ipm``: HiGHS's (HiPO); ``simplex``: HiGHS's
+    dual simplex (a vertex: the tightest entry prices where the optimum is degenerate).
+    """
 
     auto = "auto"
+    clarabel = "clarabel"
     ipm = "ipm"
     simplex = "simplex"
 

@@ -46,8 +46,8 @@ class TechnologyMargin(Section):
     its limit, where it is worth building up to); ``None`` when no price would do (its
     fixed O&M alone exceeds its value). From one optimal dual: above it the technology
     surely stays out, but where the optimum is degenerate the first MW may need a lower
-    price still (korea-ulsan's floating wind: 3,128 or 3,611 USD/kW from two interior
-    point solvers, and still out at 3,000)."""
+    price still (korea-ulsan's floating wind: 3,134, 3,128 or 3,611 USD/kW from three
+    interior point solvers, and still out at 3,000)."""
     price_unit: str = ""
     unit_mw: float | None = None
     """One unit of it [MW]: the scenario's ``unit_mw``, else a wind turbine's rating. The LP

@@ -7,9 +7,10 @@ more MW of limit would save that much). The duals of the grid feed, the CFE targ
 CO2 cap give the value of one more MW of connection, one more point of target and one more
 tonne of cap. All are in the objective's units, USD a year.
 
-HiGHS reports reduced costs for every column (``col_dual``); with the interior point
-solver and no crossover they are those of a near-optimal interior solution, accurate to
-the solver's tolerance, which is far below the amounts reported here.
+The solver reports reduced costs for every column (HiGHS's ``col_dual``, Clarabel's
+``c - A'y``; :func:`gigafactory.solver.reduced_costs`); from an interior point without
+crossover they are those of a near-optimal interior solution, accurate to the solver's
+tolerance, which is far below the amounts reported here.
 """
 
 from __future__ import annotations
@@ -18,37 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gigafactory.solver import reduced_costs
+
 if TYPE_CHECKING:
     import linopy
 
     from gigafactory.supply.inputs import SiteSupply
 
 __all__ = ["marginal_values"]
-
-
-def _column_labels(model: linopy.Model, highs: Any) -> list[int]:
-    """Linopy's variable label of each HiGHS column, in HiGHS's order.
-
-    linopy hands HiGHS an LP file by default, whose columns come in the order they first
-    appear in the file (``x0, x1, x74, ...``), not in label order; each is named
-    ``x<label>``. A model passed directly (``io_api='direct'``) has no names and keeps
-    linopy's matrix order.
-    """
-    names = list(highs.getLp().col_names_)
-    if names:
-        return [int(name.removeprefix("x")) for name in names]
-    return [int(label) for label in np.asarray(model.matrices.vlabels)]
-
-
-def _reduced_costs(model: linopy.Model) -> dict[int, float] | None:
-    highs = model.solver_model
-    if highs is None or not hasattr(highs, "getSolution"):
-        return None
-    col_dual = np.asarray(highs.getSolution().col_dual, dtype=float)
-    labels = _column_labels(model, highs)
-    if len(col_dual) != len(labels):  # pragma: no cover - a model solved from a file
-        return None
-    return dict(zip(labels, col_dual.tolist(), strict=True))
 
 
 def _dual_sum(model: linopy.Model, name: str) -> float | None:
@@ -76,7 +54,7 @@ def marginal_values(model: linopy.Model, site: SiteSupply) -> dict[str, Any]:
         "cfe_target_usd_per_point": None,
         "co2_shadow_price_usd_per_t": None,
     }
-    reduced = _reduced_costs(model)
+    reduced = reduced_costs(model)
     if reduced is None:
         return out
     if "capacity" in model.variables:

@@ -1,4 +1,4 @@
-"""Solve one site's supply LP: the HiGHS call and the status check.
+"""Solve one site's supply LP: the solver call and the status check.
 
 :func:`optimise` runs :func:`~gigafactory.supply.model.build_model` -> :func:`solve` ->
 :func:`~gigafactory.supply.extract.extract` and turns an infeasible or unsolved model into
@@ -19,7 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from gigafactory.errors import InfeasibleError, SolverError
-from gigafactory.solver import INFEASIBLE, WarmStarts, not_optimal, solve_highs
+from gigafactory.solver import INFEASIBLE, WarmStarts, not_optimal, solve_lp
 from gigafactory.supply.extract import extract
 from gigafactory.supply.model import SiteSupply, build_model
 from gigafactory.supply.policy import carbon_emitting_supply, emission_terms
@@ -49,13 +49,13 @@ def solve(
     warm: WarmStarts | None = None,
     key: str = "",
 ) -> tuple[str, str]:
-    """Solve a supply LP with HiGHS; see :func:`gigafactory.solver.solve_highs`.
+    """Solve a supply LP; see :func:`gigafactory.solver.solve_lp`.
 
     With ``warm``, from the basis kept under ``key`` (:class:`~gigafactory.solver.WarmStarts`).
     """
     if warm is not None:
         return warm.solve(key, model, time_limit_s=time_limit_s)
-    return solve_highs(model, method=method, time_limit_s=time_limit_s)
+    return solve_lp(model, method=method, time_limit_s=time_limit_s)
 
 
 def _shortfall(site: SiteSupply, method: str) -> str:

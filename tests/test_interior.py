@@ -1,0 +1,182 @@
+"""Clarabel's interior point (gigafactory.interior) and its place in solver.solve_lp."""
+
+from __future__ import annotations
+
+import linopy
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gigafactory import interior, solver
+from gigafactory.interior import solve_clarabel
+from gigafactory.solver import not_optimal, reduced_costs, solve_lp
+
+
+def toy() -> linopy.Model:
+    """min x + 2 y + 3 z  s.t.  x + y + z >= 1 (demand),  x + y <= 2 (line),
+    0 <= x <= 0.6,  z fixed at 0.05."""
+    m = linopy.Model()
+    x = m.add_variables(lower=0, upper=0.6, name="x")
+    y = m.add_variables(lower=0, name="y")
+    z = m.add_variables(lower=0.05, upper=0.05, name="z")
+    m.add_constraints(x + y + z >= 1, name="demand")
+    m.add_constraints(x + y <= 2, name="line")
+    m.add_objective(1.0 * x + 2.0 * y + 3.0 * z)
+    return m
+
+
+def test_clarabel_finds_the_hand_computed_optimum_and_duals():
+    # z fixed at 0.05; x (1 a unit) to its bound 0.6; y (2 a unit) the rest, 0.35; the
+    # line (x + y <= 2) is slack. Cost 0.6 + 0.7 + 0.15 = 1.45. One more unit of demand
+    # costs 2 (y's price): its dual is +2 (a >= row of a minimisation); x at its upper
+    # bound has reduced cost 1 - 2 = -1, y (between bounds) 0, z (fixed) 3 - 2 = 1.
+    m = toy()
+    assert solve_clarabel(m) == ("ok", "optimal")
+    assert m.objective.value == pytest.approx(1.45, rel=1e-7)
+    assert float(m.variables["x"].solution) == pytest.approx(0.6, abs=1e-7)
+    assert float(m.variables["y"].solution) == pytest.approx(0.35, abs=1e-7)
+    assert float(m.constraints["demand"].dual) == pytest.approx(2.0, abs=1e-6)
+    assert float(m.constraints["line"].dual) == pytest.approx(0.0, abs=1e-6)
+    labels = [int(m.variables[v].labels) for v in "xyz"]
+    costs = reduced_costs(m)
+    assert costs is not None
+    assert [costs[label] for label in labels] == pytest.approx([-1.0, 0.0, 1.0], abs=1e-6)
+
+
+def test_clarabel_duals_match_the_simplex_ones():
+    # the same LP by HiGHS's simplex: the same row duals and reduced costs, sign for sign
+    clarabel_model, highs_model = toy(), toy()
+    solve_clarabel(clarabel_model)
+    assert solve_lp(highs_model, method="simplex") == ("ok", "optimal")
+    for name in ("demand", "line"):
+        assert float(clarabel_model.constraints[name].dual) == pytest.approx(
+            float(highs_model.constraints[name].dual), abs=1e-6
+        )
+    theirs, ours = reduced_costs(highs_model), reduced_costs(clarabel_model)
+    assert theirs is not None and ours is not None
+    assert ours == pytest.approx(theirs, abs=1e-6)
+
+
+def test_auto_solves_a_large_lp_with_clarabel(monkeypatch):
+    # above IPM_THRESHOLD variables 'auto' is Clarabel: its reduced costs are the ones kept
+    monkeypatch.setattr(solver, "IPM_THRESHOLD", 2)
+    m = toy()
+    assert solve_lp(m, method="auto") == ("ok", "optimal")
+    assert interior.reduced_costs(m) is not None
+    small = toy()
+    monkeypatch.setattr(solver, "IPM_THRESHOLD", 3)  # 3 variables: not above it
+    assert solve_lp(small, method="auto") == ("ok", "optimal")
+    assert interior.reduced_costs(small) is None
+
+
+def test_clarabel_at_its_iteration_limit_hands_the_lp_to_highs(monkeypatch):
+    monkeypatch.setattr(interior, "MAX_ITERATIONS", 1)
+    assert solve_clarabel(toy()) == ("warning", "iteration_limit")
+    m = toy()
+    assert solve_lp(m, method="clarabel") == ("ok", "optimal")
+    assert m.objective.value == pytest.approx(1.45, rel=1e-7)
+    assert interior.reduced_costs(m) is None  # HiGHS's answer, not Clarabel's
+
+
+def test_clarabel_objectives_apart_are_not_optimal(monkeypatch):
+    # with no gap allowed even the exact answer is refused, and HiGHS is asked instead
+    m = toy()
+    assert solve_clarabel(m, objective_gap=-1.0) == ("warning", "objective_gap")
+    monkeypatch.setattr(solver, "OBJECTIVE_GAP", -1.0)
+    seen: list[str] = []
+    real = solver._solve_once
+
+    def once(model, options, time_limit_s):
+        seen.append(options["solver"])
+        return real(model, options, time_limit_s)
+
+    monkeypatch.setattr(solver, "_solve_once", once)
+    solve_lp(toy(), method="clarabel")
+    assert seen == ["ipm", "simplex"]
+
+
+def test_clarabel_at_its_time_limit_says_so():
+    status, condition = solve_lp(toy(), method="clarabel", time_limit_s=1e-12)
+    assert (status, condition) == ("warning", "time_limit")
+    assert not_optimal("site 'a'", status, condition, time_limit_s=1e-12) == (
+        "site 'a': the solver stopped at its time limit (1e-12 s) before an optimal "
+        "solution; raise solver.time_limit_s or remove it"
+    )
+
+
+def test_an_infeasible_lp_is_decided_by_highs():
+    # Clarabel's infeasibility verdict is checked by HiGHS, which the callers explain
+    m = linopy.Model()
+    x = m.add_variables(lower=0, upper=1, name="x")
+    m.add_constraints(x >= 2, name="demand")
+    m.add_objective(1.0 * x)
+    assert solve_clarabel(m)[1] == "infeasible"
+    assert solve_lp(m, method="clarabel")[1] in solver.INFEASIBLE
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=2**32 - 1),
+    st.integers(min_value=2, max_value=8),
+    st.integers(min_value=1, max_value=6),
+)
+def test_clarabel_agrees_with_the_simplex_on_random_lps(seed, n, rows):
+    # min c'x, A x >= b (A >= 0, b >= 0: feasible), x <= u where u lets every row be met,
+    # one column fixed: the optimum is Clarabel's and HiGHS's to 1e-6, the >= rows'
+    # duals are >= 0 and complementary to their slack (the sign convention linopy and
+    # HiGHS use; a flipped sign breaks the first, a wrong row the second)
+    rng = np.random.default_rng(seed)
+    a = rng.uniform(0.1, 2.0, size=(rows, n))
+    b = rng.uniform(0.0, 5.0, size=rows)
+    c = rng.uniform(0.1, 3.0, size=n)
+    fixed = rng.uniform(0.0, 1.0)
+
+    def build() -> linopy.Model:
+        m = linopy.Model()
+        x = m.add_variables(lower=0, upper=100.0, coords=[range(n)], dims=["j"], name="x")
+        f = m.add_variables(lower=fixed, upper=fixed, name="f")
+        for i in range(rows):
+            m.add_constraints((x * a[i]).sum() + f >= b[i], name=f"row{i}")
+        m.add_objective((x * c).sum() + 1.0 * f)
+        return m
+
+    ours, theirs = build(), build()
+    assert solve_clarabel(ours) == ("ok", "optimal")
+    assert solve_lp(theirs, method="simplex") == ("ok", "optimal")
+    assert ours.objective.value == pytest.approx(theirs.objective.value, rel=1e-6, abs=1e-7)
+    x = ours.variables["x"].solution.to_numpy()
+    for i in range(rows):
+        dual = float(ours.constraints[f"row{i}"].dual)
+        slack = float(a[i] @ x + fixed - b[i])
+        assert dual >= -1e-6
+        assert dual * slack == pytest.approx(0.0, abs=1e-5)
+
+
+def test_the_last_solve_gives_the_reduced_costs():
+    # Clarabel's reduced costs are kept beside the model; a later HiGHS solve of the same
+    # model replaces them with its own (and Clarabel's again after that)
+    m = toy()
+    solve_clarabel(m)
+    assert m.solver_model is None
+    x, y, z = (m.variables[name] for name in "xyz")
+    # x at 1.5 a unit: still to its bound, its reduced cost now 1.5 - 2 = -0.5 (was -1)
+    m.add_objective(1.5 * x + 2.0 * y + 3.0 * z, overwrite=True)
+    assert solve_lp(m, method="simplex") == ("ok", "optimal")
+    assert m.solver_model is not None  # HiGHS's, which reduced_costs reads
+    costs = reduced_costs(m)
+    assert costs is not None and costs[int(x.labels)] == pytest.approx(-0.5, abs=1e-9)
+    solve_clarabel(m)
+    costs = reduced_costs(m)
+    assert costs is not None and costs[int(x.labels)] == pytest.approx(-0.5, abs=1e-6)
+
+
+def test_a_model_without_rows_is_solved_too():
+    # min 3 x, 1 <= x: no constraint rows, only a bound (linopy gives no matrix)
+    m = linopy.Model()
+    x = m.add_variables(lower=1, name="x")
+    m.add_objective(3.0 * x)
+    assert solve_clarabel(m) == ("ok", "optimal")
+    assert m.objective.value == pytest.approx(3.0, rel=1e-8)
+    costs = reduced_costs(m)
+    assert costs is not None and costs[int(x.labels)] == pytest.approx(3.0, abs=1e-6)
