@@ -337,7 +337,7 @@ def main() -> None:
         "ours_s": round(ours["seconds"], 2),
         "pypsa_s": None if best is None else round(best["seconds"], 2),
         "pypsa_default_s": next(
-            (round(r["seconds"], 2) for label, r in rows if "default" in label), None
+            (round(r["seconds"], 2) for label, r in rows if label == "PyPSA (HiGHS default)"), None
         ),
         "ratio": None if best is None else round(ours["seconds"] / best["seconds"], 3),
         "objective_rel_diff": None

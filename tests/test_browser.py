@@ -139,10 +139,15 @@ def test_form_editor_run_progress_result_compare_and_korean(server, browser):
     page.click("#run")
     page.wait_for_url("**/runs/*")
     page.wait_for_selector("#bar")
+    # the page polls once a second and a year now solves in ~1.5 s (Clarabel), so the bar
+    # is caught at whichever stage the first poll finds past 'queued' (0.01, as served)
     page.wait_for_function(
-        "document.getElementById('stage').textContent.includes('optimising')", timeout=60_000
+        "(() => { const s = document.getElementById('stage');"
+        " return s !== null && /weather|optimising|economics|writing/.test(s.textContent)"
+        " && document.getElementById('bar').value > 0.01; })()",
+        timeout=60_000,
     )
-    assert float(page.get_attribute("#bar", "value")) > 0
+    assert float(page.get_attribute("#bar", "value")) >= 0.08  # 'weather' or later
     _shot(page, "run-progress")
     page.wait_for_selector("#summary", timeout=180_000)
     page.wait_for_load_state("load")

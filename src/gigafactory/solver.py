@@ -45,12 +45,15 @@ __all__ = [
 
 IPM_THRESHOLD = 20_000
 """Variables above which ``method='auto'`` uses an interior point (Clarabel's) [-]; an estimate.
-Below it the simplex is about as fast on typical-day LPs (2-core Intel, HiPO, 2026-12-03;
-simplex against HiPO, seconds: korea-southwest 13,058 variables 2.0 against 2.6, colossus
-14,638 2.1 against 2.2; pine-island on 104 days, ~18,500, is the exception, 12.9 against
-3.4), and its vertex gives tighter entry prices where the optimum is degenerate: on the
-scenario of tests/test_explain.py the simplex's dual puts solar's at 738 USD/kW (it enters
-at 0.99 of that), HiPO's interior one at 1,071 (it stays out at 0.9 of that)."""
+Below it, on typical-day LPs, the simplex's vertex gives tighter entry prices where the
+optimum is degenerate: on the scenario of tests/test_explain.py the simplex's dual puts
+solar's at 738 USD/kW (it enters at 0.99 of that), HiPO's interior one at 1,071 (it stays
+out at 0.9 of that). Speed alone would pick Clarabel there too: whole runs on 24 typical
+days 1.4-3x faster with the same costs and capacities (korea-southwest 2.5 against 1.7 s,
+pine-island 1.6 against 0.55 s; 2-core Intel, 2026-12-06); ``solver.method: clarabel``
+asks for it. (HiPO against the simplex on 2026-12-03, seconds: korea-southwest 13,058
+variables 2.6 against 2.0, colossus 14,638 2.2 against 2.1, pine-island on 104 days,
+~18,500, 3.4 against 12.9.)"""
 
 OBJECTIVE_GAP = 1e-6
 """Largest relative gap between the primal and dual objectives of a solve taken as optimal
