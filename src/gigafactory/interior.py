@@ -6,8 +6,8 @@ HiPO's supernodes average 4.5 columns on the canonical LP, so its time goes to o
 not arithmetic (benchmarks/README.md). Clarabel (Goulart and Chen, "Clarabel: An
 interior-point solver for conic programs with quadratic objectives", arXiv:2405.12762,
 2024) factorises the same KKT system with QDLDL, a plain LDL' that suits a sparse banded
-matrix: on the canonical LP 8 s against HiPO's 24-29 s, on the presets' years 0.5-2.7 s
-against 2.0-6.4 s (2-core Intel, 2026-12-06), at the same optimum to 1e-9.
+matrix: on the canonical LP 6-7 s against HiPO's 23-26 s, on the presets' years 0.5-3.9 s
+against 2.0-18.1 s (2-core Intel, 2026-12-06), at the same optimum to 1e-8.
 
 :func:`solve_clarabel` hands linopy's matrices to Clarabel in its conic form (equalities
 in the zero cone, inequalities and finite bounds in the non-negative cone), writes the
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["MAX_ITERATIONS", "reduced_costs", "solve_clarabel"]
 
 MAX_ITERATIONS = 500
-"""Clarabel's iteration limit [-]. The canonical LP takes 144 iterations, the presets'
-years 11-81 (2026-12-06); Clarabel's own default of 200 leaves little room above that, and
+"""Clarabel's iteration limit [-]. The canonical LP takes 141 iterations, the presets'
+years 11-107 (2026-12-06); Clarabel's own default of 200 leaves little room above that, and
 a solve that stops at the limit is handed to HiGHS (:func:`gigafactory.solver.solve_lp`)."""
 
 _REDUCED_COSTS: weakref.WeakKeyDictionary[Any, dict[int, float]] = weakref.WeakKeyDictionary()

@@ -86,7 +86,7 @@ def solve_lp(
     """Solve an LP and return linopy's ``(status, termination_condition)``.
 
     ``method='clarabel'`` runs Clarabel's interior point (:mod:`gigafactory.interior`),
-    the fastest choice for a full year: 3-4x HiPO's speed on the presets' years and the
+    the fastest choice for a full year: 3-5x HiPO's speed on the presets' years and the
     canonical LP (benchmarks/README.md); ``'ipm'`` runs HiGHS's interior point without
     crossover: HiPO, from highspy-extras (a dependency), or IPX where HiPO is missing;
     ``'simplex'`` gives a vertex solution; ``'auto'`` uses Clarabel above
