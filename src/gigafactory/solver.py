@@ -110,7 +110,7 @@ def solve_lp(
             model, time_limit_s=time_limit_s, objective_gap=OBJECTIVE_GAP
         )
         left = _time_left(started, time_limit_s)
-        if condition in {"optimal", "time_limit"} or (left is not None and left <= 0):
+        if _settled(condition, left):
             return status, condition
         logger.info("Clarabel ended %s/%s; solving with HiGHS's interior point", status, condition)
         method, time_limit_s, started = "ipm", left, time.perf_counter()
@@ -143,13 +143,21 @@ def _simplex_check(
     left (:data:`SIMPLEX_CHECK`); the options carry what is left of ``time_limit_s``.
     """
     left = _time_left(started, time_limit_s)
-    if condition in {"optimal", "time_limit"} or (left is not None and left <= 0):
+    if _settled(condition, left):
         return None
     logger.info("the interior point ended %s/%s; solving with the simplex", status, condition)
     check = {**options, "run_crossover": "off", **SIMPLEX_CHECK}
     if left is not None:
         check["time_limit"] = float(left)
     return check
+
+
+def _settled(condition: str, left: float | None) -> bool:
+    """Whether an interior point's answer stands: optimal, at its time limit, or no time left.
+
+    Any other answer (unknown, infeasible, objectives apart) goes to the next solver.
+    """
+    return condition in {"optimal", "time_limit"} or (left is not None and left <= 0)
 
 
 def _time_left(started: float, time_limit_s: float | None) -> float | None:
