@@ -158,7 +158,7 @@ class _ConicForm:
     def row_duals(self, z: np.ndarray) -> np.ndarray:
         """The rows' duals in HiGHS's convention (``c - A'y`` the reduced costs).
 
-        Clarabel's dual satisfies ``c + A''z = 0`` with ``z >= 0`` on the non-negative
+        Clarabel's dual satisfies ``c + A'z = 0`` with ``z >= 0`` on the non-negative
         cone, so a row kept as it is (``=``, ``<=``) has ``y = -z`` and a negated one
         (``>=``) ``y = z``; the bound rows' duals are the reduced costs themselves.
         """
