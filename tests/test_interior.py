@@ -79,11 +79,9 @@ def test_clarabel_at_its_iteration_limit_hands_the_lp_to_highs(monkeypatch):
     assert interior.reduced_costs(m) is None  # HiGHS's answer, not Clarabel's
 
 
-def test_clarabel_objectives_apart_are_not_optimal(monkeypatch):
-    # with no gap allowed even the exact answer is refused, and HiGHS is asked instead
-    m = toy()
-    assert solve_clarabel(m, objective_gap=-1.0) == ("warning", "objective_gap")
-    monkeypatch.setattr(solver, "OBJECTIVE_GAP", -1.0)
+@pytest.fixture
+def highs_calls(monkeypatch) -> list[str]:
+    """The HiGHS solver options ('ipm', 'simplex') of each HiGHS solve, in order."""
     seen: list[str] = []
     real = solver._solve_once
 
@@ -92,8 +90,16 @@ def test_clarabel_objectives_apart_are_not_optimal(monkeypatch):
         return real(model, options, time_limit_s)
 
     monkeypatch.setattr(solver, "_solve_once", once)
+    return seen
+
+
+def test_clarabel_objectives_apart_are_not_optimal(monkeypatch, highs_calls):
+    # with no gap allowed even the exact answer is refused, and HiGHS is asked instead
+    m = toy()
+    assert solve_clarabel(m, objective_gap=-1.0) == ("warning", "objective_gap")
+    monkeypatch.setattr(solver, "OBJECTIVE_GAP", -1.0)
     solve_lp(toy(), method="clarabel")
-    assert seen == ["ipm", "simplex"]
+    assert highs_calls == ["ipm", "simplex"]
 
 
 def test_clarabel_at_its_time_limit_says_so():
@@ -105,14 +111,16 @@ def test_clarabel_at_its_time_limit_says_so():
     )
 
 
-def test_an_infeasible_lp_is_decided_by_highs():
-    # Clarabel's infeasibility verdict is checked by HiGHS, which the callers explain
+def test_an_infeasible_lp_is_decided_by_highs(highs_calls):
+    # Clarabel's infeasibility verdict is checked by HiGHS (interior point, then the
+    # simplex's certificate), whose answer the callers explain
     m = linopy.Model()
     x = m.add_variables(lower=0, upper=1, name="x")
     m.add_constraints(x >= 2, name="demand")
     m.add_objective(1.0 * x)
     assert solve_clarabel(m)[1] == "infeasible"
     assert solve_lp(m, method="clarabel")[1] in solver.INFEASIBLE
+    assert highs_calls[0] == "ipm"
 
 
 @settings(max_examples=25, deadline=None)
