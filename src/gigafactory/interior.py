@@ -32,7 +32,11 @@ MAX_ITERATIONS = 500
 years 11-107 (2026-12-06); Clarabel's own default of 200 leaves little room above that, and
 a solve that stops at the limit is handed to HiGHS (:func:`gigafactory.solver.solve_lp`)."""
 
-_REDUCED_COSTS: weakref.WeakKeyDictionary[Any, dict[int, float]] = weakref.WeakKeyDictionary()
+_REDUCED_COSTS: weakref.WeakKeyDictionary[Any, tuple[np.ndarray, np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Per model solved by Clarabel: the column labels and their reduced costs, as arrays (a
+dict is built only when asked: probes and stress solves never read them)."""
 
 _CONDITIONS = {
     "Solved": ("ok", "optimal"),
@@ -106,7 +110,7 @@ def solve_clarabel(
     model.assign_result(
         Result(Status.process(status, condition), Solution(primal, dual, objective))
     )
-    _REDUCED_COSTS[model] = dict(zip(vlabels.tolist(), reduced.tolist(), strict=True))
+    _REDUCED_COSTS[model] = (vlabels, reduced)
     return status, condition
 
 
@@ -115,7 +119,11 @@ def reduced_costs(model: linopy.Model) -> dict[int, float] | None:
 
     ``None`` where Clarabel has not solved it (HiGHS's are on ``model.solver_model``).
     """
-    return _REDUCED_COSTS.get(model)
+    kept = _REDUCED_COSTS.get(model)
+    if kept is None:
+        return None
+    labels, reduced = kept
+    return dict(zip(labels.tolist(), reduced.tolist(), strict=True))
 
 
 class _ConicForm:
