@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import linopy
 import numpy as np
+import pandas as pd
 import pytest
+import scipy.sparse as sp
+import xarray as xr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -188,3 +191,59 @@ def test_a_model_without_rows_is_solved_too():
     assert m.objective.value == pytest.approx(3.0, rel=1e-8)
     costs = reduced_costs(m)
     assert costs is not None and costs[int(x.labels)] == pytest.approx(3.0, abs=1e-6)
+
+
+def test_a_long_column_is_split_into_linked_copies():
+    # one column in 500 rows of a 2,000 x 2,000 matrix: KKT order 4,000, AMD's dense limit
+    # 15 sqrt(4,000) = 949 > 500, so it is split: 500 = 168 + 168 + 164, two copies, each
+    # tied to it by a row "copy - column = 0" placed after the 10 zero-cone rows
+    n = 2000
+    entries = sp.identity(n, format="lil")
+    entries[:500, 7] = 2.0
+    matrix = sp.csc_matrix(entries)
+    split, links = interior.split_columns(matrix, 10)
+    assert links == 2
+    assert split.shape == (n + 2, n + 2)
+    counts = np.diff(split.indptr)
+    assert counts[7] == 168 + 2  # its first block and the two links
+    assert counts[n:].tolist() == [168 + 1, 164 + 1]
+    assert split[10:12].toarray()[:, [7, n, n + 1]].tolist() == [[-1, 1, 0], [-1, 0, 1]]
+    assert split.sum() == matrix.sum()  # every entry kept, the links add +1 -1
+    # the other columns are not moved
+    assert (split[:10, :7] != matrix[:10, :7]).nnz == 0
+
+
+def test_a_column_amd_sets_aside_as_dense_is_left_whole():
+    # 500 entries in a 600 x 600 matrix: 15 sqrt(1,200) = 520 > 500, split; in a
+    # 500 x 500 one 15 sqrt(1,000) = 474 < 500, AMD orders it last itself: left alone
+    for n, expected in ((600, 2), (500, 0)):
+        entries = sp.identity(n, format="lil")
+        entries[:500, 3] = 1.0
+        assert interior.split_columns(sp.csc_matrix(entries), 0)[1] == expected
+
+
+def test_a_split_column_keeps_the_optimum_and_duals():
+    # a demand charge: min 5 peak + sum_t x_t  s.t.  x_t >= d_t,  x_t <= peak, for 400
+    # hours of d_t = 1 + (t mod 7): peak = 7, objective 5 x 7 + sum d_t; the peak's
+    # column (400 rows) is split. The 5 of the peak's price falls on the hours at the
+    # peak: the <= rows' duals add up to -5, and each x_t at d_t has reduced cost 0.
+    hours = 400
+    demand = 1.0 + np.arange(hours) % 7
+    m = linopy.Model()
+    index = pd.RangeIndex(hours, name="hour")
+    x = m.add_variables(lower=0, coords=[index], name="x")
+    peak = m.add_variables(lower=0, name="peak")
+    m.add_constraints(x >= xr.DataArray(demand, coords=[index]), name="demand")
+    m.add_constraints(x - peak <= 0, name="peak-rows")
+    m.add_objective(5.0 * peak + x.sum())
+    form = interior._ConicForm(m.matrices)
+    assert form.matrix.shape[1] > m.matrices.A.shape[1]  # the peak column was split
+    assert solve_clarabel(m) == ("ok", "optimal")
+    assert m.objective.value == pytest.approx(5 * 7 + demand.sum(), rel=1e-7)
+    assert float(peak.solution) == pytest.approx(7.0, abs=1e-6)
+    duals = m.constraints["peak-rows"].dual.to_numpy()
+    assert duals.sum() == pytest.approx(-5.0, abs=1e-6)
+    assert np.abs(duals[demand < 7]).max() == pytest.approx(0.0, abs=1e-6)
+    costs = reduced_costs(m)
+    assert costs is not None
+    assert costs[int(peak.labels)] == pytest.approx(0.0, abs=1e-6)
