@@ -116,13 +116,19 @@ def _margin(summary: gigafactory.Summary, name: str) -> gigafactory.TechnologyMa
     return margin
 
 
-def _run(solar: dict) -> gigafactory.Summary:
+def _run(solar: dict, method: str = "auto") -> gigafactory.Summary:
     technologies = {"solar_fixed": {"max_mw": 200, **solar}, "gas_ct": {"max_mw": 100}}
-    return gigafactory.run(scenario_from_dict(small_scenario(technologies=technologies))).summary
+    data = small_scenario(technologies=technologies)
+    data["solver"] = {"method": method}
+    return gigafactory.run(scenario_from_dict(data)).summary
 
 
-def test_a_technology_enters_just_below_its_entry_price_and_not_above():
-    base = _run({})
+@pytest.mark.parametrize("method", ["auto", "simplex"])
+def test_a_technology_stays_out_above_its_entry_price(method):
+    # any optimal dual proves the optimum, so above the price it gives the technology stays
+    # out, whichever solver found it (Clarabel's interior dual by default here: 867
+    # USD/kW; the simplex's vertex: 738)
+    base = _run({}, method)
     margin = _margin(base, "solar_fixed")
     assert margin.status == "not built"
     assert margin.price_unit == "USD/kW"
@@ -132,10 +138,22 @@ def test_a_technology_enters_just_below_its_entry_price_and_not_above():
         f"solar_fixed: not built; it would need less than {margin.entry_price:,.0f} USD/kW to enter "
         "(now 1,430 USD/kW)"
     )
-    below = _run({"capex_usd_per_kw": 0.97 * margin.entry_price})
-    above = _run({"capex_usd_per_kw": 1.03 * margin.entry_price})
-    assert below.capacity_mw["solar_fixed"] > 0.1  # it enters (the first MWs are worth most)
+    above = _run({"capex_usd_per_kw": 1.03 * margin.entry_price}, method)
     assert above.capacity_mw["solar_fixed"] == pytest.approx(0.0, abs=0.01)
+
+
+def test_the_simplex_entry_price_is_tight_here():
+    # the optimum is degenerate, so duals differ; the simplex's vertex is the tightest one
+    # here: 3 % below its price solar enters (the first MWs are worth most), where 3 %
+    # below the interior dual's 867 USD/kW (841) it still stays out
+    margin = _margin(_run({}, "simplex"), "solar_fixed")
+    assert margin.entry_price == pytest.approx(738.2, abs=0.5)
+    below = _run({"capex_usd_per_kw": 0.97 * margin.entry_price}, "simplex")
+    assert below.capacity_mw["solar_fixed"] > 0.1
+    interior = _margin(_run({}), "solar_fixed").entry_price
+    assert interior == pytest.approx(867.1, abs=0.5)
+    stays_out = _run({"capex_usd_per_kw": 0.97 * interior}).capacity_mw["solar_fixed"]
+    assert stays_out == pytest.approx(0.0, abs=0.01)
 
 
 def test_run_prints_why_each_technology_is_or_is_not_built(tmp_path):

@@ -43,17 +43,18 @@ __all__ = [
     "solve_lp",
 ]
 
-IPM_THRESHOLD = 20_000
-"""Variables above which ``method='auto'`` uses an interior point (Clarabel's) [-]; an estimate.
-Below it, on typical-day LPs, the simplex's vertex gives tighter entry prices where the
-optimum is degenerate: on the scenario of tests/test_explain.py the simplex's dual puts
-solar's at 738 USD/kW (it enters at 0.99 of that), HiPO's interior one at 1,071 (it stays
-out at 0.9 of that). Speed alone would pick Clarabel there too: whole runs on 24 typical
-days 1.4-3x faster with the same costs and capacities (korea-southwest 2.5 against 1.7 s,
-pine-island 1.6 against 0.55 s; 2-core Intel, 2026-12-06); ``solver.method: clarabel``
-asks for it. (HiPO against the simplex on 2026-12-03, seconds: korea-southwest 13,058
-variables 2.6 against 2.0, colossus 14,638 2.2 against 2.1, pine-island on 104 days,
-~18,500, 3.4 against 12.9.)"""
+IPM_THRESHOLD = 500
+"""Variables above which ``method='auto'`` uses Clarabel's interior point [-]; below it
+HiGHS chooses (the simplex for such sizes). Clarabel is faster on every supply LP measured
+down to a few hundred variables: typical-day LPs of 745-1,955 variables 0.06-0.10 s
+against HiGHS's 0.11-0.20 s, of 3,429-14,638 variables 0.08-0.32 s against 0.28-2.2 s,
+whole runs on 96 typical days 1.4-9x faster (pine-island 12.8 against 1.4 s), the same
+costs and capacities (2-core Intel, 2026-12-06). What the simplex did better is the dual:
+where the optimum is degenerate its vertex can give a tighter entry price (on the scenario
+of tests/test_explain.py 738 USD/kW for solar, which enters at 0.99 of it, where HiPO's
+interior dual said 1,071); any optimal dual's price is one the technology stays out above
+(gigafactory.pipeline.explain), and ``solver.method: simplex`` asks for the vertex. Until
+2026-12-06 this was 20,000, which kept typical days on the simplex."""
 
 OBJECTIVE_GAP = 1e-6
 """Largest relative gap between the primal and dual objectives of a solve taken as optimal

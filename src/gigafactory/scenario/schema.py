@@ -93,10 +93,10 @@ class Cooling(StrEnum):
 
 
 class SolveMethod(StrEnum):
-    """LP algorithm: ``auto`` picks Clarabel's interior point for full years, HiGHS for small LPs.
+    """LP algorithm: ``auto`` picks Clarabel's interior point above 500 variables, else HiGHS.
 
     ``clarabel``: Clarabel's interior point; ``ipm``: HiGHS's (HiPO); ``simplex``: HiGHS's
-    dual simplex (a vertex: the tightest entry prices where the optimum is degenerate).
+    dual simplex (a vertex: where the optimum is degenerate, often tighter entry prices).
     """
 
     auto = "auto"

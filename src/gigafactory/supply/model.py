@@ -89,7 +89,10 @@ def add_operation_variables(model: linopy.Model, site: SiteSupply) -> None:
     thermal, storage = running_thermal(site), site.of_kind("storage")
     if thermal:
         model.add_variables(
-            lower=0, coords=[technology_index(thermal), site.time], name="thermal-dispatch"
+            lower=0,
+            upper=_in_service_bound(site, thermal),
+            coords=[technology_index(thermal), site.time],
+            name="thermal-dispatch",
         )
     contracts = off_site(site)
     if contracts:
@@ -98,7 +101,12 @@ def add_operation_variables(model: linopy.Model, site: SiteSupply) -> None:
         )
     if storage:
         for name in ("storage-charge", "storage-discharge"):
-            model.add_variables(lower=0, coords=[technology_index(storage), site.time], name=name)
+            model.add_variables(
+                lower=0,
+                upper=_in_service_bound(site, storage),
+                coords=[technology_index(storage), site.time],
+                name=name,
+            )
         # in typical periods the state of charge is counted from each period's start
         low = 0 if site.periods is None else -np.inf
         model.add_variables(
@@ -112,6 +120,18 @@ def add_operation_variables(model: linopy.Model, site: SiteSupply) -> None:
         )
     if site.value_of_lost_load is not None:
         model.add_variables(lower=0, upper=site.hourly(site.max_load_mw), name="unserved")
+
+
+def _in_service_bound(site: SiteSupply, techs: list[SupplyTech]) -> Any:
+    """Upper bound of the units' hourly flows [MW]: 0 while out of service, else none.
+
+    The capacity rows (``dispatch <= o(t) P``) already hold these flows at zero; as bounds
+    too, an interior point returns them as exact zeros (fixed columns) rather than as a
+    residue of a few 1e-7 MW, and presolve drops them.
+    """
+    if all(t.online is None for t in techs):
+        return np.inf
+    return xr.where(online_matrix(site, techs) > 0, np.inf, 0.0)
 
 
 def add_flexible_load(model: linopy.Model, site: SiteSupply) -> None:
