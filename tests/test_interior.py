@@ -126,17 +126,29 @@ def test_an_infeasible_lp_is_decided_by_highs(highs_calls):
     assert highs_calls[0] == "ipm"
 
 
+@pytest.mark.parametrize("split", [False, True])
 @settings(max_examples=25, deadline=None)
 @given(
     st.integers(min_value=0, max_value=2**32 - 1),
     st.integers(min_value=2, max_value=8),
     st.integers(min_value=1, max_value=6),
 )
-def test_clarabel_agrees_with_the_simplex_on_random_lps(seed, n, rows):
+def test_clarabel_agrees_with_the_simplex_on_random_lps(split, seed, n, rows):
     # min c'x, A x >= b (A >= 0, b >= 0: feasible), x <= u where u lets every row be met,
     # one column fixed: the optimum is Clarabel's and HiGHS's to 1e-6, the >= rows'
     # duals are >= 0 and complementary to their slack (the sign convention linopy and
-    # HiGHS use; a flipped sign breaks the first, a wrong row the second)
+    # HiGHS use; a flipped sign breaks the first, a wrong row the second), and each
+    # column's reduced cost is >= 0 at its lower bound, <= 0 at its upper one and 0
+    # between. With ``split`` every column of more than one entry is split into linked
+    # copies of one entry (split_columns), which must change none of it.
+    with pytest.MonkeyPatch.context() as patch:
+        if split:
+            patch.setattr(interior, "SPLIT_ENTRIES", 1)
+            patch.setattr(interior, "AMD_DENSE_PER_ROOT", 1e9)
+        _agrees_with_the_simplex(seed, n, rows)
+
+
+def _agrees_with_the_simplex(seed: int, n: int, rows: int) -> None:
     rng = np.random.default_rng(seed)
     a = rng.uniform(0.1, 2.0, size=(rows, n))
     b = rng.uniform(0.0, 5.0, size=rows)
@@ -162,6 +174,15 @@ def test_clarabel_agrees_with_the_simplex_on_random_lps(seed, n, rows):
         slack = float(a[i] @ x + fixed - b[i])
         assert dual >= -1e-6
         assert dual * slack == pytest.approx(0.0, abs=1e-5)
+    costs = reduced_costs(ours)
+    assert costs is not None
+    labels = ours.variables["x"].labels.to_numpy()
+    reduced = np.array([costs[int(label)] for label in labels])
+    at_lower, at_upper = x < 1e-6, x > 100.0 - 1e-6
+    assert (reduced[at_lower] >= -1e-6).all()
+    assert (reduced[at_upper] <= 1e-6).all()
+    between = ~at_lower & ~at_upper
+    assert np.abs(reduced[between]).max(initial=0.0) == pytest.approx(0.0, abs=1e-5)
 
 
 def test_the_last_solve_gives_the_reduced_costs():
