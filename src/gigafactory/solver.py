@@ -51,10 +51,11 @@ against HiGHS's 0.11-0.20 s, of 3,429-14,638 variables 0.08-0.32 s against 0.28-
 whole runs on 96 typical days 1.4-9x faster (pine-island 12.8 against 1.4 s), the same
 costs and capacities (2-core Intel, 2026-12-06). What the simplex did better is the dual:
 where the optimum is degenerate its vertex can give a tighter entry price (on the scenario
-of tests/test_explain.py 738 USD/kW for solar, which enters at 0.99 of it, where HiPO's
-interior dual said 1,071); any optimal dual's price is one the technology stays out above
-(gigafactory.pipeline.explain), and ``solver.method: simplex`` asks for the vertex. Until
-2026-12-06 this was 20,000, which kept typical days on the simplex."""
+of tests/test_explain.py 738 USD/kW for solar, which enters at 0.97 of it, where
+Clarabel's interior dual says 867 and HiPO's said 1,071); any optimal dual's price is one
+the technology stays out above (gigafactory.pipeline.explain), and ``solver.method:
+simplex`` asks for the vertex. Until 2026-12-06 this was 20,000, which kept typical days on
+the simplex."""
 
 OBJECTIVE_GAP = 1e-6
 """Largest relative gap between the primal and dual objectives of a solve taken as optimal
