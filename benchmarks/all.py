@@ -99,14 +99,19 @@ def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
         )
     years = results.get("years", {}).get("rows", [])
     if years:
-        first = years[0]
+        first = last = years[0]
         for r in years[1:]:
             days = f"on {r['typical_days']} typical days" if r["typical_days"] else "in full"
+            step = ""
+            if not r["typical_days"]:  # what each year adds, since the last row in full
+                added = (r["solve_s"] - last["solve_s"]) / (r["years"] - last["years"])
+                step = f"; each year from {last['years']} to {r['years']} adds {added:.2f} s"
+                last = r
             rows.append(
                 (
                     f"{r['years']} weather years {days} / 1 year in full, solve time",
                     f"{r['solve_s'] / first['solve_s']:.2f}",
-                    f"{results['years']['preset']}; linear would be {r['years']:.2f}; "
+                    f"{results['years']['preset']}; linear would be {r['years']:.2f}{step}; "
                     f"spread {r['spread_musd']:.2f} M USD",
                 )
             )
@@ -133,7 +138,9 @@ def main() -> None:
         results["pypsa1"] = _run("supply_vs_pypsa.py", "--sites", "1", "--with-hipo")
         results["pypsa5"] = _run("supply_vs_pypsa.py", "--sites", "5", "--skip-pypsa-default")
         results["typical"] = _run("typical_periods.py")
-        results["years"] = _run("weather_years.py")
+        results["years"] = _run(
+            "weather_years.py", "--years", "1", "2", "3", "5", "--full-max", "5"
+        )
         results["screen"] = _run("screening.py")
     rows = _rows(results)
     width = max(len(r[0]) for r in rows) if rows else 40
