@@ -131,7 +131,8 @@ def _in_service_bound(site: SiteSupply, techs: list[SupplyTech]) -> Any:
     """
     if all(t.online is None for t in techs):
         return np.inf
-    return xr.where(online_matrix(site, techs) > 0, np.inf, 0.0)
+    online = online_matrix(site, techs)
+    return online.copy(data=np.where(online.values > 0, np.inf, 0.0))
 
 
 def add_flexible_load(model: linopy.Model, site: SiteSupply) -> None:
