@@ -173,7 +173,7 @@ class _ConicForm:
         ]
         self.columns = n
         self.quadratic = sp.csc_matrix((matrix.shape[1], matrix.shape[1]))
-        self.fixed = len(fixed) + links
+        self.below_at = zero  # after the equalities, the fixed columns and the links
 
     def cost(self, c: np.ndarray) -> np.ndarray:
         """The objective over Clarabel's columns: ``c``, then nothing on the copies."""
@@ -187,9 +187,8 @@ class _ConicForm:
         (``>=``) ``y = z``; the bound rows' duals are the reduced costs themselves.
         """
         y = np.zeros(self.rows)
-        at = len(self.equal)
-        y[self.equal] = -z[:at]
-        at += self.fixed  # the fixed columns' rows and the copies' links
+        y[self.equal] = -z[: len(self.equal)]
+        at = self.below_at
         y[self.below] = -z[at : at + len(self.below)]
         at += len(self.below)
         y[self.above] = z[at : at + len(self.above)]

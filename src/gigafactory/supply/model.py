@@ -43,6 +43,7 @@ from gigafactory.supply.terms import (
     flexible_term,
     in_service_term,
     off_site,
+    online_mask,
     online_matrix,
     per_technology,
     previous_state,
@@ -129,9 +130,9 @@ def _in_service_bound(site: SiteSupply, techs: list[SupplyTech]) -> Any:
     too, an interior point returns them as exact zeros (fixed columns) rather than as a
     residue of a few 1e-7 MW, and presolve drops them.
     """
-    if all(t.online is None for t in techs):
+    online = online_mask(site, techs)
+    if online is None:
         return np.inf
-    online = online_matrix(site, techs)
     return online.copy(data=np.where(online.values > 0, np.inf, 0.0))
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "in_service_capacity",
     "in_service_term",
     "off_site",
+    "online_mask",
     "online_matrix",
     "per_technology",
     "previous_state",
@@ -132,9 +133,15 @@ def in_service_term(
 ) -> tuple[Any, Any]:
     """:func:`in_service_capacity` as a term ``(o_k(t), P_k)``, ``o = 1`` without dates."""
     cap = model.variables["capacity"].sel(technology=technology_index(techs))
+    online = online_mask(site, techs)
+    return (1.0 if online is None else online), cap
+
+
+def online_mask(site: SiteSupply, techs: list[SupplyTech]) -> xr.DataArray | None:
+    """:func:`online_matrix`, or None where no technology has in-service dates."""
     if all(t.online is None for t in techs):
-        return 1.0, cap
-    return online_matrix(site, techs), cap
+        return None
+    return online_matrix(site, techs)
 
 
 def previous_state(site: SiteSupply, soc: Any) -> Any:
