@@ -85,17 +85,17 @@ def add_demand_charges(model: linopy.Model, site: SiteSupply) -> None:
         )
 
 
-def charge_terms(model: linopy.Model, site: SiteSupply) -> list[Any]:
-    """Objective terms of demand and coincident-peak charges [USD/yr]."""
-    terms: list[Any] = []
+def charge_terms(model: linopy.Model, site: SiteSupply) -> list[Term]:
+    """Objective terms ``c x`` of demand and coincident-peak charges [USD/yr]."""
+    terms: list[Term] = []
     for charge in site.demand_charges:
         name = peak_variable(charge.name)
         if name in model.variables:
-            terms.append(model.variables[name].sum() * (charge.usd_per_mw / site.weather_years))
+            terms.append((charge.usd_per_mw / site.weather_years, model.variables[name]))
     coincident = np.broadcast_to(
         np.asarray(site.grid_coincident_usd_per_mw, dtype=float), (len(site.time),)
     )
-    flow = feed_flow(model)
-    if flow is not None and np.any(coincident != 0):
-        terms.append((site.hourly(coincident / site.weather_years) * flow).sum())
+    if np.any(coincident != 0):
+        rate = site.hourly(coincident / site.weather_years)
+        terms.extend((c * rate, v) for c, v in feed_terms(model))
     return terms
