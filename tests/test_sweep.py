@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
@@ -13,6 +14,8 @@ from conftest import small_scenario
 from gigafactory import sweep
 from gigafactory.errors import ScenarioError
 from gigafactory.scenario import dump_scenario, scenario_from_dict, set_path
+from gigafactory.supply.inputs import DemandCharge
+from gigafactory.supply.model import OBJECTIVE_ONLY, same_but_costs
 
 
 def test_parse_and_grid():
@@ -138,5 +141,104 @@ def test_warm_cases_give_the_cold_objectives_and_a_new_shape_starts_cold():
         ), w["params"]
     # the first case of this worker is cold, unless an earlier test left a basis behind
     starts = [r["start"] for r in warm[1:]]
-    assert starts == ["warm"] * 4 + ["cold", "warm"]
+    # (gas and carbon prices after a capex: costs alone, the kept LP re-solved in place)
+    assert starts == ["warm", "in place", "in place", "warm", "cold", "warm"]
     assert {r["start"] for r in cold} == {"cold"}
+
+
+def _campus_site(**fields):
+    """The small scenario's site as LP inputs, with ``fields`` replaced (a VOLL, a charge)."""
+    from dataclasses import replace
+
+    from gigafactory.pipeline import prepare_site
+
+    supply = prepare_site(scenario_from_dict(small_scenario()), 0).supply
+    period = (supply.time.month - 1).to_numpy()
+    charge = DemandCharge("monthly", 9_000.0, period)
+    return replace(supply, **{"value_of_lost_load": 5_000.0, "demand_charges": (charge,), **fields})
+
+
+def _moved(value):
+    """A cost moved: 1.5x plus one (each hour of an hourly price its own factor)."""
+    if isinstance(value, np.ndarray) or not np.isscalar(value):
+        hourly = np.asarray(value, dtype=float)
+        return hourly * np.linspace(1.1, 1.9, hourly.size).reshape(hourly.shape) + 1.0
+    return float(value) * 1.5 + 1.0
+
+
+@pytest.mark.parametrize(
+    ("owner", "field"),
+    [(cls.__name__, f) for cls, names in OBJECTIVE_ONLY.items() for f in names],
+)
+def test_a_cost_only_input_moves_the_objective_and_no_bound_or_row(owner, field):
+    from dataclasses import replace
+
+    from gigafactory.supply.model import build_model
+
+    site = _campus_site(grid_coincident_usd_per_mw=0.0, grid_export_cap_mw=20.0)
+    if owner == "SiteSupply":
+        moved = replace(site, **{field: _moved(getattr(site, field))})
+    elif owner == "SupplyTech":
+        moved = replace(
+            site, techs=tuple(replace(t, **{field: _moved(getattr(t, field))}) for t in site.techs)
+        )
+    else:
+        moved = replace(
+            site,
+            demand_charges=tuple(
+                replace(c, **{field: _moved(getattr(c, field))}) for c in site.demand_charges
+            ),
+        )
+    assert same_but_costs(site, moved)
+    before, after = build_model(site).matrices, build_model(moved).matrices
+    assert not np.array_equal(before.c, after.c)  # the field is in the objective...
+    for part in ("lb", "ub", "b", "sense", "vlabels", "clabels"):  # ...and nowhere else
+        assert np.array_equal(getattr(before, part), getattr(after, part)), part
+    assert (before.A != after.A).nnz == 0
+
+
+def test_same_but_costs_sees_every_other_change():
+    from dataclasses import replace
+
+    site = _campus_site()
+    solar = next(i for i, t in enumerate(site.techs) if t.name == "solar_fixed")
+    techs = list(site.techs)
+    shaded = np.array(techs[solar].availability, dtype=float)
+    shaded[4000] *= 0.5
+    techs[solar] = replace(techs[solar], availability=shaded)
+    assert not same_but_costs(site, replace(site, techs=tuple(techs)))  # one hour's sun
+    load = site.load_mw.copy()
+    load[10] += 1.0
+    assert not same_but_costs(site, replace(site, load_mw=load))
+    assert not same_but_costs(site, replace(site, grid_import_cap_mw=39.0))
+    assert not same_but_costs(site, replace(site, cfe_target=0.5))
+    assert not same_but_costs(site, replace(site, value_of_lost_load=None))  # no unserved column
+    assert not same_but_costs(site, replace(site, techs=site.techs[:-1]))
+    assert not same_but_costs(site, replace(site, grid_carbon=0.3))  # also in the CO2 rows
+    assert same_but_costs(site, replace(site, value_of_lost_load=9_000.0, carbon_price=50.0))
+
+
+def test_cost_cases_reuse_the_kept_lp_in_place_at_the_cold_objectives():
+    base = yaml.safe_load(dump_scenario(scenario_from_dict(small_scenario())))
+    solar = "sites[0].technologies.solar_fixed.capex_usd_per_kw"
+    cases = [
+        {},
+        {solar: 700},  # a cost: the LP of the case before, its objective replaced
+        {"sites[0].gas_price_usd_per_mmbtu": 6.0, "policy.carbon_price_usd_per_t": 80},
+        {"sites[0].load.it_mw": 60},  # a load: built again, from the kept basis
+        {"sites[0].load.it_mw": 60, solar: 650},
+        {"sites[0].load.it_mw": 55},
+    ]
+    warm = [sweep.run_case(base, case) for case in cases]
+    cold = [sweep.run_case(base, case, warm=False) for case in cases]
+    for w, c in zip(warm, cold, strict=True):
+        assert "error" not in w, w.get("error")
+        assert w["metrics"]["total_annual_cost_usd"] == pytest.approx(
+            c["metrics"]["total_annual_cost_usd"], rel=1e-6
+        ), w["params"]
+    # the first case is cold, unless an earlier test left a basis of this shape behind
+    starts = [r["start"] for r in warm[1:]]
+    assert starts == ["in place", "in place", "warm", "in place", "warm"]
+    # the cases differ: a reused LP that kept its old costs would repeat a total
+    totals = [round(r["metrics"]["total_annual_cost_usd"]) for r in warm]
+    assert len(set(totals)) == len(totals)

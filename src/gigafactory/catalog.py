@@ -391,6 +391,11 @@ def site_climate(name: str) -> pd.DataFrame:
         speed over the annual mean) [-].
     """
     get_site(name)
+    return _site_climate(name).copy()
+
+
+@functools.cache
+def _site_climate(name: str) -> pd.DataFrame:
     frame = _climate()
     sub = frame[frame["site"] == name]
     table = sub.pivot(index="month", columns="variable", values="value")

@@ -18,6 +18,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -194,7 +195,8 @@ def _column_labels(model: linopy.Model, highs: Any) -> list[int]:
     names = list(highs.getLp().col_names_)
     if names:
         return [int(name.removeprefix("x")) for name in names]
-    return [int(label) for label in np.asarray(model.matrices.vlabels)]
+    # the order of model.matrices.vlabels, without building the matrices (12 ms a year)
+    return [int(label) for label in np.asarray(model.variables.label_index.vlabels)]
 
 
 def _solve_once(
@@ -222,6 +224,17 @@ def _gap_checked(status: str, condition: str, highs: Any) -> tuple[str, str]:
     return status, condition
 
 
+@dataclass
+class _Kept:
+    """What :class:`WarmStarts` keeps of the last optimal LP of one key."""
+
+    shape: tuple[Any, ...]
+    basis: Any
+    solver: Any  # linopy's HiGHS solver: the LP and its optimal basis, live in HiGHS
+    model: linopy.Model
+    inputs: Any
+
+
 class WarmStarts:
     """Solve a series of LPs of one shape, each from the last one's optimal basis.
 
@@ -233,6 +246,13 @@ class WarmStarts:
     thousand pivots instead of a factorisation of the whole year. An LP of another shape
     (another technology, another number of hours) is solved cold and its basis kept instead.
 
+    Where only the objective changes (a sweep over costs and prices), the caller need not
+    build the LP again: :meth:`kept` hands back the last model of the key and the inputs it
+    was built from, the caller replaces its objective, and :meth:`resolve` writes the new
+    costs into the LP HiGHS still holds and runs the simplex from its basis. The caller
+    decides what "only the objective" means (the supply LP:
+    :func:`gigafactory.supply.model.same_but_costs`).
+
     The objective is the same to the solver's tolerance (1e-9 relative on ``korea-southwest``;
     ``make bench``); where the optimum is degenerate the dispatch may be another optimal
     vertex. One instance serves one thread: keep one per worker.
@@ -241,25 +261,36 @@ class WarmStarts:
     ----------
     starts : dict of str to str
         Per key, how its last LP started: ``"warm"`` or ``"cold"``.
+    in_place : dict of str to bool
+        Per key, whether its last LP was the kept one with only its costs changed.
     iterations : dict of str to int
         Per key, the simplex pivots its last LP took (0 for a cold solve's interior point
         alone; crossover's pivots are HiGHS's own).
     """
 
     def __init__(self) -> None:
-        self._held: dict[str, tuple[tuple[Any, ...], Any]] = {}
+        self._held: dict[str, _Kept] = {}
         self.starts: dict[str, str] = {}
+        self.in_place: dict[str, bool] = {}
         self.iterations: dict[str, int] = {}
 
     def solve(
-        self, key: str, model: linopy.Model, *, time_limit_s: float | None = None
+        self,
+        key: str,
+        model: linopy.Model,
+        *,
+        time_limit_s: float | None = None,
+        inputs: Any = None,
     ) -> tuple[str, str]:
-        """Solve ``model`` from the basis kept under ``key``; linopy's (status, condition)."""
+        """Solve ``model`` from the basis kept under ``key``; linopy's (status, condition).
+
+        ``inputs``: what the model was built from, handed back by :meth:`kept`.
+        """
         from linopy.solvers import Solver
 
         shape = _shape(model)
         held = self._held.get(key)
-        warm = held is not None and held[0] == shape
+        warm = held is not None and held.shape == shape
         options: dict[str, Any] = {"log_to_console": False, "output_flag": False}
         options.update({"solver": "simplex"} if warm else {"solver": "ipm", "run_crossover": "on"})
         if time_limit_s is not None:
@@ -272,21 +303,71 @@ class WarmStarts:
                     solver.solver_model.setBasis(basis)
                 status, condition = model.assign_result(solver.solve(), solver)
             highs = solver.solver_model
-            return (*_gap_checked(str(status), str(condition), highs), highs)
+            return (*_gap_checked(str(status), str(condition), highs), solver)
 
         started = time.perf_counter()
-        status, condition, highs = attempt(options, held[1] if warm and held is not None else None)
+        status, condition, solver = attempt(options, held.basis if warm and held else None)
         # a warm start is the simplex already
         check = None if warm else _simplex_check(options, status, condition, started, time_limit_s)
         if check is not None:
-            status, condition, highs = attempt(check)
+            status, condition, solver = attempt(check)
         self.starts[key] = "warm" if warm else "cold"
+        self.in_place[key] = False
+        return self._keep(key, status, condition, _Kept(shape, None, solver, model, inputs))
+
+    def kept(self, key: str) -> tuple[linopy.Model, Any] | None:
+        """The model last solved optimally under ``key`` and its ``inputs``, or None."""
+        held = self._held.get(key)
+        return None if held is None else (held.model, held.inputs)
+
+    def resolve(
+        self, key: str, *, time_limit_s: float | None = None, inputs: Any = None
+    ) -> tuple[str, str]:
+        """Solve the model kept under ``key`` again, its objective replaced in place.
+
+        Only the objective may have changed since :meth:`kept` handed the model out: its
+        bounds and rows are still the LP HiGHS holds, with the last optimal basis. The new
+        costs (linopy's objective vector, in the columns' order linopy built the LP in) go
+        into HiGHS, and the simplex starts from that basis, still primal feasible.
+        ``inputs``: what the new objective was built from.
+        """
+        held = self._held[key]
+        model, solver = held.model, held.solver
+        highs = solver.solver_model
+        cost = _objective_vector(model)
+        highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        highs.setOptionValue("solver", "simplex")
+        limit = float("inf") if time_limit_s is None else float(time_limit_s)
+        highs.setOptionValue("time_limit", limit)
+        with c_stdout_silenced(), _linopy_warnings_silenced():
+            status, condition = model.assign_result(solver.solve(), solver)
+        status, condition = _gap_checked(str(status), str(condition), highs)
+        self.starts[key] = "warm"
+        self.in_place[key] = True
+        return self._keep(key, status, condition, replace(held, inputs=inputs))
+
+    def _keep(self, key: str, status: str, condition: str, kept: _Kept) -> tuple[str, str]:
+        """Keep ``kept`` (and its HiGHS basis) under ``key`` if optimal, else forget the key."""
+        highs = kept.solver.solver_model
         self.iterations[key] = int(highs.getInfo().simplex_iteration_count)
         if status == "ok" and condition == "optimal":
-            self._held[key] = (shape, highs.getBasis())
+            self._held[key] = replace(kept, basis=highs.getBasis())
         else:  # the next LP of this key starts cold
             self._held.pop(key, None)
-        return str(status), str(condition)
+        return status, condition
+
+
+def _objective_vector(model: linopy.Model) -> np.ndarray:
+    """The objective's coefficient of each column, in the columns' order [-].
+
+    What ``model.matrices.c`` gives (the package scales no column), without building the
+    constraint matrix as ``model.matrices`` does (7 ms for a year's LP).
+    """
+    index = model.variables.label_index
+    labels, coeffs = model.objective.linear_terms()
+    cost = np.zeros(len(index.vlabels))
+    np.add.at(cost, index.label_to_pos[labels], np.asarray(coeffs) * model.objective.scaling)
+    return cost
 
 
 def _shape(model: linopy.Model) -> tuple[Any, ...]:

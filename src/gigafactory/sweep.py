@@ -192,9 +192,11 @@ def _warm_starts() -> gigafactory.WarmStarts:
 def run_case(base: dict[str, Any], params: dict[str, Any], warm: bool = True) -> dict[str, Any]:
     """Run one case and return ``{id, params, metrics}`` or ``{id, params, error}``.
 
-    Also ``seconds``, ``worker`` (the Dask worker that ran it) and ``start``: ``"warm"`` when
-    every LP of the case started from the basis of this worker's previous case, else
-    ``"cold"``. ``warm=False`` solves every case cold, with the scenario's own solver method.
+    Also ``seconds``, ``worker`` (the Dask worker that ran it) and ``start``: ``"in place"``
+    when every LP of the case was the worker's previous one with new costs and prices (not
+    built again, :func:`gigafactory.supply.model.same_but_costs`), ``"warm"`` when every LP
+    started from the basis of this worker's previous case, else ``"cold"``. ``warm=False``
+    solves every case cold, with the scenario's own solver method.
 
     Runs in a Dask worker: it takes and returns plain data only.
     """
@@ -206,6 +208,7 @@ def run_case(base: dict[str, Any], params: dict[str, Any], warm: bool = True) ->
     starts = _warm_starts() if warm else None
     if starts is not None:
         starts.starts.clear()
+        starts.in_place.clear()
     try:
         data = copy.deepcopy(base)
         for path, value in params.items():
@@ -219,7 +222,8 @@ def run_case(base: dict[str, Any], params: dict[str, Any], warm: bool = True) ->
     record["seconds"] = time.perf_counter() - started
     record["worker"] = _worker_name()
     used = set(starts.starts.values()) if starts is not None else {"cold"}
-    record["start"] = "warm" if used == {"warm"} else "cold"
+    in_place = starts is not None and bool(starts.in_place) and all(starts.in_place.values())
+    record["start"] = "in place" if in_place else "warm" if used == {"warm"} else "cold"
     return record
 
 

@@ -93,9 +93,11 @@ def sweep(
         folder / "sweep.html", gigafactory.sweep_html(table, params, f"{loaded.name}: sweep")
     )
     failed = int((table["error"].fillna("") != "").sum())
-    warm_cases = int((table["start"] == "warm").sum())
+    in_place = int((table["start"] == "in place").sum())
+    warm_cases = int((table["start"] == "warm").sum()) + in_place
     console.print(
-        f"{len(table)} cases, {failed} failed; {warm_cases} started from a kept basis, "
+        f"{len(table)} cases, {failed} failed; {warm_cases} started from a kept basis "
+        f"({in_place} of them the kept LP with new costs), "
         f"{table['seconds'].sum():,.0f} s over all cases"
     )
     if "total_annual_cost_usd" in table:

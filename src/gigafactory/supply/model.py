@@ -23,6 +23,7 @@ scaled by ``w = 8760 / T`` to a year.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,13 @@ import xarray as xr
 from gigafactory.errors import InfeasibleError
 from gigafactory.supply.charges import add_demand_charges, charge_terms, feed_terms
 from gigafactory.supply.firm import add_firm_constraints
-from gigafactory.supply.inputs import KINDS, SiteSupply, SupplyTech, nominal_load_mw
+from gigafactory.supply.inputs import (
+    KINDS,
+    DemandCharge,
+    SiteSupply,
+    SupplyTech,
+    nominal_load_mw,
+)
 from gigafactory.supply.policy import add_cfe_constraints, add_co2_constraints
 from gigafactory.supply.roadmap import add_vintage_limits
 from gigafactory.supply.rows import Term, add_rows, linear_sum
@@ -58,12 +65,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KINDS",
+    "OBJECTIVE_ONLY",
     "SiteSupply",
     "SupplyTech",
+    "add_objective",
     "availability_matrix",
     "build_model",
     "nominal_load_mw",
     "per_technology",
+    "same_but_costs",
     "technology_index",
 ]
 
@@ -418,6 +428,65 @@ def add_objective(model: linopy.Model, site: SiteSupply) -> None:
     terms = objective_terms(model, site)
     every = sorted({str(d) for _c, v in terms for d in v.dims})
     model.add_objective(linear_sum(model, terms, summed=every), overwrite=True)
+
+
+OBJECTIVE_ONLY: dict[type, tuple[str, ...]] = {
+    SupplyTech: ("fixed_cost", "marginal_cost"),
+    DemandCharge: ("usd_per_mw",),
+    SiteSupply: (
+        "grid_price",
+        "grid_export_price",
+        "grid_coincident_usd_per_mw",
+        "carbon_price",
+        "value_of_lost_load",
+    ),
+}
+"""The inputs that enter the LP only through :func:`objective_terms`, per input class:
+costs and prices. Two sites that differ in these alone have the same bounds and rows
+(tests/test_sweep.py builds both and compares every one), so a sweep over them can keep
+one LP and change its costs in place (:meth:`gigafactory.solver.WarmStarts.resolve`).
+Whether a site has a value of lost load at all is its shape (the ``unserved`` column)."""
+
+
+def same_but_costs(a: SiteSupply, b: SiteSupply) -> bool:
+    """Whether two sites' LPs differ at most in their objective (:data:`OBJECTIVE_ONLY`).
+
+    Every other input is compared by value: arrays element by element, nested inputs
+    (technologies, demand charges, periods, stages) field by field. Unsure is "no": a
+    number given once as a scalar and once per hour counts as a change.
+    """
+    return (a.value_of_lost_load is None) == (b.value_of_lost_load is None) and _same(a, b)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is b or type(a) is not type(b):
+        return a is b
+    if dataclasses.is_dataclass(a):
+        skip = OBJECTIVE_ONLY.get(type(a), ())
+        pairs = [
+            (getattr(a, f.name), getattr(b, f.name))
+            for f in dataclasses.fields(a)
+            if f.name not in skip
+        ]
+    elif isinstance(a, tuple | list):
+        if len(a) != len(b):
+            return False
+        pairs = list(zip(a, b, strict=True))
+    elif isinstance(a, dict):
+        if a.keys() != b.keys():
+            return False
+        pairs = [(a[k], b[k]) for k in a]
+    else:
+        return _equal_values(a, b)
+    return all(_same(x, y) for x, y in pairs)
+
+
+def _equal_values(a: Any, b: Any) -> bool:
+    if isinstance(a, pd.Index | xr.DataArray):
+        return bool(a.equals(b))
+    if isinstance(a, np.ndarray):
+        return a.shape == b.shape and bool(np.array_equal(a, b))
+    return bool(a == b)
 
 
 def build_model(site: SiteSupply) -> linopy.Model:

@@ -21,7 +21,7 @@ import xarray as xr
 from gigafactory.errors import InfeasibleError, SolverError
 from gigafactory.solver import INFEASIBLE, WarmStarts, not_optimal, solve_lp
 from gigafactory.supply.extract import extract
-from gigafactory.supply.model import SiteSupply, build_model
+from gigafactory.supply.model import SiteSupply, add_objective, build_model, same_but_costs
 from gigafactory.supply.policy import carbon_emitting_supply, emission_terms
 from gigafactory.supply.terms import sum_terms
 
@@ -48,13 +48,15 @@ def solve(
     time_limit_s: float | None = None,
     warm: WarmStarts | None = None,
     key: str = "",
+    site: SiteSupply | None = None,
 ) -> tuple[str, str]:
     """Solve a supply LP; see :func:`gigafactory.solver.solve_lp`.
 
-    With ``warm``, from the basis kept under ``key`` (:class:`~gigafactory.solver.WarmStarts`).
+    With ``warm``, from the basis kept under ``key`` (:class:`~gigafactory.solver.WarmStarts`),
+    which also keeps the LP and the ``site`` it was built from.
     """
     if warm is not None:
-        return warm.solve(key, model, time_limit_s=time_limit_s)
+        return warm.solve(key, model, time_limit_s=time_limit_s, inputs=site)
     return solve_lp(model, method=method, time_limit_s=time_limit_s)
 
 
@@ -174,13 +176,24 @@ def optimise(
 
     ``warm`` and ``key``: start from the basis of the last LP of this shape solved under
     ``key`` (:class:`~gigafactory.solver.WarmStarts`); ``method`` applies to cold solves only.
+    Where that LP's site differs from ``site`` in costs and prices alone
+    (:func:`~gigafactory.supply.model.same_but_costs`), it is not built again: its
+    objective is replaced and the LP re-solved in place.
     """
     started = time.perf_counter()
-    model = build_model(site)
-    built = time.perf_counter()
-    status, condition = solve(
-        model, method=method, time_limit_s=time_limit_s, warm=warm, key=key or site.name
-    )
+    key = key or site.name
+    kept = None if warm is None else warm.kept(key)
+    if warm is not None and kept is not None and same_but_costs(kept[1], site):
+        model = kept[0]
+        add_objective(model, site)
+        built = time.perf_counter()
+        status, condition = warm.resolve(key, time_limit_s=time_limit_s, inputs=site)
+    else:
+        model = build_model(site)
+        built = time.perf_counter()
+        status, condition = solve(
+            model, method=method, time_limit_s=time_limit_s, warm=warm, key=key, site=site
+        )
     solved = time.perf_counter()
     logger.info(
         "site %s: %s/%s in %.2f s (build %.2f s)",
