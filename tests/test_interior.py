@@ -268,3 +268,77 @@ def test_a_split_column_keeps_the_optimum_and_duals():
     costs = reduced_costs(m)
     assert costs is not None
     assert costs[int(peak.labels)] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_basis_guess_by_hand_balances_to_as_many_basic_as_rows():
+    # two rows, three columns in [0, 10]. x = (5, 5, 5e-8): x0 and x1 inside, x2 at its
+    # lower bound (5e-8 <= 1e-5); row 0 (x0 + x1 + x2 <= 10) tight, row 1 (x0 - x1 >= -20)
+    # slack by 20: basic. Three basic for two rows: the one nearest a bound goes, x1
+    # (10 - 5.0000001 = 4.9999999 from its upper bound against x0's 5 from its lower) to
+    # its upper bound.
+    point = interior.InteriorPoint(
+        vlabels=np.arange(3),
+        x=np.array([5.0, 5.0000001, 5e-8]),
+        lower=np.zeros(3),
+        upper=np.full(3, 10.0),
+        activity=np.array([10.0, -1e-7]),
+        rhs=np.array([10.0, -20.0]),
+        sense=np.array(["<", ">"]),
+        y=np.array([-1.0, 0.0]),
+        reduced=np.array([0.0, 0.0, 2.0]),
+    )
+    columns, rows = interior.basis_guess(point)
+    assert columns.tolist() == [interior.BASIC, interior.UPPER, interior.LOWER]
+    assert rows.tolist() == [interior.UPPER, interior.BASIC]
+    # one basic short: x = (5, 10, 0), x1 at its upper bound, both rows tight (x0 + x1 + x2
+    # <= 15 and x0 - x1 >= -5): x0 alone is basic. The non-basic entry with the smallest
+    # reduced cost or dual becomes basic: row 1 (|0.25| against x1's 0.5, x2's 2, row 0's 1)
+    short = interior.InteriorPoint(
+        vlabels=np.arange(3),
+        x=np.array([5.0, 10.0, 0.0]),
+        lower=np.zeros(3),
+        upper=np.full(3, 10.0),
+        activity=np.array([15.0, -5.0]),
+        rhs=np.array([15.0, -5.0]),
+        sense=np.array(["<", ">"]),
+        y=np.array([-1.0, 0.25]),
+        reduced=np.array([0.0, -0.5, 2.0]),
+    )
+    columns, rows = interior.basis_guess(short)
+    assert columns.tolist() == [interior.BASIC, interior.UPPER, interior.LOWER]
+    assert rows.tolist() == [interior.UPPER, interior.BASIC]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=2**32 - 1),
+    st.integers(min_value=2, max_value=8),
+    st.integers(min_value=1, max_value=6),
+)
+def test_the_first_solve_of_a_warm_series_starts_the_simplex_from_clarabel(seed, n, rows):
+    # above IPM_THRESHOLD variables WarmStarts' first solve is Clarabel's, then the simplex
+    # from the basis guessed off its optimum: the simplex's optimum, a vertex (its basis
+    # kept for the next solve), and Clarabel's point left on the model
+    rng = np.random.default_rng(seed)
+    a = rng.uniform(0.1, 2.0, size=(rows, n))
+    b = rng.uniform(0.0, 5.0, size=rows)
+    c = rng.uniform(0.1, 3.0, size=n)
+
+    def build() -> linopy.Model:
+        m = linopy.Model()
+        x = m.add_variables(lower=0, upper=100.0, coords=[range(n)], dims=["j"], name="x")
+        for i in range(rows):
+            m.add_constraints((x * a[i]).sum() >= b[i], name=f"row{i}")
+        m.add_objective((x * c).sum())
+        return m
+
+    ours, theirs = build(), build()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solver, "IPM_THRESHOLD", 1)
+        starts = solver.WarmStarts()
+        assert starts.solve("lp", ours) == ("ok", "optimal")
+    assert solve_lp(theirs, method="simplex") == ("ok", "optimal")
+    assert ours.objective.value == pytest.approx(theirs.objective.value, rel=1e-9, abs=1e-9)
+    assert interior.interior_point(ours) is not None  # Clarabel solved it first
+    assert starts.starts == {"lp": "cold"}
+    assert starts.kept("lp") is not None  # an optimal basis to start the next one from

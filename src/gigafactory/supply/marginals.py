@@ -60,14 +60,14 @@ def marginal_values(model: linopy.Model, site: SiteSupply) -> dict[str, Any]:
     if "capacity" in model.variables:
         labels = model.variables["capacity"].labels
         out["reduced_cost_usd_per_mw_year"] = {
-            str(tech): reduced.get(int(label), float("nan"))
+            str(tech): float(reduced[label]) if label >= 0 else float("nan")
             for tech, label in zip(labels.technology.values, labels.values, strict=True)
         }
     if "grid-import" in model.variables:
         # The cap is the import columns' upper bound, and with off-site contracts also a
         # row; its value is what relaxing both by one MW in every hour would save.
         columns = model.variables["grid-import"].labels.values.ravel()
-        at_cap = np.array([reduced.get(int(c), 0.0) for c in columns])
+        at_cap = np.nan_to_num(reduced[columns[columns >= 0]])
         value = -float(at_cap[at_cap < 0].sum())
         feed = _dual_sum(model, "grid-feed-limit")
         if feed is not None:
