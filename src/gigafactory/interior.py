@@ -42,6 +42,7 @@ MAX_ITERATIONS = 500
 years 11-107 (2026-12-06); Clarabel's own default of 200 leaves little room above that, and
 a solve that stops at the limit is handed to HiGHS (:func:`gigafactory.solver.solve_lp`)."""
 
+
 @dataclass(frozen=True)
 class InteriorPoint:
     """Clarabel's optimum of an LP, in linopy's column and row order (HiGHS's too).
