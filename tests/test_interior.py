@@ -270,43 +270,29 @@ def test_a_split_column_keeps_the_optimum_and_duals():
     assert costs[int(peak.labels)] == pytest.approx(0.0, abs=1e-6)
 
 
-def test_basis_guess_by_hand_balances_to_as_many_basic_as_rows():
-    # two rows, three columns in [0, 10]. x = (5, 5, 5e-8): x0 and x1 inside, x2 at its
-    # lower bound (5e-8 <= 1e-5); row 0 (x0 + x1 + x2 <= 10) tight, row 1 (x0 - x1 >= -20)
-    # slack by 20: basic. Three basic for two rows: the one nearest a bound goes, x1
-    # (10 - 5.0000001 = 4.9999999 from its upper bound against x0's 5 from its lower) to
-    # its upper bound.
+def test_basis_guess_by_hand():
+    # three columns in [0, 10] at x = (5, 10, 5e-8): x0 inside (basic), x1 at its upper
+    # bound, x2 within 1e-5 of its lower one; row 0 (x0 + x1 + x2 <= 15) tight at its
+    # upper side, row 1 (x0 - x1 >= -20) slack by 15: basic, row 2 (x0 = 5) an equality,
+    # never basic. Two basic for three rows: HiGHS completes the guess with a slack.
     point = interior.InteriorPoint(
         vlabels=np.arange(3),
-        x=np.array([5.0, 5.0000001, 5e-8]),
+        x=np.array([5.0, 10.0, 5e-8]),
         lower=np.zeros(3),
         upper=np.full(3, 10.0),
-        activity=np.array([10.0, -1e-7]),
-        rhs=np.array([10.0, -20.0]),
-        sense=np.array(["<", ">"]),
-        y=np.array([-1.0, 0.0]),
-        reduced=np.array([0.0, 0.0, 2.0]),
+        activity=np.array([15.0 + 5e-8, -5.0, 5.0]),
+        rhs=np.array([15.0, -20.0, 5.0]),
+        sense=np.array(["<", ">", "="]),
+        y=np.array([-1.0, 0.0, 0.5]),
+        reduced=np.array([0.0, -0.5, 2.0]),
     )
     columns, rows = interior.basis_guess(point)
     assert columns.tolist() == [interior.BASIC, interior.UPPER, interior.LOWER]
-    assert rows.tolist() == [interior.UPPER, interior.BASIC]
-    # one basic short: x = (5, 10, 0), x1 at its upper bound, both rows tight (x0 + x1 + x2
-    # <= 15 and x0 - x1 >= -5): x0 alone is basic. The non-basic entry with the smallest
-    # reduced cost or dual becomes basic: row 1 (|0.25| against x1's 0.5, x2's 2, row 0's 1)
-    short = interior.InteriorPoint(
-        vlabels=np.arange(3),
-        x=np.array([5.0, 10.0, 0.0]),
-        lower=np.zeros(3),
-        upper=np.full(3, 10.0),
-        activity=np.array([15.0, -5.0]),
-        rhs=np.array([15.0, -5.0]),
-        sense=np.array(["<", ">"]),
-        y=np.array([-1.0, 0.25]),
-        reduced=np.array([0.0, -0.5, 2.0]),
-    )
-    columns, rows = interior.basis_guess(short)
-    assert columns.tolist() == [interior.BASIC, interior.UPPER, interior.LOWER]
-    assert rows.tolist() == [interior.UPPER, interior.BASIC]
+    assert rows.tolist() == [interior.UPPER, interior.BASIC, interior.LOWER]
+    # at 1e-9 x2 (5e-8 from its bound) is inside, and row 0 (5e-8 over) has slack
+    columns, rows = interior.basis_guess(point, tolerance=1e-9)
+    assert columns.tolist() == [interior.BASIC, interior.UPPER, interior.BASIC]
+    assert rows.tolist() == [interior.BASIC, interior.BASIC, interior.LOWER]
 
 
 @settings(max_examples=20, deadline=None)

@@ -385,11 +385,12 @@ class WarmStarts:
 def _interior_basis(model: linopy.Model, time_limit_s: float | None) -> Any:
     """A HiGHS basis guessed from Clarabel's optimum of ``model``; None below its size.
 
-    For an LP above :data:`IPM_THRESHOLD` variables: Clarabel solves it (0.5 s for
+    For an LP above :data:`IPM_THRESHOLD` variables: Clarabel solves it (0.6 s for
     korea-pohang's year) and :func:`gigafactory.interior.basis_guess` reads a basis off the
-    optimum, from which the dual simplex reaches a vertex in 1.3 s, where HiGHS's interior
-    point and crossover took 3.4 s (2-core Intel, 2026-12-06). None where Clarabel does not
-    end optimal: the caller solves from scratch.
+    optimum, from which the dual simplex reaches a vertex in 1.2 s, where HiGHS's interior
+    point and crossover took 3.4 s; 1.6-3.5x faster on five of the six presets' years
+    measured, 1.6x slower on pine-island's (:data:`gigafactory.interior.BASIS_TOLERANCE`).
+    None where Clarabel does not end optimal: the caller solves from scratch.
     """
     import highspy
 
