@@ -10,6 +10,7 @@ rooms call.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from gigafactory.pipeline.supply_techs import (
     tech_costs,
 )
 from gigafactory.resource import iotools, solar, weather, wind
+from gigafactory.resource.kept import Kept, kept_call
 from gigafactory.scenario import (
     ComputeSpec,
     Contract,
@@ -50,6 +52,10 @@ WIND_CURVES = {
 }
 """Power curve used by each wind technology (see ``data/power_curves.csv``); onshore, a site
 whose mean speed is above IEC class III's 7.5 m/s gets ``catalog.onshore_curve`` instead."""
+
+_WEATHER, _PV, _SUNNY_DAYS = Kept(), Kept(), Kept()
+"""The last synthesised weather years, PV outputs and sunny-day drivers, by their inputs
+(:mod:`gigafactory.resource.kept`): a sweep's cases prepare the same site again and again."""
 
 
 def wind_curve(name: str, mean_speed_m_s: float | None) -> str:
@@ -140,7 +146,13 @@ def _weather(
         )
         raise ScenarioError(msg)
     normals = catalog.site_climate(spec.catalog)
-    return weather.synthesise_weather(index, lat, lon, elevation, normals, rng)
+    inputs = ("weather", index, float(lat), float(lon), float(elevation), normals)
+    return kept_call(
+        _WEATHER,
+        inputs,
+        lambda: weather.synthesise_weather(index, lat, lon, elevation, normals, rng),
+        rng,
+    )
 
 
 def _capacity_factors(
@@ -182,13 +194,20 @@ def _capacity_factors(
             continue
         tech = techs[name]
         if name.startswith("solar"):
-            out[name] = solar.pv_capacity_factor(
-                wx,
-                lat,
-                tracking=name == "solar_tracking",
-                system_loss=tech.params["system_loss"],
-                gamma_pdc=tech.params["gamma_pdc_per_degc"],
-                dc_ac_ratio=tech.params["dc_ac_ratio"],
+            tracking = name == "solar_tracking"
+            losses = [tech.params[p] for p in ("system_loss", "gamma_pdc_per_degc", "dc_ac_ratio")]
+            out[name] = kept_call(
+                _PV,
+                ("pv", wx, float(lat), tracking, *losses),
+                partial(
+                    solar.pv_capacity_factor,
+                    wx,
+                    lat,
+                    tracking=tracking,
+                    system_loss=losses[0],
+                    gamma_pdc=losses[1],
+                    dc_ac_ratio=losses[2],
+                ),
             )
         elif name in WIND_CURVES:
             key = WIND_SPEED_PARAMETER[name]
@@ -202,7 +221,12 @@ def _capacity_factors(
                 raise ScenarioError(msg)
             mean_speed = entry.params[key]
             if sunny_days is None:  # once per site: every wind technology shares the driver
-                sunny_days = wind.daily_solar_score(wx["ghi"].to_numpy(), hours, lon)
+                ghi = wx["ghi"].to_numpy()
+                sunny_days = kept_call(
+                    _SUNNY_DAYS,
+                    ("sunny days", ghi, hours, float(lon)),
+                    partial(wind.daily_solar_score, ghi, hours, lon),
+                )
             speed = wind.synthesise_wind_speed(
                 len(wx),
                 mean_speed,

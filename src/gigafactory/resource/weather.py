@@ -9,12 +9,12 @@ Humidity follows from a dew point held at the monthly normal.
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from gigafactory.resource.kept import Kept, kept_call
 
 __all__ = [
     "ar1_noise",
@@ -41,9 +41,7 @@ class SunGeometry(NamedTuple):
     ghi_clear: np.ndarray  # clear-sky GHI, Ineichen-Perez [W/m2]
 
 
-_SUN_KEPT = 8
-_sun_kept: dict[tuple[Any, ...], SunGeometry] = {}
-_sun_lock = threading.Lock()  # a Dask worker runs cases on several threads
+_SUN = Kept()
 
 
 def sun_geometry(
@@ -53,21 +51,18 @@ def sun_geometry(
 
     The same hours at the same place give the same sun: a sweep's cases and a compare's
     weather years ask for it again and again (pvlib's SPA takes ~50 ms a year), so the
-    last few are kept. Deterministic, so keeping them changes no number.
+    last few are kept (:mod:`gigafactory.resource.kept`). Deterministic, so keeping them
+    changes no number; the arrays are read-only.
     """
+    inputs = ("sun", index, float(latitude), float(longitude), float(elevation))
+    return kept_call(_SUN, inputs, lambda: _sun(index, latitude, longitude, elevation))
+
+
+def _sun(
+    index: pd.DatetimeIndex, latitude: float, longitude: float, elevation: float
+) -> SunGeometry:
     import pvlib
 
-    key = (
-        hashlib.blake2b(np.ascontiguousarray(index.asi8).tobytes()).hexdigest(),
-        str(index.dtype),
-        float(latitude),
-        float(longitude),
-        float(elevation),
-    )
-    with _sun_lock:
-        kept = _sun_kept.get(key)
-    if kept is not None:
-        return kept
     mid = index + pd.Timedelta(minutes=30)
     location = pvlib.location.Location(latitude, longitude, altitude=elevation)
     solpos = location.get_solarposition(mid)
@@ -80,12 +75,7 @@ def sun_geometry(
     ]
     for array in arrays:
         array.flags.writeable = False
-    sun = SunGeometry(*arrays)
-    with _sun_lock:
-        if len(_sun_kept) >= _SUN_KEPT:
-            _sun_kept.pop(next(iter(_sun_kept)))
-        _sun_kept[key] = sun
-    return sun
+    return SunGeometry(*arrays)
 
 
 def hourly_index(year: int) -> pd.DatetimeIndex:
