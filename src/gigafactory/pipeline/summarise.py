@@ -6,6 +6,8 @@ prepared site and its solution and fills :mod:`gigafactory.summary`'s models.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -410,18 +412,21 @@ def series(prep: PreparedSite, ds: xr.Dataset) -> xr.Dataset:
         ),
         "grid_cfe_share": (np.asarray(prep.supply.hourly(prep.supply.grid_cfe_share)), "1"),
     }
-    for name, (values, unit) in extra.items():
-        out[name] = xr.DataArray(
-            values, coords={"time": ds["time"]}, dims="time", attrs={"units": unit}
-        )
+    # all at once, as (dims, values, attrs) on the solution's own hours: one merge, not one
+    # alignment per series
+    added: dict[str, Any] = {
+        name: ("time", np.asarray(values), {"units": unit})
+        for name, (values, unit) in extra.items()
+    }
     if prep.capacity_factors:
         names = list(prep.capacity_factors)
-        out["capacity_factor"] = xr.DataArray(
+        added["capacity_factor"] = (
+            ("variable_technology", "time"),
             np.stack([prep.capacity_factors[n] for n in names]),
-            coords={"variable_technology": names, "time": ds["time"]},
-            dims=("variable_technology", "time"),
-            attrs={"units": "1"},
+            {"units": "1"},
         )
+        out = out.assign_coords(variable_technology=names)
+    out = out.assign(added)
     out.attrs = {}
     # NetCDF has no time zones: store naive UTC and say so.
     # (from the index: its values as an array would be 8,760 Timestamp objects, 15 ms)
