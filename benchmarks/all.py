@@ -70,7 +70,11 @@ def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
             (
                 f"{sweep['warm_cases']}-case cost/price sweep: cold / warm",
                 f"{sweep['warm_speedup']:.1f}x",
-                f"objectives within {sweep['warm_max_rel_diff']:.0e}; target >= 5x, 1e-6",
+                f"objectives within {sweep['warm_max_rel_diff']:.0e}; "
+                f"{sweep.get('warm_in_place', 0)} in place, first case "
+                f"{sweep.get('warm_first_case_s', float('nan')):.1f} s, median "
+                f"{sweep.get('warm_median_case_s', float('nan')) * 1e3:.0f} ms; "
+                "target >= 5x, 1e-6",
             ),
             (
                 "sweep: scheduler + 2 worker programs / LocalCluster",
