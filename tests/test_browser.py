@@ -139,8 +139,9 @@ def test_form_editor_run_progress_result_compare_and_korean(server, browser):
     page.click("#run")
     page.wait_for_url("**/runs/*")
     page.wait_for_selector("#bar")
-    # the page polls once a second and a year now solves in ~1.5 s (Clarabel), so the bar
-    # is caught at whichever stage the first poll finds past 'queued' (0.01, as served)
+    # the page polls as it loads and then twice a second, and a year solves in about a
+    # second (Clarabel; the weather kept from an earlier run of the site), so the bar is
+    # caught at whichever stage a poll finds past 'queued' (0.01, as served)
     page.wait_for_function(
         "(() => { const s = document.getElementById('stage');"
         " return s !== null && /weather|optimising|economics|writing/.test(s.textContent)"

@@ -15,7 +15,7 @@ from gigafactory import sweep
 from gigafactory.errors import ScenarioError
 from gigafactory.scenario import dump_scenario, scenario_from_dict, set_path
 from gigafactory.supply.inputs import DemandCharge
-from gigafactory.supply.model import OBJECTIVE_ONLY, same_but_costs
+from gigafactory.supply.objective import OBJECTIVE_ONLY, same_but_costs
 
 
 def test_parse_and_grid():
@@ -121,6 +121,18 @@ def test_sweep_on_a_scheduler_with_two_worker_processes_matches_the_local_run(
     assert hosts == {"w0", "w1"}
 
 
+def _warm_and_cold(base: dict, cases: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The cases run warm (one worker's kept LPs), then cold; the same objectives to 1e-6."""
+    warm = [sweep.run_case(base, case) for case in cases]
+    cold = [sweep.run_case(base, case, warm=False) for case in cases]
+    for w, c in zip(warm, cold, strict=True):
+        assert "error" not in w, w.get("error")
+        assert w["metrics"]["total_annual_cost_usd"] == pytest.approx(
+            c["metrics"]["total_annual_cost_usd"], rel=1e-6
+        ), w["params"]
+    return warm, cold
+
+
 def test_warm_cases_give_the_cold_objectives_and_a_new_shape_starts_cold():
     base = yaml.safe_load(dump_scenario(scenario_from_dict(small_scenario())))
     cases = [
@@ -132,13 +144,7 @@ def test_warm_cases_give_the_cold_objectives_and_a_new_shape_starts_cold():
         {"sites[0].technologies.liion_4h": {"max_mw": 100}},  # one technology more
         {"sites[0].technologies.liion_4h": {"max_mw": 50}},
     ]
-    warm = [sweep.run_case(base, case) for case in cases]
-    cold = [sweep.run_case(base, case, warm=False) for case in cases]
-    for w, c in zip(warm, cold, strict=True):
-        assert "error" not in w, w.get("error")
-        assert w["metrics"]["total_annual_cost_usd"] == pytest.approx(
-            c["metrics"]["total_annual_cost_usd"], rel=1e-6
-        ), w["params"]
+    warm, cold = _warm_and_cold(base, cases)
     # the first case of this worker is cold, unless an earlier test left a basis behind
     starts = [r["start"] for r in warm[1:]]
     # (gas and carbon prices after a capex: costs alone, the kept LP re-solved in place)
@@ -229,13 +235,7 @@ def test_cost_cases_reuse_the_kept_lp_in_place_at_the_cold_objectives():
         {"sites[0].load.it_mw": 60, solar: 650},
         {"sites[0].load.it_mw": 55},
     ]
-    warm = [sweep.run_case(base, case) for case in cases]
-    cold = [sweep.run_case(base, case, warm=False) for case in cases]
-    for w, c in zip(warm, cold, strict=True):
-        assert "error" not in w, w.get("error")
-        assert w["metrics"]["total_annual_cost_usd"] == pytest.approx(
-            c["metrics"]["total_annual_cost_usd"], rel=1e-6
-        ), w["params"]
+    warm, _cold = _warm_and_cold(base, cases)
     # the first case is cold, unless an earlier test left a basis of this shape behind
     starts = [r["start"] for r in warm[1:]]
     assert starts == ["in place", "in place", "warm", "in place", "warm"]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gigafactory.interior import basis_guess, interior_point, solve_clarabel
+from gigafactory.interior import by_label, guessed_basis, solve_clarabel
 from gigafactory.interior import reduced_costs as interior_reduced_costs
 
 if TYPE_CHECKING:
@@ -38,7 +38,6 @@ __all__ = [
     "OBJECTIVE_GAP",
     "SIMPLEX_CHECK",
     "WarmStarts",
-    "by_label",
     "c_stdout_silenced",
     "not_optimal",
     "reduced_costs",
@@ -189,17 +188,6 @@ def reduced_costs(model: linopy.Model) -> np.ndarray | None:
     return by_label(labels, col_dual, int(model._xCounter))
 
 
-def by_label(labels: Any, values: np.ndarray, n_labels: int) -> np.ndarray:
-    """``values`` of the columns ``labels`` as an array indexed by label, NaN elsewhere.
-
-    >>> by_label([2, 0], np.array([5.0, 7.0]), 3).tolist()
-    [7.0, nan, 5.0]
-    """
-    out = np.full(n_labels, np.nan)
-    out[np.asarray(labels, dtype=int)] = values
-    return out
-
-
 def _column_labels(model: linopy.Model, highs: Any) -> np.ndarray:
     """Linopy's variable label of each HiGHS column, in HiGHS's order.
 
@@ -255,8 +243,10 @@ class WarmStarts:
     """Solve a series of LPs of one shape, each from the last one's optimal basis.
 
     A sweep changes costs, prices, caps, targets or loads: the numbers of the LP, not its
-    shape. The first LP of each ``key`` is solved cold with the interior point and crossover
-    (a vertex, so a basis to keep); each next LP with the same variables and constraints is
+    shape. The first LP of each ``key`` is solved cold, to a vertex (a basis to keep): above
+    :data:`IPM_THRESHOLD` variables by Clarabel and then HiGHS's dual simplex from a basis
+    guessed off Clarabel's optimum, else (or where that fails) by HiGHS's interior point and
+    crossover; each next LP with the same variables and constraints is
     handed that basis and re-solved with the simplex, which starts from a point that is
     still primal (cost changes) or dual (bound and load changes) feasible and needs a few
     thousand pivots instead of a factorisation of the whole year. An LP of another shape
@@ -267,7 +257,7 @@ class WarmStarts:
     was built from, the caller replaces its objective, and :meth:`resolve` writes the new
     costs into the LP HiGHS still holds and runs the simplex from its basis. The caller
     decides what "only the objective" means (the supply LP:
-    :func:`gigafactory.supply.model.same_but_costs`).
+    :func:`gigafactory.supply.objective.same_but_costs`).
 
     The objective is the same to the solver's tolerance (1e-9 relative on ``korea-southwest``;
     ``make bench``); where the optimum is degenerate the dispatch may be another optimal
@@ -280,8 +270,8 @@ class WarmStarts:
     in_place : dict of str to bool
         Per key, whether its last LP was the kept one with only its costs changed.
     iterations : dict of str to int
-        Per key, the simplex pivots its last LP took (0 for a cold solve's interior point
-        alone; crossover's pivots are HiGHS's own).
+        Per key, the simplex pivots its last LP took (crossover's pivots, after HiGHS's
+        interior point, are not counted).
     """
 
     def __init__(self) -> None:
@@ -390,39 +380,10 @@ class WarmStarts:
 
 
 def _interior_basis(model: linopy.Model, time_limit_s: float | None) -> Any:
-    """A HiGHS basis guessed from Clarabel's optimum of ``model``; None below its size.
-
-    For an LP above :data:`IPM_THRESHOLD` variables: Clarabel solves it (0.6 s for
-    korea-pohang's year) and :func:`gigafactory.interior.basis_guess` reads a basis off the
-    optimum, from which the dual simplex reaches a vertex in 1.2 s, where HiGHS's interior
-    point and crossover took 3.4 s; 1.6-3.5x faster on five of the six presets' years
-    measured, 1.6x slower on pine-island's (:data:`gigafactory.interior.BASIS_TOLERANCE`).
-    None where Clarabel does not end optimal: the caller solves from scratch.
-    """
-    import highspy
-
+    """:func:`gigafactory.interior.guessed_basis` above :data:`IPM_THRESHOLD` variables."""
     if int(model.nvars) <= IPM_THRESHOLD:
         return None
-    with c_stdout_silenced():
-        status, condition = solve_clarabel(
-            model, time_limit_s=time_limit_s, objective_gap=OBJECTIVE_GAP
-        )
-    point = interior_point(model)
-    if (status, condition) != ("ok", "optimal") or point is None:
-        return None
-    columns, rows = basis_guess(point)
-    table = [
-        highspy.HighsBasisStatus.kLower,
-        highspy.HighsBasisStatus.kBasic,
-        highspy.HighsBasisStatus.kUpper,
-        highspy.HighsBasisStatus.kZero,
-    ]
-    basis = highspy.HighsBasis()
-    basis.col_status = [table[i] for i in columns]
-    basis.row_status = [table[i] for i in rows]
-    basis.valid = True
-    basis.alien = True  # maybe singular: HiGHS repairs it
-    return basis
+    return guessed_basis(model, time_limit_s=time_limit_s, objective_gap=OBJECTIVE_GAP)
 
 
 def _objective_vector(model: linopy.Model) -> np.ndarray:

@@ -194,7 +194,7 @@ def run_case(base: dict[str, Any], params: dict[str, Any], warm: bool = True) ->
 
     Also ``seconds``, ``worker`` (the Dask worker that ran it) and ``start``: ``"in place"``
     when every LP of the case was the worker's previous one with new costs and prices (not
-    built again, :func:`gigafactory.supply.model.same_but_costs`), ``"warm"`` when every LP
+    built again, :func:`gigafactory.supply.objective.same_but_costs`), ``"warm"`` when every LP
     started from the basis of this worker's previous case, else ``"cold"``. ``warm=False``
     solves every case cold, with the scenario's own solver method.
 

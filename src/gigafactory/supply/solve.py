@@ -21,7 +21,8 @@ import xarray as xr
 from gigafactory.errors import InfeasibleError, SolverError
 from gigafactory.solver import INFEASIBLE, WarmStarts, not_optimal, solve_lp
 from gigafactory.supply.extract import extract
-from gigafactory.supply.model import SiteSupply, add_objective, build_model, same_but_costs
+from gigafactory.supply.model import SiteSupply, build_model
+from gigafactory.supply.objective import add_objective, same_but_costs
 from gigafactory.supply.policy import carbon_emitting_supply, emission_terms
 from gigafactory.supply.terms import sum_terms
 
@@ -177,7 +178,7 @@ def optimise(
     ``warm`` and ``key``: start from the basis of the last LP of this shape solved under
     ``key`` (:class:`~gigafactory.solver.WarmStarts`); ``method`` applies to cold solves only.
     Where that LP's site differs from ``site`` in costs and prices alone
-    (:func:`~gigafactory.supply.model.same_but_costs`), it is not built again: its
+    (:func:`~gigafactory.supply.objective.same_but_costs`), it is not built again: its
     objective is replaced and the LP re-solved in place.
     """
     started = time.perf_counter()

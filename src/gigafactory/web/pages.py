@@ -34,7 +34,7 @@ const started = Date.now();
 function seconds(s) { return s < 90 ? Math.round(s) + ' s' : Math.round(s / 60) + ' min'; }
 const STAGES = [['queued', 0.01], ['starting', 0.03], ['weather', 0.08], ['optimising', 0.15],
   ['economics', 0.92], ['writing', 0.97], ['done', 1]];
-setInterval(async () => {
+async function poll() {
   const s = await (await fetch(location.pathname.replace('/runs/', '/api/runs/'))).json();
   if (s.state === 'done' || s.state === 'failed') { location.reload(); return; }
   const stage = STAGES.filter(([word]) => s.progress.includes(word)).pop();
@@ -46,7 +46,10 @@ setInterval(async () => {
   document.getElementById('stage').textContent = s.progress;
   document.getElementById('elapsed').textContent = seconds(s.elapsed_s || 0);
   document.getElementById('eta').textContent = s.eta_s == null ? '?' : seconds(s.eta_s);
-}, 1000);</script>"""
+}
+// at once, then twice a second: a year's run takes a second or two
+poll();
+setInterval(poll, 500);</script>"""
 
 
 LANGUAGE_LINKS = """<script>
