@@ -14,13 +14,14 @@ from gigafactory.resource.kept import Kept, digest, kept_call
 def test_a_kept_site_gives_the_numbers_of_a_computed_one(monkeypatch):
     # korea-pohang draws its weather, then its offshore wind and grid from the same
     # generator: a kept weather year must leave the generator where drawing it would have
-    for store in ("_WEATHER", "_PV", "_SUNNY_DAYS"):
+    for store in ("_WEATHER", "_PV", "_SUNNY_DAYS", "_WIND_SPEED"):
         monkeypatch.setattr(prepare, store, Kept())
     monkeypatch.setattr(weather, "_SUN", Kept())
     scenario = gigafactory.load_scenario("korea-pohang")
     computed = prepare.prepare_site(scenario, 0)
     kept = prepare.prepare_site(scenario, 0)
     assert len(prepare._WEATHER._results) == len(prepare._PV._results) == 1
+    assert len(prepare._WIND_SPEED._results) == 1
     assert kept.weather.equals(computed.weather)
     assert kept.weather is not computed.weather
     assert (

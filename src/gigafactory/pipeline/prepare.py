@@ -53,9 +53,10 @@ WIND_CURVES = {
 """Power curve used by each wind technology (see ``data/power_curves.csv``); onshore, a site
 whose mean speed is above IEC class III's 7.5 m/s gets ``catalog.onshore_curve`` instead."""
 
-_WEATHER, _PV, _SUNNY_DAYS = Kept(), Kept(), Kept()
-"""The last synthesised weather years, PV outputs and sunny-day drivers, by their inputs
-(:mod:`gigafactory.resource.kept`): a sweep's cases prepare the same site again and again."""
+_WEATHER, _PV, _SUNNY_DAYS, _WIND_SPEED = Kept(), Kept(), Kept(), Kept()
+"""The last synthesised weather years, PV outputs, sunny-day drivers and wind speeds, by
+their inputs (:mod:`gigafactory.resource.kept`): a sweep's cases prepare the same site
+again and again."""
 
 
 def wind_curve(name: str, mean_speed_m_s: float | None) -> str:
@@ -227,14 +228,23 @@ def _capacity_factors(
                     ("sunny days", ghi, hours, float(lon)),
                     partial(wind.daily_solar_score, ghi, hours, lon),
                 )
-            speed = wind.synthesise_wind_speed(
-                len(wx),
-                mean_speed,
+            shape = _wind_shape(entry, hours, lon, offshore=name != "wind_onshore")
+            k = entry.params["weibull_k"]
+            correlation = entry.params.get("wind_solar_correlation", 0.0)
+            speed = kept_call(
+                _WIND_SPEED,
+                ("wind speed", len(wx), mean_speed, k, shape, sunny_days, correlation),
+                partial(
+                    wind.synthesise_wind_speed,
+                    len(wx),
+                    mean_speed,
+                    rng,
+                    k=k,
+                    shape=shape,
+                    common=sunny_days,
+                    correlation=correlation,
+                ),
                 rng,
-                k=entry.params["weibull_k"],
-                shape=_wind_shape(entry, hours, lon, offshore=name != "wind_onshore"),
-                common=sunny_days,
-                correlation=entry.params.get("wind_solar_correlation", 0.0),
             )
             curve_speed, curve_power = catalog.power_curve(wind_curve(name, mean_speed))
             out[name] = wind.power_curve_output(

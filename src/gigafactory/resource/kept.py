@@ -3,7 +3,7 @@
 A sweep's cases, a compare's sites and the weather years ask for the same site's sun,
 weather and PV output again and again: in a warm cost sweep of korea-pohang these were a
 fifth of a case (the sun's position ~50 ms, the synthesised weather 8 ms, the PV model
-7 ms, the wind's sunny-day driver 3 ms; 2-core Intel, 2026-12-06). :func:`kept_call` keeps
+7 ms, the wind's sunny-day driver 3 ms, its speed 2 ms; 2-core Intel, 2026-12-06). :func:`kept_call` keeps
 the last few results of each model under a digest of everything it reads: arrays by their
 bytes, frames by their index and values, a random generator by its state. A model that
 draws from a generator is kept with the generator's state after the draw, which a kept
