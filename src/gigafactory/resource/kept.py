@@ -1,14 +1,15 @@
 """Results of deterministic resource models, kept per process under their inputs' digest.
 
 A sweep's cases, a compare's sites and the weather years ask for the same site's sun,
-weather and PV output again and again: in a warm cost sweep of korea-pohang these were a
-fifth of a case (the sun's position ~50 ms, the synthesised weather 8 ms, the PV model
-7 ms, the wind's sunny-day driver 3 ms, its speed 2 ms; 2-core Intel, 2026-12-06). :func:`kept_call` keeps
-the last few results of each model under a digest of everything it reads: arrays by their
-bytes, frames by their index and values, a random generator by its state. A model that
-draws from a generator is kept with the generator's state after the draw, which a kept
-call restores, so the draws that follow are the same as without keeping. Deterministic, so
-keeping changes no number; each call gets its own copy of a kept array or frame.
+weather, PV output and wind again and again: in a warm cost sweep of korea-pohang these
+were a fifth of a case (the sun's position ~50 ms, the synthesised weather 8 ms, the PV
+model 7 ms, the wind's sunny-day driver 3 ms, its speed 2 ms; 2-core Intel, 2026-12-06).
+:func:`kept_call` keeps the last few results of each model under a digest of everything
+it reads: arrays by their bytes, frames by their index and values, a random generator by
+its state. A model that draws from a generator is kept with the generator's state after
+the draw, which a kept call restores, so the draws that follow are the same as without
+keeping. Deterministic, so keeping changes no number; each call gets its own copy of a
+kept array or frame.
 """
 
 from __future__ import annotations
