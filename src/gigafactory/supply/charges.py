@@ -14,19 +14,19 @@ periods) they are divided by the number of years, a mean year's bill.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from gigafactory.supply.inputs import SiteSupply
-from gigafactory.supply.rows import Term, add_rows, linear_sum
+from gigafactory.supply.rows import Term, add_rows
 
 if TYPE_CHECKING:
     import linopy
 
-__all__ = ["add_demand_charges", "charge_terms", "feed_flow", "feed_terms", "peak_variable"]
+__all__ = ["add_demand_charges", "charge_terms", "feed_terms", "peak_variable"]
 
 
 def peak_variable(name: str) -> str:
@@ -41,12 +41,6 @@ def feed_terms(model: linopy.Model) -> list[Term]:
     """
     names = ("grid-import", "contract-delivered")
     return [(1, model.variables[name]) for name in names if name in model.variables]
-
-
-def feed_flow(model: linopy.Model) -> Any:
-    """:func:`feed_terms` as a linear expression, or None without a grid feed [MW]."""
-    terms = feed_terms(model)
-    return linear_sum(model, terms, summed=["technology"]) if terms else None
 
 
 def add_demand_charges(model: linopy.Model, site: SiteSupply) -> None:
