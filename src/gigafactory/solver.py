@@ -266,8 +266,9 @@ class WarmStarts:
     Attributes
     ----------
     starts : dict of str to str
-        Per key, how its last LP started: ``"in place"`` (the kept LP, its costs changed,
-        :meth:`resolve`), ``"warm"`` (a new LP from the kept basis) or ``"cold"``.
+        Per key, how its last LP started: ``"warm"`` or ``"cold"``.
+    in_place : dict of str to bool
+        Per key, whether its last LP was the kept one with only its costs changed.
     iterations : dict of str to int
         Per key, the simplex pivots its last LP took (crossover's pivots, after HiGHS's
         interior point, are not counted).
@@ -276,6 +277,7 @@ class WarmStarts:
     def __init__(self) -> None:
         self._held: dict[str, _Kept] = {}
         self.starts: dict[str, str] = {}
+        self.in_place: dict[str, bool] = {}
         self.iterations: dict[str, int] = {}
 
     def solve(
@@ -328,6 +330,7 @@ class WarmStarts:
             if check is not None:
                 status, condition, solver = attempt(check)
         self.starts[key] = "warm" if warm else "cold"
+        self.in_place[key] = False
         return self._keep(key, status, condition, _Kept(shape, None, solver, model, inputs))
 
     def kept(self, key: str) -> tuple[linopy.Model, Any] | None:
@@ -361,7 +364,8 @@ class WarmStarts:
         with c_stdout_silenced(), _linopy_warnings_silenced():
             status, condition = model.assign_result(solver.solve(), solver)
         status, condition = _gap_checked(str(status), str(condition), highs)
-        self.starts[key] = "in place"
+        self.starts[key] = "warm"
+        self.in_place[key] = True
         return self._keep(key, status, condition, replace(held, inputs=inputs))
 
     def _keep(self, key: str, status: str, condition: str, kept: _Kept) -> tuple[str, str]:

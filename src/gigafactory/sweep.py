@@ -208,6 +208,7 @@ def run_case(base: dict[str, Any], params: dict[str, Any], warm: bool = True) ->
     starts = _warm_starts() if warm else None
     if starts is not None:
         starts.starts.clear()
+        starts.in_place.clear()
     try:
         data = copy.deepcopy(base)
         for path, value in params.items():
@@ -221,11 +222,8 @@ def run_case(base: dict[str, Any], params: dict[str, Any], warm: bool = True) ->
     record["seconds"] = time.perf_counter() - started
     record["worker"] = _worker_name()
     used = set(starts.starts.values()) if starts is not None else {"cold"}
-    # a case of several LPs is "in place" when all were, "warm" when none started cold
-    if used == {"in place"}:
-        record["start"] = "in place"
-    else:
-        record["start"] = "warm" if used and used <= {"warm", "in place"} else "cold"
+    in_place = starts is not None and bool(starts.in_place) and all(starts.in_place.values())
+    record["start"] = "in place" if in_place else "warm" if used == {"warm"} else "cold"
     return record
 
 
