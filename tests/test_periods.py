@@ -23,6 +23,7 @@ from gigafactory.supply.periods import (
     cluster_periods,
     expand_solution,
     typical_site,
+    weather_regime,
     with_periods_alone,
     year_of_typical_periods,
 )
@@ -170,6 +171,38 @@ def test_extreme_days_are_typical_days_of_their_own():
     periods = cluster_periods(site, 24, 1)
     assert 3 in periods.representative and 5 in periods.representative
     assert periods.count.sum() == 8
+
+
+def test_days_of_one_shape_in_a_windy_week_and_in_a_lull_are_told_apart_by_a_long_store():
+    # 30 days in blocks of three: windy (0.9, 0.5, 0.9) and calm (0.1, 0.5, 0.1). The 0.5
+    # days are alike hour by hour, but with a 72 h store one charges in a windy block and
+    # the other draws down in a lull, while a typical day gives its days one dispatch. The
+    # wind's mean over the 72 h around each hour (the weather regime) is ~0.77 on the
+    # first and ~0.23 on the second (hand: (0.9 + 0.5 + 0.9) / 3, (0.1 + 0.5 + 0.1) / 3),
+    # so four typical days group them apart; with a 4 h store only the hours matter and
+    # they share one group.
+    kinds = np.array([0.9, 0.5, 0.9, 0.1, 0.5, 0.1] * 5)
+    wind = np.repeat(kinds, 24)
+
+    def site(duration_h: float) -> SiteSupply:
+        return SiteSupply(
+            name="regimes",
+            time=hours(len(wind)),
+            load_mw=np.ones(len(wind)),
+            techs=(
+                SupplyTech("wind", "variable", fixed_cost=1000.0, availability=wind),
+                SupplyTech("store", "storage", fixed_cost=10.0, duration_h=duration_h),
+            ),
+        )
+
+    windy_mid, calm_mid = np.arange(1, 30, 6), np.arange(4, 30, 6)
+    long = cluster_periods(site(72.0), 24, 4, extremes=False)
+    assert long.count.tolist() == [10, 5, 5, 10]
+    assert len(set(long.order[windy_mid])) == len(set(long.order[calm_mid])) == 1
+    assert long.order[windy_mid[0]] != long.order[calm_mid[0]]
+    short = cluster_periods(site(4.0), 24, 4, extremes=False)
+    assert len(set(short.order[np.concatenate([windy_mid, calm_mid])])) == 1
+    assert weather_regime(wind, 72)[24 + 12] == pytest.approx((0.9 + 0.5 + 0.9) / 3)
 
 
 def test_period_must_divide_the_year():
