@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from gigafactory.solution import write_solution
+
 if TYPE_CHECKING:
     import linopy
 
@@ -145,8 +147,8 @@ def solve_clarabel(
     dual[np.asarray(matrices.clabels)] = y
     objective = float(cost @ x)  # linopy's objectives have no constant term
     model.solver = None  # no HiGHS object of this solve to ask
-    model.assign_result(
-        Result(Status.process(status, condition), Solution(primal, dual, objective))
+    write_solution(
+        model, Result(Status.process(status, condition), Solution(primal, dual, objective))
     )
     _ANSWERS[model] = InteriorPoint(
         vlabels=vlabels,

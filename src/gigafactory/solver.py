@@ -25,6 +25,7 @@ import numpy as np
 
 from gigafactory.interior import by_label, guessed_basis, solve_clarabel
 from gigafactory.interior import reduced_costs as interior_reduced_costs
+from gigafactory.solution import write_solution
 
 if TYPE_CHECKING:
     import linopy
@@ -307,7 +308,7 @@ class WarmStarts:
                 solver = Solver.from_name("highs", model=model, io_api="direct", options=opts)
                 if basis is not None:
                     solver.solver_model.setBasis(basis)
-                status, condition = model.assign_result(solver.solve(), solver)
+                status, condition = write_solution(model, solver.solve(), solver)
             highs = solver.solver_model
             return (*_gap_checked(str(status), str(condition), highs), solver)
 
@@ -362,7 +363,7 @@ class WarmStarts:
         limit = float("inf") if time_limit_s is None else float(time_limit_s)
         highs.setOptionValue("time_limit", limit)
         with c_stdout_silenced(), _linopy_warnings_silenced():
-            status, condition = model.assign_result(solver.solve(), solver)
+            status, condition = write_solution(model, solver.solve(), solver)
         status, condition = _gap_checked(str(status), str(condition), highs)
         self.starts[key] = "warm"
         self.in_place[key] = True

@@ -65,7 +65,8 @@ def weather_regime(availability: np.ndarray, window_h: int) -> np.ndarray:
     before = window_h // 2
     padded = np.concatenate([values[-before:] if before else values[:0], values, values])
     sums = np.cumsum(np.concatenate([[0.0], padded]))
-    return (sums[window_h : window_h + len(values)] - sums[: len(values)]) / window_h
+    mean: np.ndarray = (sums[window_h : window_h + len(values)] - sums[: len(values)]) / window_h
+    return mean
 
 
 def _profiles(site: SiteSupply, period_hours: int) -> tuple[pd.DataFrame, dict[str, float]]:
