@@ -196,7 +196,8 @@ def cfe_overshoot_notice(
     Typical periods give every day of a group the same storage cycle, so a store cannot
     carry energy between two days of one group as it does in the year: with long storage
     and a high hourly target they build too much (``pine-island`` at 90 % on 24 typical
-    days: 18 % dear; benchmarks/README.md).
+    days: 18 % dear before its days were grouped by weather regime too, 3.6 % since;
+    benchmarks/README.md).
 
     >>> a = Aggregation(typical_periods=34, period_hours=24, cfe_share_year_bound=0.9117)
     >>> cfe_overshoot_notice("pine_island", a, 0.9).text[:84]

@@ -136,8 +136,8 @@ def cfe_reach(site: SiteSupply, capacity: Mapping[str, float]) -> float | None:
     (:func:`gigafactory.supply.policy.carbon_emitting_supply`), so the share is a lower
     bound of what the design reaches on these hours. It tells when typical periods
     understate a design: on ``pine-island``'s 24 typical days the LP builds for 90 %, and
-    this dispatch of the same design reaches 91.2 % on the year (89.9 % for the year's own
-    optimum).
+    this dispatch of the same design reaches 90.5 % on the year (91.2 % before its days were
+    grouped by weather regime too; 89.9 % for the year's own optimum).
 
     None where the bound is not that simple: flexible training (the row credits it), a
     build-out (a target per stage), storage with in-service dates, or clean thermal units
