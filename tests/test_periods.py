@@ -205,6 +205,24 @@ def test_days_of_one_shape_in_a_windy_week_and_in_a_lull_are_told_apart_by_a_lon
     assert weather_regime(wind, 72)[24 + 12] == pytest.approx((0.9 + 0.5 + 0.9) / 3)
 
 
+@settings(max_examples=50, deadline=None)
+@given(
+    values=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=60),
+    window=st.integers(1, 60),
+)
+def test_a_weather_regime_is_a_moving_mean_around_the_year(values, window):
+    # each hour the mean of the window's hours, the year wrapping around: by hand for one
+    # hour, and over the year every hour counted `window` times, so the mean is kept
+    availability = np.array(values)
+    window = min(window, len(values))
+    regime = weather_regime(availability, window)
+    around = [(5 - window // 2 + k) % len(values) for k in range(window)] if len(values) > 5 else []
+    if around:
+        assert regime[5] == pytest.approx(availability[around].mean(), abs=1e-12)
+    assert regime.mean() == pytest.approx(availability.mean(), abs=1e-12)
+    assert availability.min() - 1e-12 <= regime.min() <= regime.max() <= availability.max() + 1e-12
+
+
 def test_period_must_divide_the_year():
     with pytest.raises(
         ValueError, match=r"^period of 100 h does not divide the 672 hours; use e.g. 24$"
