@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AMD_DENSE_PER_ROOT",
+    "DIRECT_SOLVE_METHOD",
     "MAX_ITERATIONS",
     "SPLIT_ENTRIES",
     "InteriorPoint",
@@ -43,6 +44,15 @@ MAX_ITERATIONS = 500
 """Clarabel's iteration limit [-]. The canonical LP takes 141 iterations, the presets'
 years 11-107 (2026-12-06); Clarabel's own default of 200 leaves little room above that, and
 a solve that stops at the limit is handed to HiGHS (:func:`gigafactory.solver.solve_lp`)."""
+
+DIRECT_SOLVE_METHOD = "qdldl"
+"""Clarabel's factorisation of its KKT system: QDLDL always, not Clarabel's ``auto``.
+``auto`` picks faer's supernodal LDL' for some systems by their fill, and with it the
+solution's last digits and time then depend on the machine's threads. On every preset's
+year, 24/48/96 typical days and three weather years in full or on 48/96 typical days
+(korea-pohang, korea-southwest, colossus, pine-island) ``auto`` chose QDLDL but once:
+pine-island's three years on 96 typical days, 6.7 s against QDLDL's 1.6 s (two years:
+5.9 against 1.3 s; 2-core Intel, 2026-12-06)."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,7 @@ def solve_clarabel(
     # same optimum (canonical LP 5.8-6.8 s against 8.0-10.0 s, objectives 6e-9 apart;
     # the presets' years within 1e-9; 2-core Intel, 2026-12-06)
     settings.iterative_refinement_enable = False
+    settings.direct_solve_method = DIRECT_SOLVE_METHOD
     if time_limit_s is not None:
         settings.time_limit = float(time_limit_s)
     cost = np.asarray(matrices.c, dtype=float)
