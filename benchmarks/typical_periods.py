@@ -4,8 +4,8 @@ For each preset: the full year (8,760 hours) and ``time.aggregation`` with 24, 4
 typical days (plus the extreme days tsam adds), each a whole ``gigafactory.run`` in this
 process, one after the other, after one untimed preparation of the preset's sites (so
 that both read kept weather). Prints the time of each, the speed-up of the whole run and
-of the LP solves alone (``solve_seconds``), the error of the
-total cost and the capacity error furthest outside its tolerance, against the targets of the issue "Speed where
+of the LP solves alone (``solve_seconds``), the error of the total cost and the capacity
+error furthest outside its tolerance, against the targets of the issue "Speed where
 planners feel it": >= 10x faster, cost within 1 %, each capacity within 5 % or 5 MW
 ("accurate": the last two).
 
