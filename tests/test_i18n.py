@@ -143,8 +143,8 @@ def test_cli_lang_for_run_and_a_bad_language(write_yaml, tmp_path):
 
 
 def test_notices_in_korean_and_english():
-    from gigafactory.pipeline.aggregation import aggregation_notice
-    from gigafactory.summary import Aggregation, notice_text
+    from gigafactory.pipeline.aggregation import aggregation_notice, design_notice
+    from gigafactory.summary import Aggregation, DesignOnYear, notice_text
 
     stressed = Aggregation(
         typical_periods=57,
@@ -171,6 +171,17 @@ def test_notices_in_korean_and_english():
     for aggregation, years in [(plain, 1), (stressed, 3), (plain, 3)]:
         korean = notice_text(aggregation_notice(aggregation, years), "ko")
         assert HANGUL.search(korean) and "{" not in korean, korean
+    # what the design does on the year in full: each case, for a year and weather years
+    costs = DesignOnYear(regret_share=0.0034)
+    assert notice_text(design_notice(costs), "ko") == (
+        "용량을 고정한 이 설계를 1년 전체에 걸쳐 운전하면 비용은 전체 연도 최적 대비 +0.34%"
+    )
+    short = DesignOnYear(regret_share=-0.003, unserved_mwh=118.0, unserved_hours=3)
+    missed = DesignOnYear(infeasible="the load can be met, but not within the CFE target")
+    for design, firm in [(costs, True), (short, True), (short, False), (missed, True)]:
+        for years in (1, 3):
+            korean = notice_text(design_notice(design, years, firm), "ko")
+            assert HANGUL.search(korean) and "{" not in korean, korean
     # a run's own notices: 60 MWh a day short behind a 40 MW feed and 5 MW of gas
     data = small_scenario(
         grid={"import_cap_mw": 40}, technologies={"gas_ct": {"max_mw": 5}}, cooling="air_economiser"

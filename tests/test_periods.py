@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,8 +16,13 @@ from hypothesis import strategies as st
 
 import gigafactory
 from conftest import small_scenario
-from gigafactory.errors import ScenarioError
-from gigafactory.pipeline.aggregation import CFE_OVERSHOOT, settle_periods
+from gigafactory.errors import InfeasibleError, ScenarioError
+from gigafactory.pipeline.aggregation import (
+    CFE_OVERSHOOT,
+    design_notice,
+    design_on_year,
+    settle_periods,
+)
 from gigafactory.pipeline.prepare import prepare_site
 from gigafactory.scenario import scenario_from_dict
 from gigafactory.supply import DemandCharge, SiteSupply, SupplyTech, optimise
@@ -28,7 +35,7 @@ from gigafactory.supply.periods import (
     year_of_typical_periods,
 )
 from gigafactory.supply.solve import _reach, build_reach_model
-from gigafactory.supply.year_checks import cfe_reach, stress_periods
+from gigafactory.supply.year_checks import cfe_reach, fixed_design, stress_periods
 
 
 def hours(n: int) -> pd.DatetimeIndex:
@@ -266,6 +273,85 @@ def test_a_run_on_typical_days_reports_its_error_against_the_year():
         f"{aggregation.cost_error_share:+.2%}, {worst} "
         f"{aggregation.capacity_error_mw[worst]:+,.1f} MW"
     ]
+
+
+def test_the_year_and_the_design_on_it_are_costed_on_the_years_own_tariff():
+    # KEPCO's seasonal time-of-use tariff and a grid that serves part of the load: the
+    # typical days laid onto the year carry other prices than the year's own hours
+    data = small_scenario(
+        grid={"import_cap_mw": 60, "tariff": "kepco_industrial_tou"},
+        technologies={"solar_fixed": {"max_mw": 200}, "liion_4h": {"max_mw": 50}},
+    )
+    year = gigafactory.run(scenario_from_dict(data)).summary.sites[0]
+    data["time"] = {"aggregation": {"count": 6, "compare_exact": True}}
+    site = gigafactory.run(scenario_from_dict(data)).summary.sites[0]
+    aggregation = site.aggregation
+    assert aggregation is not None
+    # the year solved alongside is costed as the ordinary run costs it (priced on the
+    # typical days' tariff it was 1.1e-5 off)
+    assert aggregation.total_annual_cost_usd_exact == pytest.approx(
+        year.total_annual_cost_usd, rel=1e-9
+    )
+    design = aggregation.design_on_year
+    assert design is not None and design.infeasible == ""
+    # the design dispatched over the year is a feasible point of the year's LP: it cannot
+    # cost less than the year's optimum (to the solvers' tolerance), whatever the typical
+    # days' own estimate of it says
+    assert design.total_annual_cost_usd >= year.total_annual_cost_usd * (1 - 1e-7)
+    assert design.regret_share == pytest.approx(
+        design.total_annual_cost_usd / year.total_annual_cost_usd - 1
+    )
+    assert design.total_annual_cost_usd != pytest.approx(site.total_annual_cost_usd, rel=1e-4)
+    assert design.unserved_mwh == 0.0 and design.unserved_hours == 0
+    regret = 0.0 if abs(design.regret_share) < 5e-5 else design.regret_share
+    assert [n.text for n in site.warnings if n.text.startswith("dispatched")] == [
+        "dispatched over the year in full with its capacities fixed, the design costs "
+        f"{regret:+.2%} against the year's optimum"
+    ]
+
+
+def year_summary(total_usd: float) -> Any:
+    """What :func:`design_on_year` reads of the year's optimum."""
+    return SimpleNamespace(total_annual_cost_usd=total_usd)
+
+
+def test_a_fixed_design_dispatches_the_hours_and_leaves_short_what_it_cannot_serve():
+    site = SiteSupply(
+        "short",
+        hours(48),
+        np.full(48, 10.0),
+        (
+            SupplyTech("gas", "thermal", fixed_cost=1_000.0, marginal_cost=60.0, max_mw=50.0),
+            SupplyTech("solar", "variable", 500.0, availability=0.1, clean=True, max_mw=50.0),
+        ),
+    )
+    ds = optimise(fixed_design(site, {"gas": 8.0, "solar": 3.0}))
+    # the capacities are the design's, not what the LP would build (10 MW of gas)
+    assert ds["capacity_mw"].sel(technology="gas") == pytest.approx(8.0)
+    assert ds["capacity_mw"].sel(technology="solar") == pytest.approx(3.0)
+    # 10 - 8 - 0.1 x 3 MW short in each of 48 hours, by hand
+    assert float(ds["unserved_mw"].sum()) == pytest.approx(1.7 * 48, rel=1e-6)
+    # a limit the design cannot keep on the year stays a limit: an infeasible LP, explained
+    clean = replace(site, cfe_target=0.5)
+    with pytest.raises(InfeasibleError) as err:
+        optimise(fixed_design(clean, {"gas": 10.0, "solar": 3.0}))
+    assert str(err.value) == (
+        "site 'short': the load can be met, but not within the CFE target of 50% "
+        "(policy.cfe_target; it reaches at most 3.0% hourly CFE); allow more carbon-free "
+        "capacity, storage or backup, or relax it"
+    )
+    # and the run reports it as what the design misses, not how to relax the scenario
+    missed = design_on_year(str(err.value).removeprefix("site 'short': "), year_summary(1.0))
+    assert missed.infeasible == (
+        "the load can be met, but not within the CFE target of 50% "
+        "(policy.cfe_target; it reaches at most 3.0% hourly CFE)"
+    )
+    assert design_notice(missed).level == "warning"
+    assert design_notice(missed).text == (
+        "dispatched over the year in full with its capacities fixed, the design cannot keep "
+        "within the site's limits: the load can be met, but not within the CFE target of 50% "
+        "(policy.cfe_target; it reaches at most 3.0% hourly CFE); raise time.aggregation.count"
+    )
 
 
 def test_a_period_that_does_not_divide_the_year_names_the_field():

@@ -9,7 +9,7 @@ import xarray as xr
 
 from gigafactory.errors import ScenarioError
 from gigafactory.scenario import Scenario
-from gigafactory.summary import Aggregation, Notice, SiteSummary
+from gigafactory.summary import Aggregation, DesignOnYear, Notice, SiteSummary
 from gigafactory.supply import SiteSupply
 from gigafactory.supply.periods import (
     Periods,
@@ -22,10 +22,13 @@ from gigafactory.supply.year_checks import stress_periods
 
 __all__ = [
     "CFE_OVERSHOOT",
+    "DESIGN_SHORT_SHARE",
     "STRESS_PASSES",
     "aggregation_notice",
     "aggregation_summary",
     "cfe_overshoot_notice",
+    "design_notice",
+    "design_on_year",
     "settle_periods",
     "typical_periods",
 ]
@@ -180,6 +183,98 @@ def aggregation_notice(aggregation: Aggregation, weather_years: int = 1) -> Noti
         )
     used = {k: v for k, v in values.items() if "{" + k + "}" in template}
     return Notice.of("note", template, **used)
+
+
+DESIGN_SHORT_SHARE = 1e-6
+"""Unserved share of the year's load above which a design leaves energy unserved on the year
+[-]; below, a solver's residue (an interior point leaves ~1e-7 MW in an hour)."""
+
+
+def design_on_year(on_year: SiteSummary | str, exact: SiteSummary) -> DesignOnYear:
+    """What the typical periods' design does on the year, from its dispatch there.
+
+    Parameters
+    ----------
+    on_year : SiteSummary or str
+        The summary of the design dispatched over the year with its capacities fixed
+        (:func:`gigafactory.supply.year_checks.fixed_design`), or why no dispatch keeps
+        within the site's limits (the LP's infeasibility, explained).
+    exact : SiteSummary
+        The year's own optimum.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as S
+    >>> design = S(total_annual_cost_usd=101.5e6, unserved_mwh=0.0, unserved_hours=0,
+    ...            cfe_share=0.61, emissions_tco2e=2.0e5, facility_energy_mwh=1.0e6)
+    >>> round(design_on_year(design, S(total_annual_cost_usd=100.0e6)).regret_share, 4)
+    0.015
+    """
+    if isinstance(on_year, str):  # what the design misses, not how a scenario could relax it
+        return DesignOnYear(infeasible=on_year.split("; allow ")[0])
+    best = exact.total_annual_cost_usd
+    short = on_year.unserved_mwh > DESIGN_SHORT_SHARE * on_year.facility_energy_mwh
+    return DesignOnYear(
+        total_annual_cost_usd=on_year.total_annual_cost_usd,
+        regret_share=on_year.total_annual_cost_usd / best - 1.0 if best else math.nan,
+        unserved_mwh=on_year.unserved_mwh if short else 0.0,
+        unserved_hours=on_year.unserved_hours if short else 0,
+        cfe_share=on_year.cfe_share,
+        emissions_tco2e=on_year.emissions_tco2e,
+    )
+
+
+def design_notice(design: DesignOnYear, weather_years: int = 1, firm: bool = True) -> Notice:
+    """The note of what the design does on the year in full; a warning where it falls short.
+
+    ``firm``: the site serves every hour (no ``reliability.allow_unserved``), so energy the
+    design leaves unserved on the year is a shortfall, left out of its cost.
+
+    Examples
+    --------
+    >>> print(design_notice(DesignOnYear(regret_share=0.0012)).text)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    dispatched over the year in full with its capacities fixed, the design costs +0.12%
+    against the year's optimum
+    >>> short = DesignOnYear(regret_share=-0.003, unserved_mwh=118.2, unserved_hours=3)
+    >>> print(design_notice(short, 3).text)  # doctest: +NORMALIZE_WHITESPACE
+    dispatched over 3 weather years in full with its capacities fixed, the design leaves
+    118 MWh a year unserved in 3 hours, so it is not firm there; without that energy it
+    costs -0.30% against the optimum of 3 weather years
+    """
+    span, best = (
+        ("the year", "the year's optimum")
+        if weather_years == 1
+        else ("{years} weather years", "the optimum of {years} weather years")
+    )
+    template = "dispatched over " + span + " in full with its capacities fixed, the design "
+    values = {
+        "years": str(weather_years),
+        "reason": design.infeasible,
+        "mwh": f"{design.unserved_mwh:,.0f}",
+        "hours": f"{design.unserved_hours:,}",
+        # a hundredth of a percent is the solvers' tolerance, not a sign
+        "regret": f"{0.0 if abs(design.regret_share) < 5e-5 else design.regret_share:+.2%}",
+    }
+    level = "warning"
+    if design.infeasible:
+        template += "cannot keep within the site's limits: {reason}; raise time.aggregation.count"
+    elif design.unserved_hours and firm:
+        template += (
+            "leaves {mwh} MWh a year unserved in {hours} hours, so it is not firm there; "
+            "without that energy it costs {regret} against " + best
+        )
+    elif design.unserved_hours:
+        template += (
+            "leaves {mwh} MWh a year unserved in {hours} hours and, with that energy at the "
+            "value of lost load, costs {regret} against " + best
+        )
+        level = "note"
+    else:
+        template += "costs {regret} against " + best
+        level = "note"
+    used = {k: v for k, v in values.items() if "{" + k + "}" in template}
+    return Notice.of(level, template, **used)
 
 
 CFE_OVERSHOOT = 0.002

@@ -15,10 +15,13 @@ from multiprocessing import get_context
 
 import xarray as xr
 
+from gigafactory.errors import InfeasibleError
 from gigafactory.pipeline.aggregation import (
     aggregation_notice,
     aggregation_summary,
     cfe_overshoot_notice,
+    design_notice,
+    design_on_year,
     settle_periods,
     typical_periods,
 )
@@ -40,7 +43,7 @@ from gigafactory.pipeline.weather_years import prepare_years, summarise_years
 from gigafactory.results import Results, run_info
 from gigafactory.scenario import Scenario, data_files
 from gigafactory.solver import WarmStarts
-from gigafactory.summary import SiteSummary, SizedSite, headline
+from gigafactory.summary import DesignOnYear, SiteSummary, SizedSite, headline
 from gigafactory.supply import SiteSupply, optimise
 from gigafactory.supply.periods import (
     Periods,
@@ -48,7 +51,7 @@ from gigafactory.supply.periods import (
     typical_site,
     year_of_typical_periods,
 )
-from gigafactory.supply.year_checks import cfe_reach
+from gigafactory.supply.year_checks import cfe_reach, fixed_design
 from gigafactory.supply.years import split_supply, stack_years
 
 __all__ = ["Progress", "check", "run", "run_prepared", "size"]
@@ -59,6 +62,21 @@ Progress = Callable[[str], None]
 def _optimise(args: tuple[SiteSupply, str, float | None]) -> xr.Dataset:
     site, method, limit = args
     return optimise(site, method=method, time_limit_s=limit)
+
+
+def _dispatch(args: tuple[SiteSupply, str, float | None]) -> xr.Dataset | str:
+    """:func:`_optimise`, or why its LP is infeasible, for a process pool.
+
+    A design with its capacities fixed may not keep within its site's limits on the year.
+    """
+    try:
+        return _optimise(args)
+    except InfeasibleError as err:
+        return str(err)
+
+
+def _capacity(ds: xr.Dataset) -> dict[str, float]:
+    return {str(k): float(v) for k, v in ds["capacity_mw"].to_series().items()}
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -188,10 +206,15 @@ def run_prepared(
         for lp_site in modelled
         if lp_site.flexible_it_mw is not None
     ]
-    # and with typical periods, the full year too when asked, to report their error
+    # and with typical periods, the full year too when asked, to report their error, and
+    # their design dispatched over it, to report what the design costs and serves there
     exact = [(w, method, limit) for w in whole] if _compare_exact(scenario) else []
+    fixed = [
+        (fixed_design(w, _capacity(ds)), method, limit)
+        for w, ds in zip(whole, settled, strict=True)
+        if exact and ds is not None
+    ]
     jobs += rigid + exact
-    workers = min(scenario.solver.threads, len(jobs))
     for lp_site, ds in zip(modelled, settled, strict=True):
         n_techs = len(lp_site.techs)
         if ds is None:
@@ -200,19 +223,37 @@ def run_prepared(
                 f"{n_techs} technolog{'y' if n_techs == 1 else 'ies'})"
             )
     if exact:
-        say(f"solving the full year too ({len(exact)} site{'s' * (len(exact) > 1)})")
+        say(
+            f"solving the full year too, and the design on it ({len(exact)} "
+            f"site{'s' * (len(exact) > 1)})"
+        )
+    workers = min(scenario.solver.threads, len(jobs) + len(fixed))
+    on_year: list[xr.Dataset | str]
     if warm is not None:
         kinds = ["lp"] * n_lp + ["rigid"] * len(rigid) + ["exact"] * len(exact)
         solved = [
-            optimise_one(site, kind) for kind, (site, _m, _lim) in zip(kinds, jobs, strict=True)
+            optimise_one(lp_site, kind)
+            for kind, (lp_site, _m, _lim) in zip(kinds, jobs, strict=True)
         ]
+        on_year = []
+        for fixed_site, _m, _lim in fixed:
+            try:
+                on_year.append(optimise_one(fixed_site, "design"))
+            except InfeasibleError as err:
+                on_year.append(str(err))
     elif workers > 1:
         with _pool(workers) as pool:
+            pending = pool.map(_dispatch, fixed)  # all of them at once
             solved = list(pool.map(_optimise, jobs))
+            on_year = list(pending)
     else:
         solved = [_optimise(job) for job in jobs]
+        on_year = [_dispatch(job) for job in fixed]
     rigid_solved = iter(solved[n_lp : n_lp + len(rigid)])
     exact_solved = solved[n_lp + len(rigid) :] if exact else [None] * len(prepared)
+    designs_on_year: list[xr.Dataset | str | None] = (
+        list(on_year) if fixed else [None] * len(prepared)
+    )
     fresh = iter(solved[:n_lp])
     solved = [next(fresh) if ds is None else ds for ds in settled]
     # typical periods are laid back onto the year: the year the LP's objective describes
@@ -248,13 +289,37 @@ def run_prepared(
             return site_summary(p, data)
         return summarise_years(ys, seeds, data, site_summary)[0]
 
+    def on_the_year(
+        original: PreparedSite,
+        ys: list[PreparedSite] | None,
+        data: xr.Dataset | None,
+        design: xr.Dataset | str | None,
+    ) -> tuple[SiteSummary | None, DesignOnYear | None]:
+        """The year's own optimum and the design dispatched over the year, where solved.
+
+        Summarised on the year's own inputs, not on the typical periods laid onto it (hourly
+        tariffs differ). A firm site's cost leaves out any energy its design leaves unserved
+        (the summary counts it apart); a site that allows unserved energy prices it.
+        """
+        if data is None:
+            return None, None
+        full = summarise(original, ys, data)
+        if design is None:
+            return full, None
+        if isinstance(design, str):  # the explanation names the site, as the notice will
+            name = original.supply.name
+            return full, design_on_year(design.removeprefix(f"site '{name}': "), full)
+        return full, design_on_year(summarise(original, ys, design), full)
+
     site_summaries, hourly_solutions = [], []
-    for p, w, ds, per, ds_exact, ys, ys_exact, stress in zip(
+    for p, original, w, ds, per, ds_exact, design_ds, ys, ys_exact, stress in zip(
         described,
+        prepared,
         whole,
         solved,
         periods,
         exact_solved,
+        designs_on_year,
         described_years,
         years,
         stress_days,
@@ -268,10 +333,19 @@ def run_prepared(
             site = site_summary(p, ds)
             hourly_solutions.append(ds)
         if per is not None and aggregation is not None:
-            full = None if ds_exact is None else summarise(p, ys_exact, ds_exact)
+            full, design = on_the_year(original, ys_exact, ds_exact, design_ds)
             reach = None if w.cfe_target is None else cfe_reach(w, site.capacity_mw)
             site.aggregation = aggregation_summary(per, site, full, stress, reach)
+            site.aggregation.design_on_year = design
             site.warnings.append(aggregation_notice(site.aggregation, w.weather_years))
+            if site.aggregation.design_on_year is not None:
+                site.warnings.append(
+                    design_notice(
+                        site.aggregation.design_on_year,
+                        w.weather_years,
+                        firm=w.value_of_lost_load is None,
+                    )
+                )
             overshoot = cfe_overshoot_notice(site.site, site.aggregation, w.cfe_target)
             if overshoot is not None:
                 site.warnings.append(overshoot)

@@ -30,6 +30,7 @@ from gigafactory.summary.compute import (
 )
 from gigafactory.summary.finance import CashFlowSummary, DealRow, DealTable
 from gigafactory.summary.margins import MarginalValues, TechnologyMargin, why_this_mix
+from gigafactory.summary.time import Aggregation, DesignOnYear, WeatherYear, WeatherYears
 
 __all__ = [
     "TECHNOLOGY_LABELS",
@@ -41,6 +42,7 @@ __all__ = [
     "CostBreakdown",
     "DealRow",
     "DealTable",
+    "DesignOnYear",
     "FaultReplay",
     "FleetSummary",
     "Flexibility",
@@ -105,52 +107,6 @@ class Flexibility(Section):
     peak_grid_import_mw_rigid: Number
     emissions_tco2e_rigid: Number
     unserved_mwh_rigid: Number
-
-
-class Aggregation(Section):
-    """Typical periods that stood for the year, and their error where the year was solved too.
-
-    Errors are the typical-period solve minus the full year's.
-    """
-
-    typical_periods: int
-    period_hours: int
-    stress_days: int = 0
-    """Of the typical periods, days that a first design could not serve and that the LP was
-    solved again with (:func:`gigafactory.pipeline.aggregation.settle_periods`) [-]."""
-    total_annual_cost_usd_exact: Number = math.nan
-    cost_error_share: Number = math.nan
-    capacity_mw_exact: dict[str, Number] = {}
-    capacity_error_mw: dict[str, Number] = {}
-    solve_seconds_exact: Number = math.nan
-    cfe_share_year_bound: Number = math.nan
-    """Hourly CFE share that the design surely reaches on the full year, where the site has
-    a CFE target (:func:`gigafactory.supply.year_checks.cfe_reach`) [-]."""
-
-
-class WeatherYear(Section):
-    """One weather year of a site solved over several: the shared design in that year."""
-
-    seed: int
-    total_annual_cost_usd: Number
-    cfe_share: Number
-    cfe_annual_matching: Number
-    emissions_tco2e: Number
-    unserved_mwh: Number
-    curtailed_mwh: Number
-    energy_by_source_mwh: dict[str, Number]
-
-
-class WeatherYears(Section):
-    """The spread across weather years: one design, each year's cost and output.
-
-    The site's own figures are the mean year's; the design is sized for all of them.
-    """
-
-    years: list[WeatherYear]
-    costliest_seed: int
-    cost_spread_usd: Number
-    """Costliest year minus cheapest [USD/yr]."""
 
 
 class Notice(Section):

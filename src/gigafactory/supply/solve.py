@@ -100,7 +100,8 @@ def _shortfall(site: SiteSupply, method: str) -> str:
             reach = (
                 ""
                 if emitting is None or load <= 0
-                else f"; it reaches at most {1.0 - emitting / load:.1%} hourly CFE"
+                else f"; it reaches at most {_share_below(1.0 - emitting / load, site.cfe_target)}"
+                " hourly CFE"
             )
             parts.append(f"the CFE target of {site.cfe_target:.0%} (policy.cfe_target{reach})")
         if not parts:  # the probe is the LP with unserved energy allowed, and serves it all
@@ -123,6 +124,19 @@ def _shortfall(site: SiteSupply, method: str) -> str:
         f"{site.annual(unserved):,.0f} MWh in the year; raise build limits or the grid "
         "import cap, allow storage or backup, or set reliability.allow_unserved: true"
     )
+
+
+def _share_below(share: float, target: float) -> str:
+    """A share short of its target, with the digits that show it short [-].
+
+    >>> _share_below(0.662, 0.9), _share_below(0.89983, 0.9)
+    ('66.2%', '89.98%')
+    """
+    for digits in (1, 2, 3):
+        text = f"{share:.{digits}%}"
+        if float(text.rstrip("%")) / 100 < target:
+            return text
+    return text
 
 
 def build_reach_model(site: SiteSupply, quantity: str) -> linopy.Model | None:

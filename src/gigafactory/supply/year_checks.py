@@ -5,18 +5,21 @@ simple rules that the LP could follow, so what they find holds for any dispatch:
 :func:`stress_periods` names the runs of days the design cannot serve whatever the LP does
 (added as typical periods and solved again, :func:`gigafactory.pipeline.aggregation.
 settle_periods`); :func:`cfe_reach` is the hourly CFE share it reaches at least, which
-says when typical periods overstate what a CFE target takes.
+says when typical periods overstate what a CFE target takes. :func:`fixed_design` is the
+slower, exact check: the year's own LP with the design's capacities fixed, which the
+pipeline solves where ``time.aggregation.compare_exact`` asks for the year.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 
 from gigafactory.supply.inputs import Periods, SiteSupply, per_hour
 
-__all__ = ["STRESS_RUNS", "STRESS_SHARE", "cfe_reach", "stress_periods"]
+__all__ = ["STRESS_RUNS", "STRESS_SHARE", "cfe_reach", "fixed_design", "stress_periods"]
 
 
 STRESS_RUNS = (1, 2, 3, 5, 7)
@@ -103,6 +106,48 @@ def stress_periods(site: SiteSupply, periods: Periods, capacity: Mapping[str, fl
     exact = {int(r) for k, r in enumerate(periods.representative) if periods.count[k] == 1}
     order = np.argsort(-short, kind="stable")
     return [int(d) for d in order if short[d] > 0 and int(d) not in exact]
+
+
+def fixed_design(site: SiteSupply, capacity: Mapping[str, float]) -> SiteSupply:
+    """The site with every capacity fixed at a design, unserved energy allowed.
+
+    Its LP is dispatch alone: each technology's capacity has the design's value as both
+    its lower and its upper bound, so only the hours are optimised, under every other limit
+    of the site (CFE target, CO2 cap, permits, ride-through). Solved on the year's hours,
+    it says what a design from typical periods costs and serves on the year it stands
+    for. Where the design falls short the shortfall is unserved energy, not an infeasible
+    LP: at the site's own value of lost load where it allows unserved energy, else at
+    :data:`~gigafactory.supply.solve.PROBE_VALUE_OF_LOST_LOAD`, far above any supply cost,
+    so that a firm site's design serves every hour it can (at 5,000 USD/MWh it would rather
+    shed ERCOT's coincident-peak hours than pay for them). Bounds only: the costs of a
+    summary still count capacity built beyond the site's ``existing_mw``.
+
+    Parameters
+    ----------
+    site : SiteSupply
+        The site as designed.
+    capacity : mapping
+        Power capacity per technology [MW]; every technology of the site.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from gigafactory.supply.inputs import SupplyTech
+    >>> solar = SupplyTech("solar", "variable", 0.0, 0.0, availability=0.2, max_mw=500.0)
+    >>> site = SiteSupply("s", pd.date_range("2025", periods=2, freq="h"), 10.0, (solar,))
+    >>> fixed = fixed_design(site, {"solar": 80.0})
+    >>> fixed.techs[0].existing_mw, fixed.techs[0].max_mw, fixed.value_of_lost_load
+    (80.0, 80.0, 1000000.0)
+    """
+    from gigafactory.supply.solve import PROBE_VALUE_OF_LOST_LOAD
+
+    techs = []
+    for tech in site.techs:
+        mw = max(float(capacity[tech.name]), 0.0)
+        techs.append(replace(tech, existing_mw=mw, max_mw=mw))
+    own = site.value_of_lost_load
+    voll = PROBE_VALUE_OF_LOST_LOAD if own is None else own
+    return replace(site, techs=tuple(techs), value_of_lost_load=voll)
 
 
 def _store_greedily(
