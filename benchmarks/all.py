@@ -41,6 +41,17 @@ def _run(script: str, *args: str) -> dict[str, Any]:
     return result
 
 
+def _design_on_year(row: dict[str, Any]) -> str:
+    """The typical design's cost on the year against the year's optimum, or what it misses."""
+    regret = row.get("design_regret")
+    text = "misses a limit" if regret is None else f"{regret:+.2%}"
+    if row.get("design_unserved_mwh"):
+        text += f", {row['design_unserved_mwh']:,.0f} MWh short"
+    if row.get("design_cfe_reach") is not None:
+        text += f", reaching {row['design_cfe_reach']:.2%} hourly CFE"
+    return text
+
+
 def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
     rows = []
     for key, label in (("pypsa1", "exact year, 1 site"), ("pypsa5", "exact year, 5 sites")):
@@ -61,7 +72,8 @@ def _rows(results: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
                 f"cost {r['cost_error']:+.2%}, {r['worst_capacity']} "
                 f"{r['worst_capacity_error_mw']:+.1f} MW; "
                 f"{'accurate' if r.get('accurate') else 'not accurate'}, "
-                f"{'targets met' if r['targets_met'] else 'targets not met'}",
+                f"{'targets met' if r['targets_met'] else 'targets not met'}; "
+                f"design on the year {_design_on_year(r)}",
             )
         )
     sweep = results.get("sweep", {})

@@ -177,10 +177,21 @@ def test_notices_in_korean_and_english():
         "용량을 고정한 이 설계를 1년 전체에 걸쳐 운전하면 비용은 전체 연도 최적 대비 +0.34%"
     )
     short = DesignOnYear(regret_share=-0.003, unserved_mwh=118.0, unserved_hours=3)
-    missed = DesignOnYear(infeasible="the load can be met, but not within the CFE target")
-    for design, firm in [(costs, True), (short, True), (short, False), (missed, True)]:
+    missed = DesignOnYear(infeasible="the load can be met, but not within the 4 h ride-through")
+    below = DesignOnYear(regret_share=0.0013, cfe_reach=0.89986)
+    assert notice_text(design_notice(below, cfe_target=0.9), "ko") == (
+        "용량을 고정한 이 설계를 1년 전체에 걸쳐 운전하면 시간별 무탄소 전력이 최대 89.99%로 "
+        "목표 90%에 못 미침; 그 수준으로 운전한 비용은 전체 연도 최적 대비 +0.13%"
+    )
+    for design, firm in [
+        (costs, True),
+        (short, True),
+        (short, False),
+        (missed, True),
+        (below, True),
+    ]:
         for years in (1, 3):
-            korean = notice_text(design_notice(design, years, firm), "ko")
+            korean = notice_text(design_notice(design, years, firm, 0.9), "ko")
             assert HANGUL.search(korean) and "{" not in korean, korean
     # a run's own notices: 60 MWh a day short behind a 40 MW feed and 5 MW of gas
     data = small_scenario(

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,7 +35,7 @@ from gigafactory.supply.periods import (
     with_periods_alone,
     year_of_typical_periods,
 )
-from gigafactory.supply.solve import _reach, build_reach_model
+from gigafactory.supply.solve import _reach, build_reach_model, dispatch_design
 from gigafactory.supply.year_checks import cfe_reach, fixed_design, stress_periods
 
 
@@ -331,26 +332,46 @@ def test_a_fixed_design_dispatches_the_hours_and_leaves_short_what_it_cannot_ser
     assert ds["capacity_mw"].sel(technology="solar") == pytest.approx(3.0)
     # 10 - 8 - 0.1 x 3 MW short in each of 48 hours, by hand
     assert float(ds["unserved_mw"].sum()) == pytest.approx(1.7 * 48, rel=1e-6)
-    # a limit the design cannot keep on the year stays a limit: an infeasible LP, explained
+    # a CFE target beyond the design's reach: held at the most it reaches, 0.3 of 10 MW
+    # from solar, by hand, and the rest from gas (none unserved: unserved counts as emitting)
     clean = replace(site, cfe_target=0.5)
-    with pytest.raises(InfeasibleError) as err:
+    with pytest.raises(InfeasibleError, match=r"it reaches at most 3\.0% hourly CFE"):
         optimise(fixed_design(clean, {"gas": 10.0, "solar": 3.0}))
-    assert str(err.value) == (
-        "site 'short': the load can be met, but not within the CFE target of 50% "
-        "(policy.cfe_target; it reaches at most 3.0% hourly CFE); allow more carbon-free "
-        "capacity, storage or backup, or relax it"
+    held, reach = dispatch_design(clean, {"gas": 10.0, "solar": 3.0})
+    assert reach == pytest.approx(0.03, rel=1e-6)
+    assert isinstance(held, xr.Dataset)
+    assert float(held["dispatch_mw"].sel(technology="gas").sum()) == pytest.approx(
+        9.7 * 48, rel=1e-4
     )
-    # and the run reports it as what the design misses, not how to relax the scenario
-    missed = design_on_year(str(err.value).removeprefix("site 'short': "), year_summary(1.0))
-    assert missed.infeasible == (
-        "the load can be met, but not within the CFE target of 50% "
-        "(policy.cfe_target; it reaches at most 3.0% hourly CFE)"
+    assert float(held["unserved_mw"].sum()) == pytest.approx(0.0, abs=1e-4)
+    # a limit that no dispatch keeps (a 4 h ride-through on a 1 MW store) is explained
+    store = SupplyTech("battery", "storage", 1.0, duration_h=4.0, max_mw=50.0)
+    riding = SiteSupply(
+        "ride",
+        hours(48),
+        np.full(48, 10.0),
+        (store,),
+        grid_import_cap_mw=20.0,
+        grid_price=50.0,
+        ride_through_hours=4,
     )
-    assert design_notice(missed).level == "warning"
-    assert design_notice(missed).text == (
+    missed, reach = dispatch_design(riding, {"battery": 1.0})
+    assert reach is None
+    assert missed == (
+        "site 'ride': the load can be met, but not within the 4 h ride-through "
+        "(reliability.ride_through_hours); allow more carbon-free capacity, storage or "
+        "backup, or relax it"
+    )
+    # the run reports what the design misses, not how a scenario could relax it
+    summary = design_on_year(missed.removeprefix("site 'ride': "), year_summary(1.0))
+    assert summary.infeasible == (
+        "the load can be met, but not within the 4 h ride-through (reliability.ride_through_hours)"
+    )
+    assert design_notice(summary).level == "warning"
+    assert design_notice(summary).text == (
         "dispatched over the year in full with its capacities fixed, the design cannot keep "
-        "within the site's limits: the load can be met, but not within the CFE target of 50% "
-        "(policy.cfe_target; it reaches at most 3.0% hourly CFE); raise time.aggregation.count"
+        "within the site's limits: the load can be met, but not within the 4 h ride-through "
+        "(reliability.ride_through_hours); raise time.aggregation.count"
     )
 
 

@@ -18,6 +18,7 @@ from gigafactory.supply.periods import (
     typical_site,
     with_periods_alone,
 )
+from gigafactory.supply.solve import share_below
 from gigafactory.supply.year_checks import stress_periods
 
 __all__ = [
@@ -190,7 +191,9 @@ DESIGN_SHORT_SHARE = 1e-6
 [-]; below, a solver's residue (an interior point leaves ~1e-7 MW in an hour)."""
 
 
-def design_on_year(on_year: SiteSummary | str, exact: SiteSummary) -> DesignOnYear:
+def design_on_year(
+    on_year: SiteSummary | str, exact: SiteSummary, cfe_reach: float | None = None
+) -> DesignOnYear:
     """What the typical periods' design does on the year, from its dispatch there.
 
     Parameters
@@ -201,6 +204,9 @@ def design_on_year(on_year: SiteSummary | str, exact: SiteSummary) -> DesignOnYe
         within the site's limits (the LP's infeasibility, explained).
     exact : SiteSummary
         The year's own optimum.
+    cfe_reach : float, optional
+        The hourly CFE share the design reaches at most, where below the site's target
+        (its dispatch then holds it) [-].
 
     Examples
     --------
@@ -210,8 +216,9 @@ def design_on_year(on_year: SiteSummary | str, exact: SiteSummary) -> DesignOnYe
     >>> round(design_on_year(design, S(total_annual_cost_usd=100.0e6)).regret_share, 4)
     0.015
     """
+    reach = math.nan if cfe_reach is None else cfe_reach
     if isinstance(on_year, str):  # what the design misses, not how a scenario could relax it
-        return DesignOnYear(infeasible=on_year.split("; allow ")[0])
+        return DesignOnYear(infeasible=on_year.split("; allow ")[0], cfe_reach=reach)
     best = exact.total_annual_cost_usd
     short = on_year.unserved_mwh > DESIGN_SHORT_SHARE * on_year.facility_energy_mwh
     return DesignOnYear(
@@ -220,15 +227,22 @@ def design_on_year(on_year: SiteSummary | str, exact: SiteSummary) -> DesignOnYe
         unserved_mwh=on_year.unserved_mwh if short else 0.0,
         unserved_hours=on_year.unserved_hours if short else 0,
         cfe_share=on_year.cfe_share,
+        cfe_reach=reach,
         emissions_tco2e=on_year.emissions_tco2e,
     )
 
 
-def design_notice(design: DesignOnYear, weather_years: int = 1, firm: bool = True) -> Notice:
+def design_notice(
+    design: DesignOnYear,
+    weather_years: int = 1,
+    firm: bool = True,
+    cfe_target: float | None = None,
+) -> Notice:
     """The note of what the design does on the year in full; a warning where it falls short.
 
     ``firm``: the site serves every hour (no ``reliability.allow_unserved``), so energy the
-    design leaves unserved on the year is a shortfall, left out of its cost.
+    design leaves unserved on the year is a shortfall, left out of its cost. ``cfe_target``:
+    the site's hourly CFE target, which the design may reach only in part (``cfe_reach``).
 
     Examples
     --------
@@ -236,6 +250,11 @@ def design_notice(design: DesignOnYear, weather_years: int = 1, firm: bool = Tru
     ... # doctest: +NORMALIZE_WHITESPACE
     dispatched over the year in full with its capacities fixed, the design costs +0.12%
     against the year's optimum
+    >>> below = DesignOnYear(regret_share=-0.0041, cfe_reach=0.8991)
+    >>> print(design_notice(below, cfe_target=0.9).text)  # doctest: +NORMALIZE_WHITESPACE
+    dispatched over the year in full with its capacities fixed, the design reaches at most
+    89.9% hourly CFE against its 90% target; held there, it costs -0.41% against the year's
+    optimum
     >>> short = DesignOnYear(regret_share=-0.003, unserved_mwh=118.2, unserved_hours=3)
     >>> print(design_notice(short, 3).text)  # doctest: +NORMALIZE_WHITESPACE
     dispatched over 3 weather years in full with its capacities fixed, the design leaves
@@ -255,10 +274,17 @@ def design_notice(design: DesignOnYear, weather_years: int = 1, firm: bool = Tru
         "hours": f"{design.unserved_hours:,}",
         # a hundredth of a percent is the solvers' tolerance, not a sign
         "regret": f"{0.0 if abs(design.regret_share) < 5e-5 else design.regret_share:+.2%}",
+        "reach": share_below(design.cfe_reach, cfe_target or 1.0),
+        "target": f"{cfe_target or 0.0:.0%}",
     }
     level = "warning"
     if design.infeasible:
         template += "cannot keep within the site's limits: {reason}; raise time.aggregation.count"
+    elif not math.isnan(design.cfe_reach):
+        template += (
+            "reaches at most {reach} hourly CFE against its {target} target; held there, it "
+            "costs {regret} against " + best
+        )
     elif design.unserved_hours and firm:
         template += (
             "leaves {mwh} MWh a year unserved in {hours} hours, so it is not firm there; "

@@ -15,7 +15,6 @@ from multiprocessing import get_context
 
 import xarray as xr
 
-from gigafactory.errors import InfeasibleError
 from gigafactory.pipeline.aggregation import (
     aggregation_notice,
     aggregation_summary,
@@ -51,7 +50,8 @@ from gigafactory.supply.periods import (
     typical_site,
     year_of_typical_periods,
 )
-from gigafactory.supply.year_checks import cfe_reach, fixed_design
+from gigafactory.supply.solve import dispatch_design
+from gigafactory.supply.year_checks import cfe_reach
 from gigafactory.supply.years import split_supply, stack_years
 
 __all__ = ["Progress", "check", "run", "run_prepared", "size"]
@@ -64,15 +64,15 @@ def _optimise(args: tuple[SiteSupply, str, float | None]) -> xr.Dataset:
     return optimise(site, method=method, time_limit_s=limit)
 
 
-def _dispatch(args: tuple[SiteSupply, str, float | None]) -> xr.Dataset | str:
-    """:func:`_optimise`, or why its LP is infeasible, for a process pool.
+Designed = tuple[xr.Dataset | str, float | None]
+"""A design dispatched over the year: its solution or why it has none, and the CFE share it
+reaches at most where short of the target (:func:`dispatch_design`)."""
 
-    A design with its capacities fixed may not keep within its site's limits on the year.
-    """
-    try:
-        return _optimise(args)
-    except InfeasibleError as err:
-        return str(err)
+
+def _dispatch(args: tuple[SiteSupply, dict[str, float], str, float | None]) -> Designed:
+    """:func:`dispatch_design` of one site, for a process pool."""
+    site, capacity, method, limit = args
+    return dispatch_design(site, capacity, method=method, time_limit_s=limit)
 
 
 def _capacity(ds: xr.Dataset) -> dict[str, float]:
@@ -210,7 +210,7 @@ def run_prepared(
     # their design dispatched over it, to report what the design costs and serves there
     exact = [(w, method, limit) for w in whole] if _compare_exact(scenario) else []
     fixed = [
-        (fixed_design(w, _capacity(ds)), method, limit)
+        (w, _capacity(ds), method, limit)
         for w, ds in zip(whole, settled, strict=True)
         if exact and ds is not None
     ]
@@ -228,19 +228,14 @@ def run_prepared(
             f"site{'s' * (len(exact) > 1)})"
         )
     workers = min(scenario.solver.threads, len(jobs) + len(fixed))
-    on_year: list[xr.Dataset | str]
+    on_year: list[Designed]
     if warm is not None:
         kinds = ["lp"] * n_lp + ["rigid"] * len(rigid) + ["exact"] * len(exact)
         solved = [
             optimise_one(lp_site, kind)
             for kind, (lp_site, _m, _lim) in zip(kinds, jobs, strict=True)
         ]
-        on_year = []
-        for fixed_site, _m, _lim in fixed:
-            try:
-                on_year.append(optimise_one(fixed_site, "design"))
-            except InfeasibleError as err:
-                on_year.append(str(err))
+        on_year = [_dispatch(job) for job in fixed]  # a design is solved once: no basis kept
     elif workers > 1:
         with _pool(workers) as pool:
             pending = pool.map(_dispatch, fixed)  # all of them at once
@@ -251,9 +246,7 @@ def run_prepared(
         on_year = [_dispatch(job) for job in fixed]
     rigid_solved = iter(solved[n_lp : n_lp + len(rigid)])
     exact_solved = solved[n_lp + len(rigid) :] if exact else [None] * len(prepared)
-    designs_on_year: list[xr.Dataset | str | None] = (
-        list(on_year) if fixed else [None] * len(prepared)
-    )
+    designs_on_year: list[Designed | None] = list(on_year) if fixed else [None] * len(prepared)
     fresh = iter(solved[:n_lp])
     solved = [next(fresh) if ds is None else ds for ds in settled]
     # typical periods are laid back onto the year: the year the LP's objective describes
@@ -293,7 +286,7 @@ def run_prepared(
         original: PreparedSite,
         ys: list[PreparedSite] | None,
         data: xr.Dataset | None,
-        design: xr.Dataset | str | None,
+        designed: Designed | None,
     ) -> tuple[SiteSummary | None, DesignOnYear | None]:
         """The year's own optimum and the design dispatched over the year, where solved.
 
@@ -304,15 +297,16 @@ def run_prepared(
         if data is None:
             return None, None
         full = summarise(original, ys, data)
-        if design is None:
+        if designed is None:
             return full, None
+        design, reach = designed
         if isinstance(design, str):  # the explanation names the site, as the notice will
             name = original.supply.name
-            return full, design_on_year(design.removeprefix(f"site '{name}': "), full)
-        return full, design_on_year(summarise(original, ys, design), full)
+            return full, design_on_year(design.removeprefix(f"site '{name}': "), full, reach)
+        return full, design_on_year(summarise(original, ys, design), full, reach)
 
     site_summaries, hourly_solutions = [], []
-    for p, original, w, ds, per, ds_exact, design_ds, ys, ys_exact, stress in zip(
+    for p, original, w, ds, per, ds_exact, designed, ys, ys_exact, stress in zip(
         described,
         prepared,
         whole,
@@ -333,7 +327,7 @@ def run_prepared(
             site = site_summary(p, ds)
             hourly_solutions.append(ds)
         if per is not None and aggregation is not None:
-            full, design = on_the_year(original, ys_exact, ds_exact, design_ds)
+            full, design = on_the_year(original, ys_exact, ds_exact, designed)
             reach = None if w.cfe_target is None else cfe_reach(w, site.capacity_mw)
             site.aggregation = aggregation_summary(per, site, full, stress, reach)
             site.aggregation.design_on_year = design
@@ -344,6 +338,7 @@ def run_prepared(
                         site.aggregation.design_on_year,
                         w.weather_years,
                         firm=w.value_of_lost_load is None,
+                        cfe_target=w.cfe_target,
                     )
                 )
             overshoot = cfe_overshoot_notice(site.site, site.aggregation, w.cfe_target)

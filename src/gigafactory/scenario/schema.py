@@ -342,7 +342,9 @@ class Aggregation(ScenarioModel):
     count: int = Field(ge=1, le=8760, description="Typical periods standing for the year [-]")
     compare_exact: bool = Field(
         False,
-        description="Also solve the full year and report the error of cost and capacities [-]",
+        description="Also solve the full year, and dispatch the design over it with its "
+        "capacities fixed: report the error of cost and capacities and what the design "
+        "costs and serves on the year [-]",
     )
 
 

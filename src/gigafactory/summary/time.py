@@ -25,8 +25,9 @@ class DesignOnYear(Section):
     year's own optimum (``total_annual_cost_usd_exact``) it is this design's. What the
     design cannot serve is unserved energy: a firm site's design is then not firm on the
     year, and its cost leaves that energy out; a site that allows unserved energy prices it
-    at its value of lost load, as its optimum does. Where no dispatch keeps within the
-    site's annual or hourly limits (CFE target, CO2 cap, permits, ride-through),
+    at its value of lost load, as its optimum does. Where the design cannot reach the CFE
+    target on the year, it is dispatched to the share it reaches (``cfe_reach``). Where no
+    dispatch keeps within the site's other limits (CO2 cap, permits, ride-through),
     ``infeasible`` says which, and the figures are NaN.
     """
 
@@ -39,6 +40,10 @@ class DesignOnYear(Section):
     of lost load."""
     unserved_hours: int = 0
     cfe_share: Number = math.nan
+    cfe_reach: Number = math.nan
+    """Where the design cannot reach the site's hourly CFE target on the year at any cost:
+    the most it reaches, which its dispatch then holds (less 1e-5) [-]; NaN where it reaches
+    the target."""
     emissions_tco2e: Number = math.nan
     infeasible: str = ""
     """Why no dispatch of the design keeps within the site's limits on the year; empty

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -25,17 +26,32 @@ from gigafactory.supply.model import SiteSupply, build_model
 from gigafactory.supply.objective import add_objective, same_but_costs
 from gigafactory.supply.policy import carbon_emitting_supply, emission_terms
 from gigafactory.supply.terms import sum_terms
+from gigafactory.supply.year_checks import SHORTFALL_PENALTY, fixed_design
 
 if TYPE_CHECKING:
     import linopy
 
-__all__ = ["PROBE_VALUE_OF_LOST_LOAD", "SHORTFALL_MW", "build_reach_model", "optimise", "solve"]
+__all__ = [
+    "CFE_REACH_MARGIN",
+    "PROBE_VALUE_OF_LOST_LOAD",
+    "SHORTFALL_MW",
+    "build_reach_model",
+    "dispatch_design",
+    "optimise",
+    "share_below",
+    "solve",
+]
 
 logger = logging.getLogger(__name__)
 
-PROBE_VALUE_OF_LOST_LOAD = 1e6
+PROBE_VALUE_OF_LOST_LOAD = SHORTFALL_PENALTY
 """Penalty on unserved energy in the probe that locates an infeasible site's shortfall
 [USD/MWh]: far above any supply cost, so the probe serves all it can; not a planning value."""
+
+CFE_REACH_MARGIN = 1e-5
+"""How far below the hourly CFE share a design reaches at most :func:`dispatch_design` holds
+its dispatch [-]: the reach comes from an interior point, so exactly that share could be
+infeasible by the solver's tolerance."""
 
 SHORTFALL_MW = 1e-6
 """Unserved power in the probe counted as a shortfall [MW]: ten times the
@@ -100,7 +116,7 @@ def _shortfall(site: SiteSupply, method: str) -> str:
             reach = (
                 ""
                 if emitting is None or load <= 0
-                else f"; it reaches at most {_share_below(1.0 - emitting / load, site.cfe_target)}"
+                else f"; it reaches at most {share_below(1.0 - emitting / load, site.cfe_target)}"
                 " hourly CFE"
             )
             parts.append(f"the CFE target of {site.cfe_target:.0%} (policy.cfe_target{reach})")
@@ -126,10 +142,10 @@ def _shortfall(site: SiteSupply, method: str) -> str:
     )
 
 
-def _share_below(share: float, target: float) -> str:
-    """A share short of its target, with the digits that show it short [-].
+def share_below(share: float, target: float) -> str:
+    """A share short of its target, written with the digits that show it short [-].
 
-    >>> _share_below(0.662, 0.9), _share_below(0.89983, 0.9)
+    >>> share_below(0.662, 0.9), share_below(0.89983, 0.9)
     ('66.2%', '89.98%')
     """
     for digits in (1, 2, 3):
@@ -233,3 +249,39 @@ def optimise(
         n_constraints=int(model.ncons),
     )
     return ds
+
+
+def dispatch_design(
+    site: SiteSupply,
+    capacity: Mapping[str, float],
+    *,
+    method: str = "auto",
+    time_limit_s: float | None = None,
+) -> tuple[xr.Dataset | str, float | None]:
+    """Dispatch a design over the site's hours, its capacities fixed; see :func:`optimise`.
+
+    The LP of :func:`~gigafactory.supply.year_checks.fixed_design`. Where the design cannot
+    reach the site's hourly CFE target on these hours at any cost, it is dispatched to
+    the most it reaches (less :data:`CFE_REACH_MARGIN`), which is returned: what the design
+    costs there tells more than an infeasible LP. Any other limit it cannot keep (a CO2 cap,
+    a permit, the ride-through) leaves the LP infeasible: the explanation is returned in
+    place of the solution.
+
+    Returns
+    -------
+    tuple
+        The solution, or why the LP is infeasible, and the hourly CFE share the design
+        reaches at most where that is below the target, else None [-].
+    """
+    fixed = fixed_design(site, capacity)
+    reach = None
+    if fixed.cfe_target is not None:
+        emitting = _reach(fixed, "cfe", method)
+        load = float(fixed.annual(np.asarray(fixed.load_mw, dtype=float)))
+        if emitting is not None and load > 0 and 1.0 - emitting / load < fixed.cfe_target:
+            reach = 1.0 - emitting / load
+            fixed = replace(fixed, cfe_target=max(reach - CFE_REACH_MARGIN, 0.0))
+    try:
+        return optimise(fixed, method=method, time_limit_s=time_limit_s), reach
+    except InfeasibleError as err:
+        return str(err), reach

@@ -6,8 +6,9 @@ simple rules that the LP could follow, so what they find holds for any dispatch:
 (added as typical periods and solved again, :func:`gigafactory.pipeline.aggregation.
 settle_periods`); :func:`cfe_reach` is the hourly CFE share it reaches at least, which
 says when typical periods overstate what a CFE target takes. :func:`fixed_design` is the
-slower, exact check: the year's own LP with the design's capacities fixed, which the
-pipeline solves where ``time.aggregation.compare_exact`` asks for the year.
+slower, exact check: the year's own LP with the design's capacities fixed, which
+:func:`gigafactory.supply.solve.dispatch_design` solves where
+``time.aggregation.compare_exact`` asks for the year.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ import numpy as np
 
 from gigafactory.supply.inputs import Periods, SiteSupply, per_hour
 
-__all__ = ["STRESS_RUNS", "STRESS_SHARE", "cfe_reach", "fixed_design", "stress_periods"]
+__all__ = [
+    "SHORTFALL_PENALTY",
+    "STRESS_RUNS",
+    "STRESS_SHARE",
+    "cfe_reach",
+    "fixed_design",
+    "stress_periods",
+]
 
 
 STRESS_RUNS = (1, 2, 3, 5, 7)
@@ -28,6 +36,11 @@ STRESS_RUNS = (1, 2, 3, 5, 7)
 Up to a week: runs of 1 and 2 days alone missed weeks of weak wind and short winter days
 (korea-southwest's campus on 24 typical days: 7.1 % cheap at Stockholm, 10.5 % at Seoul
 metro; within 0.1 and 1.4 % with these; docs/sites.md)."""
+
+SHORTFALL_PENALTY = 1e6
+"""Cost of the energy a firm site's design leaves unserved in :func:`fixed_design`
+[USD/MWh]: far above any supply cost, so the design serves all it can (the probe that
+locates an infeasible site's shortfall uses it too); not a planning value."""
 
 STRESS_SHARE = 1e-4
 """Unserved share of a run's load that marks it as a stress run [-]: above rounding."""
@@ -117,8 +130,8 @@ def fixed_design(site: SiteSupply, capacity: Mapping[str, float]) -> SiteSupply:
     it says what a design from typical periods costs and serves on the year it stands
     for. Where the design falls short the shortfall is unserved energy, not an infeasible
     LP: at the site's own value of lost load where it allows unserved energy, else at
-    :data:`~gigafactory.supply.solve.PROBE_VALUE_OF_LOST_LOAD`, far above any supply cost,
-    so that a firm site's design serves every hour it can (at 5,000 USD/MWh it would rather
+    :data:`SHORTFALL_PENALTY`, far above any supply cost, so that a firm site's design
+    serves every hour it can (at 5,000 USD/MWh it would rather
     shed ERCOT's coincident-peak hours than pay for them). Bounds only: the costs of a
     summary still count capacity built beyond the site's ``existing_mw``.
 
@@ -139,14 +152,12 @@ def fixed_design(site: SiteSupply, capacity: Mapping[str, float]) -> SiteSupply:
     >>> fixed.techs[0].existing_mw, fixed.techs[0].max_mw, fixed.value_of_lost_load
     (80.0, 80.0, 1000000.0)
     """
-    from gigafactory.supply.solve import PROBE_VALUE_OF_LOST_LOAD
-
     techs = []
     for tech in site.techs:
         mw = max(float(capacity[tech.name]), 0.0)
         techs.append(replace(tech, existing_mw=mw, max_mw=mw))
     own = site.value_of_lost_load
-    voll = PROBE_VALUE_OF_LOST_LOAD if own is None else own
+    voll = SHORTFALL_PENALTY if own is None else own
     return replace(site, techs=tuple(techs), value_of_lost_load=voll)
 
 
