@@ -53,7 +53,17 @@ def typical_periods(
     aggregation = scenario.time.aggregation
     if aggregation is None:
         return None
-    say(f"{site.name}: {aggregation.count} typical periods of {aggregation.period_hours} h (tsam)")
+    n_periods = len(site.time) // aggregation.period_hours
+    if aggregation.count >= n_periods:  # cluster_periods returns the year itself
+        say(
+            f"{site.name}: {aggregation.count} typical periods asked, the year has "
+            f"{n_periods}: every period solved as itself"
+        )
+    else:
+        say(
+            f"{site.name}: {aggregation.count} typical periods of "
+            f"{aggregation.period_hours} h (tsam)"
+        )
     try:
         return cluster_periods(site, aggregation.period_hours, aggregation.count)
     except ValueError as err:

@@ -145,7 +145,7 @@ def run_prepared(
     prepared: list[PreparedSite] = []
     years: list[list[PreparedSite] | None] = []
     for i, spec in enumerate(scenario.sites):
-        each = f" for {len(seeds)} weather years" if seeds else ""
+        each = f" for {len(seeds)} weather year{'s' * (len(seeds) > 1)}" if seeds else ""
         say(f"{spec.id}: weather, capacity factors and facility load{each}")
         ys = prepare_years(scenario, i, seeds) if seeds else None
         years.append(ys)
