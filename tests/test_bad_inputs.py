@@ -563,3 +563,72 @@ def test_meaningless_runs_are_one_line_errors(case, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: {message}"
     assert not (tmp_path / "o").exists()  # nothing written
+
+
+# ---- a study's own arguments: one line before any work ------------------------------------
+
+STUDY_CASES: dict[str, tuple[list[str], str]] = {
+    # was: a numpy traceback ("lam < 0 or lam is NaN") after a whole run
+    "negative outage rate": (
+        ["faults", "colossus", "--outages-per-year", "-1"],
+        "grid_outages_per_year -1: allowed >= 0",
+    ),
+    "outages of no length": (
+        ["faults", "colossus", "--outage-hours", "0"],
+        "outage_hours 0: allowed > 0 (no outages: 0 a year)",
+    ),
+    "a certain forced outage": (
+        ["faults", "colossus", "--forced-outage-rate", "1"],
+        "forced_outage_rate 1: allowed 0 <= rate < 1",
+    ),
+    # was: a pydantic traceback for the roadmap stage it builds
+    "decided before any data": (
+        ["time-to-power", "stargate-abilene", "--decided", "1800"],
+        "decided 1800: allowed 1990-2095",
+    ),
+    # was: a table for 300 % of the campus, exit 0
+    "three campuses' load": (
+        ["time-to-power", "stargate-abilene", "--it-share", "3"],
+        "it_share 3: allowed 0 < share <= 1 of the site's IT load",
+    ),
+    # was: NPV and IRR of selling at -2 USD/h, exit 0
+    "a negative price": (
+        ["cashflow", "colossus", "--price", "-2"],
+        "price_usd_per_accelerator_hour -2: allowed >= 0",
+    ),
+    "more hours sold than the fleet has": (
+        ["cashflow", "colossus", "--price", "2", "--sold-share", "1.5"],
+        "sold_share 1.5: allowed 0 < share <= 1",
+    ),
+    "a tax above the profit": (
+        ["cashflow", "colossus", "--price", "2", "--tax-rate", "1.5"],
+        "tax_rate 1.5: allowed 0 <= rate < 1",
+    ),
+    # was: a ValueError traceback from the cash flow model
+    "debt above the capital": (
+        ["cashflow", "colossus", "--price", "2", "--debt-share", "2"],
+        "debt_share 2: allowed 0 <= share <= 1",
+    ),
+    "no years of operation": (
+        ["cashflow", "colossus", "--price", "2", "--years", "0"],
+        "operating_years 0: allowed >= 1",
+    ),
+    # was: "-0.00 trillion USD on AI campuses", exit 0
+    "a negative spend": (["scale", "--spend", "-5"], "spend_usd -5: allowed > 0"),
+    "a PUE below one": (["scale", "--spend", "3e12", "--pue", "0.5"], "pue 0.5: allowed >= 1"),
+    # was: "0 sites", exit 0
+    "a country code with no site": (
+        ["sites", "--country", "KR,UK"],
+        "--country: 'UK' has no site in the library; the United Kingdom's ISO code is GB; "
+        "countries: AE, AU, BR, CA, CH, CL, CN, ES, FI, FR, GB, HK, ID, IE, IN, IT, JP, KR, MY, "
+        "NL, NO, PL, SA, SE, SG, TW, US, ZA",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", STUDY_CASES)
+def test_a_studys_bad_argument_is_one_line(case):
+    argv, message = STUDY_CASES[case]
+    result = runner.invoke(app, ["--quiet", *argv])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip() == f"error: {message}"

@@ -21,6 +21,7 @@ __all__ = [
     "ScenarioError",
     "SolverError",
     "closest",
+    "ensure",
     "import_extra",
     "one_line",
 ]
@@ -108,3 +109,26 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str:
     """Return ``"; did you mean 'x'?"`` or an empty string."""
     match = closest(name, choices)
     return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def ensure(ok: bool, name: str, value: object, allowed: str) -> None:
+    """Raise :class:`ScenarioError` ``"{name} {value}: allowed {allowed}"`` unless ``ok``.
+
+    For a study's own arguments (a price, a share, a count), checked before any work so
+    that a wrong one is one line, not a traceback or a confident wrong number.
+
+    Examples
+    --------
+    >>> ensure(0 < 0.8 <= 1, "sold_share", 0.8, "0 < share <= 1")
+    >>> ensure(0 < 1.5 <= 1, "sold_share", 1.5, "0 < share <= 1")
+    Traceback (most recent call last):
+    ...
+    gigafactory.errors.ScenarioError: sold_share 1.5: allowed 0 < share <= 1
+    """
+    if not ok:
+        msg = (
+            f"{name} {value:g}: allowed {allowed}"
+            if isinstance(value, float)
+            else (f"{name} {value}: allowed {allowed}")
+        )
+        raise ScenarioError(msg)

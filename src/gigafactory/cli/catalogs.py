@@ -148,7 +148,16 @@ def sites_command(
         raise gigafactory.ScenarioError(msg)
     table = gigafactory.site_overview()
     if country:
-        codes = {c.strip().upper() for c in country.split(",") if c.strip()}
+        codes = [c.strip().upper() for c in country.split(",") if c.strip()]
+        known = sorted(set(table["country"]))
+        for code in codes:
+            if code not in known:  # a typo, not a country without sites, in a library of 43
+                hint = "; the United Kingdom's ISO code is GB" if code == "UK" else ""
+                msg = (
+                    f"--country: '{code}' has no site in the library{hint}; "
+                    f"countries: {', '.join(known)}"
+                )
+                raise gigafactory.ScenarioError(msg)
         table = table[table["country"].isin(codes)]
     if max_carbon is not None:
         table = table[table["grid_carbon_kg_per_mwh"] <= max_carbon]

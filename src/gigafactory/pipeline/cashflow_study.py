@@ -18,7 +18,7 @@ import numpy as np
 
 from gigafactory import compute, economics
 from gigafactory.economics.costs import FACILITY_LIFE_YEARS
-from gigafactory.errors import ScenarioError
+from gigafactory.errors import ScenarioError, ensure
 from gigafactory.pipeline.deals import UTILISATION
 from gigafactory.pipeline.prepare import PreparedSite, prepare_site
 from gigafactory.pipeline.roadmap_study import plan_roadmap, roadmap_lives
@@ -53,6 +53,13 @@ class CapitalStructure:
     equity_return: float = 0.12
     tax_rate: float = 0.0
     tenor_years: int = 10
+
+    def __post_init__(self) -> None:
+        ensure(0 <= self.debt_share <= 1, "debt_share", self.debt_share, "0 <= share <= 1")
+        ensure(self.interest >= 0, "interest", self.interest, ">= 0")
+        ensure(self.equity_return >= 0, "equity_return", self.equity_return, ">= 0")
+        ensure(0 <= self.tax_rate < 1, "tax_rate", self.tax_rate, "0 <= rate < 1")
+        ensure(self.tenor_years >= 1, "tenor_years", self.tenor_years, ">= 1")
 
     @property
     def wacc(self) -> float:
@@ -128,6 +135,13 @@ def _site_parts(prep: PreparedSite, site: SiteSummary) -> tuple[dict[str, float]
     return {"power assets": power, "facility": facility, "accelerators": hardware}, hardware, life
 
 
+def _check_sale(price: float, sold_share: float, construction_years: int) -> None:
+    """A price, a share of hours sold and a build time a cash flow can stand on."""
+    ensure(price >= 0, "price_usd_per_accelerator_hour", price, ">= 0")
+    ensure(0 < sold_share <= 1, "sold_share", sold_share, "0 < share <= 1")
+    ensure(construction_years >= 1, "construction_years", construction_years, ">= 1")
+
+
 def campus_cash_flow(
     scenario: Scenario,
     price_usd_per_accelerator_hour: float,
@@ -158,8 +172,11 @@ def campus_cash_flow(
     Raises
     ------
     ScenarioError
-        When no site has a compute section (no fleet to earn from).
+        When no site has a compute section (no fleet to earn from), or for a negative
+        price, a share sold outside (0, 1] or a build or use of no years.
     """
+    _check_sale(price_usd_per_accelerator_hour, sold_share, construction_years)
+    ensure(operating_years >= 1, "operating_years", operating_years, ">= 1")
     capital = capital or CapitalStructure()
     results, prepared = run_prepared(scenario)
     parts = {"power assets": 0.0, "facility": 0.0, "accelerators": 0.0}
@@ -293,8 +310,10 @@ def roadmap_cash_flow(
     Raises
     ------
     ScenarioError
-        Without a roadmap section, or when no site has a compute section.
+        Without a roadmap section, or when no site has a compute section, or for a
+        negative price, a share sold outside (0, 1] or a build of no years.
     """
+    _check_sale(price_usd_per_accelerator_hour, sold_share, construction_years)
     capital = capital or CapitalStructure()
     roadmap = scenario.roadmap
     if roadmap is None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from gigafactory import catalog, economics
 from gigafactory.compute.hardware import hardware_capex, it_power_mw
-from gigafactory.errors import ScenarioError, did_you_mean
+from gigafactory.errors import ScenarioError, did_you_mean, ensure
 from gigafactory.scenario import ComputeSpec
 from gigafactory.summary import DealRow, DealTable
 from gigafactory.units import HOURS_PER_YEAR
@@ -331,6 +331,9 @@ def industry_scale(
     >>> round(industry_scale(2e12).gw / one.gw, 6)
     2.0
     """
+    ensure(spend_usd > 0, "spend_usd", spend_usd, "> 0")
+    ensure(pue >= 1, "pue", pue, ">= 1")
+    ensure(0 < utilisation <= 1, "utilisation", utilisation, "0 < share <= 1")
     technologies = catalog.technologies()
     if power_technology not in technologies:
         msg = (

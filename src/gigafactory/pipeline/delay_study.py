@@ -17,11 +17,11 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from gigafactory.errors import InfeasibleError, ScenarioError
+from gigafactory.errors import InfeasibleError, ScenarioError, ensure
 from gigafactory.pipeline.prepare import prepare_site
 from gigafactory.pipeline.roadmap_study import plan_roadmap
 from gigafactory.pipeline.runner import run
-from gigafactory.scenario import RoadmapSpec, RoadmapStage, Scenario
+from gigafactory.scenario import FIRST_YEAR, LAST_YEAR, RoadmapSpec, RoadmapStage, Scenario
 from gigafactory.solver import WarmStarts
 from gigafactory.units import HOURS_PER_YEAR
 
@@ -215,10 +215,19 @@ def time_to_power(
     if years < 1:
         msg = f"years {years}: try at least one start year"
         raise ScenarioError(msg)
+    ensure(0 < it_share <= 1, "it_share", it_share, "0 < share <= 1 of the site's IT load")
+    ensure(typical_days >= 1, "typical_days", typical_days, ">= 1")
+    ensure(0 < sold_share <= 1, "sold_share", sold_share, "0 < share <= 1")
+    if price_usd_per_accelerator_hour is not None:
+        price = price_usd_per_accelerator_hour
+        ensure(price >= 0, "price_usd_per_accelerator_hour", price, ">= 0")
     spec = scenario.sites[site]
     start = decided
     if start is None:
         start = scenario.roadmap.decision_year if scenario.roadmap else scenario.year
+    # the start years become a roadmap's stages, which a scenario's year bounds
+    last = LAST_YEAR - years + 1
+    ensure(FIRST_YEAR <= start <= last, "decided", start, f"{FIRST_YEAR}-{last}")
     alone = scenario.model_copy(update={"sites": [spec], "roadmap": None})
     waiting = None
     if price_usd_per_accelerator_hour is not None:

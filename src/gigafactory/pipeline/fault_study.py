@@ -10,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 
 from gigafactory.compute import reliability
+from gigafactory.errors import ensure
 from gigafactory.pipeline.runner import run_prepared
 from gigafactory.scenario import Scenario
 from gigafactory.summary import FaultReplay, RideThrough
@@ -56,7 +57,19 @@ def faults(
         gas MW, to carry the load through the worst ``ride_through_hours`` grid outage).
 
     ``progress`` is called with a message at each stage: the run's, then each replay.
+
+    Raises
+    ------
+    ScenarioError
+        For a negative outage rate, an outage or repair of no length, a forced outage rate
+        outside [0, 1) or a unit of no size, before the run.
     """
+    ensure(grid_outages_per_year >= 0, "grid_outages_per_year", grid_outages_per_year, ">= 0")
+    ensure(outage_hours > 0, "outage_hours", outage_hours, "> 0 (no outages: 0 a year)")
+    ensure(ride_through_hours >= 0, "ride_through_hours", ride_through_hours, ">= 0")
+    ensure(thermal_unit_mw > 0, "thermal_unit_mw", thermal_unit_mw, "> 0")
+    ensure(0 <= forced_outage_rate < 1, "forced_outage_rate", forced_outage_rate, "0 <= rate < 1")
+    ensure(mean_repair_hours > 0, "mean_repair_hours", mean_repair_hours, "> 0")
     say = progress or (lambda _msg: None)
     results, prepared = run_prepared(scenario, progress)
     out: dict[str, FaultReplay] = {}

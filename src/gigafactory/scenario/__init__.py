@@ -4,6 +4,7 @@
 :mod:`~gigafactory.scenario.loading` reads YAML or a preset name (``presets/*.yaml``).
 """
 
+from gigafactory.scenario.base import FIRST_YEAR, LAST_YEAR
 from gigafactory.scenario.diff import flatten, scenario_diff
 from gigafactory.scenario.firm import resolve_contract
 from gigafactory.scenario.loading import (
@@ -59,7 +60,9 @@ from gigafactory.scenario.schema import (
 
 __all__ = [
     "COUNTRY_REGIONS",
+    "FIRST_YEAR",
     "FLAT_TARIFF",
+    "LAST_YEAR",
     "AcceleratorSpec",
     "AccountingBoundary",
     "CandidateKind",

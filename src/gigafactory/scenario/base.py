@@ -6,7 +6,13 @@ from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-__all__ = ["NonNeg", "ScenarioModel"]
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "NonNeg", "ScenarioModel"]
+
+FIRST_YEAR = 1990
+"""Earliest calendar year a scenario, a stage or a source may name [yr]."""
+
+LAST_YEAR = 2100
+"""Latest calendar year a scenario, a stage or a source may name [yr]."""
 
 
 def _is_number(annotation: Any) -> bool:

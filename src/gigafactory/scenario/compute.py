@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from gigafactory import catalog
-from gigafactory.scenario.base import ScenarioModel
+from gigafactory.scenario.base import FIRST_YEAR, LAST_YEAR, ScenarioModel
 
 __all__ = [
     "AcceleratorSpec",
@@ -64,7 +64,7 @@ class AcceleratorSpec(ScenarioModel):
     )
     life_years: float = Field(5.0, gt=0, le=20, description="Depreciation life [yr]")
     source: str = Field(min_length=1, description="Public document the values come from [-]")
-    year: int = Field(ge=1990, le=2100, description="Year of the source [-]")
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Year of the source [-]")
     estimate: bool = Field(False, description="True where the values are estimates [-]")
 
     @model_validator(mode="after")

@@ -19,7 +19,7 @@ from typing import Annotated
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from gigafactory import catalog
-from gigafactory.scenario.base import NonNeg, ScenarioModel
+from gigafactory.scenario.base import FIRST_YEAR, LAST_YEAR, NonNeg, ScenarioModel
 from gigafactory.scenario.bounds import CAMPUS_MW_BOUND, CAPEX_BOUNDS, implausible
 from gigafactory.scenario.compute import (
     AcceleratorSpec,
@@ -309,7 +309,9 @@ class Finance(ScenarioModel):
             "(~7.7 % nominal); an estimate [-]"
         ),
     )
-    currency_year: int = Field(2024, ge=1990, le=2100, description="Year of the USD values [-]")
+    currency_year: int = Field(
+        2024, ge=FIRST_YEAR, le=LAST_YEAR, description="Year of the USD values [-]"
+    )
 
 
 class SolverOptions(ScenarioModel):
@@ -372,7 +374,9 @@ class Scenario(ScenarioModel):
     title: str = Field("", description="One-line summary shown by `gigafactory presets` [-]")
     description: str = Field("", description="What the scenario represents, with sources [-]")
     seed: int = Field(42, ge=0, description="Seed for synthesised weather [-]")
-    year: int = Field(2025, ge=1990, le=2100, description="Calendar year of the hourly index [-]")
+    year: int = Field(
+        2025, ge=FIRST_YEAR, le=LAST_YEAR, description="Calendar year of the hourly index [-]"
+    )
     sites: list[SiteSpec] = Field(min_length=1, description="Sites [-]")
     policy: Policy = Field(default_factory=Policy)
     reliability: Reliability = Field(default_factory=Reliability)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from gigafactory.scenario.base import NonNeg, ScenarioModel
+from gigafactory.scenario.base import FIRST_YEAR, LAST_YEAR, NonNeg, ScenarioModel
 
 __all__ = [
     "CandidateKind",
@@ -132,7 +132,7 @@ class PlacementSpec(ScenarioModel):
 class RoadmapStage(ScenarioModel):
     """One stage of a build-out: a year, the share of the campus in service, its grid."""
 
-    year: int = Field(ge=1990, le=2100, description="Calendar year the stage starts [-]")
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Calendar year the stage starts [-]")
     scale: float = Field(
         1.0,
         ge=0,
@@ -162,15 +162,15 @@ class RoadmapSpec(ScenarioModel):
     )
     decided: int | None = Field(
         None,
-        ge=1990,
-        le=2100,
+        ge=FIRST_YEAR,
+        le=LAST_YEAR,
         description="Year the plan is decided: lead times count from it; default: the "
         "first stage's year [-]",
     )
     end: int | None = Field(
         None,
-        ge=1990,
-        le=2101,
+        ge=FIRST_YEAR,
+        le=LAST_YEAR + 1,
         description="Year the horizon ends (exclusive); default: the last stage's year plus "
         "the gap before it (one year for a single stage) [-]",
     )
