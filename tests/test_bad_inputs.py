@@ -616,6 +616,38 @@ STUDY_CASES: dict[str, tuple[list[str], str]] = {
     # was: "-0.00 trillion USD on AI campuses", exit 0
     "a negative spend": (["scale", "--spend", "-5"], "spend_usd -5: allowed > 0"),
     "a PUE below one": (["scale", "--spend", "3e12", "--pue", "0.5"], "pue 0.5: allowed >= 1"),
+    # was: a ZeroDivisionError traceback
+    "weights of no bytes": (
+        ["chips", "--bytes-per-parameter", "0"],
+        "bytes_per_parameter 0: allowed > 0",
+    ),
+    # was: cost per million tokens of a model with negative parameters, exit 0
+    "a model of negative size": (
+        ["chips", "--parameters", "-7e10"],
+        "active_parameters -7e+10: allowed > 0",
+    ),
+    # was: a ValueError traceback
+    "a fleet delivered in no time": (
+        ["memory", "--deal", "nvidia_openai", "--months", "0"],
+        "months 0: allowed > 0 (the delivery period)",
+    ),
+    # was: a deal's energy at 300 % utilisation, exit 0
+    "utilisation above one": (
+        ["deal", "oracle_openai", "--utilisation", "3"],
+        "utilisation 3: allowed 0 < share <= 1",
+    ),
+    # was: "negative dimensions are not allowed" from numpy
+    "a sample of no cases": (
+        [
+            "sweep",
+            "memphis-gas",
+            "--sample",
+            "-3",
+            "--vary",
+            "sites[0].gas_price_usd_per_mmbtu=2:8:4",
+        ],
+        "--sample -3: allowed 1 or more cases",
+    ),
     # was: "0 sites", exit 0
     "a country code with no site": (
         ["sites", "--country", "KR,UK"],

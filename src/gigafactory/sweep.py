@@ -135,6 +135,9 @@ def sample_cases(varies: list[Vary], n: int, seed: int) -> list[dict[str, Any]]:
     """A Latin hypercube sample of ``n`` cases over the ranges (``start:stop:n`` varies)."""
     from scipy.stats import qmc
 
+    if n < 1:
+        msg = f"--sample {n}: allowed 1 or more cases"
+        raise gigafactory.ScenarioError(msg)
     ranged = [v for v in varies if v.low is not None]
     if len(ranged) != len(varies):
         names = ", ".join(v.path for v in varies if v.low is None)

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass, field
 
 from gigafactory import catalog
-from gigafactory.errors import CatalogError
+from gigafactory.errors import CatalogError, ensure
 
 __all__ = [
     "DDR5_24GB_DIE_MM2",
@@ -133,10 +133,11 @@ def memory_demand(
     ------
     CatalogError
         For an accelerator the catalog lacks, or one without stack and die data.
+    ScenarioError
+        For a delivery over no months, or negative host memory.
     """
-    if months <= 0:
-        msg = f"months {months}: the fleet is delivered over a positive number of months"
-        raise ValueError(msg)
+    ensure(months > 0, "months", months, "> 0 (the delivery period)")
+    ensure(host_dram_gb >= 0, "host_dram_gb", host_dram_gb, ">= 0")
     rows: dict[str, dict[str, float]] = {}
     for name, count in fleet.items():
         params = catalog.get_accelerator(name).params

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from gigafactory import catalog, compute
-from gigafactory.errors import ScenarioError, did_you_mean
+from gigafactory.errors import ScenarioError, did_you_mean, ensure
 from gigafactory.pipeline.deals import (
     ENERGY_PRICE_USD_PER_MWH,
     FACILITY_CAPEX_USD_PER_MW,
@@ -78,9 +78,13 @@ def chip_costs(
     Raises
     ------
     ScenarioError
-        For a reference or a stack-efficiency name the catalog lacks, or an efficiency
-        outside (0, 2].
+        For a reference or a stack-efficiency name the catalog lacks, an efficiency
+        outside (0, 2], a model of no parameters or weights of no bytes.
     """
+    ensure(active_parameters > 0, "active_parameters", active_parameters, "> 0")
+    ensure(bytes_per_parameter > 0, "bytes_per_parameter", bytes_per_parameter, "> 0")
+    ensure(0 < utilisation <= 1, "utilisation", utilisation, "0 < share <= 1")
+    ensure(pue >= 1, "pue", pue, ">= 1")
     model = replace(
         compute.MLPERF_LLAMA2_70B,
         active_parameters=active_parameters,

@@ -195,7 +195,8 @@ def deal_compute(
     ------
     ScenarioError
         When the deal gives neither a price with a value nor a campus size, or names an
-        accelerator the catalog lacks.
+        accelerator the catalog lacks, or for a PUE below 1 or a utilisation outside
+        (0, 1].
 
     Examples
     --------
@@ -204,6 +205,8 @@ def deal_compute(
     >>> round(deal_compute(d).accelerators)  # 8.76e9 USD / (2 USD/h x 8,760 h)
     500000
     """
+    ensure(pue >= 1, "pue", pue, ">= 1")
+    ensure(0 < utilisation <= 1, "utilisation", utilisation, "0 < share <= 1")
     table = catalog.accelerators()
     if deal.accelerator not in table:
         msg = (
@@ -331,9 +334,7 @@ def industry_scale(
     >>> round(industry_scale(2e12).gw / one.gw, 6)
     2.0
     """
-    ensure(spend_usd > 0, "spend_usd", spend_usd, "> 0")
-    ensure(pue >= 1, "pue", pue, ">= 1")
-    ensure(0 < utilisation <= 1, "utilisation", utilisation, "0 < share <= 1")
+    ensure(spend_usd > 0, "spend_usd", spend_usd, "> 0")  # PUE and utilisation: deal_compute
     technologies = catalog.technologies()
     if power_technology not in technologies:
         msg = (
