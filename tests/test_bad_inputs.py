@@ -648,6 +648,11 @@ STUDY_CASES: dict[str, tuple[list[str], str]] = {
         ],
         "--sample -3: allowed 1 or more cases",
     ),
+    # was: a table ranking Pohang against itself, exit 0
+    "a site compared with itself": (
+        ["compare", "korea-southwest", "--sites", "pohang,ulsan,pohang"],
+        "compare: --sites names 'pohang' more than once",
+    ),
     # was: "0 sites", exit 0
     "a country code with no site": (
         ["sites", "--country", "KR,UK"],

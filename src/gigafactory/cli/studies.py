@@ -128,6 +128,10 @@ def compare(
         names = [n.strip() for n in sites.split(",") if n.strip()] or [
             s.catalog for s in loaded.sites if s.catalog
         ]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # a site ranked against itself says nothing
+        msg = f"compare: --sites names {', '.join(repr(n) for n in twice)} more than once"
+        raise gigafactory.ScenarioError(msg)
     if len(names) < 2:
         msg = "compare: give at least two sites with --sites a,b (catalog names)"
         raise gigafactory.ScenarioError(msg)
