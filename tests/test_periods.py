@@ -285,7 +285,8 @@ def test_the_year_and_the_design_on_it_are_costed_on_the_years_own_tariff():
     )
     year = gigafactory.run(scenario_from_dict(data)).summary.sites[0]
     data["time"] = {"aggregation": {"count": 6, "compare_exact": True}}
-    site = gigafactory.run(scenario_from_dict(data)).summary.sites[0]
+    summary = gigafactory.run(scenario_from_dict(data)).summary
+    site = summary.sites[0]
     aggregation = site.aggregation
     assert aggregation is not None
     # the year solved alongside is costed as the ordinary run costs it (priced on the
@@ -309,6 +310,11 @@ def test_the_year_and_the_design_on_it_are_costed_on_the_years_own_tariff():
         "dispatched over the year in full with its capacities fixed, the design costs "
         f"{regret:+.2%} against the year's optimum"
     ]
+    # and a sweep keeps both errors, case by case
+    metrics = gigafactory.case_metrics(summary)
+    assert metrics["aggregation.campus.cost_error_share"] == aggregation.cost_error_share
+    assert metrics["aggregation.campus.design_regret_share"] == design.regret_share
+    assert metrics["aggregation.campus.design_unserved_mwh"] == 0.0
 
 
 def year_summary(total_usd: float) -> Any:

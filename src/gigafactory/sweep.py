@@ -165,7 +165,10 @@ def read_cases(path: str | Path) -> list[dict[str, Any]]:
 def case_metrics(summary: Summary) -> dict[str, float]:
     """The figures a sweep keeps of one case: :data:`METRICS`, capacities, $/accelerator-h.
 
-    A case with a roadmap also keeps its present value and each stage's annual cost.
+    A case with a roadmap also keeps its present value and each stage's annual cost; one on
+    typical periods with ``compare_exact``, each site's cost error and what its design costs
+    on the year over the year's optimum (``aggregation.<site>.design_regret_share``; NaN
+    where the design cannot keep a limit there).
     """
     out = {key: float(getattr(summary, key)) for key in METRICS}
     for tech, value in summary.capacity_mw.items():
@@ -178,6 +181,14 @@ def case_metrics(summary: Summary) -> dict[str, float]:
             for stage in site.stages:
                 key = f"roadmap.{site.site}.{stage.year}.annual_cost_usd"
                 out[key] = float(stage.annual_cost_usd)
+    for one in summary.sites:  # how far typical periods stood from the year, case by case
+        aggregation = one.aggregation
+        if aggregation is None or aggregation.design_on_year is None:
+            continue
+        out[f"aggregation.{one.site}.cost_error_share"] = float(aggregation.cost_error_share)
+        design = aggregation.design_on_year
+        out[f"aggregation.{one.site}.design_regret_share"] = float(design.regret_share)
+        out[f"aggregation.{one.site}.design_unserved_mwh"] = float(design.unserved_mwh)
     return out
 
 
