@@ -12,6 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import small_scenario
+from gigafactory import FEED_DECIDES_USD_PER_MW_YEAR
 from gigafactory.cli import app
 
 runner = CliRunner()
@@ -172,6 +173,36 @@ def test_compare_ranks_sites_and_writes_table(write_yaml, tmp_path):
     assert share == {"memphis": pytest.approx(0.6), "ulsan": pytest.approx(0.387)}
     assert "memphis: left out there: wind_offshore" in result.output
     assert "Plotly.newPlot" in (out / "compare.html").read_text()
+
+
+def test_compare_says_where_the_feed_sets_a_sites_cost(write_yaml, tmp_path):
+    # a 40 MW feed below the campus's ~55 MW: without firm supply on site, what is above
+    # the feed comes from PV and Li-ion, at Oslo through the Nordic winter
+    data = small_scenario(technologies={"solar_fixed": {"max_mw": 400}, "liion_4h": {}})
+    out = tmp_path / "cmp"
+    args = ["compare", str(write_yaml(data)), "--sites", "memphis,oslo", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "compare.csv").set_index("site")
+    value = table["feed_value_usd_per_mw_year"]
+    # the dual of the feed's cap, as each run's "why this mix" gives it, far above the
+    # ~0.11 M USD a MW of gas turbine costs a year
+    assert value["oslo"] > 10 * value["memphis"] > 10 * FEED_DECIDES_USD_PER_MW_YEAR
+    said = " ".join(result.output.split())
+    for site in ("memphis", "oslo"):
+        assert (
+            f"{site}: the 40 MW feed sets this site's cost: one more MW of it would save "
+            f"{value[site] / 1e6:,.1f} M USD/yr (the load above it is met on site: "
+            f"{table.loc[site, 'capacity_mw']}); a larger feed or firm supply there would "
+            "lower it"
+        ) in said
+    # with a gas turbine allowed, Memphis's feed is no limit and nothing is said
+    data["sites"][0]["technologies"]["gas_ct"] = {"max_mw": 100}
+    args[1] = str(write_yaml(data))
+    result = runner.invoke(app, args)
+    table = pd.read_csv(out / "compare.csv").set_index("site")
+    assert table.loc["memphis", "feed_value_usd_per_mw_year"] == pytest.approx(0.0, abs=1.0)
+    assert "memphis: the 40 MW feed" not in result.output
 
 
 def test_compare_needs_two_sites_and_known_names():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from pathlib import Path
@@ -196,6 +197,15 @@ def compare(
             )
         if record["dropped"]:
             console.print(f"{record['site']}: left out there: {record['dropped']}")
+        value = record.get("feed_value_usd_per_mw_year", math.nan)
+        if value > gigafactory.FEED_DECIDES_USD_PER_MW_YEAR:
+            console.print(
+                f"[yellow]{escape(str(record['site']))}: the {record['grid_feed_mw']:,.0f} MW "
+                f"feed sets this site's cost:[/] one more MW of it would save "
+                f"{value / 1e6:,.1f} M USD/yr (the load above it is met on site: "
+                f"{escape(str(record['capacity_mw']))}); a larger feed or firm supply there "
+                "would lower it"
+            )
         if record.get("infeasible"):
             console.print(
                 f"[yellow]{escape(str(record['site']))}: cannot be served firm, ranked last:[/] "

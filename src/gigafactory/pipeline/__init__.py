@@ -50,6 +50,7 @@ from gigafactory.pipeline.site_comparison import (
     COMPARE_COLUMNS,
     CRITERIA,
     DEFAULT_WEIGHTS,
+    FEED_DECIDES_USD_PER_MW_YEAR,
     compare,
     siting_weights,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "COMPARE_COLUMNS",
     "CRITERIA",
     "DEFAULT_WEIGHTS",
+    "FEED_DECIDES_USD_PER_MW_YEAR",
     "CampusCashFlow",
     "CapitalStructure",
     "ChipCost",

@@ -28,6 +28,7 @@ __all__ = [
     "COMPARE_COLUMNS",
     "CRITERIA",
     "DEFAULT_WEIGHTS",
+    "FEED_DECIDES_USD_PER_MW_YEAR",
     "compare",
     "siting_scores",
     "siting_weights",
@@ -54,6 +55,7 @@ COMPARE_COLUMNS = (
     "capacity_mw",
     "contracts",
     "grid_feed_mw",
+    "feed_value_usd_per_mw_year",
     "feed_source",
     "tariff",
     "grid_carbon_kg_per_mwh",
@@ -63,6 +65,12 @@ COMPARE_COLUMNS = (
     "user_rtt_ms",
 )
 """Columns of a site comparison, one row per site (besides score, rank and notes)."""
+
+FEED_DECIDES_USD_PER_MW_YEAR = 1e6
+"""A feed whose next MW would save more than this decides its site's cost [USD/MW/yr]:
+ten times what a MW of firm supply on site costs a year (the catalog's simple-cycle gas
+turbine, 1,000 USD/kW over 25 years at 7 % plus 20 USD/kW-yr of fixed O&M: ~0.11 M USD, all
+estimates), so the site is paying to work around the feed, not for its energy; an estimate."""
 
 CRITERIA = {
     "cost": "total_annual_cost_usd",
@@ -366,6 +374,10 @@ def compare(
                 "emissions_tco2e": s.emissions_tco2e,
                 "water_m3": s.water_m3,
                 "peak_grid_import_mw": site.peak_grid_import_mw,
+                # what one more MW of feed would save: where large, the feed sets the cost
+                "feed_value_usd_per_mw_year": site.marginals.grid_connection_usd_per_mw_year
+                if site.marginals is not None
+                else math.nan,
                 "pue_annual": s.pue_annual,
                 "unserved_mwh": s.unserved_mwh,
                 "demand_charges_usd": s.cost_breakdown_usd.demand_charges,

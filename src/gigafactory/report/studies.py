@@ -49,6 +49,7 @@ COMPARE_COLUMNS = {
     "cfe_share": ("hourly CFE [%]", 100.0, 1),
     "emissions_tco2e": ("emissions [ktCO2e/yr]", 1e-3, 1),
     "grid_feed_mw": ("grid feed [MW]", 1.0, 0),
+    "feed_value_usd_per_mw_year": ("one more MW of feed saves [M USD/yr]", 1e-6, 2),
     "feed_source": ("feed source", 1.0, None),
     "peak_grid_import_mw": ("peak grid draw [MW]", 1.0, 1),
     "grid_carbon_kg_per_mwh": ("grid carbon [kg/MWh]", 1.0, 0),
