@@ -189,20 +189,29 @@ def test_compare_says_where_the_feed_sets_a_sites_cost(write_yaml, tmp_path):
     # ~0.11 M USD a MW of gas turbine costs a year
     assert value["oslo"] > 10 * value["memphis"] > 10 * FEED_DECIDES_USD_PER_MW_YEAR
     said = " ".join(result.output.split())
-    for site in ("memphis", "oslo"):
-        assert (
-            f"{site}: the 40 MW feed sets this site's cost: one more MW of it would save "
-            f"{value[site] / 1e6:,.1f} M USD/yr (the load above it is met on site: "
-            f"{table.loc[site, 'capacity_mw']}); a larger feed or firm supply there would "
-            "lower it"
-        ) in said
-    # with a gas turbine allowed, Memphis's feed is no limit and nothing is said
+    assert (
+        "the feed sets the cost at 2 of 2 sites: their next MW of feed would save "
+        f"{value['memphis'] / 1e6:,.1f}-{value['oslo'] / 1e6:,.1f} M USD/yr "
+        "(feed_value_usd_per_mw_year), more than ten times a MW of gas turbine, so the ranking "
+        "there compares how each covers the load above its feed; give a feed that covers the "
+        "peak (--set sites[0].grid.import_cap_mw=...) to compare their energy"
+    ) in said
+    # and the outlier by name, its next MW of feed worth over 10 M USD a year
+    assert (
+        f"oslo: the 40 MW feed sets this site's cost: one more MW of it would save "
+        f"{value['oslo'] / 1e6:,.1f} M USD/yr (the load above it is met on site: "
+        f"{table.loc['oslo', 'capacity_mw']}); a larger feed or firm supply there would "
+        "lower it"
+    ) in said
+    assert "memphis: the 40 MW feed" not in said
+    # with a gas turbine allowed, Memphis's feed is no limit
     data["sites"][0]["technologies"]["gas_ct"] = {"max_mw": 100}
     args[1] = str(write_yaml(data))
     result = runner.invoke(app, args)
     table = pd.read_csv(out / "compare.csv").set_index("site")
     assert table.loc["memphis", "feed_value_usd_per_mw_year"] == pytest.approx(0.0, abs=1.0)
-    assert "memphis: the 40 MW feed" not in result.output
+    # and at Oslo the turbine covers what is above the feed for 0.57 M USD/yr a MW: no line
+    assert "the feed sets the cost" not in result.output
 
 
 def test_compare_needs_two_sites_and_known_names():

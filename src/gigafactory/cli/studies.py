@@ -6,7 +6,7 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -23,6 +23,9 @@ from gigafactory.cli.app import (
     progress,
     user_errors,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @app.command()
@@ -86,6 +89,29 @@ def size(
         for name, value, unit in rows:
             table.add_row(name, f"{value:,.2f}", unit)
         console.print(table)
+
+
+FEED_OUTLIER = 10
+"""A site's own line where its next MW of feed is worth this many times
+:data:`gigafactory.FEED_DECIDES_USD_PER_MW_YEAR` (a hundred times a MW of gas turbine a
+year); the others are counted in one line [-]."""
+
+
+def _say_where_the_feed_binds(table: pd.DataFrame) -> None:
+    """One line for the sites whose feed sets their cost, the outliers named after it."""
+    if "feed_value_usd_per_mw_year" not in table:
+        return
+    value = table["feed_value_usd_per_mw_year"]
+    binding = value[value > gigafactory.FEED_DECIDES_USD_PER_MW_YEAR]
+    if binding.empty:
+        return
+    console.print(
+        f"[yellow]the feed sets the cost at {len(binding)} of {len(table)} sites:[/] their "
+        f"next MW of feed would save {binding.min() / 1e6:,.1f}-{binding.max() / 1e6:,.1f} M "
+        "USD/yr (feed_value_usd_per_mw_year), more than ten times a MW of gas turbine, so "
+        "the ranking there compares how each covers the load above its feed; give a feed "
+        "that covers the peak (--set sites[0].grid.import_cap_mw=...) to compare their energy"
+    )
 
 
 @app.command()
@@ -189,6 +215,7 @@ def compare(
         + (f"; users in {', '.join(table.attrs['users'])}" if table.attrs["users"] else "")
         + " (change with --weights cost=1,carbon=0.5; latency needs --users)"
     )
+    _say_where_the_feed_binds(table)
     for record in table.to_dict("records"):
         if record["feed_source"] == "site library":
             console.print(
@@ -198,7 +225,7 @@ def compare(
         if record["dropped"]:
             console.print(f"{record['site']}: left out there: {record['dropped']}")
         value = record.get("feed_value_usd_per_mw_year", math.nan)
-        if value > gigafactory.FEED_DECIDES_USD_PER_MW_YEAR:
+        if value > FEED_OUTLIER * gigafactory.FEED_DECIDES_USD_PER_MW_YEAR:
             console.print(
                 f"[yellow]{escape(str(record['site']))}: the {record['grid_feed_mw']:,.0f} MW "
                 f"feed sets this site's cost:[/] one more MW of it would save "
