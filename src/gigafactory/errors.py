@@ -126,9 +126,6 @@ def ensure(ok: bool, name: str, value: object, allowed: str) -> None:
     gigafactory.errors.ScenarioError: sold_share 1.5: allowed 0 < share <= 1
     """
     if not ok:
-        msg = (
-            f"{name} {value:g}: allowed {allowed}"
-            if isinstance(value, float)
-            else (f"{name} {value}: allowed {allowed}")
-        )
+        shown = f"{value:g}" if isinstance(value, float) else value
+        msg = f"{name} {shown}: allowed {allowed}"
         raise ScenarioError(msg)

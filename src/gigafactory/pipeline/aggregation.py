@@ -11,6 +11,7 @@ from gigafactory.errors import ScenarioError
 from gigafactory.scenario import Scenario
 from gigafactory.summary import Aggregation, DesignOnYear, Notice, SiteSummary
 from gigafactory.supply import SiteSupply
+from gigafactory.supply.extract import capacity_of
 from gigafactory.supply.periods import (
     Periods,
     cluster_periods,
@@ -101,8 +102,7 @@ def settle_periods(
     added = 0
     spent = {"solve_seconds": 0.0, "build_seconds": 0.0}  # by the passes before the last
     for _ in range(STRESS_PASSES):
-        capacity = {str(k): float(v) for k, v in solution["capacity_mw"].to_series().items()}
-        stressed = stress_periods(site, periods, capacity)
+        stressed = stress_periods(site, periods, capacity_of(solution))
         if not stressed:
             break
         added += len(stressed)

@@ -44,6 +44,7 @@ from gigafactory.scenario import Scenario, data_files
 from gigafactory.solver import WarmStarts
 from gigafactory.summary import DesignOnYear, SiteSummary, SizedSite, headline
 from gigafactory.supply import SiteSupply, optimise
+from gigafactory.supply.extract import capacity_of
 from gigafactory.supply.periods import (
     Periods,
     expand_solution,
@@ -73,10 +74,6 @@ def _dispatch(args: tuple[SiteSupply, dict[str, float], str, float | None]) -> D
     """:func:`dispatch_design` of one site, for a process pool."""
     site, capacity, method, limit = args
     return dispatch_design(site, capacity, method=method, time_limit_s=limit)
-
-
-def _capacity(ds: xr.Dataset) -> dict[str, float]:
-    return {str(k): float(v) for k, v in ds["capacity_mw"].to_series().items()}
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -210,7 +207,7 @@ def run_prepared(
     # their design dispatched over it, to report what the design costs and serves there
     exact = [(w, method, limit) for w in whole] if _compare_exact(scenario) else []
     fixed = [
-        (w, _capacity(ds), method, limit)
+        (w, capacity_of(ds), method, limit)
         for w, ds in zip(whole, settled, strict=True)
         if exact and ds is not None
     ]

@@ -24,11 +24,23 @@ from gigafactory.supply.terms import (
 if TYPE_CHECKING:
     import linopy
 
-__all__ = ["SOLUTION_ZERO_MW", "annual_matching", "cfe_share", "emitting_supply_mw", "extract"]
+__all__ = [
+    "SOLUTION_ZERO_MW",
+    "annual_matching",
+    "capacity_of",
+    "cfe_share",
+    "emitting_supply_mw",
+    "extract",
+]
 
 SOLUTION_ZERO_MW = 1e-7
 """Solution values below this are reported as zero: an interior point solution without
 crossover leaves ~1e-12 residues that mean nothing physically [MW or MWh]."""
+
+
+def capacity_of(ds: xr.Dataset) -> dict[str, float]:
+    """Each technology's capacity in a solution, by name [MW]."""
+    return {str(k): float(v) for k, v in ds["capacity_mw"].to_series().items()}
 
 
 def _solution(model: linopy.Model, name: str) -> xr.DataArray | None:

@@ -111,13 +111,11 @@ def _shortfall(site: SiteSupply, method: str) -> str:
             reach = "" if least is None else f"; it emits at least {least:,.0f} t"
             parts.append(f"the CO2 cap of {site.co2_cap_t:,.0f} t (policy.co2_cap_t{reach})")
         if site.cfe_target is not None:
-            emitting = _reach(site, "cfe", method)
-            load = float(site.annual(np.asarray(site.load_mw, dtype=float)))
+            most = _most_cfe(site, method)
             reach = (
                 ""
-                if emitting is None or load <= 0
-                else f"; it reaches at most {share_below(1.0 - emitting / load, site.cfe_target)}"
-                " hourly CFE"
+                if most is None
+                else f"; it reaches at most {share_below(most, site.cfe_target)} hourly CFE"
             )
             parts.append(f"the CFE target of {site.cfe_target:.0%} (policy.cfe_target{reach})")
         if not parts:  # the probe is the LP with unserved energy allowed, and serves it all
@@ -193,6 +191,13 @@ def _reach(site: SiteSupply, quantity: str, method: str) -> float | None:
     if not_optimal("", status, condition) is not None:
         return None
     return max(float(model.objective.value or 0.0), 0.0)
+
+
+def _most_cfe(site: SiteSupply, method: str) -> float | None:
+    """The highest hourly CFE share the site's supply can reach, at any cost [-], or None."""
+    emitting = _reach(site, "cfe", method)
+    load = float(site.annual(np.asarray(site.load_mw, dtype=float)))
+    return None if emitting is None or load <= 0 else 1.0 - emitting / load
 
 
 def optimise(
@@ -276,10 +281,9 @@ def dispatch_design(
     fixed = fixed_design(site, capacity)
     reach = None
     if fixed.cfe_target is not None:
-        emitting = _reach(fixed, "cfe", method)
-        load = float(fixed.annual(np.asarray(fixed.load_mw, dtype=float)))
-        if emitting is not None and load > 0 and 1.0 - emitting / load < fixed.cfe_target:
-            reach = 1.0 - emitting / load
+        most = _most_cfe(fixed, method)
+        if most is not None and most < fixed.cfe_target:
+            reach = most
             fixed = replace(fixed, cfe_target=max(reach - CFE_REACH_MARGIN, 0.0))
     try:
         return optimise(fixed, method=method, time_limit_s=time_limit_s), reach

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from gigafactory.supply.extract import capacity_of
 from gigafactory.supply.inputs import per_hour
 from gigafactory.supply.roadmap import VintagePlan
 from gigafactory.supply.terms import online_matrix, stage_matrix
@@ -83,7 +84,7 @@ def stage_tables(ds: xr.Dataset, plan: VintagePlan) -> list[StageTable]:
     site = plan.site
     assert site.stages is not None
     techs = {t.name: t for t in site.techs}
-    capacity = {str(k): float(v) for k, v in ds["capacity_mw"].to_series().items()}
+    capacity = capacity_of(ds)
     if site.techs:
         online = online_matrix(site, list(site.techs))
         share = stage_matrix(site, online, "mean")
