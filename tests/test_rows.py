@@ -10,7 +10,20 @@ import xarray as xr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gigafactory.supply import SiteSupply, SupplyTech
+from gigafactory.supply.inputs import Periods
+from gigafactory.supply.model import build_model
+from gigafactory.supply.periods import typical_site
 from gigafactory.supply.rows import add_rows, linear_sum
+from gigafactory.supply.terms import (
+    availability_matrix,
+    in_service_term,
+    online_matrix,
+    per_technology,
+    previous_state,
+    typical_of_hour,
+    typical_of_period,
+)
 
 HOURS = pd.date_range("2025-01-01", periods=6, freq="h", name="time")
 TECHS = pd.Index(["liion", "iron_air"], name="technology")
@@ -180,3 +193,68 @@ def test_any_sum_of_terms_is_the_row_linopy_builds(coefficients, chosen, sign, r
     )
     theirs = model.add_constraints(expression, sign, rhs, name="theirs")
     assert _rows(ours) == _rows(theirs)
+
+
+def _riding_site(typical: bool) -> SiteSupply:
+    """Four days behind a 20 MW feed: a battery, solar and a genset ride through 3 h."""
+    time = pd.date_range("2025-01-01", periods=96, freq="h", tz="UTC")
+    sun = np.tile(np.clip(np.sin((np.arange(24) - 6) / 12 * np.pi), 0, None), 4)
+    site = SiteSupply(
+        "ride",
+        time,
+        np.linspace(8.0, 12.0, 96),
+        (
+            SupplyTech("bat", "storage", 1_000.0, duration_h=2.0, discharge_efficiency=0.9),
+            SupplyTech("pv", "variable", 500.0, availability=sun),
+            SupplyTech("diesel", "thermal", 2_000.0, marginal_cost=20.0, backup_only=True),
+        ),
+        grid_import_cap_mw=20.0,
+        grid_price=50.0,
+        ride_through_hours=3,
+    )
+    if not typical:
+        return site
+    return typical_site(site, Periods(24, np.array([0, 0, 1, 1]), np.array([0, 2])))
+
+
+@pytest.mark.parametrize("typical", [False, True], ids=["year", "typical days"])
+def test_ride_through_rows_are_the_rows_linopys_operators_build(typical):
+    # the formulation as it was written with linopy's operators, before its rows were built
+    # from labels (supply.firm): an outage of 3 h at each hour, wrapping within its period
+    site = _riding_site(typical)
+    model = build_model(site)
+    v = model.variables
+    gap, soc = v["ride-through-gap"], v["storage-soc"]
+    thermal, pv = site.of_kind("thermal"), site.of_kind("variable")
+    supply = (online_matrix(site, thermal) * v["capacity"].sel(technology=["diesel"])).sum(
+        "technology"
+    ) + (availability_matrix(site, pv) * v["capacity"].sel(technology=["pv"])).sum("technology")
+    load = site.hourly(site.nominal_load_mw)
+    storage = site.of_kind("storage")
+    level = soc.roll(time=1) if not typical else previous_state(site, soc).fillna(0)
+    window = gap
+    position = np.arange(len(site.time))
+    for k in range(1, 3):
+        if not typical:
+            window = window + gap.roll(time=-k)
+            continue
+        later = (position // 24) * 24 + (position % 24 + k) % 24
+        window = window + gap.isel(time=xr.DataArray(later, dims="time")).assign_coords(
+            time=site.time
+        )
+    online, cap = in_service_term(model, site, storage)
+    theirs = {
+        "ride-through-gap-def": gap + supply >= load,
+        "ride-through-power": gap - (online * cap).sum("technology") <= 0,
+    }
+    if typical:
+        floor = v["ride-through-soc-floor"]
+        theirs["ride-through-soc-floor-def"] = (
+            floor.isel(typical=typical_of_period(site)) - v["storage-soc-start"] <= 0
+        )
+        level = level + floor.isel(typical=typical_of_hour(site))
+    usable = (per_technology(storage, "discharge_efficiency") * level).sum("technology")
+    theirs["ride-through-energy"] = usable - window >= 0
+    for name, constraint in theirs.items():
+        reference = model.add_constraints(constraint, name=f"theirs-{name}")
+        assert _rows(model.constraints[name]) == _rows(reference), name

@@ -24,17 +24,17 @@ import xarray as xr
 from gigafactory.errors import InfeasibleError
 from gigafactory.supply.inputs import SiteSupply, SupplyTech
 from gigafactory.supply.periods import take_hours
+from gigafactory.supply.rows import Term, add_rows
 from gigafactory.supply.terms import (
     availability_matrix,
     available_on_site,
-    in_service_capacity,
+    in_service_term,
     online_matrix,
     per_technology,
+    previous_state,
     running_thermal,
     stage_index,
     stage_matrix,
-    state_before,
-    sum_terms,
     technology_index,
     typical_of_hour,
     typical_of_period,
@@ -227,19 +227,23 @@ def add_reserve_constraints(model: linopy.Model, site: SiteSupply) -> None:
         _require(model, site, credits, need, "n-minus-1")
 
 
-def _on_site_supply(model: linopy.Model, site: SiteSupply) -> Any:
-    """Hourly on-site supply that keeps running when the grid is lost [MW]."""
-    terms = []
+def _on_site_terms(model: linopy.Model, site: SiteSupply) -> list[Term]:
+    """Hourly on-site supply that keeps running when the grid is lost [MW].
+
+    Terms over ``technology``: thermal units in service (backup-only ones too), on-site
+    renewables and contracts.
+    """
+    capacity = model.variables["capacity"]
+    terms: list[Term] = []
     thermal = site.of_kind("thermal")
     if thermal:
-        cap = model.variables["capacity"].sel(technology=technology_index(thermal))
-        online = online_matrix(site, thermal)
-        terms.append((online * cap).sum("technology"))
+        cap = capacity.sel(technology=technology_index(thermal))
+        terms.append((online_matrix(site, thermal), cap))
     available = available_on_site(site)
     if available:
-        cap = model.variables["capacity"].sel(technology=technology_index(available))
-        terms.append((availability_matrix(site, available) * cap).sum("technology"))
-    return sum_terms(terms)
+        cap = capacity.sel(technology=technology_index(available))
+        terms.append((availability_matrix(site, available), cap))
+    return terms
 
 
 def add_ride_through(model: linopy.Model, site: SiteSupply) -> None:
@@ -252,12 +256,15 @@ def add_ride_through(model: linopy.Model, site: SiteSupply) -> None:
     the load at training's nominal pace; thermal and storage power together reach the
     design power (``ride-through-design``): backup is sized to nameplate, its energy to the
     load. Without storage, ``S(t) >= L(t)`` in every hour.
+
+    The hourly rows are built from labels (:func:`gigafactory.supply.rows.add_rows`):
+    with linopy's operators they took a quarter of a typical-day LP's build (colossus).
     """
     hours = site.ride_through_hours
     if hours <= 0:
         return
     load = site.hourly(site.nominal_load_mw)
-    supply = _on_site_supply(model, site)
+    supply = _on_site_terms(model, site)
     storage = site.of_kind("storage")
     # backup power is sized to the design power, energy to the hourly load
     firm = [t for t in site.techs if t.kind in {"thermal", "storage"}]
@@ -272,29 +279,33 @@ def add_ride_through(model: linopy.Model, site: SiteSupply) -> None:
     elif firm:
         cap_firm = model.variables["capacity"].sel(technology=technology_index(firm))
         model.add_constraints(cap_firm.sum() >= site.peak_design_mw, name="ride-through-design")
+    summed = ["technology"]
     if not storage:
-        if supply is None:
+        if not supply:
             msg = (
                 f"site '{site.name}': a {hours} h ride-through needs on-site supply or "
                 "storage, and none is allowed"
             )
             raise InfeasibleError(msg)
-        model.add_constraints(supply >= load, name="ride-through-supply")
+        add_rows(model, supply, ">=", load, "ride-through-supply", summed=summed)
         return
     gap = model.add_variables(lower=0, coords=[site.time], name="ride-through-gap")
-    if supply is None:
-        model.add_constraints(gap >= load, name="ride-through-gap-def")
-    else:
-        model.add_constraints(gap + supply >= load, name="ride-through-gap-def")
+    add_rows(model, [(1, gap), *supply], ">=", load, "ride-through-gap-def", summed=summed)
     names = technology_index(storage)
-    cap = in_service_capacity(model, site, storage)
-    model.add_constraints(gap - cap.sum("technology") <= 0, name="ride-through-power")
-    level = state_before(site, model.variables["storage-soc"])
+    online, cap = in_service_term(model, site, storage)
+    add_rows(model, [(1, gap), (-online, cap)], "<=", 0, "ride-through-power", summed=summed)
+    eta = per_technology(storage, "discharge_efficiency")
+    usable: list[Term] = [(eta, previous_state(site, model.variables["storage-soc"]))]
     if site.periods is not None:
-        level = level + _lowest_start(model, site, names).isel(typical=typical_of_hour(site))
-    usable = (per_technology(storage, "discharge_efficiency") * level).sum("technology")
-    model.add_constraints(
-        usable - _outage_window(site, gap, hours) >= 0, name="ride-through-energy"
+        floor = _lowest_start(model, site, names).isel(typical=typical_of_hour(site))
+        usable.append((eta, floor))
+    add_rows(
+        model,
+        [*usable, (-1, _outage_window(site, gap, hours))],
+        ">=",
+        0,
+        "ride-through-energy",
+        summed=[*summed, OUTAGE_HOUR],
     )
 
 
@@ -308,30 +319,40 @@ def _lowest_start(model: linopy.Model, site: SiteSupply, names: pd.Index) -> Any
     assert site.periods is not None
     typical = pd.Index(np.arange(len(site.periods.representative)), name="typical")
     floor = model.add_variables(lower=0, coords=[names, typical], name="ride-through-soc-floor")
-    model.add_constraints(
-        floor.isel(typical=typical_of_period(site)) - model.variables["storage-soc-start"] <= 0,
-        name="ride-through-soc-floor-def",
+    add_rows(
+        model,
+        [
+            (1, floor.isel(typical=typical_of_period(site))),
+            (-1, model.variables["storage-soc-start"]),
+        ],
+        "<=",
+        0,
+        "ride-through-soc-floor-def",
     )
     return floor
 
 
-def _outage_window(site: SiteSupply, gap: Any, hours: int) -> Any:
-    """``sum_{k<N} r(t+k)``: the gap over an outage starting at each hour [MWh].
+OUTAGE_HOUR = "_outage_hour"
+"""Dimension of the hours of an outage, summed over in ``ride-through-energy``."""
 
-    Cyclic over the year; in typical periods an outage running past the period's end wraps
-    within it (the next period is not known).
+
+def _outage_window(site: SiteSupply, gap: Any, hours: int) -> Any:
+    """``r(t+k)`` for ``k < N``: the gap over an outage starting at each hour [MW].
+
+    On (time, :data:`OUTAGE_HOUR`). Cyclic over the year; in typical periods an outage
+    running past the period's end wraps within it (the next period is not known).
     """
-    window = gap
-    position = np.arange(len(site.time))
-    for k in range(1, hours):
-        if site.periods is None:
-            window = window + gap.roll(time=-k)
-            continue
+    position = np.arange(len(site.time))[:, np.newaxis]
+    ahead = np.arange(hours)[np.newaxis, :]
+    if site.periods is None:
+        later = (position + ahead) % len(site.time)
+    else:
         period_h = site.periods.period_hours
-        later = (position // period_h) * period_h + (position % period_h + k) % period_h
-        shifted = gap.isel(time=xr.DataArray(later, dims="time")).assign_coords(time=site.time)
-        window = window + shifted
-    return window
+        later = (position // period_h) * period_h + (position % period_h + ahead) % period_h
+    # picked by position: xarray would index the hours' time-zone-aware coordinate too
+    by_position = gap.assign_coords(time=np.arange(len(site.time)))
+    picked = by_position.isel(time=xr.DataArray(later, dims=("time", OUTAGE_HOUR)))
+    return picked.assign_coords(time=site.time)
 
 
 def _limited(techs: list[SupplyTech], attr: str) -> list[SupplyTech]:

@@ -23,7 +23,6 @@ __all__ = [
     "availability_matrix",
     "available_on_site",
     "flexible_term",
-    "in_service_capacity",
     "in_service_term",
     "off_site",
     "online_mask",
@@ -33,7 +32,6 @@ __all__ = [
     "running_thermal",
     "stage_index",
     "stage_matrix",
-    "state_before",
     "sum_terms",
     "technology_index",
     "typical_of_hour",
@@ -119,19 +117,13 @@ def stage_matrix(site: SiteSupply, hourly: xr.DataArray, how: str) -> xr.DataArr
     return grouped.assign_coords(stage=stage_index(site))
 
 
-def in_service_capacity(model: linopy.Model, site: SiteSupply, techs: list[SupplyTech]) -> Any:
-    """Capacity of each technology in service in each hour, ``o_k(t) P_k`` [MW].
-
-    The capacity itself where no technology has in-service dates (the LP stays as it was).
-    """
-    online, cap = in_service_term(model, site, techs)
-    return cap if isinstance(online, float) else online * cap
-
-
 def in_service_term(
     model: linopy.Model, site: SiteSupply, techs: list[SupplyTech]
 ) -> tuple[Any, Any]:
-    """:func:`in_service_capacity` as a term ``(o_k(t), P_k)``, ``o = 1`` without dates."""
+    """Capacity of each technology in service in each hour as a term ``(o_k(t), P_k)`` [MW].
+
+    ``o = 1`` where no technology has in-service dates (the LP stays as it was).
+    """
     cap = model.variables["capacity"].sel(technology=technology_index(techs))
     online = online_mask(site, techs)
     return (1.0 if online is None else online), cap
@@ -154,16 +146,6 @@ def previous_state(site: SiteSupply, soc: Any) -> Any:
         return soc.roll(time=1)
     position = np.arange(len(site.time)) % site.periods.period_hours
     return soc.roll(time=1).where(site.hourly(position) > 0)
-
-
-def state_before(site: SiteSupply, soc: Any) -> Any:
-    """Storage state before each hour as an expression.
-
-    :func:`previous_state`, zero where it is unset.
-    """
-    if site.periods is None:
-        return soc.roll(time=1)
-    return previous_state(site, soc).fillna(0)
 
 
 def typical_of_hour(site: SiteSupply) -> xr.DataArray:
