@@ -636,6 +636,32 @@ STUDY_CASES: dict[str, tuple[list[str], str]] = {
         ["deal", "oracle_openai", "--utilisation", "3"],
         "utilisation 3: allowed 0 < share <= 1",
     ),
+    # was: -2.28 million accelerators and -5.52 GW, exit 0
+    "a negative price per accelerator-hour": (
+        ["deal", "oracle_openai", "--price", "-3"],
+        "usd_per_accelerator_hour -3: allowed > 0",
+    ),
+    "a WACC below zero": (
+        ["deal", "oracle_openai", "--wacc", "-0.5"],
+        "wacc -0.5: allowed 0 <= wacc <= 0.5, as finance.wacc",
+    ),
+    "a negative energy price": (
+        ["deal", "oracle_openai", "--energy-price", "-10"],
+        "energy_price_usd_per_mwh -10: allowed >= 0",
+    ),
+    # was: a ValueError traceback
+    "a margin above the revenue": (
+        ["deal", "oracle_openai", "--margin", "-2"],
+        "margin -2: allowed 0 <= share < 1 of the revenue",
+    ),
+    # was: "2 cases, 2 failed", exit 0, and no word of why
+    "a sweep of a field the scenario lacks": (
+        ["sweep", "memphis-gas", "--vary", "sites[0].gas_price_usd_per_mmbt=2,4"],
+        "memphis-gas sweep, case 1 of 2: sites[0].gas_price_usd_per_mmbt: unknown field "
+        "'gas_price_usd_per_mmbt'; did you mean 'gas_price_usd_per_mmbtu'?; allowed: catalog, "
+        "compute, contracts, cooling, gas_price_usd_per_mmbtu, grid, id, latitude, load, "
+        "longitude, series, technologies",
+    ),
     # was: "negative dimensions are not allowed" from numpy
     "a sample of no cases": (
         [

@@ -342,3 +342,26 @@ def test_faults_shows_its_stages_in_a_pipe(write_yaml):
         "small: faults: campus: replaying the year under faults",
     ]
     assert "campus under faults" in result.stdout
+
+
+def test_sweep_says_why_cases_failed_and_fails_when_all_did(write_yaml, tmp_path):
+    # 40 MW of feed and 1 or 2 MW of gas cannot carry the campus's ~60 MW peak: infeasible
+    # when run (the message's shortfall is the peak less the feed and the gas); 100 MW can
+    path = write_yaml(small_scenario())
+    argv = ["sweep", str(path), "--workers", "1", "-o", str(tmp_path / "some")]
+    some = runner.invoke(app, [*argv, "--vary", "sites[0].technologies.gas_ct.max_mw=1,100"])
+    assert some.exit_code == 0, some.output
+    assert "2 cases, 1 failed;" in some.output
+    assert re.search(
+        r"^  1 failed with: site 'campus': supply is short in .* by up to 19\.2 MW",
+        some.stdout,
+        re.M,
+    )
+    argv[-1] = str(tmp_path / "all")
+    every = runner.invoke(app, [*argv, "--vary", "sites[0].technologies.gas_ct.max_mw=1,2"])
+    assert every.exit_code == 1
+    # each case short by its own amount: two errors, the first of them named
+    assert every.stderr.splitlines()[-1].startswith(
+        "error: sweep: all 2 cases failed; 1 of them with: site 'campus': supply is short in "
+    )
+    assert "Traceback" not in every.output

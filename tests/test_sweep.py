@@ -52,12 +52,27 @@ def test_set_path():
         set_path(data, "sites[3].id", "x")
 
 
+def test_a_case_the_scenario_does_not_allow_stops_the_sweep_before_it_starts(tmp_path):
+    scenario = scenario_from_dict(small_scenario())
+    cases = [{"sites[0].grid.import_cap_mw": 20}, {"sites[0].cooling": "immerson"}]
+    folder = tmp_path / "sw"
+    with pytest.raises(ScenarioError) as caught:
+        sweep.run_sweep(scenario, cases, folder, workers=1)
+    assert str(caught.value) == (
+        "small sweep, case 2 of 2: sites[0].cooling: Input should be 'air_economiser', "
+        "'direct_liquid' or 'immersion'; did you mean 'immersion'? (got 'immerson')"
+    )
+    assert not folder.exists()  # nothing written, no worker started
+
+
 def test_sweep_runs_records_failures_and_resumes(tmp_path):
     scenario = scenario_from_dict(small_scenario())
     cases = [
         {"sites[0].grid.import_cap_mw": 20},
         {"sites[0].grid.import_cap_mw": 40},
-        {"sites[0].cooling": "immerson"},  # invalid: recorded, does not stop the others
+        # valid, but 40 MW of feed and 1 MW of gas cannot carry the campus's ~60 MW peak:
+        # infeasible when it runs, recorded, and the others go on
+        {"sites[0].technologies.gas_ct.max_mw": 1},
     ]
     folder = tmp_path / "sw"
     seen = []
@@ -66,9 +81,12 @@ def test_sweep_runs_records_failures_and_resumes(tmp_path):
     )
     assert seen[-1] == (3, 3)
     assert len(table) == 3
-    errors = dict(zip(table["sites[0].cooling"].fillna(""), table["error"], strict=True))
-    assert errors["immerson"].startswith("case ")
-    assert "did you mean 'immersion'?" in errors["immerson"]
+    errors = dict(
+        zip(table["sites[0].technologies.gas_ct.max_mw"].fillna(0), table["error"], strict=True)
+    )
+    # the peak the campus draws less 40 MW of feed and 1 MW of gas: 60.2 - 41 = 19.2 MW
+    assert errors[1].startswith("site 'campus': supply is short in ")
+    assert "by up to 19.2 MW" in errors[1]
     ok = table[table["error"] == ""]
     assert len(ok) == 2
     # a bigger grid connection never makes the supply dearer (the LP may ignore it)

@@ -251,6 +251,23 @@ def _worker_name() -> str:
         return ""
 
 
+def check_cases(scenario: Scenario, cases: list[dict[str, Any]]) -> None:
+    """Check every case's paths and values before any runs.
+
+    A path the scenario does not have, or a value its field does not allow, fails every
+    case or that case alike: one line naming the case, the path, what is allowed and the
+    closest field (:func:`gigafactory.with_settings`), before a worker starts.
+
+    Raises
+    ------
+    ScenarioError
+        For the first case that does not validate.
+    """
+    for number, params in enumerate(cases, start=1):
+        source = f"{scenario.name} sweep, case {number} of {len(cases)}"
+        gigafactory.with_settings(scenario, params, source)
+
+
 def run_sweep(
     scenario: Scenario,
     cases: list[dict[str, Any]],
@@ -280,9 +297,17 @@ def run_sweep(
     warm : bool, default True
         Start each case's LPs from the worker's previous optimal basis where the shape is
         the same (see :class:`gigafactory.WarmStarts`); ``False`` solves every case cold.
+
+    Raises
+    ------
+    ScenarioError
+        When a case sets a path the scenario lacks or a value its field does not allow
+        (:func:`check_cases`), before anything is written. A case that fails to run (an
+        infeasible or non-optimal LP) is recorded with its error instead.
     """
     import os
 
+    check_cases(scenario, cases)
     base = gigafactory.scenario_data(scenario)
     done_dir = folder / "cases"
     done_dir.mkdir(parents=True, exist_ok=True)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 import gigafactory
 from gigafactory.cli.app import ScenarioArg, app, as_json_text, console, progress, user_errors
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @app.command()
@@ -92,7 +96,16 @@ def sweep(
     gigafactory.write_text_atomic(
         folder / "sweep.html", gigafactory.sweep_html(table, params, f"{loaded.name}: sweep")
     )
-    failed = int((table["error"].fillna("") != "").sum())
+    failures = _failures(table["error"])
+    failed = sum(failures.values())
+    if failed and failed == len(table):
+        first = next(iter(failures))
+        msg = (
+            f"sweep: its one case failed: {first}"
+            if failed == 1
+            else f"sweep: all {failed} cases failed; {failures[first]} of them with: {first}"
+        )
+        raise gigafactory.ScenarioError(msg)
     in_place = int((table["start"] == "in place").sum())
     warm_cases = int((table["start"] == "warm").sum()) + in_place
     console.print(
@@ -100,6 +113,8 @@ def sweep(
         f"({in_place} of them the kept LP with new costs), "
         f"{table['seconds'].sum():,.0f} s over all cases"
     )
+    for error, count in list(failures.items())[:FAILURES_SHOWN]:
+        console.print(f"  {count} failed with: {escape(error)}")
     if "total_annual_cost_usd" in table:
         cost = table["total_annual_cost_usd"].dropna() / 1e6
         if len(cost):
@@ -111,6 +126,19 @@ def sweep(
         f"table: {folder / 'sweep.parquet'}\ndataset: {folder / 'sweep.nc'}\n"
         f"report: {folder / 'sweep.html'}"
     )
+
+
+FAILURES_SHOWN = 3
+"""Distinct errors of failed sweep cases printed, the most frequent first [-]."""
+
+
+def _failures(errors: pd.Series) -> dict[str, int]:
+    """Each distinct error of the failed cases and how many cases it failed, most first."""
+    counts: dict[str, int] = {}
+    for error in errors.fillna(""):
+        if error:
+            counts[error] = counts.get(error, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))  # stable: first seen first
 
 
 @app.command(name="faults")

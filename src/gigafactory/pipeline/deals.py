@@ -195,8 +195,9 @@ def deal_compute(
     ------
     ScenarioError
         When the deal gives neither a price with a value nor a campus size, or names an
-        accelerator the catalog lacks, or for a PUE below 1 or a utilisation outside
-        (0, 1].
+        accelerator the catalog lacks, or for a PUE below 1, a utilisation outside (0, 1],
+        a price per accelerator-hour of 0 or less, a negative energy price or facility
+        capex, or a WACC outside 0-0.5.
 
     Examples
     --------
@@ -207,6 +208,19 @@ def deal_compute(
     """
     ensure(pue >= 1, "pue", pue, ">= 1")
     ensure(0 < utilisation <= 1, "utilisation", utilisation, "0 < share <= 1")
+    ensure(
+        energy_price_usd_per_mwh >= 0, "energy_price_usd_per_mwh", energy_price_usd_per_mwh, ">= 0"
+    )
+    ensure(
+        facility_capex_usd_per_mw >= 0,
+        "facility_capex_usd_per_mw",
+        facility_capex_usd_per_mw,
+        ">= 0",
+    )
+    ensure(0 <= wacc <= 0.5, "wacc", wacc, "0 <= wacc <= 0.5, as finance.wacc")
+    asked = deal.usd_per_accelerator_hour
+    if asked is not None:  # the fleet is the value over it: none at 0, negative below
+        ensure(asked > 0, "usd_per_accelerator_hour", asked, "> 0")
     table = catalog.accelerators()
     if deal.accelerator not in table:
         msg = (
@@ -271,9 +285,7 @@ def price_covering(compute: DealCompute, margin: float = 0.0) -> float:
     >>> price_covering(c, margin=0.2)
     2.5
     """
-    if not 0.0 <= margin < 1.0:
-        msg = f"margin {margin} not in 0..1"
-        raise ValueError(msg)
+    ensure(0.0 <= margin < 1.0, "margin", margin, "0 <= share < 1 of the revenue")
     return compute.cost_usd_per_accelerator_hour / (1.0 - margin)
 
 
