@@ -662,6 +662,14 @@ STUDY_CASES: dict[str, tuple[list[str], str]] = {
         "compute, contracts, cooling, gas_price_usd_per_mmbtu, grid, id, latitude, load, "
         "longitude, series, technologies",
     ),
+    # was: a latency criterion over Korea alone, the typo's country dropped, exit 0
+    "a user country with no city": (
+        ["compare", "korea-southwest", "--sites", "pohang,ulsan", "--users", "KR,UK"],
+        "users: no city of 500,000 people or more in UK (the United Kingdom's ISO code is GB); "
+        "give ISO 3166 country codes, e.g. KR,JP",
+    ),
+    # was: "0 sites", exit 0: no tariff compares with nan
+    "a filter of nan": (["sites", "--max-tariff", "nan"], "--max-tariff nan: give a number"),
     # was: "negative dimensions are not allowed" from numpy
     "a sample of no cases": (
         [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -146,6 +147,14 @@ def sites_command(
             f"allowed: {', '.join(SITE_SORT)}"
         )
         raise gigafactory.ScenarioError(msg)
+    for option, limit in (
+        ("--max-carbon", max_carbon),
+        ("--max-tariff", max_tariff),
+        ("--max-water-stress", max_water_stress),
+    ):
+        if limit is not None and math.isnan(limit):  # every comparison false: no site, silently
+            msg = f"{option} nan: give a number"
+            raise gigafactory.ScenarioError(msg)
     table = gigafactory.site_overview()
     if country:
         codes = [c.strip().upper() for c in country.split(",") if c.strip()]

@@ -29,15 +29,10 @@ def place(scenario: Scenario) -> PlacementSummary:
     if spec is None:
         msg = "placement: the scenario has no 'placement' section"
         raise ScenarioError(msg)
+    latency.check_user_countries(spec.countries, "placement.countries", spec.min_population)
     regions = latency.user_regions(
         spec.countries, min_population=spec.min_population, top=spec.top_regions
     )
-    if regions.empty:
-        msg = (
-            f"placement.countries: no city of {spec.min_population:,} people or more in "
-            f"{', '.join(spec.countries)}"
-        )
-        raise ScenarioError(msg)
     regions = regions.assign(
         demand=regions["population"] / PEOPLE_PER_MILLION * spec.accelerators_per_million_people
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gigafactory.errors import ScenarioError
 from gigafactory.units import MS_PER_S
 
 __all__ = [
@@ -110,6 +111,34 @@ class Region:
     latitude: float
     longitude: float
     population: int
+
+
+def check_user_countries(countries: list[str], field: str, min_population: int = 500_000) -> None:
+    r"""Raise :class:`ScenarioError` for a country code with no city of ``min_population``.
+
+    Such a code (a typo, ``UK`` for ``GB``, a country of small towns) would add no users:
+    silently, where other countries have some.
+
+    Examples
+    --------
+    >>> check_user_countries(["KR", "JP"], "--users")
+    >>> try:
+    ...     check_user_countries(["KR", "UK"], "--users")
+    ... except ScenarioError as err:
+    ...     print(str(err).replace("; ", ";\n"))
+    --users: no city of 500,000 people or more in UK (the United Kingdom's ISO code is GB);
+    give ISO 3166 country codes, e.g. KR,JP
+    """
+    found = set(user_regions(countries, min_population=min_population)["country"])
+    missing = [c for c in countries if c.upper() not in found]
+    if not missing:
+        return
+    hint = " (the United Kingdom's ISO code is GB)" if "UK" in {c.upper() for c in missing} else ""
+    msg = (
+        f"{field}: no city of {min_population:,} people or more in {', '.join(missing)}{hint}; "
+        "give ISO 3166 country codes, e.g. KR,JP"
+    )
+    raise ScenarioError(msg)
 
 
 def user_regions(
