@@ -584,7 +584,12 @@ STUDY_CASES: dict[str, tuple[list[str], str]] = {
     # was: a pydantic traceback for the roadmap stage it builds
     "decided before any data": (
         ["time-to-power", "stargate-abilene", "--decided", "1800"],
-        "decided 1800: allowed 1990-2095",
+        "decided 1800: allowed 1990-2100",
+    ),
+    # was: "decided 2025: allowed 1990-1601", the year given and right
+    "more start years than the calendar has": (
+        ["time-to-power", "korea-southwest", "--years", "500"],
+        "years 500: allowed 1-76 start years from 2025 to 2100",
     ),
     # was: a table for 300 % of the campus, exit 0
     "three campuses' load": (
@@ -667,6 +672,17 @@ STUDY_CASES: dict[str, tuple[list[str], str]] = {
         ["compare", "korea-southwest", "--sites", "pohang,ulsan", "--users", "KR,UK"],
         "users: no city of 500,000 people or more in UK (the United Kingdom's ISO code is GB); "
         "give ISO 3166 country codes, e.g. KR,JP",
+    ),
+    # was: a ValueError traceback from pandas's calendar
+    "a feed late beyond the calendar": (
+        ["delay", "korea-southwest", "--months", "0,100000"],
+        "months [0, 100000]: delays of at most 900 (the feed energised by 2100); 12 or more "
+        "leaves the whole year without it",
+    ),
+    # was: HBM for -5 accelerators, exit 0
+    "a fleet of negative size": (
+        ["memory", "--fleet", "gb300=-5"],
+        "fleet gb300 -5: allowed > 0 accelerators",
     ),
     # was: "0 sites", exit 0: no tariff compares with nan
     "a filter of nan": (["sites", "--max-tariff", "nan"], "--max-tariff nan: give a number"),

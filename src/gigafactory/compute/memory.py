@@ -140,6 +140,7 @@ def memory_demand(
     ensure(host_dram_gb >= 0, "host_dram_gb", host_dram_gb, ">= 0")
     rows: dict[str, dict[str, float]] = {}
     for name, count in fleet.items():
+        ensure(count > 0, f"fleet {name}", count, "> 0 accelerators")
         params = catalog.get_accelerator(name).params
         if "hbm_stacks" not in params or "hbm_die_bytes" not in params:
             known = [k for k, a in catalog.accelerators().items() if "hbm_stacks" in a.params]

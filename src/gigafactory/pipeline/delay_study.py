@@ -69,7 +69,8 @@ def grid_delay(
     Raises
     ------
     ScenarioError
-        When the site has no grid feed or a delay is negative.
+        When the site has no grid feed or a delay is negative or ends after
+        :data:`~gigafactory.scenario.LAST_YEAR`.
     """
     say = progress or (lambda _msg: None)
     if not 0 <= site < len(scenario.sites):
@@ -79,10 +80,17 @@ def grid_delay(
     if not spec.grid.import_cap_mw and not spec.grid.size_to_design:
         msg = f"sites[{site}].grid.import_cap_mw: 0, no grid feed to delay"
         raise ScenarioError(msg)
+    on_time = spec.grid.in_service or dt.date(scenario.year, 1, 1)
+    latest = (LAST_YEAR - on_time.year) * 12  # energised by the last year a scenario has
     if any(m < 0 for m in months):
         msg = f"months {list(months)}: delays must be 0 or more"
         raise ScenarioError(msg)
-    on_time = spec.grid.in_service or dt.date(scenario.year, 1, 1)
+    if any(m > latest for m in months):
+        msg = (
+            f"months {list(months)}: delays of at most {latest:,} (the feed energised by "
+            f"{LAST_YEAR}); 12 or more leaves the whole year without it"
+        )
+        raise ScenarioError(msg)
     warm = WarmStarts()
     cases: list[DelayCase] = []
     base_cost: float | None = None
@@ -226,8 +234,9 @@ def time_to_power(
     if start is None:
         start = scenario.roadmap.decision_year if scenario.roadmap else scenario.year
     # the start years become a roadmap's stages, which a scenario's year bounds
-    last = LAST_YEAR - years + 1
-    ensure(FIRST_YEAR <= start <= last, "decided", start, f"{FIRST_YEAR}-{last}")
+    ensure(FIRST_YEAR <= start <= LAST_YEAR, "decided", start, f"{FIRST_YEAR}-{LAST_YEAR}")
+    most = LAST_YEAR - start + 1
+    ensure(years <= most, "years", years, f"1-{most} start years from {start} to {LAST_YEAR}")
     alone = scenario.model_copy(update={"sites": [spec], "roadmap": None})
     waiting = None
     if price_usd_per_accelerator_hour is not None:
