@@ -165,3 +165,19 @@ def test_modelled_seonam_hae_demo_against_its_measured_year():
     # the model reads 1-3 points above the demo's first full year: 21.7 % x 1.15 = 25.0 %
     assert 0.217 <= np.mean(cfs) <= 0.250
     assert np.mean(calm) == pytest.approx(98, rel=0.2)
+
+
+def test_a_polar_night_has_no_sun_and_no_division_by_zero():
+    # Longyearbyen, Svalbard (78.2 N; Arctic World Archive's data vault): the sun stays
+    # below the horizon from late October to mid-February, so December's clear-sky GHI is
+    # 0 and so is its normal; the other months keep their normals.
+    index = pd.date_range("2025-01-01", periods=8760, freq="h", tz="UTC")
+    normals = np.array([0.0, 2, 20, 80, 160, 200, 170, 100, 40, 8, 0, 0])  # [W/m2]
+    with np.errstate(all="raise"):  # the division that was 0/0 in the dark months
+        frame = weather.synthesise_irradiance(
+            index, 78.2, 15.6, 10.0, normals, np.random.default_rng(1)
+        )
+    monthly = frame["ghi"].groupby(index.month).mean().to_numpy()
+    assert monthly[11] == 0.0
+    lit = normals > 0
+    np.testing.assert_allclose(monthly[lit], normals[lit], rtol=1e-9)

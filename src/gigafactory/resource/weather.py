@@ -337,7 +337,12 @@ def synthesise_irradiance(
         np.bincount(month, weights=ghi_clear, minlength=13)[1:]
         / np.bincount(month, minlength=13)[1:]
     )
-    k_month = np.clip(np.asarray(ghi_monthly, dtype=float) / clear_monthly, 0.05, 0.98)
+    # a polar night's month has no clear-sky sun, so no clearness to draw: any k gives 0 GHI
+    sunlit = clear_monthly > 0
+    ratio = np.divide(
+        np.asarray(ghi_monthly, dtype=float), clear_monthly, out=np.zeros(12), where=sunlit
+    )
+    k_month = np.clip(ratio, 0.05, 0.98)
     # consecutive day numbers, so a leap year's dropped 29 February leaves no gap
     day = pd.factorize(index.normalize().asi8)[0]
     k_for_day = k_month[np.asarray(index.month[::24]) - 1][: day.max() + 1]
