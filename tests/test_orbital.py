@@ -104,6 +104,18 @@ def test_design_masses_by_hand_and_breakeven():
         launch_usd_per_kg=p_star,
     )
     assert again.total_annual_cost_usd == pytest.approx(target, rel=1e-9)
+    # read from a design with free launches (which divided by its price of 0), the same p*
+    free = orbital.design(
+        it_power_mw=10.0,
+        hardware_crf=capital_recovery_factor(0.07, 5),
+        system_crf=capital_recovery_factor(0.07, 10),
+        accelerators=1000,
+        accelerator_capex_usd=50e6,
+        accelerator_mass_kg=20.0,
+        structure_fraction=0.0,
+        launch_usd_per_kg=0.0,
+    )
+    assert orbital.breakeven_launch_price(free, 0.0, target) == pytest.approx(p_star, rel=1e-9)
 
 
 def test_orbit_presets_and_cli(tmp_path):

@@ -240,6 +240,9 @@ class OrbitalDesign:
     launches_per_year: float
     annual_cost_usd: dict[str, float]
     launch_mass_kg_per_year: float
+    annual_cost_per_launch_price: float
+    """What one more USD/kg of launch price adds to the annual cost [USD/yr per USD/kg]:
+    the mass launched, each part annualised over its own life."""
 
     @property
     def mass_t(self) -> float:
@@ -377,6 +380,8 @@ def design(
         launches_per_year=launch_mass_per_year / launch_capacity_kg,
         annual_cost_usd=annual,
         launch_mass_kg_per_year=launch_mass_per_year,
+        annual_cost_per_launch_price=mass["accelerators"] * crf_hw
+        + (total - mass["accelerators"]) * crf_sys,
     )
 
 
@@ -385,12 +390,10 @@ def breakeven_launch_price(
 ) -> float:
     """Launch price at which the orbital annual cost equals ``target_usd`` [USD/kg].
 
-    The annual cost is linear in the launch price, ``C(p) = A + B p``; with ``B`` read from
-    a design at price ``p0``: ``p* = p0 + (target - C(p0)) / B``. Negative means the
-    cluster cannot match the target even with free launches.
+    The annual cost is linear in the launch price, ``C(p) = A + B p``, with ``B`` the
+    design's :attr:`~OrbitalDesign.annual_cost_per_launch_price` and ``C(p0)`` its cost at
+    price ``p0`` (free launches too): ``p* = p0 + (target - C(p0)) / B``. Negative means
+    the cluster cannot match the target even with free launches.
     """
-    launch_part = (
-        design_at.annual_cost_usd["launch_compute"] + design_at.annual_cost_usd["launch_system"]
-    )
-    slope = launch_part / launch_usd_per_kg
+    slope = design_at.annual_cost_per_launch_price
     return launch_usd_per_kg + (target_usd - design_at.total_annual_cost_usd) / slope
