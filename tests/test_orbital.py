@@ -142,3 +142,24 @@ def test_orbit_presets_and_cli(tmp_path):
     saved = json.loads((tmp_path / "o" / "orbit.json").read_text())
     assert saved["ground"]["site"] == "columbus"
     assert "break-even" in (tmp_path / "o" / "orbit.html").read_text()
+
+
+def test_an_orbit_variant_keeps_the_options_bounds():
+    # was: a ZeroDivisionError traceback from the design, the variant's dict unchecked
+    suncatcher = gigafactory.load_scenario("suncatcher")
+    with pytest.raises(gigafactory.ScenarioError) as zero:
+        gigafactory.with_settings(
+            suncatcher, {"orbit.variants.integrated_panels.array_specific_power_w_kg": 0}, "--set"
+        )
+    assert str(zero.value) == (
+        "--set: orbit.variants.integrated_panels.array_specific_power_w_kg: Input "
+        "should be greater than 0 (got 0.0)"
+    )
+    with pytest.raises(gigafactory.ScenarioError) as typo:
+        gigafactory.with_settings(
+            suncatcher, {"orbit.variants.integrated_panels.radiator_kg_mm": 3}, "--set"
+        )
+    assert str(typo.value).startswith(
+        "--set: orbit.variants.integrated_panels: unknown option 'radiator_kg_mm'; "
+        "did you mean 'radiator_kg_m2'?; allowed: accelerator_mass_kg, altitude_km, "
+    )

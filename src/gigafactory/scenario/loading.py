@@ -111,8 +111,11 @@ def _describe_error(err: Any, data: Any) -> str:
             + ", ".join(allowed)
         )
     value = _lookup(data, loc)
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "value_error" and not loc:
+        # the scenario's own checks name the fields at fault: no echo of the whole scenario
+        return message
     shown = "missing" if err["type"] == "missing" else f"got {_short_repr(value)}"
-    message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "enum":
         near = difflib.get_close_matches(
             str(value),

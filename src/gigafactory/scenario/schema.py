@@ -16,9 +16,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from gigafactory import catalog
+from gigafactory.errors import did_you_mean
 from gigafactory.scenario.base import FIRST_YEAR, LAST_YEAR, NonNeg, ScenarioModel
 from gigafactory.scenario.bounds import CAMPUS_MW_BOUND, CAPEX_BOUNDS, implausible
 from gigafactory.scenario.compute import (
@@ -398,12 +399,26 @@ class Scenario(ScenarioModel):
         if self.orbit is not None and self.sites[0].compute is None:
             msg = "orbit: the first site needs compute (the fleet to put in orbit)"
             raise ValueError(msg)
-        for name, variant in (self.orbit.variants if self.orbit else {}).items():
+        if self.orbit is None:
+            return self
+        base = self.orbit.model_dump(include=set(OrbitDesignOptions.model_fields))
+        for name, variant in self.orbit.variants.items():
             unknown = sorted(set(variant) - set(OrbitDesignOptions.model_fields))
             if unknown:
                 allowed = ", ".join(sorted(OrbitDesignOptions.model_fields))
-                msg = f"orbit.variants.{name}: unknown option '{unknown[0]}'; allowed: {allowed}"
+                msg = (
+                    f"orbit.variants.{name}: unknown option '{unknown[0]}'"
+                    f"{did_you_mean(unknown[0], list(OrbitDesignOptions.model_fields))}; "
+                    f"allowed: {allowed}"
+                )
                 raise ValueError(msg)
+            try:  # the options' own bounds: a variant is a design too
+                OrbitDesignOptions.model_validate({**base, **variant})
+            except ValidationError as err:
+                first = err.errors()[0]
+                field = ".".join(str(part) for part in first["loc"])
+                msg = f"orbit.variants.{name}.{field}: {first['msg']} (got {first['input']!r})"
+                raise ValueError(msg) from None
         return self
 
     def accelerator_table(self) -> dict[str, catalog.Accelerator]:
@@ -449,6 +464,6 @@ class Scenario(ScenarioModel):
         ids = [s.id for s in self.sites]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            msg = f"site ids must be unique; repeated: {', '.join(dupes)}"
+            msg = f"sites: site ids must be unique; repeated: {', '.join(dupes)}"
             raise ValueError(msg)
         return self
