@@ -17,6 +17,7 @@ from conftest import small_scenario
 from gigafactory.cli import app
 from gigafactory.scenario import scenario_from_dict
 from gigafactory.supply import SiteSupply, SupplyTech, optimise
+from gigafactory.supply.model import build_model
 from gigafactory.supply.roadmap import (
     discounted_years,
     interpolated_cost,
@@ -158,6 +159,38 @@ def test_a_build_limit_holds_over_the_vintages_in_service():
     assert first.capacity_mw["solar"] == pytest.approx(15.0, abs=1e-4)
     assert second.capacity_mw["solar"] == pytest.approx(15.0, abs=1e-4)
     assert second.built_mw.get("solar", 0.0) == pytest.approx(0.0, abs=1e-4)
+
+
+def test_a_stage_without_a_vintage_in_service_has_no_build_limit_row():
+    """Solar first in service in 2028 has no vintage in 2026: its limit there would read
+    0 <= 15 MW, a row of no terms that linopy's solve drops after numbering the rows, so
+    that HiGHS's duals came back one row short (an IndexError from linopy where a
+    build-out's infeasibility was being explained; stargate-korea-buildout with Pohang's
+    2026 feed at 0). Solar saves 0.5 x 8,760 h x 50 USD/MWh = 219,000 USD/MW-yr for
+    100,000: 15 MW, the limit, from 2028, the 2030 vintage adding none."""
+    solar = SupplyTech(
+        "solar", "variable", fixed_cost=0.0, availability=0.5, clean=True, max_mw=15.0
+    )
+    years = [2026, 2028, 2030]
+    stages = [_stage(y, 10.0, (solar,), grid_import_cap_mw=100.0, grid_price=50.0) for y in years]
+    plan = vintage_site(
+        stages,
+        years,
+        discounted_years(years, 2032, 0.0),
+        life_years={"solar": 30.0},
+        earliest_year={"solar": 2028},
+        fixed_usd_per_mw_year={"solar": {2028: 100_000.0, 2030: 100_000.0}},
+        capex_usd_per_mw={"solar": {2028: 1.0e6, 2030: 1.0e6}},
+    )
+    model = build_model(plan.site)
+    limit = model.constraints["vintage-limit"]
+    assert (limit.labels.sel(stage=0) == -1).all()  # no row in 2026
+    assert (limit.labels.sel(stage=[1, 2]) >= 0).all()
+    ds = optimise(plan.site, method="simplex")
+    first, second, third = stage_tables(ds, plan)
+    assert first.capacity_mw.get("solar", 0.0) == pytest.approx(0.0, abs=1e-6)
+    assert second.capacity_mw["solar"] == pytest.approx(15.0, abs=1e-4)
+    assert third.capacity_mw["solar"] == pytest.approx(15.0, abs=1e-4)
 
 
 @settings(max_examples=25, deadline=None)

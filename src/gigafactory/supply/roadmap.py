@@ -369,4 +369,7 @@ def add_vintage_limits(model: linopy.Model, site: SiteSupply) -> None:
     bound = xr.DataArray(
         limit.loc[order].to_numpy(), coords={"group": grouped.indexes["group"]}, dims="group"
     )
-    model.add_constraints(grouped <= bound, name="vintage-limit")
+    # no row for a stage without a vintage of the group in service: it would read 0 <= max,
+    # which linopy's solve drops after numbering its rows, and HiGHS's duals then miss one
+    any_in_service = active.groupby(group.rename("group")).max()
+    model.add_constraints(grouped <= bound, name="vintage-limit", mask=any_in_service)
