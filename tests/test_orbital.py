@@ -75,8 +75,9 @@ def test_radiator_starcloud_convention():
     assert orbital.radiator_net_flux(60.0) > orbital.radiator_net_flux(20.0)
 
 
-def test_design_masses_by_hand_and_breakeven():
-    d = orbital.design(
+def _toy_design(launch_usd_per_kg: float) -> orbital.OrbitalDesign:
+    """10 MW of IT, 1,000 accelerators of 20 kg and 50 k USD each, no structure mass."""
+    return orbital.design(
         it_power_mw=10.0,
         hardware_crf=capital_recovery_factor(0.07, 5),
         system_crf=capital_recovery_factor(0.07, 10),
@@ -84,8 +85,12 @@ def test_design_masses_by_hand_and_breakeven():
         accelerator_capex_usd=50e6,
         accelerator_mass_kg=20.0,
         structure_fraction=0.0,
-        launch_usd_per_kg=1000.0,
+        launch_usd_per_kg=launch_usd_per_kg,
     )
+
+
+def test_design_masses_by_hand_and_breakeven():
+    d = _toy_design(1000.0)
     # radiators reject 11 MW (10 % bus) at 633 W/m2 -> 17,375 m2 x 14.2 kg/m2
     assert d.radiator_m2 == pytest.approx(11e6 / orbital.radiator_net_flux(20.0))
     assert d.mass_kg["radiators"] == pytest.approx(d.radiator_m2 * 14.2)
@@ -93,28 +98,9 @@ def test_design_masses_by_hand_and_breakeven():
     # break-even: the design at p* costs exactly the target
     target = 0.8 * d.total_annual_cost_usd
     p_star = orbital.breakeven_launch_price(d, 1000.0, target)
-    again = orbital.design(
-        it_power_mw=10.0,
-        hardware_crf=capital_recovery_factor(0.07, 5),
-        system_crf=capital_recovery_factor(0.07, 10),
-        accelerators=1000,
-        accelerator_capex_usd=50e6,
-        accelerator_mass_kg=20.0,
-        structure_fraction=0.0,
-        launch_usd_per_kg=p_star,
-    )
-    assert again.total_annual_cost_usd == pytest.approx(target, rel=1e-9)
+    assert _toy_design(p_star).total_annual_cost_usd == pytest.approx(target, rel=1e-9)
     # read from a design with free launches (which divided by its price of 0), the same p*
-    free = orbital.design(
-        it_power_mw=10.0,
-        hardware_crf=capital_recovery_factor(0.07, 5),
-        system_crf=capital_recovery_factor(0.07, 10),
-        accelerators=1000,
-        accelerator_capex_usd=50e6,
-        accelerator_mass_kg=20.0,
-        structure_fraction=0.0,
-        launch_usd_per_kg=0.0,
-    )
+    free = _toy_design(0.0)
     assert orbital.breakeven_launch_price(free, 0.0, target) == pytest.approx(p_star, rel=1e-9)
 
 
