@@ -29,9 +29,11 @@ def place(scenario: Scenario) -> PlacementSummary:
     if spec is None:
         msg = "placement: the scenario has no 'placement' section"
         raise ScenarioError(msg)
-    latency.check_user_countries(spec.countries, "placement.countries", spec.min_population)
     regions = latency.user_regions(
-        spec.countries, min_population=spec.min_population, top=spec.top_regions
+        spec.countries,
+        min_population=spec.min_population,
+        top=spec.top_regions,
+        field="placement.countries",
     )
     regions = regions.assign(
         demand=regions["population"] / PEOPLE_PER_MILLION * spec.accelerators_per_million_people

