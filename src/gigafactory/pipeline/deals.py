@@ -27,7 +27,7 @@ from typing import Any
 from gigafactory import catalog, economics
 from gigafactory.compute.hardware import hardware_capex, it_power_mw
 from gigafactory.errors import ScenarioError, did_you_mean, ensure
-from gigafactory.scenario import ComputeSpec
+from gigafactory.scenario import MAX_WACC, ComputeSpec
 from gigafactory.summary import DealRow, DealTable
 from gigafactory.units import HOURS_PER_YEAR
 
@@ -197,7 +197,7 @@ def deal_compute(
         When the deal gives neither a price with a value nor a campus size, or names an
         accelerator the catalog lacks, or for a PUE below 1, a utilisation outside (0, 1],
         a price per accelerator-hour of 0 or less, a negative energy price or facility
-        capex, or a WACC outside 0-0.5.
+        capex, or a WACC outside 0 to :data:`~gigafactory.scenario.MAX_WACC`.
 
     Examples
     --------
@@ -217,7 +217,7 @@ def deal_compute(
         facility_capex_usd_per_mw,
         ">= 0",
     )
-    ensure(0 <= wacc <= 0.5, "wacc", wacc, "0 <= wacc <= 0.5, as finance.wacc")
+    ensure(0 <= wacc <= MAX_WACC, "wacc", wacc, f"0 <= wacc <= {MAX_WACC}, as finance.wacc")
     asked = deal.usd_per_accelerator_hour
     if asked is not None:  # the fleet is the value over it: none at 0, negative below
         ensure(asked > 0, "usd_per_accelerator_hour", asked, "> 0")

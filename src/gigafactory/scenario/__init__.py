@@ -4,7 +4,7 @@
 :mod:`~gigafactory.scenario.loading` reads YAML or a preset name (``presets/*.yaml``).
 """
 
-from gigafactory.scenario.base import FIRST_YEAR, LAST_YEAR
+from gigafactory.scenario.base import FIRST_YEAR, LAST_YEAR, MAX_WACC
 from gigafactory.scenario.diff import flatten, scenario_diff
 from gigafactory.scenario.firm import resolve_contract
 from gigafactory.scenario.loading import (
@@ -63,6 +63,7 @@ __all__ = [
     "FIRST_YEAR",
     "FLAT_TARIFF",
     "LAST_YEAR",
+    "MAX_WACC",
     "AcceleratorSpec",
     "AccountingBoundary",
     "CandidateKind",

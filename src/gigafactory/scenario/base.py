@@ -6,13 +6,17 @@ from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-__all__ = ["FIRST_YEAR", "LAST_YEAR", "NonNeg", "ScenarioModel"]
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "MAX_WACC", "NonNeg", "ScenarioModel"]
 
 FIRST_YEAR = 1990
 """Earliest calendar year a scenario, a stage or a source may name [yr]."""
 
 LAST_YEAR = 2100
 """Latest calendar year a scenario, a stage or a source may name [yr]."""
+
+MAX_WACC = 0.5
+"""Highest cost of capital a scenario or a study may assume [-]: a bound on typos (7 for
+0.07), far above any asset's."""
 
 
 def _is_number(annotation: Any) -> bool:

@@ -20,7 +20,7 @@ from pydantic import Field, ValidationError, ValidationInfo, field_validator, mo
 
 from gigafactory import catalog
 from gigafactory.errors import did_you_mean
-from gigafactory.scenario.base import FIRST_YEAR, LAST_YEAR, NonNeg, ScenarioModel
+from gigafactory.scenario.base import FIRST_YEAR, LAST_YEAR, MAX_WACC, NonNeg, ScenarioModel
 from gigafactory.scenario.bounds import CAMPUS_MW_BOUND, CAPEX_BOUNDS, implausible
 from gigafactory.scenario.compute import (
     AcceleratorSpec,
@@ -303,7 +303,7 @@ class Finance(ScenarioModel):
     wacc: float = Field(
         0.07,
         ge=0,
-        le=0.5,
+        le=MAX_WACC,
         description=(
             "Real weighted average cost of capital; default 7 %, the top of a 5-7 % range for "
             "merchant energy assets between NREL ATB 2024 (3.4-5.4 %) and Lazard LCOE+ "
